@@ -1,0 +1,46 @@
+// Compiles every grammars/*.peggy into src/generated/<name>.js (ES module) with
+// a .d.ts beside it. The generated files are build output: git ignores them and
+// nobody edits them. Runs before build, typecheck and test.
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
+import { join, dirname, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import peggy from 'peggy';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, '..', 'src', 'generated');
+mkdirSync(outDir, { recursive: true });
+
+const dts = `export interface PeggyLocation { source?: unknown; start: { offset: number; line: number; column: number }; end: { offset: number; line: number; column: number } }
+export interface PeggySyntaxError extends Error { location: PeggyLocation; expected: Array<{ type: string; text?: string; description?: string }> | null; found: string | null }
+export declare const StartRules: string[];
+export declare function parse(input: string, options?: Record<string, unknown>): any;
+export declare const SyntaxError: { new (...args: any[]): PeggySyntaxError; prototype: PeggySyntaxError };
+`;
+
+let built = 0;
+for (const file of readdirSync(here).filter((f) => f.endsWith('.peggy')).sort()) {
+  const src = join(here, file);
+  const name = basename(file, '.peggy');
+  const out = join(outDir, `${name}.js`);
+  if (existsSync(out) && statSync(out).mtimeMs > statSync(src).mtimeMs && statSync(out).mtimeMs > statSync(fileURLToPath(import.meta.url)).mtimeMs) continue;
+  const text = readFileSync(src, 'utf8');
+  const allowedStartRules = [...text.matchAll(/^\s*\/\/\s*@start\s+([A-Za-z_][A-Za-z0-9_]*)/gm)].map((m) => m[1]);
+  let code;
+  try {
+    code = peggy.generate(text, {
+      output: 'source',
+      format: 'es',
+      grammarSource: `grammars/${file}`,
+      allowedStartRules: allowedStartRules.length ? allowedStartRules : undefined,
+    });
+  } catch (e) {
+    const loc = e.location ? `:${e.location.start.line}:${e.location.start.column}` : '';
+    console.error(`grammars/${file}${loc}: ${e.message}`);
+    process.exitCode = 1;
+    continue;
+  }
+  writeFileSync(out, `// Generated from grammars/${file} by grammars/build.mjs. Do not edit.\n// @ts-nocheck\n${code}`);
+  writeFileSync(join(outDir, `${name}.d.ts`), dts);
+  built++;
+}
+if (built) console.error(`grammars: compiled ${built} grammar(s) into src/generated/`);

@@ -1,0 +1,6 @@
+export * from './schema.js';
+export * from './glob.js';
+export * from './build.js';
+export * from './walk.js';
+export * from './simplify.js';
+export * from './print.js';

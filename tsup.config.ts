@@ -1,0 +1,24 @@
+import { defineConfig } from 'tsup';
+
+// Library (ESM + CJS with type declarations), the CLI, and the worker entry
+// used by the parallel loader. Generated Peggy parsers live in src/generated/
+// (built by `npm run grammars`, never committed) and are bundled in.
+export default defineConfig([
+  {
+    entry: { index: 'src/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'node20',
+    platform: 'node',
+  },
+  {
+    entry: { cli: 'src/cli/main.ts', worker: 'src/loader/worker.ts' },
+    format: ['esm'],
+    sourcemap: true,
+    target: 'node20',
+    platform: 'node',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+]);
