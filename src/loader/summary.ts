@@ -1,0 +1,122 @@
+/**
+ * The figures `ruleatlas check` prints: per vendor and per language, how many
+ * files and rules there are, how many parsed cleanly, how many carry opaque
+ * parts, how many failed (and why), how many have no query by design
+ * (machine-learning jobs). Elastic hunting queries are counted apart from
+ * rules (`hunts`).
+ */
+import type { Diagnostic, Rule } from '../ast/schema.js';
+import { opaqueNodes } from '../ast/walk.js';
+import type { LoadResult } from './load.js';
+
+export interface Counts {
+  files: number;
+  rules: number;
+  /** Rules without error diagnostics (clean + opaque). */
+  parsed: number;
+  clean: number;
+  /** Parsed, but some part is an opaque node. */
+  opaque: number;
+  failed: number;
+  /** Rules that have no query by design (machine learning, osquery hunts). */
+  noQuery: number;
+  hunts: number;
+  huntsParsed: number;
+  huntsFailed: number;
+}
+
+export interface Failure {
+  ruleId?: string;
+  path?: string;
+  line?: number;
+  column?: number;
+  code: string;
+  message: string;
+}
+
+export interface CheckSummary {
+  total: number;
+  parsed: number;
+  failed: number;
+  clean: number;
+  opaque: number;
+  noQuery: number;
+  hunts: number;
+  files: number;
+  ruleFiles: number;
+  supportFiles: Record<string, number>;
+  unrecognizedFiles: number;
+  byVendor: Record<string, Counts>;
+  byLanguage: Record<string, Counts>;
+  failures: Failure[];
+  warnings: number;
+}
+
+const zero = (): Counts => ({ files: 0, rules: 0, parsed: 0, clean: 0, opaque: 0, failed: 0, noQuery: 0, hunts: 0, huntsParsed: 0, huntsFailed: 0 });
+
+function toFailure(d: Diagnostic, ruleId?: string): Failure {
+  const f: Failure = { code: d.code, message: d.message };
+  if (ruleId !== undefined) f.ruleId = ruleId;
+  if (d.path !== undefined) f.path = d.path;
+  if (d.line !== undefined) f.line = d.line;
+  if (d.column !== undefined) f.column = d.column;
+  return f;
+}
+
+export function ruleStatus(rule: Rule): 'failed' | 'opaque' | 'clean' {
+  if (rule.diagnostics.some((d) => d.severity === 'error')) return 'failed';
+  return opaqueNodes(rule.query).length ? 'opaque' : 'clean';
+}
+
+function tally(c: Counts, r: Rule, status: ReturnType<typeof ruleStatus>): void {
+  if (r.kind === 'hunt') {
+    c.hunts++;
+    if (status === 'failed') c.huntsFailed++;
+    else c.huntsParsed++;
+    return;
+  }
+  c.rules++;
+  if (status === 'failed') c.failed++;
+  else {
+    c.parsed++;
+    if (status === 'opaque') c.opaque++;
+    else c.clean++;
+    if (r.query.kind === 'none') c.noQuery++;
+  }
+}
+
+export function summarize(result: LoadResult): CheckSummary {
+  const byVendor: Record<string, Counts> = {};
+  const byLanguage: Record<string, Counts> = {};
+  const failures: Failure[] = [];
+  const s: CheckSummary = {
+    total: 0, parsed: 0, failed: 0, clean: 0, opaque: 0, noQuery: 0, hunts: 0,
+    files: result.files.length + result.unrecognized.length,
+    ruleFiles: 0,
+    supportFiles: {},
+    unrecognizedFiles: result.unrecognized.length,
+    byVendor, byLanguage, failures, warnings: 0,
+  };
+  for (const f of result.files) {
+    if (f.role === 'support' && f.format) s.supportFiles[f.format] = (s.supportFiles[f.format] ?? 0) + 1;
+    else {
+      s.ruleFiles++;
+      if (f.vendor) (byVendor[f.vendor] ??= zero()).files++;
+    }
+  }
+  const all = zero();
+  for (const r of result.rules) {
+    const status = ruleStatus(r);
+    for (const c of [(byVendor[r.vendor] ??= zero()), (byLanguage[r.language] ??= zero()), all]) tally(c, r, status);
+    for (const d of r.diagnostics) {
+      if (d.severity === 'error') failures.push(toFailure(d, r.id));
+      else if (d.severity === 'warning') s.warnings++;
+    }
+  }
+  Object.assign(s, { total: all.rules, parsed: all.parsed, failed: all.failed, clean: all.clean, opaque: all.opaque, noQuery: all.noQuery, hunts: all.hunts });
+  for (const d of result.diagnostics) {
+    if (d.severity === 'error') failures.push(toFailure(d));
+    else if (d.severity === 'warning') s.warnings++;
+  }
+  return s;
+}
