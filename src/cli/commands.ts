@@ -102,4 +102,28 @@ const normalize: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, normalize };
+const BUILD_USAGE = `Usage: ruleatlas build <paths…> --out <dir>
+
+Builds the technique catalog from the rules under the paths into <dir>.
+
+  --out <dir>            output folder (created if needed)
+${LOAD_USAGE}`;
+
+const build: Command = {
+  summary: 'build the technique catalog (catalog.json, Markdown, web site, Navigator layers)',
+  usage: BUILD_USAGE,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { out: { type: 'string' }, ...LOAD_OPTIONS }, BUILD_USAGE);
+    if (!values.out) throw new UsageError(`--out is required\n\n${BUILD_USAGE}`);
+    const result = await loadWithFlags(requirePaths(positionals, BUILD_USAGE), values);
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const { join, resolve } = await import('node:path');
+    mkdirSync(values.out, { recursive: true });
+    writeFileSync(join(values.out, 'rules.ndjson'), result.rules.map((r) => JSON.stringify(r)).join('\n') + '\n');
+    process.stderr.write(formatSummary(summarize(result)) + '\n');
+    process.stdout.write(resolve(values.out, 'rules.ndjson') + '\n');
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { check, normalize, build };
