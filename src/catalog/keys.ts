@@ -1,0 +1,118 @@
+/**
+ * The identity of a (field, operator, value) combination, used to merge the
+ * same indicator across rules and vendors. Decisions (docs/catalog.md §Values):
+ *
+ * - Field: the canonical name, or the name as written when the normalizer
+ *   could not map it. Field names are compared exactly (ECS and CIM names are
+ *   case-sensitive).
+ * - A `wildcard` pattern without any wildcard matches exactly its literal, so
+ *   it is the same indicator as `eq` of that literal and is shown as `eq`.
+ * - Wildcard and `match` patterns are compared in the one canonical glob
+ *   syntax (src/ast/glob.ts), re-encoded with `canonicalGlob`.
+ * - A case-insensitive string value is compared case-folded; a case-sensitive
+ *   one exactly. So `cmd.exe` (Sigma, case-insensitive) and `cmd.exe` (KQL on
+ *   a keyword field, case-sensitive) are one row, while a case-sensitive
+ *   `CMD.EXE` stays its own row (it does not match `cmd.exe`). Rows count how
+ *   many of their rules compare case-sensitively.
+ * - Regex sources are never folded (`\S` and `\s` differ); flags and
+ *   anchoring are part of the identity.
+ * - Numbers and booleans compare by their decimal/text form, so Sigma
+ *   `EventID: 4688` and KQL `event.code: "4688"` merge. `eq null` (field null
+ *   or absent) is its own value, distinct from the string "null".
+ * - CIDR blocks are compared case-folded (IPv6 hex digits).
+ * - Field-to-field comparisons compare by the referenced field (`@field`),
+ *   placeholders by their name (`%name%`).
+ */
+import { canonicalGlob, displayGlob, globLiteral } from '../ast/glob.js';
+import type { Predicate, PredicateOp } from '../ast/schema.js';
+
+export interface ValueIdentity {
+  field: string | null;
+  written: string | null;
+  mapped: boolean;
+  op: PredicateOp;
+  /** Compared form. */
+  norm: string;
+  /** Display form. */
+  display: string;
+  regex?: { flags: string; anchored: boolean };
+  /** The full key: field, op, normalized value. */
+  key: string;
+}
+
+const SEP = '\u0001';
+const NULL_VALUE = '\u0000null';
+/** Field key of a predicate without field (full-text / keyword search). */
+export const ANY_FIELD = '\u0000*';
+
+export function fieldKey(field: string | null): string {
+  return field === null ? ANY_FIELD : field;
+}
+
+function scalarText(v: unknown): string {
+  if (v === null) return NULL_VALUE;
+  return String(v);
+}
+
+function fold(s: string, caseSensitive: boolean): string {
+  return caseSensitive ? s : s.toLowerCase();
+}
+
+export function valueIdentity(p: Predicate): ValueIdentity {
+  const field = p.field ? (p.field.canonical ?? p.field.name) : null;
+  const written = p.field ? p.field.name : null;
+  const mapped = !!p.field?.canonical;
+  let op: PredicateOp = p.op;
+  let norm: string;
+  let display: string;
+  let regex: ValueIdentity['regex'];
+  const v = p.value;
+  if (p.ref) {
+    const name = p.ref.canonical ?? p.ref.name;
+    norm = display = '@' + name;
+  } else if (p.placeholder !== undefined) {
+    norm = display = `%${p.placeholder}%`;
+  } else {
+    switch (p.op) {
+      case 'wildcard':
+      case 'match': {
+        if (typeof v !== 'string') {
+          norm = display = scalarText(v);
+          break;
+        }
+        const c = canonicalGlob(v);
+        const lit = p.op === 'wildcard' ? globLiteral(c) : null;
+        if (lit !== null) {
+          op = 'eq';
+          norm = fold(lit, p.caseSensitive);
+          display = lit;
+        } else {
+          norm = fold(c, p.caseSensitive);
+          display = displayGlob(c);
+        }
+        break;
+      }
+      case 'regex_match': {
+        const flags = p.regex?.flags ?? '';
+        const anchored = p.regex?.anchored ?? false;
+        regex = { flags, anchored };
+        display = scalarText(v);
+        norm = `${flags}${anchored ? '^' : ''}/${display}`;
+        break;
+      }
+      case 'cidr':
+        display = scalarText(v);
+        norm = display.toLowerCase();
+        break;
+      case 'exists':
+        display = '';
+        norm = v === true ? '' : scalarText(v);
+        break;
+      default:
+        display = v === null ? 'null' : String(v);
+        norm = typeof v === 'string' ? fold(v, p.caseSensitive) : scalarText(v);
+    }
+  }
+  const key = fieldKey(field) + SEP + op + SEP + norm;
+  return regex ? { field, written, mapped, op, norm, display, regex, key } : { field, written, mapped, op, norm, display, key };
+}

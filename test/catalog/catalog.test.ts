@@ -1,0 +1,169 @@
+/**
+ * Aggregation figures of buildCatalog on the hand-made corpus of fixtures.ts,
+ * computed by hand (the expected values below are not produced by the code):
+ *
+ * R1 sigma   T1114.002  process.name eq powershell.exe, command_line *New-MailboxExportRequest*, not parent.name msexchange.exe; Sysmon 1 + 4688
+ * R2 elastic T1114.002  process.name eq powershell.exe (case-sensitive), command_line *new-mailboxexportrequest*, not user.name svc_exchange; Sysmon 1
+ * R3 splunk  T1114.002+T1114  event.action eq MailItemsAccessed, not user.name SVC_EXCHANGE, aggregate count > 10
+ * R4 sigma   T1114       command_line *NEW-MailboxExportRequest*
+ * R5 sigma   T1059.001   process.name eq PowerShell.exe and (command_line * -enc * or not User exists)
+ * R6 elastic (none)      process.name eq POWERSHELL.EXE case-sensitive
+ * R7 elastic T1114.002   sequence [process.name wildcard outlook.exe] ![process.name eq followup.exe]
+ */
+import { describe, expect, it } from 'vitest';
+import { buildCatalog } from '../../src/catalog/build.js';
+import { CatalogSchema } from '../../src/catalog/schema.js';
+import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
+import { ATTACK, EVENTS, smallCorpus } from './fixtures.js';
+
+const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS, corpus: { files: 9, failures: 2 } });
+const tech = (id: string) => cat.techniques.find((t) => t.id === id)!;
+const titleOf = (key: string) => cat.rules.find((r) => r.key === key)!.title;
+
+describe('buildCatalog on the hand-made corpus', () => {
+  it('validates against the published schema', () => {
+    expect(() => CatalogSchema.parse(JSON.parse(JSON.stringify(cat)))).not.toThrow();
+  });
+
+  it('lists the technique entries: sub-techniques on their own, parents rolled up', () => {
+    expect(cat.techniques.map((t) => [t.id, t.scope, t.ruleCount, t.directRuleCount])).toEqual([
+      ['T1059', 'rollup', 1, 0],
+      ['T1059.001', 'technique', 1, 1],
+      ['T1114', 'rollup', 5, 2],
+      ['T1114.002', 'technique', 4, 4],
+    ]);
+    const t = tech('T1114.002');
+    expect(t.name).toBe('Remote Email Collection');
+    expect(t.parentName).toBe('Email Collection');
+    expect(t.tactics).toEqual([{ id: 'TA0009', name: 'Collection', shortname: 'collection' }]);
+    expect(t.description).toBe('Adversaries may target an Exchange server.');
+    expect(t.byVendor).toEqual({ elastic: 2, sigma: 1, splunk: 1 });
+    expect(t.rules.map((r) => titleOf(r.key))).toEqual([
+      'Exchange export (KQL)',
+      'Outlook then no follow-up (sequence)',
+      'Mailbox export via PowerShell cmdlet',
+      'O365 mailbox items accessed',
+    ]);
+    const parent = tech('T1114');
+    expect(parent.subtechniques).toEqual(['T1114.002']);
+    expect(parent.rules.find((r) => titleOf(r.key) === 'O365 mailbox items accessed')!.via).toEqual(['T1114', 'T1114.002']);
+  });
+
+  it('counts events covered per distinct rule, with catalog titles', () => {
+    expect(tech('T1114.002').events.map((e) => [e.provider, e.eventId, e.title, e.count])).toEqual([
+      ['Microsoft-Windows-Sysmon', 1, 'Process creation', 2],
+      ['Microsoft-Windows-Security-Auditing', 4688, 'A new process has been created.', 1],
+    ]);
+  });
+
+  it('ranks fields by distinct rules, with operators, written names and samples', () => {
+    const f = tech('T1114.002').fields;
+    expect(f.map((r) => [r.field, r.count, r.indicatorRules, r.exclusionRules])).toEqual([
+      ['process.name', 3, 3, 0],
+      ['process.command_line', 2, 2, 0],
+      ['user.name', 2, 0, 2],
+      ['event.action', 1, 1, 0],
+      ['process.parent.name', 1, 0, 1],
+    ]);
+    expect(f[0]!.ops).toEqual({ eq: 3 });
+    expect(f[0]!.writtenAs).toEqual([
+      { vendor: 'elastic', name: 'process.name', count: 2 },
+      { vendor: 'sigma', name: 'Image', count: 1 },
+    ]);
+    expect(f[0]!.samples).toEqual(['powershell.exe', 'outlook.exe']);
+    expect(f[2]!.writtenAs).toEqual([
+      { vendor: 'elastic', name: 'user.name', count: 1 },
+      { vendor: 'splunk', name: 'UserId', count: 1 },
+    ]);
+  });
+
+  it('ranks indicator values with corpus reach, folding case-insensitive values and globs', () => {
+    const rows = tech('T1114.002').indicators.map((r) => [r.field, r.op, r.value, r.count, r.caseSensitive, r.reach]);
+    expect(rows).toEqual([
+      ['process.command_line', 'wildcard', '*New-MailboxExportRequest*', 2, 0, 3],
+      ['process.name', 'eq', 'powershell.exe', 2, 1, 3],
+      ['event.action', 'eq', 'MailItemsAccessed', 1, 0, 1],
+      // wildcard without wildcard characters is the same indicator as eq
+      ['process.name', 'eq', 'outlook.exe', 1, 0, 1],
+    ]);
+    // The missing-event step and the threshold are not indicators.
+    expect(tech('T1114.002').indicators.some((r) => r.value === 'followup.exe')).toBe(false);
+    expect(tech('T1114').indicators[0]).toMatchObject({ field: 'process.command_line', count: 3, reach: 3 });
+    // The case-sensitive upper-case value stays its own combination (R6 only).
+    const r6 = cat.rules.find((r) => r.id === 'r6-elastic')!;
+    expect(r6.predicates[0]).toMatchObject({ value: 'POWERSHELL.EXE', caseSensitive: true, reach: 1, role: 'indicator' });
+  });
+
+  it('ranks exclusions by distinct rules and expands them to rules', () => {
+    const ex = tech('T1114.002').exclusions;
+    expect(ex.map((r) => [r.field, r.op, r.value, r.count, r.reach])).toEqual([
+      ['user.name', 'eq', 'svc_exchange', 2, 2],
+      ['process.parent.name', 'eq', 'msexchange.exe', 1, 1],
+    ]);
+    expect(ex[0]!.rules.map(titleOf)).toEqual(['Exchange export (KQL)', 'O365 mailbox items accessed']);
+  });
+
+  it('keeps thresholds and nested negations on the rule page only', () => {
+    const r3 = cat.rules.find((r) => r.id === 'r3-splunk')!;
+    expect(r3.thresholds).toEqual(['count > 10']);
+    const r5 = cat.rules.find((r) => r.id === 'r5-sigma')!;
+    expect(r5.predicates.map((p) => [p.field, p.role])).toEqual([
+      ['process.name', 'indicator'],
+      ['process.command_line', 'indicator'],
+      ['User', 'negated'],
+    ]);
+    expect(r5.predicates[2]!.mapped).toBe(false);
+  });
+
+  it('builds the matrix in tactic order with roll-up counts', () => {
+    expect(cat.matrix.map((c) => [c.tactic.id, c.ruleCount, c.techniques.map((t) => [t.id, t.ruleCount, t.subtechniques.map((s) => [s.id, s.ruleCount])])])).toEqual([
+      ['TA0002', 1, [['T1059', 1, [['T1059.001', 1]]]]],
+      ['TA0009', 5, [['T1114', 5, [['T1114.001', 0], ['T1114.002', 4]]]]],
+    ]);
+    expect(cat.unplaced).toEqual([]);
+  });
+
+  it('summarizes the corpus', () => {
+    expect(cat.summary).toMatchObject({
+      rules: 7,
+      byVendor: { elastic: 3, sigma: 3, splunk: 1 },
+      byLanguage: { elastic: { eql: 2, kuery: 1 }, sigma: { sigma: 3 }, splunk: { spl: 1 } },
+      withTechniques: 6,
+      withoutTechniques: 1,
+      techniques: 3,
+      predicates: 15,
+      corpus: { files: 9, failures: 2 },
+    });
+    expect(cat.fields.find((f) => f.field === 'process.name')!.count).toBe(5);
+  });
+
+  it('works without ATT&CK data or events (ids only, tactics from the rules)', () => {
+    const bare = buildCatalog(smallCorpus());
+    const t = bare.techniques.find((x) => x.id === 'T1114.002')!;
+    expect(t.name).toBeNull();
+    expect(t.known).toBeNull();
+    expect(t.tacticsFrom).toBe('rules');
+    expect(t.tactics.map((x) => x.id)).toEqual(['TA0009']);
+    expect(t.events[0]).toMatchObject({ title: null, inCatalog: null, count: 2 });
+    expect(bare.matrix.map((c) => [c.tactic.id, c.techniques.map((x) => x.id)])).toEqual([
+      ['TA0002', ['T1059']],
+      ['TA0009', ['T1114']],
+    ]);
+    expect(() => CatalogSchema.parse(bare)).not.toThrow();
+  });
+
+  it('marks unknown and revoked ids, and keeps them out of the matrix', () => {
+    const rules = smallCorpus();
+    rules[0]!.attack.techniques.push('T1685', 't1000');
+    const c = buildCatalog(rules, { attack: ATTACK });
+    expect(c.techniques.find((t) => t.id === 'T1685')).toMatchObject({ known: false, name: null });
+    expect(c.techniques.find((t) => t.id === 'T1000')).toMatchObject({ known: true, revokedBy: 'T1059' });
+    expect(c.unplaced).toEqual(['T1000', 'T1685']);
+  });
+
+  it('publishes a JSON Schema', () => {
+    const s = catalogJsonSchema();
+    expect(s.type).toBe('object');
+    expect((s.required as string[]).sort()).toEqual(['attack', 'eventCatalog', 'fields', 'generator', 'matrix', 'rules', 'schemaVersion', 'summary', 'techniques', 'unplaced']);
+  });
+});
