@@ -10,6 +10,8 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     clean: true,
+    // import.meta.url in the CJS build (the parallel loader finds dist/worker.js with it).
+    shims: true,
     target: 'node20',
     platform: 'node',
   },

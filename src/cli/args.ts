@@ -19,9 +19,18 @@ export const LOAD_OPTIONS = {
   'follow-symlinks': { type: 'boolean' },
   attack: { type: 'string' },
   mappings: { type: 'string' },
+  workers: { type: 'string' },
 } as const satisfies Options;
 
 export const LOAD_USAGE = `  --macros <path>        Splunk macro library (folder of macro YAML or macros.conf); overrides macros found in the paths (repeatable)
   --follow-symlinks      follow symbolic links that point outside the given paths
   --attack <bundle.json> ATT&CK STIX bundle to use instead of the bundled table (adds descriptions)
-  --mappings <file.yml>  user field mappings (see docs/normalization.md)`;
+  --mappings <file.yml>  user field mappings (see docs/normalization.md)
+  --workers <n|auto>     worker threads for parsing (default auto; 0 parses in-process)`;
+
+/** `--workers` value: a whole number or 'auto'. */
+export function workersFlag(v: string | undefined): number | 'auto' | undefined {
+  if (v === undefined || v === 'auto') return v;
+  if (!/^\d+$/.test(v)) throw new UsageError(`--workers takes a whole number or 'auto', not '${v}'`);
+  return Number(v);
+}

@@ -2,7 +2,7 @@
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { loadCorpus, type LoadOptions } from '../loader/load.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
-import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError } from './args.js';
+import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
 import { progressBar } from './progress.js';
 
 export interface Command {
@@ -11,7 +11,7 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string };
+type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string };
 
 async function loadWithFlags(paths: string[], flags: LoadFlags, extra: Partial<LoadOptions> = {}) {
   const bar = progressBar('parsing');
@@ -19,6 +19,7 @@ async function loadWithFlags(paths: string[], flags: LoadFlags, extra: Partial<L
     return await loadCorpus(paths, {
       macros: flags.macros,
       followSymlinks: flags['follow-symlinks'],
+      workers: workersFlag(flags.workers),
       onProgress: bar,
       ...extra,
     });

@@ -8,7 +8,8 @@
  * A file that yields no rule because it is broken becomes a stub rule that
  * carries the error, so nothing is silently dropped.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import type { Diagnostic, Language, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
@@ -16,7 +17,9 @@ import { resolveLimits, type Limits } from '../core/limits.js';
 import { decodeBytes, SourceFile } from '../core/source-file.js';
 import { createNormalizer, type NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
-import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
+import type { FileFormat, FileRole, ParsedFile, ParseOptions } from '../vendors/types.js';
+import { canParseInWorkers, parseInWorkers } from './parallel.js';
+import { parseJob, type ParseJob } from './parse-files.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
 
@@ -33,6 +36,12 @@ export interface LoadOptions {
   normalize?: boolean | NormalizeOptions;
   /** Called as rule files are parsed. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Worker threads for parsing: a number, 0 for in-process, or 'auto' (the
+   * default: one per core when there are enough files and the built worker
+   * entry is available). The output is identical either way.
+   */
+  workers?: number | 'auto';
   /** Vendor-specific options, passed to the vendor modules. */
   vendorOptions?: Partial<Record<Vendor, Record<string, unknown>>>;
 }
@@ -61,28 +70,40 @@ interface ReadFile {
 }
 
 const RULE_EXT = /\.(ya?ml|toml|ndjson|jsonl?|conf)$/i;
+/** Extensions that never hold rules: listed as unrecognized without being read. */
+const NEVER_RULES = /\.(md|markdown|rst|txt|py|pyc|js|mjs|cjs|ts|sh|ps1|bat|html?|css|svg|png|jpe?g|gif|ico|pdf|evtx|pcap|gz|tgz|zip|7z|xz|bz2|exe|dll|bin|lock|csv|xml|jsoncls|raw|gitkeep|gitignore)$/i;
 
 function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unrecognized: string[], entries: FileEntry[]): ReadFile | null {
-  let size: number;
-  try {
-    size = statSync(path).size;
-  } catch (e) {
-    diagnostics.push(diagLine(path, 'error', 'io.unreadable', `cannot read: ${(e as Error).message}`));
+  if (NEVER_RULES.test(path)) {
+    unrecognized.push(path);
     return null;
   }
-  if (size > limits.maxFileBytes) {
-    if (RULE_EXT.test(path)) {
-      diagnostics.push(diagLine(path, 'error', 'io.too-large', `file is ${size} bytes, over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes); not read`, 1, 1));
-      entries.push({ path, format: null, rules: 0 });
-    } else unrecognized.push(path);
-    return null;
-  }
+  // Open, check the size, then read: a hostile multi-gigabyte file is never loaded.
   let bytes: Buffer;
+  let fd: number | undefined;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size > limits.maxFileBytes) {
+      if (RULE_EXT.test(path)) {
+        diagnostics.push(diagLine(path, 'error', 'io.too-large', `file is ${size} bytes, over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes); not parsed`, 1, 1));
+        entries.push({ path, format: null, rules: 0 });
+      } else unrecognized.push(path);
+      return null;
+    }
+    bytes = Buffer.allocUnsafe(size);
+    let off = 0;
+    while (off < size) {
+      const n = readSync(fd, bytes, off, size - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    if (off < size) bytes = bytes.subarray(0, off);
   } catch (e) {
     diagnostics.push(diagLine(path, 'error', 'io.unreadable', `cannot read: ${(e as Error).message}`));
     return null;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
   const dec = decodeBytes(bytes);
   if (!dec.ok) {
@@ -159,27 +180,39 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     entries.push({ path: s.file.path, format: s.role.format, vendor: s.role.vendor, role: 'support', rules: 0 });
   }
 
-  const byVendor = new Map<Vendor, Rule[]>();
-  let done = 0;
-  for (const rf of ruleFiles) {
-    const vendor = rf.role.vendor;
-    const mod = VENDOR_MODULES[vendor];
-    let parsed;
-    try {
-      parsed = mod.parseFile(rf.file, rf.role, stateOf(vendor), parseOpts(vendor));
-    } catch (e) {
-      // A parser bug must not stop the batch: the file is reported as failed.
-      parsed = { rules: [], diagnostics: [diagLine(rf.file.path, 'error', 'internal.exception', `parser crashed: ${(e as Error).stack ?? String(e)}`, 1, 1)] };
+  const jobs: ParseJob[] = ruleFiles.map((rf) => ({ path: rf.file.path, text: rf.file.text, role: rf.role }));
+  const nWorkers = options.workers === undefined || options.workers === 'auto'
+    ? (jobs.length >= 400 && canParseInWorkers() ? Math.min(availableParallelism(), 8) : 0)
+    : options.workers;
+  let parsedFiles: ParsedFile[];
+  if (nWorkers > 1) {
+    const states: Partial<Record<Vendor, unknown>> = {};
+    const opts: Partial<Record<Vendor, ParseOptions>> = {};
+    for (const v of new Set(jobs.map((j) => j.role.vendor))) {
+      states[v] = stateOf(v);
+      opts[v] = parseOpts(v);
     }
+    parsedFiles = await parseInWorkers(jobs, states, opts, nWorkers, options.onProgress);
+  } else {
+    parsedFiles = jobs.map((job, i) => {
+      const r = parseJob(job, stateOf(job.role.vendor), parseOpts(job.role.vendor));
+      options.onProgress?.(i + 1, jobs.length);
+      return r;
+    });
+  }
+
+  const byVendor = new Map<Vendor, Rule[]>();
+  parsedFiles.forEach((parsed, i) => {
+    const job = jobs[i]!;
+    const vendor = job.role.vendor;
     let rules = parsed.rules;
-    if (!rules.length && parsed.diagnostics.some((d) => d.severity === 'error')) rules = [failedFileRule(rf.file.path, vendor, parsed.diagnostics)];
+    if (!rules.length && parsed.diagnostics.some((d) => d.severity === 'error')) rules = [failedFileRule(job.path, vendor, parsed.diagnostics)];
     else diagnostics.push(...parsed.diagnostics);
-    entries.push({ path: rf.file.path, format: rf.role.format, vendor, role: 'rules', rules: rules.length });
+    entries.push({ path: job.path, format: job.role.format, vendor, role: 'rules', rules: rules.length });
     let list = byVendor.get(vendor);
     if (!list) byVendor.set(vendor, (list = []));
-    list.push(...rules);
-    options.onProgress?.(++done, ruleFiles.length);
-  }
+    for (const r of rules) list.push(r);
+  });
 
   let rules: Rule[] = [];
   for (const [vendor, list] of byVendor) {

@@ -11,9 +11,13 @@ const TOML_EXT = /\.toml$/i;
 const JSON_EXT = /\.(nd)?json(l)?$/i;
 const CONF_EXT = /\.conf$/i;
 
+const KEY_RE = new Map<string, RegExp>();
+
 /** Top-level YAML key at column 0 (block style), as in `detection:`. */
 function topKey(text: string, key: string): boolean {
-  return new RegExp(`^${key}[ \\t]*:`, 'm').test(text);
+  let re = KEY_RE.get(key);
+  if (!re) KEY_RE.set(key, (re = new RegExp(`^${key}[ \\t]*:`, 'm')));
+  return re.test(text);
 }
 
 export function sniff(path: string, text: string): FileRole | null {
