@@ -1,17 +1,31 @@
 /**
- * EQL entry point (stub): returns the whole query as one opaque filter until
- * the grammar lands. The signature is the contract other modules compile against.
+ * EQL entry point: query text -> unified Query + diagnostics. Never throws.
+ *
+ * The text is parsed by grammars/eql.peggy (syntax only) and converted by
+ * EqlConverter (semantics). On a syntax error the whole query becomes one
+ * opaque filter and an `eql.syntax` error points at the file line/column.
+ * See docs/semantics/elastic-eql.md for every semantic decision.
  */
-import type { Diagnostic, Query } from '../../../ast/schema.js';
 import { opaque } from '../../../ast/build.js';
+import type { Diagnostic, Query } from '../../../ast/schema.js';
+import { diagAt } from '../../../core/diagnostics.js';
 import type { Limits } from '../../../core/limits.js';
 import type { SourceFile } from '../../../core/source-file.js';
+import { parse, SyntaxError as PeggySyntaxError } from '../../../generated/eql.js';
+import { EqlConverter } from './convert.js';
+import { maxNesting } from './prescan.js';
+import type { QuerySyn } from './syntax.js';
 
 export interface EqlContext {
   file: SourceFile;
   /** 0-based offset of the query text inside `file`. */
   offset: number;
   limits: Limits;
+  /**
+   * Field that `<category> where` tests: the rule's `event_category_override`
+   * (15 production rules set it, 13 of them to `event.type`). Default `event.category`.
+   */
+  categoryField?: string;
 }
 
 export interface EqlResult {
@@ -19,10 +33,59 @@ export interface EqlResult {
   diagnostics: Diagnostic[];
 }
 
+/** Longest text kept in the opaque node of a query that could not be parsed. */
+const OPAQUE_TEXT_MAX = 10_000;
+
 export function parseEql(text: string, ctx: EqlContext): EqlResult {
-  const p = ctx.file.position(ctx.offset);
-  return {
-    query: { kind: 'filter', filter: opaque(text, 'EQL parser not implemented yet', { vendor: 'elastic', line: p.line, column: p.column, text }) },
-    diagnostics: [],
+  const { file, offset, limits } = ctx;
+  const fail = (code: string, message: string, at: number, reason: string, expected?: string[]): EqlResult => {
+    const d = diagAt(file, 'error', code, message, offset + at, undefined, expected);
+    const p = file.position(offset);
+    const shown = text.length > OPAQUE_TEXT_MAX ? text.slice(0, OPAQUE_TEXT_MAX) + '…' : text;
+    return { query: { kind: 'filter', filter: opaque(shown, reason, { vendor: 'elastic', line: p.line, column: p.column, text: shown }) }, diagnostics: [d] };
   };
+
+  if (text.length > limits.maxQueryChars) {
+    return fail('eql.limit.query_chars', `EQL query has ${text.length} characters, more than limits.maxQueryChars (${limits.maxQueryChars})`, 0, 'query over the size limit');
+  }
+  const nesting = maxNesting(text, limits.maxDepth);
+  if (nesting.depth > limits.maxDepth) {
+    return fail('eql.limit.depth', `EQL query nests brackets or comments deeper than limits.maxDepth (${limits.maxDepth})`, nesting.at, 'query over the nesting limit');
+  }
+
+  let syn: QuerySyn;
+  try {
+    syn = parse(text) as QuerySyn;
+  } catch (e) {
+    if (e instanceof PeggySyntaxError) {
+      const at = e.location?.start.offset ?? 0;
+      const expected = summarizeExpected(e.expected);
+      const found = e.found === null ? 'end of query' : JSON.stringify(e.found);
+      return fail('eql.syntax', `EQL syntax error: unexpected ${found}`, at, 'EQL syntax error', expected);
+    }
+    // A RangeError (stack) or anything unforeseen: report, never throw.
+    return fail('eql.internal', `EQL parser failed: ${e instanceof Error ? e.message : String(e)}`, 0, 'EQL parser failure');
+  }
+
+  const conv = new EqlConverter(text, { file, offset, limits, categoryField: ctx.categoryField ?? 'event.category' });
+  try {
+    const query = conv.query(syn);
+    return { query, diagnostics: conv.diagnostics };
+  } catch (e) {
+    const r = fail('eql.internal', `EQL conversion failed: ${e instanceof Error ? e.message : String(e)}`, 0, 'EQL conversion failure');
+    r.diagnostics.unshift(...conv.diagnostics);
+    return r;
+  }
+}
+
+/** Peggy's expectation list, deduplicated and readable (`"where"`, `string`, ...). */
+function summarizeExpected(expected: Array<{ type: string; text?: string; description?: string }> | null): string[] | undefined {
+  if (!expected?.length) return undefined;
+  const out = new Set<string>();
+  for (const x of expected) {
+    if (x.type === 'literal' && x.text !== undefined) out.add(JSON.stringify(x.text));
+    else if (x.type === 'end') out.add('end of query');
+    else if (x.description) out.add(x.description);
+  }
+  return [...out].sort().slice(0, 30);
 }
