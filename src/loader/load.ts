@@ -62,6 +62,8 @@ export interface LoadResult {
   unrecognized: string[];
   /** Diagnostics not attached to any rule: links skipped, supporting files with errors, ... */
   diagnostics: Diagnostic[];
+  /** Wall milliseconds per stage (for benchmarks). */
+  timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; byLanguage: Record<string, { rules: number; ms: number }> };
 }
 
 interface ReadFile {
@@ -141,6 +143,7 @@ export function failedFileRule(path: string, vendor: Vendor, diagnostics: Diagno
 }
 
 export async function loadCorpus(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const t0 = performance.now();
   const limits = resolveLimits(options.limits);
   const diagnostics: Diagnostic[] = [];
   const unrecognized: string[] = [];
@@ -166,6 +169,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     }
   }
 
+  const t1 = performance.now();
   const states = new Map<Vendor, unknown>();
   const parseOpts = (vendor: Vendor): ParseOptions => ({ limits, placeholders: options.placeholders, vendorOptions: options.vendorOptions?.[vendor] });
   const stateOf = (vendor: Vendor) => {
@@ -180,11 +184,13 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     entries.push({ path: s.file.path, format: s.role.format, vendor: s.role.vendor, role: 'support', rules: 0 });
   }
 
+  const t2 = performance.now();
   const jobs: ParseJob[] = ruleFiles.map((rf) => ({ path: rf.file.path, text: rf.file.text, role: rf.role }));
   const nWorkers = options.workers === undefined || options.workers === 'auto'
     ? (jobs.length >= 400 && canParseInWorkers() ? Math.min(availableParallelism(), 8) : 0)
     : options.workers;
   let parsedFiles: ParsedFile[];
+  const byLanguage: Record<string, { rules: number; ms: number }> = {};
   if (nWorkers > 1) {
     const states: Partial<Record<Vendor, unknown>> = {};
     const opts: Partial<Record<Vendor, ParseOptions>> = {};
@@ -195,7 +201,16 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     parsedFiles = await parseInWorkers(jobs, states, opts, nWorkers, options.onProgress);
   } else {
     parsedFiles = jobs.map((job, i) => {
+      const ts = performance.now();
       const r = parseJob(job, stateOf(job.role.vendor), parseOpts(job.role.vendor));
+      const ms = performance.now() - ts;
+      // Per-language parse cost (benchmarks): a file's time is shared among its rules.
+      for (const rule of r.rules) {
+        const k = `${rule.vendor}/${rule.language}`;
+        const e = (byLanguage[k] ??= { rules: 0, ms: 0 });
+        e.rules++;
+        e.ms += ms / r.rules.length;
+      }
       options.onProgress?.(i + 1, jobs.length);
       return r;
     });
@@ -214,6 +229,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     for (const r of rules) list.push(r);
   });
 
+  const t3 = performance.now();
   let rules: Rule[] = [];
   for (const [vendor, list] of byVendor) {
     const mod = VENDOR_MODULES[vendor];
@@ -224,6 +240,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     } else rules.push(...list);
   }
 
+  const t4 = performance.now();
   if (options.normalize !== false) {
     const normalizer = createNormalizer(typeof options.normalize === 'object' ? options.normalize : {});
     rules = rules.map((r) => {
@@ -234,7 +251,9 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       }
     });
   }
-  return { rules, files: entries, unrecognized, diagnostics };
+  const t5 = performance.now();
+  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2, link: t4 - t3, normalize: t5 - t4, workers: nWorkers, byLanguage };
+  return { rules, files: entries, unrecognized, diagnostics, timings };
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */

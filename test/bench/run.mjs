@@ -1,0 +1,182 @@
+// `npm run bench`: every performance measurement of docs/performance.md on
+// ../shared/corpora, each repeated in fresh processes, medians reported.
+// Prints one table and writes it as JSON (default .bench/results.json) so
+// that results can be compared across commits.
+//
+//   node test/bench/run.mjs [--runs N] [--json FILE] [--quick]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const corpora = resolve(root, '..', 'shared', 'corpora');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, json: { type: 'string' }, quick: { type: 'boolean' } } });
+const RUNS = values.quick ? 1 : Number(values.runs);
+
+if (!existsSync(corpora)) {
+  console.log(`[skip] ../shared/corpora is absent: nothing to benchmark`);
+  process.exit(0);
+}
+if (!existsSync(join(root, 'dist', 'index.js'))) {
+  console.error('run `npm run build` first (npm run bench does)');
+  process.exit(1);
+}
+
+const SIGMA = ['sigma/rules', 'sigma/rules-compliance', 'sigma/rules-dfir', 'sigma/rules-emerging-threats', 'sigma/rules-placeholder', 'sigma/rules-threat-hunting']
+  .map((p) => join(corpora, p))
+  .filter(existsSync);
+const ALL = [join(corpora, 'sigma'), join(corpora, 'elastic'), join(corpora, 'splunk')];
+
+function measure(task, paths, workers, extra = []) {
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'measure.mjs'), task, '--workers', String(workers), '--paths', paths.join(','), ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (r.status !== 0) throw new Error(`measure ${task} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function repeat(task, paths, workers, extra = [], runs = RUNS) {
+  measure(task, paths, workers, extra); // warm-up (file cache)
+  const rs = [];
+  for (let i = 0; i < runs; i++) rs.push(measure(task, paths, workers, extra));
+  const stageNames = Object.keys(rs[0].stages);
+  return {
+    ...rs[0],
+    wall: median(rs.map((r) => r.wall)),
+    wallMin: Math.min(...rs.map((r) => r.wall)),
+    wallMax: Math.max(...rs.map((r) => r.wall)),
+    maxRssMB: Math.max(...rs.map((r) => r.maxRssMB)),
+    stages: Object.fromEntries(stageNames.map((k) => [k, median(rs.map((r) => r.stages[k]))])),
+    runs,
+  };
+}
+
+/** A corpus ten times larger: the three corpora replicated with changed ids and values. */
+function syntheticCorpus(times) {
+  const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-scale-'));
+  const uuid = /([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})/gi;
+  const walk = (src, dst, k) => {
+    mkdirSync(dst, { recursive: true });
+    for (const e of readdirSync(src, { withFileTypes: true })) {
+      const s = join(src, e.name);
+      const d = join(dst, e.name);
+      if (e.isDirectory()) walk(s, d, k);
+      else if (/\.(ya?ml|toml|conf|ndjson)$/.test(e.name)) {
+        let t = readFileSync(s, 'utf8');
+        if (k > 0) {
+          // New ids (the last 4 hex digits of each uuid carry the copy number) and new values.
+          t = t.replace(uuid, (_m, a, b, c, d1, e1) => `${a}-${b}-${c}-${d1}-${e1.slice(0, 8)}${k.toString(16).padStart(4, '0')}`);
+          t = t.replace(/\.exe\b/g, `_${k}.exe`).replace(/\.dll\b/g, `_${k}.dll`);
+        }
+        writeFileSync(d, t);
+      }
+    }
+  };
+  for (let k = 0; k < times; k++) for (const p of ALL) walk(p, join(dir, `copy${k}`, p.split('/').pop()), k);
+  return dir;
+}
+
+const results = { date: new Date().toISOString(), machine: { cpus: cpus().length, parallelism: availableParallelism(), model: cpus()[0]?.model, memGB: Math.round(totalmem() / 2 ** 30), node: process.version }, runs: RUNS };
+const log = (s) => process.stderr.write(s + '\n');
+
+log('sigma: load + parse + normalize, one thread and parallel');
+results.sigma1 = repeat('parse', SIGMA, 0);
+results.sigma = repeat('parse', SIGMA, 'auto');
+
+log('all three corpora: per vendor, one thread');
+results.vendors = {};
+for (const v of ['sigma', 'elastic', 'splunk']) results.vendors[v] = repeat('parse', [join(corpora, v)], 0, [], Math.min(RUNS, 3));
+
+log('all three corpora: load + parse + normalize + aggregate + catalog.json');
+results.catalog1 = repeat('catalog', ALL, 0);
+results.catalog = repeat('catalog', ALL, 'auto');
+log('all three corpora: + static site');
+results.site1 = repeat('site', ALL, 0);
+results.site = repeat('site', ALL, 'auto');
+
+log('scale: a corpus ten times larger');
+const big = syntheticCorpus(10);
+try {
+  results.scale = repeat('site', [big], 'auto', [], Math.min(RUNS, 3));
+} finally {
+  rmSync(big, { recursive: true, force: true });
+}
+
+log('incremental: rebuild after one changed rule file (content-hash cache)');
+{
+  const copy = mkdtempSync(join(tmpdir(), 'ruleatlas-incr-'));
+  const cache = join(copy, '.cache');
+  for (const p of ALL) cpSync(p, join(copy, p.split('/').pop()), { recursive: true });
+  const paths = ['sigma', 'elastic', 'splunk'].map((v) => join(copy, v));
+  try {
+    measure('catalog', paths, 'auto', ['--cache', cache]); // fills the cache
+    const target = join(copy, 'sigma', 'rules', 'windows', 'process_creation');
+    const file = existsSync(target) ? join(target, readdirSync(target).find((f) => f.endsWith('.yml'))) : null;
+    const rs = [];
+    for (let i = 0; i < RUNS && file; i++) {
+      writeFileSync(file, readFileSync(file, 'utf8').replace(/^title: (.*)$/m, `title: $1 (edit ${i})`));
+      rs.push(measure('catalog', paths, 'auto', ['--cache', cache]));
+    }
+    if (rs.length) results.incremental = { ...rs[0], wall: median(rs.map((r) => r.wall)), runs: rs.length, changedFile: file };
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+log('evaluator: Sigma rules against the regression events');
+try {
+  results.evaluator = repeat('evaluator', [join(corpora, 'sigma'), join(corpora, 'sigma', 'regression_data')], 0, [], Math.min(RUNS, 3));
+} catch (e) {
+  results.evaluator = { error: String(e.message).split('\n')[0] };
+}
+
+// ---- table
+const f = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
+const rows = [];
+const row = (what, value, target = '', ok = '') => rows.push([what, value, target, ok]);
+const check = (v, max) => (typeof v === 'number' ? (v <= max ? 'ok' : 'MISSED') : '');
+row('machine', `${results.machine.parallelism} cores, ${results.machine.memGB} GiB, node ${results.machine.node}`);
+row('sigma load+parse+normalize, parallel (s)', `${f(results.sigma.wall)} [${f(results.sigma.wallMin)}–${f(results.sigma.wallMax)}]`, '≤ 1.0', check(results.sigma.wall, 1.0));
+row('sigma, one thread (s)', f(results.sigma1.wall), '', '');
+row('sigma rules/s (one thread)', f(results.sigma1.rules / results.sigma1.wall, 0), '≥ 3,685 (11× 335)', results.sigma1.rules / results.sigma1.wall >= 3685 ? 'ok' : 'MISSED');
+for (const [v, r] of Object.entries(results.vendors)) {
+  row(`${v} rules/s (one thread, whole load)`, f(r.rules / r.wall, 0));
+  for (const [lang, n] of Object.entries(r.stages.byLanguage ?? {})) row(`  ${lang} parse rules/s`, f(n.rules / (n.ms / 1000), 0));
+}
+const st = results.catalog1.stages;
+row('stages, one thread (s): read / parse / link / normalize / aggregate / render', [st.read + st.support, st.parse, st.link, st.normalize, st.aggregate, results.site1.stages.render].map((x) => f(x / 1000)).join(' / '));
+row('all three → catalog.json, parallel (s)', f(results.catalog.wall), '≤ 3', check(results.catalog.wall, 3));
+row('all three → catalog.json + site, parallel (s)', f(results.site.wall), '≤ 6', check(results.site.wall, 6));
+row('peak RSS, full build (MB)', f(Math.max(results.site.maxRssMB, results.site1.maxRssMB), 0), '≤ 500', check(Math.max(results.site.maxRssMB, results.site1.maxRssMB), 500));
+const speedup = results.site1.wall / results.site.wall;
+row('parallel speed-up, full build', f(speedup), '≥ 1.6', speedup >= 1.6 ? 'ok' : 'MISSED');
+if (results.scale) {
+  const ratio = results.scale.wall / results.site.wall;
+  row('10× corpus, full build (s)', `${f(results.scale.wall)} (${results.scale.rules} rules)`);
+  row('10× / 1× time ratio', f(ratio), '≤ 11', check(ratio, 11));
+  row('10× peak RSS (MB)', f(results.scale.maxRssMB, 0), '≤ 2048', check(results.scale.maxRssMB, 2048));
+}
+if (results.incremental) row('incremental rebuild, one file changed (s)', f(results.incremental.wall), '≤ 0.5', check(results.incremental.wall, 0.5));
+if (results.evaluator?.eventsPerSecond) row('evaluator: events/s (all Sigma rules, one core)', f(results.evaluator.eventsPerSecond, 0), '≥ 1,000', results.evaluator.eventsPerSecond >= 1000 ? 'ok' : 'MISSED');
+else row('evaluator', results.evaluator?.error ?? 'n/a');
+
+const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => String(r[i]).length)));
+const line = (r) => r.map((c, i) => String(c).padEnd(w[i])).join(' | ');
+console.log(line(['measurement', `median of ${RUNS}`, 'target', '']));
+console.log(w.map((n) => '-'.repeat(n)).join('-|-'));
+for (const r of rows) console.log(line(r));
+const jsonPath = values.json ?? join(root, '.bench', 'results.json');
+mkdirSync(dirname(jsonPath), { recursive: true });
+writeFileSync(jsonPath, JSON.stringify({ ...results, table: rows }, null, 2));
+console.log(`\nwritten: ${jsonPath}`);
+
