@@ -11,8 +11,10 @@ export interface Limits {
   maxQueryChars: number;
   /** Deepest nesting of parentheses / YAML collections accepted. */
   maxDepth: number;
-  /** Most YAML alias dereferences per document (alias bombs). */
+  /** Most YAML alias dereferences per document. */
   maxYamlAliases: number;
+  /** Most nodes a YAML document may have once its aliases are expanded (alias bombs). */
+  maxYamlNodes: number;
   /** Most values in one list or one value list. */
   maxListItems: number;
   /** Most nested Splunk macro expansions, and the largest expanded search. */
@@ -29,6 +31,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxQueryChars: 1_000_000,
   maxDepth: 256,
   maxYamlAliases: 1_000,
+  maxYamlNodes: 1_000_000,
   maxListItems: 200_000,
   maxMacroDepth: 32,
   maxExpandedChars: 2_000_000,

@@ -120,23 +120,47 @@ function toPos(c0: Closed, text: string, aliasBudget: { left: number }, seen: Se
   return pos;
 }
 
-/** Count alias references and collection depth of a composed value (guards consumers against alias bombs). */
+/**
+ * Check a composed value against the limits: depth, items per collection,
+ * alias references, and the node count once aliases are expanded (an alias
+ * bomb is small in memory but explodes for any consumer that walks it as a
+ * tree). Linear in the composed size: expanded sizes are memoized per node.
+ */
 function checkShape(value: unknown, limits: Limits): string | null {
-  const seen = new Set<object>();
+  const size = new Map<object, number>();
   let aliases = 0;
-  const stack: Array<[unknown, number]> = [[value, 0]];
+  type Frame = { v: object; kids: unknown[]; i: number; acc: number; depth: number };
+  if (!value || typeof value !== 'object') return null;
+  const kidsOf = (v: object) => (Array.isArray(v) ? v : Object.values(v));
+  const stack: Frame[] = [{ v: value, kids: kidsOf(value), i: 0, acc: 1, depth: 0 }];
   while (stack.length) {
-    const [v, d] = stack.pop()!;
-    if (!v || typeof v !== 'object') continue;
-    if (d > limits.maxDepth) return `YAML nesting deeper than ${limits.maxDepth}`;
-    if (seen.has(v)) {
-      if (++aliases > limits.maxYamlAliases) return `more than ${limits.maxYamlAliases} YAML alias references`;
+    const f = stack[stack.length - 1]!;
+    if (f.kids.length > limits.maxListItems) return `a YAML collection with more than ${limits.maxListItems} items`;
+    if (f.i < f.kids.length) {
+      const k = f.kids[f.i++];
+      if (!k || typeof k !== 'object') {
+        f.acc++;
+        continue;
+      }
+      const known = size.get(k);
+      if (known !== undefined) {
+        if (++aliases > limits.maxYamlAliases) return `more than ${limits.maxYamlAliases} YAML alias references`;
+        f.acc += known;
+        if (f.acc > limits.maxYamlNodes) return `YAML aliases expand to more than ${limits.maxYamlNodes} nodes`;
+        continue;
+      }
+      if (f.depth + 1 > limits.maxDepth) return `YAML nesting deeper than ${limits.maxDepth}`;
+      size.set(k, 0); // a cycle back to an open node counts as one node
+      stack.push({ v: k, kids: kidsOf(k), i: 0, acc: 1, depth: f.depth + 1 });
       continue;
     }
-    seen.add(v);
-    const kids = Array.isArray(v) ? v : Object.values(v);
-    if (kids.length > limits.maxListItems) return `a YAML collection with more than ${limits.maxListItems} items`;
-    for (const k of kids) stack.push([k, d + 1]);
+    stack.pop();
+    size.set(f.v, f.acc);
+    const parent = stack[stack.length - 1];
+    if (parent) {
+      parent.acc += f.acc;
+      if (parent.acc > limits.maxYamlNodes) return `YAML aliases expand to more than ${limits.maxYamlNodes} nodes`;
+    }
   }
   return null;
 }
@@ -172,7 +196,7 @@ export function parseYaml(file: SourceFile, limits: Limits = DEFAULT_LIMITS, wit
     // js-yaml composes every document before it calls the iterator, so the
     // position frames are matched to the documents afterwards, by index.
     const values: unknown[] = [];
-    yaml.loadAll(text, (doc) => values.push(doc), { schema: yaml.CORE_SCHEMA, filename: file.path, listener: listener as never, json: false });
+    yaml.loadAll(text, (doc) => values.push(doc), { schema: yaml.CORE_SCHEMA, filename: file.path, listener: listener as never, json: false, maxDepth: limits.maxDepth } as yaml.LoadOptions);
     const frames = stack[0]!.children;
     for (let i = 0; i < values.length; i++) {
       const doc = values[i];
@@ -180,7 +204,7 @@ export function parseYaml(file: SourceFile, limits: Limits = DEFAULT_LIMITS, wit
       const at = top ? skipSpace(text, top.start) : 0;
       const shape = checkShape(doc, limits);
       if (shape) {
-        diagnostics.push(diagAt(file, 'error', shape.includes('alias') ? 'yaml.alias-limit' : shape.includes('items') ? 'yaml.size-limit' : 'yaml.depth-limit', shape, at));
+        diagnostics.push(diagAt(file, 'error', /alias/.test(shape) ? 'yaml.alias-limit' : shape.includes('items') ? 'yaml.size-limit' : 'yaml.depth-limit', shape, at));
         continue;
       }
       const d: YamlDocument = { value: doc, start: at, end: top?.end ?? text.length };
@@ -191,7 +215,9 @@ export function parseYaml(file: SourceFile, limits: Limits = DEFAULT_LIMITS, wit
     if (e instanceof Abort) diagnostics.push(diagAt(file, 'error', e.code, e.message, e.offset));
     else if (e instanceof yaml.YAMLException) {
       const mark = (e as { mark?: { position?: number } }).mark;
-      diagnostics.push(diagAt(file, 'error', 'yaml.syntax', `invalid YAML: ${(e as { reason?: string }).reason ?? e.message}`, mark?.position ?? 0));
+      const reason = (e as { reason?: string }).reason ?? e.message;
+      const code = /exceeded maxDepth/.test(reason) ? 'yaml.depth-limit' : /exceeded maxTotalMergeKeys/.test(reason) ? 'yaml.alias-limit' : 'yaml.syntax';
+      diagnostics.push(diagAt(file, 'error', code, code === 'yaml.syntax' ? `invalid YAML: ${reason}` : `YAML ${reason}`, mark?.position ?? 0));
     } else if (e instanceof RangeError) {
       diagnostics.push(diagAt(file, 'error', 'yaml.depth-limit', 'YAML nesting too deep to parse', 0));
     } else throw e;

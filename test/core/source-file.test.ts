@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { decodeBytes, SourceFile } from '../../src/core/source-file.js';
+
+describe('SourceFile positions', () => {
+  it('maps offsets to 1-based lines and columns with LF, CRLF and CR', () => {
+    const f = new SourceFile('x', 'ab\ncd\r\nef\rgh');
+    expect(f.position(0)).toEqual({ line: 1, column: 1 });
+    expect(f.position(3)).toEqual({ line: 2, column: 1 });
+    expect(f.position(7)).toEqual({ line: 3, column: 1 });
+    expect(f.position(10)).toEqual({ line: 4, column: 1 });
+    expect(f.lineOffset(3)).toBe(7);
+  });
+
+  it('agrees with a naive count on random text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', '\n', 'b') }), fc.nat(), (text, k) => {
+        const off = text.length ? k % text.length : 0;
+        const before = text.slice(0, off);
+        const line = before.split('\n').length;
+        const column = off - (before.lastIndexOf('\n') + 1) + 1;
+        expect(new SourceFile('x', text).position(off)).toEqual({ line, column });
+      }),
+      { seed: 3, numRuns: 300 },
+    );
+  });
+});
+
+describe('decodeBytes', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('strips a UTF-8 BOM', () => {
+    expect(decodeBytes(new Uint8Array([0xef, 0xbb, 0xbf, ...enc('a: 1')]))).toEqual({ ok: true, text: 'a: 1', encoding: 'utf-8-bom' });
+  });
+  it('reads UTF-16 with and without BOM', () => {
+    const le = Buffer.from('title: x\n', 'utf16le');
+    expect(decodeBytes(new Uint8Array([0xff, 0xfe, ...le]))).toMatchObject({ ok: true, text: 'title: x\n', encoding: 'utf-16le' });
+    expect(decodeBytes(new Uint8Array(le))).toMatchObject({ ok: true, text: 'title: x\n', encoding: 'utf-16le' });
+    const be = Buffer.from(le).swap16();
+    expect(decodeBytes(new Uint8Array([0xfe, 0xff, ...be]))).toMatchObject({ ok: true, text: 'title: x\n', encoding: 'utf-16be' });
+  });
+  it('refuses binary and invalid UTF-8', () => {
+    expect(decodeBytes(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0, 0, 0]))).toMatchObject({ ok: false });
+    expect(decodeBytes(new Uint8Array([0x61, 0xff, 0x62]))).toMatchObject({ ok: false });
+  });
+});
