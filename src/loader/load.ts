@@ -115,6 +115,11 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
     } else unrecognized.push(path);
     return null;
   }
+  if (RULE_EXT.test(path) && dec.text.trim() === '') {
+    diagnostics.push(diagLine(path, 'warning', 'io.empty', 'empty file: no rule to read', 1, 1));
+    entries.push({ path, format: null, rules: 0 });
+    return null;
+  }
   const role = sniff(path, dec.text);
   if (!role) {
     unrecognized.push(path);
