@@ -506,7 +506,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       }
     }
   }
-  const fieldSlugs = new SlugAllocator();
+  const fieldSlugs = new SlugAllocator(['index']); // fields/index.html is the field list
   const fields: CatalogField[] = [...fieldPages.values()]
     .sort((a, b) => b.rules.length - a.rules.length || byStr(a.field ?? '', b.field ?? ''))
     .map((f) => ({

@@ -38,6 +38,11 @@ export function sanitizeSlug(s: string): string {
 export class SlugAllocator {
   private readonly taken = new Set<string>();
 
+  /** Keep `names` for pages of the site itself (`index`). */
+  constructor(reserved: readonly string[] = []) {
+    for (const r of reserved) this.taken.add(r.toLowerCase());
+  }
+
   allocate(preferred: string, identity: string, fallback = 'item'): string {
     let base = sanitizeSlug(preferred);
     const changed = base !== preferred;
