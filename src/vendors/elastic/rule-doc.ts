@@ -1,0 +1,273 @@
+/**
+ * One Elastic rule document (the `[rule]` table of a detection-rules TOML
+ * file, or one object of a Kibana NDJSON export: the same fields) -> Rule.
+ * Query parsing is delegated per language; this module adds what the rule
+ * type means (threshold -> aggregate, filters -> extra clauses), ATT&CK ids,
+ * the log source hints and the metadata.
+ */
+import { and } from '../../ast/build.js';
+import type { AggregateCondition, Diagnostic, FieldRef, Language, Node, Query, Rule } from '../../ast/schema.js';
+import { predicates } from '../../ast/walk.js';
+import { diagAt } from '../../core/diagnostics.js';
+import type { Limits } from '../../core/limits.js';
+import type { SourceFile } from '../../core/source-file.js';
+import { fileOffset, type QueryCtx, type QueryLoc } from './context.js';
+import { parseEql } from './eql/index.js';
+import { parseEsql } from './esql/index.js';
+import { convertFilters } from './filters.js';
+import { parseKql } from './kql/index.js';
+import { parseLucene } from './lucene/index.js';
+
+type Json = Record<string, unknown>;
+
+export interface RuleDocInput {
+  file: SourceFile;
+  rule: Json;
+  /** `[metadata]` table (TOML) or an empty object. */
+  meta: Json;
+  /** Where `rule.query` sits in the file (null when unknown: positions fall back to `offset`). */
+  queryLoc: QueryLoc | null;
+  /** 0-based offset of the rule's start in the file (the `[rule]` header, the NDJSON line). */
+  offset: number;
+  limits: Limits;
+}
+
+/** Fields of the rule document modelled outside `metadata`. */
+const MODELLED = new Set(['rule_id', 'name', 'description', 'type', 'language', 'query', 'threat', 'severity', 'risk_score', 'author', 'references', 'false_positives', 'index']);
+
+function isObj(x: unknown): x is Json {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+function strList(x: unknown): string[] | undefined {
+  if (typeof x === 'string') return [x];
+  if (Array.isArray(x)) return x.filter((v): v is string => typeof v === 'string');
+  return undefined;
+}
+/** JSON-safe copy (TOML dates become ISO strings). */
+export function jsonSafe<T>(x: T): T {
+  return x === undefined ? x : JSON.parse(JSON.stringify(x));
+}
+
+const LANGUAGE: Record<string, Language> = { kuery: 'kuery', kql: 'kuery', eql: 'eql', esql: 'esql', lucene: 'lucene' };
+
+export interface ParsedQuery {
+  query: Query | null;
+  /** ES|QL FROM sources. */
+  sources?: string[];
+  metadata?: Json;
+}
+
+/** Parse one query text in `language` (kuery, eql, esql, lucene). Null query on errors (diagnostics say why). */
+export function parseQuery(language: Language, text: string, loc: QueryLoc, limits: Limits, diagnostics: Diagnostic[]): ParsedQuery {
+  const ctx: QueryCtx = { loc, limits, diagnostics };
+  switch (language) {
+    case 'kuery': {
+      const n = parseKql(text, ctx);
+      return { query: n ? { kind: 'filter', filter: n } : null };
+    }
+    case 'lucene': {
+      const n = parseLucene(text, ctx);
+      return { query: n ? { kind: 'filter', filter: n } : null };
+    }
+    case 'esql': {
+      const r = parseEsql(text, ctx);
+      if (!r) return { query: null };
+      return { query: r.query, sources: r.sources, metadata: { esql: { sources: r.sources, metadataFields: r.metadataFields, commands: r.commands } } };
+    }
+    case 'eql': {
+      try {
+        const r = parseEql(text, { file: loc.file, offset: fileOffset(loc, 0), limits });
+        diagnostics.push(...r.diagnostics);
+        const failed = r.diagnostics.some((d) => d.severity === 'error');
+        return { query: failed ? null : r.query };
+      } catch (e) {
+        diagnostics.push(diagAt(loc.file, 'error', 'eql.crash', `EQL parser failure: ${(e as Error)?.message ?? String(e)}`, fileOffset(loc, 0)));
+        return { query: null };
+      }
+    }
+    default:
+      diagnostics.push(diagAt(loc.file, 'error', 'elastic.language.unknown', `unknown query language ${language}`, fileOffset(loc, 0)));
+      return { query: null };
+  }
+}
+
+/** ATT&CK ids from `[[rule.threat]]`: techniques and subtechniques (deduplicated), tactics, all ids as written. */
+export function threatIds(threat: unknown): Rule['attack'] {
+  const techniques: string[] = [];
+  const tactics: string[] = [];
+  const raw: string[] = [];
+  const add = (list: string[], v: string) => {
+    if (!list.includes(v)) list.push(v);
+  };
+  if (!Array.isArray(threat)) return { techniques, tactics, raw };
+  for (const t of threat) {
+    if (!isObj(t)) continue;
+    const tac = isObj(t.tactic) ? str(t.tactic.id) : undefined;
+    if (tac) {
+      add(raw, tac);
+      add(tactics, tac.trim().toUpperCase());
+    }
+    for (const tech of Array.isArray(t.technique) ? t.technique : []) {
+      if (!isObj(tech)) continue;
+      const id = str(tech.id);
+      if (id) {
+        add(raw, id);
+        add(techniques, id.trim().toUpperCase());
+      }
+      for (const sub of Array.isArray(tech.subtechnique) ? tech.subtechnique : []) {
+        const sid = isObj(sub) ? str(sub.id) : undefined;
+        if (sid) {
+          add(raw, sid);
+          add(techniques, sid.trim().toUpperCase());
+        }
+      }
+    }
+  }
+  return { techniques, tactics, raw };
+}
+
+/** AND extra clauses into every event filter of a query. */
+export function andIntoQuery(q: Query, extra: Node[]): Query {
+  if (extra.length === 0) return q;
+  const join = (f: Node): Node => (f.type === 'and' ? and([...f.children, ...extra], f.source) : f.type === 'constant' && f.value ? (extra.length === 1 ? extra[0]! : and(extra)) : and([f, ...extra]));
+  switch (q.kind) {
+    case 'filter':
+      return { ...q, filter: join(q.filter) };
+    case 'sequence':
+    case 'sample':
+      return { ...q, steps: q.steps.map((s) => (s.missing ? s : { ...s, filter: join(s.filter) })) } as Query;
+    case 'aggregate':
+      return { ...q, input: andIntoQuery(q.input, extra) };
+    default:
+      return q;
+  }
+}
+
+/** Threshold rule -> aggregate: group by threshold.field, count >= value, and each cardinality >= value. */
+export function thresholdQuery(input: Query, threshold: unknown): Query {
+  if (!isObj(threshold)) return input;
+  const groupBy: FieldRef[] = (strList(threshold.field) ?? []).map((name) => ({ name }));
+  const conditions: AggregateCondition[] = [];
+  if (typeof threshold.value === 'number') conditions.push({ fn: 'count', op: 'gte', value: threshold.value, text: `count >= ${threshold.value}` });
+  for (const c of Array.isArray(threshold.cardinality) ? threshold.cardinality : []) {
+    if (isObj(c) && typeof c.field === 'string' && typeof c.value === 'number') conditions.push({ fn: 'dc', field: { name: c.field }, op: 'gte', value: c.value, text: `cardinality(${c.field}) >= ${c.value}` });
+  }
+  return { kind: 'aggregate', input, groupBy, conditions, aggregations: ['count', ...conditions.filter((c) => c.fn === 'dc').map((c) => `dc(${c.field!.name})`)] };
+}
+
+const DATASET_FIELDS = new Set(['data_stream.dataset', 'event.dataset']);
+
+/** `data_stream.dataset` / `event.dataset` values the query tests positively. */
+export function datasetsOf(q: Query): string[] {
+  const out: string[] = [];
+  for (const u of predicates(q)) {
+    const p = u.predicate;
+    if (u.negated || !p.field || !DATASET_FIELDS.has(p.field.name)) continue;
+    if ((p.op === 'eq' || p.op === 'wildcard') && typeof p.value === 'string' && !out.includes(p.value)) out.push(p.value);
+  }
+  return out;
+}
+
+export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection'): Rule {
+  const { file, rule, meta, limits } = input;
+  const diagnostics: Diagnostic[] = [];
+  const at = input.offset;
+  const ruleType = str(rule.type);
+  let id = str(rule.rule_id);
+  if (!id) {
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.id_missing', 'rule has no rule_id', at));
+    id = `${file.path}#${file.position(at).line}`;
+  }
+  const title = str(rule.name) ?? id;
+  if (!str(rule.name)) diagnostics.push(diagAt(file, 'warning', 'elastic.rule.name_missing', 'rule has no name', at));
+
+  let language: Language = 'none';
+  let query: Query;
+  const queryText = str(rule.query);
+  let sources: string[] | undefined;
+  const extraMeta: Json = {};
+  if (ruleType === 'machine_learning') {
+    const jobs = strList(rule.machine_learning_job_id) ?? [];
+    query = { kind: 'none', reason: `machine learning rule (job ${jobs.join(', ') || 'unknown'}): no query` };
+  } else if (queryText === undefined) {
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.query_missing', `rule of type ${ruleType ?? 'unknown'} has no query`, at));
+    query = { kind: 'none', reason: 'no query in the rule' };
+  } else {
+    const lang = str(rule.language) ?? (ruleType === 'eql' ? 'eql' : ruleType === 'esql' ? 'esql' : 'kuery');
+    language = LANGUAGE[lang.toLowerCase()] ?? 'none';
+    const loc = input.queryLoc ?? { file, base: at };
+    if (language === 'none') {
+      diagnostics.push(diagAt(file, 'error', 'elastic.language.unknown', `unknown query language ${lang}`, fileOffset(loc, 0)));
+      query = { kind: 'none', reason: `unknown language ${lang}` };
+    } else {
+      const parsed = parseQuery(language, queryText, loc, limits, diagnostics);
+      sources = parsed.sources;
+      if (parsed.metadata) Object.assign(extraMeta, parsed.metadata);
+      query = parsed.query ?? { kind: 'none', reason: `${language} query does not parse` };
+    }
+  }
+
+  // Stored DSL filters are extra clauses of the query (negated ones: exclusions).
+  if (query.kind !== 'none' && rule.filters !== undefined) {
+    const f = convertFilters(rule.filters, file, at, 'filters');
+    diagnostics.push(...f.diagnostics);
+    query = andIntoQuery(query, f.nodes);
+  }
+  if (ruleType === 'threshold' && query.kind !== 'none') query = thresholdQuery(query, rule.threshold);
+
+  // threat_match: the indicator query must parse too (kept in metadata, not part of the rule's event filter).
+  if (typeof rule.threat_query === 'string') {
+    const tdiags: Diagnostic[] = [];
+    const tl = LANGUAGE[(str(rule.threat_language) ?? 'kuery').toLowerCase()] ?? 'kuery';
+    parseQuery(tl, rule.threat_query, { file, base: at }, limits, tdiags);
+    for (const d of tdiags) diagnostics.push({ ...d, severity: d.severity === 'error' ? 'warning' : d.severity, code: `threat_query.${d.code}`, message: `threat_query: ${d.message}` });
+  }
+
+  const attack = threatIds(rule.threat);
+  const metaIntegrations = strList(meta.integration) ?? [];
+  const related = Array.isArray(rule.related_integrations) ? rule.related_integrations.map((r) => (isObj(r) ? str(r.package) : undefined)).filter((x): x is string => !!x) : [];
+  const integrations = [...new Set([...related, ...metaIntegrations])];
+  const index = strList(rule.index) ?? sources;
+  const datasets = datasetsOf(query);
+
+  const metadata: Json = {};
+  for (const [k, v] of Object.entries(rule)) if (!MODELLED.has(k)) metadata[k] = v;
+  if (Object.keys(meta).length) metadata.metadata = meta;
+  Object.assign(metadata, extraMeta);
+
+  const out: Rule = {
+    id,
+    title,
+    vendor: 'elastic',
+    language,
+    kind,
+    path: file.path,
+    line: file.position(at).line,
+    attack,
+    logsource: {
+      ...(index && index.length ? { index } : {}),
+      ...(integrations.length ? { integrations } : {}),
+      ...(datasets.length ? { datasets } : {}),
+    },
+    query,
+    metadata: jsonSafe(metadata),
+    diagnostics,
+  };
+  if (ruleType) out.ruleType = ruleType;
+  const description = str(rule.description);
+  if (description !== undefined) out.description = description;
+  if (str(meta.maturity)) out.status = str(meta.maturity)!;
+  if (str(rule.severity)) out.severity = str(rule.severity)!;
+  if (typeof rule.risk_score === 'number') out.riskScore = rule.risk_score;
+  const authors = strList(rule.author);
+  if (authors) out.authors = authors;
+  const references = strList(rule.references);
+  if (references) out.references = references;
+  const fps = strList(rule.false_positives);
+  if (fps) out.falsePositives = fps;
+  if (queryText !== undefined) out.queryText = queryText;
+  return out;
+}
