@@ -223,7 +223,7 @@ class EsqlConverter {
           else post.push(opaque(s.text, 'ES|QL second STATS', this.src(s)));
           for (const a of s.aggregations) {
             const name = a.name ?? this.slice(a.expr);
-            if (statsCount === 1) this.aggColumns.set(name, this.describeAgg(a.expr));
+            if (statsCount === 1) this.aggColumns.set(name, this.describeAgg(a.expr, name));
             this.computed.add(name);
           }
           for (const b of s.by) if (b.name) this.computed.add(b.name);
@@ -263,14 +263,19 @@ class EsqlConverter {
     }
   }
 
-  private describeAgg(e: Expr): { fn: string; field?: FieldRef } {
+  /**
+   * What an aggregate column holds: `count(*)` -> count, `count_distinct(f)` -> dc of f,
+   * `max(f)` -> max of f; anything more complex (SUM(CASE(...)), arithmetic) is
+   * named by its column, the "computed name" of AggregateCondition.fn.
+   */
+  private describeAgg(e: Expr, column: string): { fn: string; field?: FieldRef } {
     if (e.type === 'call') {
       const fn = e.name === 'count_distinct' ? 'dc' : e.name;
       const arg = e.args[0];
+      if (e.args.length <= 1 && (!arg || arg.type === 'star')) return { fn };
       if (arg && arg.type === 'field') return { fn, field: this.fieldRef(arg.name) };
-      return { fn };
     }
-    return { fn: this.slice(e) };
+    return { fn: column };
   }
 
   private postWhere(w: Extract<Command, { name: 'where' }>, conditions: AggregateCondition[], post: OpaqueNode[]): void {
