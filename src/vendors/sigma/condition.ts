@@ -212,9 +212,9 @@ export function legacyAggregate(ctx: RuleCtx, filter: Node, agg: AggAst, window:
     return q;
   }
   const conditions: AggregateCondition[] = [];
+  // Sigma v1: count(field) counts distinct values of the field.
+  const fn = agg.fn === 'count' && agg.field ? 'dc' : agg.fn;
   if (agg.cmp) {
-    // Sigma v1: count(field) counts distinct values of the field.
-    const fn = agg.fn === 'count' && agg.field ? 'dc' : agg.fn;
     const c: AggregateCondition = { fn, op: agg.cmp.op, value: agg.cmp.value, text: agg.text };
     if (agg.field) c.field = { name: agg.field };
     conditions.push(c);
@@ -224,7 +224,7 @@ export function legacyAggregate(ctx: RuleCtx, filter: Node, agg: AggAst, window:
     input,
     groupBy: agg.by.map((name) => ({ name })),
     conditions,
-    aggregations: [`${agg.fn}(${agg.field ?? ''})`],
+    aggregations: [`${fn}(${agg.field ?? ''})`],
   };
   if (window) q.window = window;
   return q;

@@ -66,7 +66,9 @@ interface RawValue {
 }
 
 /** One `field|modifiers: value(s)` item, or a keyword item when key is null. */
-function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: YamlPos | undefined, valPos: YamlPos | undefined): Node {
+function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: YamlPos | undefined, valPos0: YamlPos | undefined): Node {
+  // An implicit null (`field:` with nothing after it) has an empty span: point at the key instead.
+  const valPos = valPos0 && valPos0.end <= valPos0.start ? keyPos : valPos0;
   const [fieldName0, ...chain] = key === null ? [''] : key.split('|');
   const fieldName = fieldName0 ? fieldName0 : null;
   const vendorOp = chain.length ? chain.join('|') : undefined;
@@ -243,8 +245,14 @@ function stringPredicate(ctx: RuleCtx, field: string | null, v: SStr, rv: RawVal
   countPredicate(ctx);
   const opts = { vendorOp, raw: rv.raw, source: sourceOf(ctx, rv.pos), caseSensitive: v.cased };
   if (field === null) return predicate(null, 'match', toGlob(v), opts);
-  if (hasWildcards(v) || v.parts.some((p) => p.t === 'ph')) return predicate(field, 'wildcard', toGlob(v), opts);
+  if (hasWildcards(v)) return predicate(field, 'wildcard', toGlob(v), opts);
+  // An unresolved placeholder without wildcards compares equal to each of its (unknown) values: eq '%name%'.
+  if (v.parts.some((p) => p.t === 'ph')) return predicate(field, 'eq', placeholderText(v), opts);
   return predicate(field, 'eq', literalText(v), opts);
+}
+
+function placeholderText(v: SStr): string {
+  return v.parts.map((p) => (p.t === 'lit' ? p.s : p.t === 'ph' ? `%${p.name}%` : '')).join('');
 }
 
 /**

@@ -28,7 +28,7 @@ export const TACTICS = new Set([
 ]);
 
 const TECHNIQUE_RE = /^t(\d{4})(?:\.(\d{3}))?$/i;
-const GROUP_OR_SOFTWARE_RE = /^(?:[gsm]|ds|da)\d{4}$/i; // groups, software, mitigations, data sources, data components
+const GROUP_OR_SOFTWARE_RE = /^(?:[gsm]|ds|dc)\d{4}$/i; // groups, software, mitigations, data sources, data components
 const CAMPAIGN_RE = /^c\d{4}$/i;
 
 export function attackFromTags(ctx: RuleCtx, tags: unknown, pos: YamlPos | undefined): Rule['attack'] {

@@ -117,7 +117,11 @@ export function literalText(v: SStr): string {
  */
 export function toGlob(v: SStr): string {
   let out = '';
+  let prev = '';
   for (const p of v.parts) {
+    // Consecutive stars are one star in canonical form (and in pySigma's contains: no double wildcard).
+    if (p.t === 'star' && prev === 'star') continue;
+    prev = p.t;
     if (p.t === 'lit') out += escapeGlob(p.s);
     else if (p.t === 'star') out += '*';
     else if (p.t === 'one') out += '?';
