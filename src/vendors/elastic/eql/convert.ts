@@ -14,7 +14,7 @@ import type { Diagnostic, Duration, FieldRef, Node, Predicate, Query, RegexInfo,
 import { diagAt, type Severity } from '../../../core/diagnostics.js';
 import type { Limits } from '../../../core/limits.js';
 import type { SourceFile } from '../../../core/source-file.js';
-import { lookupFunction } from './functions.js';
+import { lookupFunction, type EqlFunction } from './functions.js';
 import { eqlHasWildcard, eqlPatternToGlob, unescapeString, type StringProblem } from './strings.js';
 import type {
   BySyn,
@@ -329,27 +329,114 @@ export class EqlConverter {
       case 'call':
         return this.callCondition(x);
       case 'lineage':
-        this.endgame(`lineage \`${x.rel} of [...]\``, x);
-        // Convert the inner query anyway so its diagnostics are reported.
-        this.eventFilter(x.q);
+        this.check(x);
         return this.opaque(x, `lineage: ${x.rel} of [...] relates this event to another process event; not expressible as predicates`);
       case 'method':
-        this.endgame('method call syntax `x:name()`', x);
+        this.check(x);
         return this.opaque(x, 'Endgame method call used as a condition');
       case 'var':
-        this.endgame('a `$variable`', x);
+        this.check(x);
         return this.opaque(x, '$variable used as a condition');
       case 'field':
         return this.opaque(x, 'a field used as a condition by itself (truthiness is not defined by Elasticsearch EQL)');
       case 'arith':
       case 'sign':
+        this.check(x);
         return this.opaque(x, 'arithmetic used as a condition');
       case 'str':
       case 'num':
       case 'null':
+        this.check(x);
         this.diag('warning', 'eql.condition.literal', 'a non-boolean literal used as a condition', x);
         return this.opaque(x, 'non-boolean literal used as a condition');
     }
+  }
+
+  /**
+   * Report dialect use and string problems inside sub-expressions that are
+   * kept opaque: nothing else converts them, yet a bad escape or an Endgame
+   * construct inside `length(...) > 1` must not go unreported. Iterative.
+   */
+  private check(...roots: ExprSyn[]): void {
+    const stack: ExprSyn[] = [];
+    const push = (xs: readonly ExprSyn[]) => {
+      for (let i = xs.length - 1; i >= 0; i--) stack.push(xs[i]!);
+    };
+    push(roots);
+    while (stack.length) {
+      const x = stack.pop()!;
+      switch (x.k) {
+        case 'str':
+          this.str(x);
+          break;
+        case 'or':
+        case 'and':
+          push(x.items);
+          break;
+        case 'not':
+        case 'paren':
+        case 'sign':
+          stack.push(x.x);
+          break;
+        case 'arith':
+          stack.push(x.r, x.l);
+          break;
+        case 'cmp':
+          if (x.op === '=') this.endgame('`=` as an equality operator', x);
+          stack.push(x.right, x.left);
+          break;
+        case 'in':
+          this.trailingComma(x.items);
+          push(x.items);
+          stack.push(x.left);
+          break;
+        case 'strpred':
+          this.trailingComma(x.values);
+          push(x.values);
+          stack.push(x.left);
+          break;
+        case 'call':
+          this.checkCall(x);
+          push(x.args);
+          break;
+        case 'method':
+          this.endgame('method call syntax `x:name()`', x);
+          push(x.args);
+          stack.push(x.target);
+          break;
+        case 'var':
+          this.endgame('a `$variable`', x);
+          break;
+        case 'lineage':
+          this.endgame(`lineage \`${x.rel} of [...]\``, x);
+          // Convert the inner query for its diagnostics only.
+          this.eventFilter(x.q);
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private trailingComma(list: { trailing?: number }): void {
+    if (list.trailing !== undefined) this.endgame('a trailing comma in a list', { s: list.trailing, e: list.trailing + 1 });
+  }
+
+  /** Resolve a function and report unknown names, Endgame-only functions and wrong arity. */
+  private checkCall(x: CallSyn): { fn: EqlFunction; arityOk: boolean } | undefined {
+    const fn = lookupFunction(x.name);
+    this.trailingComma(x.args);
+    if (!fn) {
+      this.diag('warning', 'eql.function.unknown', `unknown function \`${x.name}\``, x);
+      return undefined;
+    }
+    if (fn.dialect === 'endgame') this.endgame(`the function \`${fn.name}\``, x);
+    const arityOk = x.args.length >= fn.min && x.args.length <= fn.max;
+    if (!arityOk) {
+      const want = fn.max === fn.min ? `${fn.min}` : fn.max === Infinity ? `at least ${fn.min}` : `${fn.min} to ${fn.max}`;
+      this.diag('error', 'eql.function.arity', `${fn.name}() takes ${want} argument(s), found ${x.args.length}`, x);
+    }
+    return { fn, arityOk };
   }
 
   // ------------------------------------------------------------------------
@@ -389,6 +476,7 @@ export class EqlConverter {
         return other.value === (op === '==') ? cond : not(cond);
       }
     }
+    this.check(x.left, x.right);
     return this.opaque(x, 'comparison on a computed value (function, arithmetic or variable)');
   }
 
@@ -421,9 +509,12 @@ export class EqlConverter {
   private inSet(x: InSyn): Node {
     const vendorOp = (x.neg ? 'not ' : '') + x.op;
     const caseSensitive = x.op === 'in';
-    if (x.items.trailing !== undefined) this.endgame('a trailing comma in a value list', { s: x.items.trailing, e: x.items.trailing + 1 });
+    this.trailingComma(x.items);
     const left = unwrapParen(x.left);
-    if (left.k !== 'field') return this.opaque(x, `\`${vendorOp}\` on a computed value`);
+    if (left.k !== 'field') {
+      this.check(x.left, ...x.items);
+      return this.opaque(x, `\`${vendorOp}\` on a computed value`);
+    }
     if (!this.checkList(x, x.items.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
     const field = this.fieldRef(left);
     const fieldText = this.slice(x.left);
@@ -438,7 +529,10 @@ export class EqlConverter {
       } else if (item.k === 'field') {
         this.diag('warning', 'eql.compare.fields', 'Elasticsearch EQL does not support comparing a field to another field', item0);
         children.push(predicate(field, 'eq', null, { caseSensitive, ref: this.fieldRef(item), vendorOp, source: src() }));
-      } else children.push(this.opaque(item0, `computed value in an \`${vendorOp}\` list`));
+      } else {
+        this.check(item0);
+        children.push(this.opaque(item0, `computed value in an \`${vendorOp}\` list`));
+      }
     }
     const set = children.length === 1 ? children[0]! : or(children, this.spanSource(x));
     return x.neg ? not(set) : set;
@@ -447,8 +541,11 @@ export class EqlConverter {
   private stringPredicate(x: StrPredSyn): Node {
     const op = x.op;
     const left = unwrapParen(x.left);
-    if (x.values.trailing !== undefined) this.endgame('a trailing comma in a value list', { s: x.values.trailing, e: x.values.trailing + 1 });
-    if (left.k !== 'field') return this.opaque(x, `\`${op}\` on a computed value`);
+    this.trailingComma(x.values);
+    if (left.k !== 'field') {
+      this.check(x.left, ...x.values);
+      return this.opaque(x, `\`${op}\` on a computed value`);
+    }
     if (!this.checkList(x, x.values.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
     const field = this.fieldRef(left);
     const fieldText = this.slice(x.left);
@@ -495,23 +592,20 @@ export class EqlConverter {
   // Functions used as conditions
 
   private callCondition(x: CallSyn): Node {
-    const fn = lookupFunction(x.name);
     const written = x.name + (x.tilde ? '~' : '');
-    if (x.args.trailing !== undefined) this.endgame('a trailing comma in function arguments', { s: x.args.trailing, e: x.args.trailing + 1 });
-    if (!fn) {
-      this.diag('warning', 'eql.function.unknown', `unknown function \`${x.name}\``, x);
-      return this.opaque(x, `unknown function ${written}()`);
-    }
-    if (fn.dialect === 'endgame') this.endgame(`the function \`${fn.name}\``, x);
-    if (x.args.length < fn.min || x.args.length > fn.max) {
-      const want = fn.max === fn.min ? `${fn.min}` : fn.max === Infinity ? `at least ${fn.min}` : `${fn.min} to ${fn.max}`;
-      this.diag('error', 'eql.function.arity', `${fn.name}() takes ${want} argument(s), found ${x.args.length}`, x);
-      return this.opaque(x, `${written}() with a wrong number of arguments`);
-    }
-    if (fn.opaque) return this.opaque(x, fn.opaque);
-    if (!fn.maps) return this.opaque(x, `${fn.name}() returns a non-boolean value; used as a condition`);
+    const resolved = this.checkCall(x);
+    const opaqueCall = (reason: string): Node => {
+      this.check(...x.args);
+      return this.opaque(x, reason);
+    };
+    if (!resolved) return opaqueCall('unknown function');
+    const { fn, arityOk } = resolved;
+    if (!arityOk) return opaqueCall(`${fn.name}() with a wrong number of arguments`);
+    if (fn.opaque) return opaqueCall(fn.opaque);
+    if (!fn.maps) return opaqueCall(`${fn.name}() returns a non-boolean value; used as a condition`);
+    const canonical = fn.name + (x.tilde ? '~' : '');
     const target = unwrapParen(x.args[0]!);
-    if (target.k !== 'field') return this.opaque(x, `${written}() on a computed value`);
+    if (target.k !== 'field') return opaqueCall(`${canonical}() on a computed value`);
     const field = this.fieldRef(target);
     const fieldText = this.slice(x.args[0]!);
     const values = x.args.slice(1);
@@ -520,8 +614,11 @@ export class EqlConverter {
       const a = unwrapParen(a0);
       const lit = this.literal(a);
       if (!lit || typeof lit.value !== 'string') {
-        const why = a.k === 'field' ? 'compares two fields' : lit?.value === null ? 'has a null argument' : 'has a non-string argument';
-        children.push(this.opaque(a0, `${written}(${fieldText}, ${this.slice(a0)}) ${why}; not expressible as a predicate`));
+        // Reasons are stable strings (they are counted); the opaque text says which call it was.
+        const why = a.k === 'field' ? 'compares a field with another field' : lit?.value === null ? 'with a null argument' : 'with a computed or non-string argument';
+        this.check(a0);
+        const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
+        children.push(opaque(t, `${canonical}() ${why}`, this.source(a0.s, a0.e, t)));
         continue;
       }
       const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, `${written}(${fieldText}, ${this.slice(a0)})`);

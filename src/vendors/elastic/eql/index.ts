@@ -33,6 +33,10 @@ export interface EqlResult {
   diagnostics: Diagnostic[];
 }
 
+/** The token at a syntax error: a word, or one character. */
+const TOKEN_AT = /^(?:[A-Za-z0-9_@]+|\S)/;
+const KEYWORDS = new Set(['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with']);
+
 /** Longest text kept in the opaque node of a query that could not be parsed. */
 const OPAQUE_TEXT_MAX = 10_000;
 
@@ -60,8 +64,10 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
     if (e instanceof PeggySyntaxError) {
       const at = e.location?.start.offset ?? 0;
       const expected = summarizeExpected(e.expected);
-      const found = e.found === null ? 'end of query' : JSON.stringify(e.found);
-      return fail('eql.syntax', `EQL syntax error: unexpected ${found}`, at, 'EQL syntax error', expected);
+      const token = at >= text.length ? null : (TOKEN_AT.exec(text.slice(at, at + 200))?.[0] ?? text[at]!);
+      let message = `EQL syntax error: unexpected ${token === null ? 'end of query' : JSON.stringify(token)}`;
+      if (token !== null && token !== token.toLowerCase() && KEYWORDS.has(token.toLowerCase())) message += ` (EQL keywords are lower-case: \`${token.toLowerCase()}\`)`;
+      return fail('eql.syntax', message, at, 'EQL syntax error', expected);
     }
     // A RangeError (stack) or anything unforeseen: report, never throw.
     return fail('eql.internal', `EQL parser failed: ${e instanceof Error ? e.message : String(e)}`, 0, 'EQL parser failure');
@@ -70,12 +76,17 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
   const conv = new EqlConverter(text, { file, offset, limits, categoryField: ctx.categoryField ?? 'event.category' });
   try {
     const query = conv.query(syn);
-    return { query, diagnostics: conv.diagnostics };
+    return { query, diagnostics: sortByPosition(conv.diagnostics) };
   } catch (e) {
     const r = fail('eql.internal', `EQL conversion failed: ${e instanceof Error ? e.message : String(e)}`, 0, 'EQL conversion failure');
     r.diagnostics.unshift(...conv.diagnostics);
     return r;
   }
+}
+
+/** Diagnostics in reading order (the converter finds some out of order); stable for equal positions. */
+function sortByPosition(ds: Diagnostic[]): Diagnostic[] {
+  return ds.length < 2 ? ds : ds.map((d, i) => [d, i] as const).sort(([a, i], [b, j]) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || i - j).map(([d]) => d);
 }
 
 /** Peggy's expectation list, deduplicated and readable (`"where"`, `string`, ...). */

@@ -69,8 +69,8 @@ export function unescapeString(str: StrSyn, problems?: StringProblem[]): string 
       i++;
       continue;
     }
-    if (n === 'u' && body[i + 2] === '{') {
-      const close = body.indexOf('}', i + 3);
+    if (n === 'u') {
+      const close = body[i + 2] === '{' ? body.indexOf('}', i + 3) : -1;
       const hex = close === -1 ? '' : body.slice(i + 3, close);
       if (close !== -1 && HEX.test(hex) && hex.length >= 2 && hex.length <= 8) {
         const code = parseInt(hex, 16);
