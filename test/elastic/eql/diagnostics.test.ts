@@ -1,0 +1,125 @@
+/**
+ * What Elasticsearch rejects becomes a diagnostic (never a throw), with a
+ * stable code and a position; hostile input is bounded by Limits.
+ */
+import { describe, expect, it } from 'vitest';
+import { printQuery } from '../../../src/ast/print.js';
+import { opaqueNodes } from '../../../src/ast/walk.js';
+import { diags, eql } from './helpers.js';
+
+describe('syntax errors', () => {
+  it('report line, column and what was expected, and keep the query as one opaque node', () => {
+    const r = eql('process where\n  process.name == "a" and\n  process.args in "x"');
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]).toMatchObject({ severity: 'error', code: 'eql.syntax', line: 3, column: 19, message: 'EQL syntax error: unexpected "\\"x\\""' });
+    expect(r.diagnostics[0]!.expected).toContain('"("');
+    expect(r.query.kind).toBe('filter');
+    expect(opaqueNodes(r.query)).toMatchObject([{ type: 'opaque', reason: 'EQL syntax error' }]);
+  });
+  it('explain upper-case keywords', () => {
+    expect(eql('process where a == 1 AND b == 2').diagnostics[0]!.message).toBe('EQL syntax error: unexpected "AND" (EQL keywords are lower-case: `and`)');
+  });
+  it.each([
+    ['', 'end of query'],
+    ['process where', 'end of query'],
+    ['process where a ==', 'end of query'],
+    ['process where a == "x', '"\\""'],
+    ['process where a : ("x" "y")', '"\\"y\\""'],
+    ['process where a /* never closed', '"/"'],
+    ['sequence by', 'end of query'],
+    ['process where a in ()', '")"'],
+    ['process where a.b.', '"+"'],
+    ['process where `a', '"`"'],
+    ['[process where true]', '"["'],
+  ])('%j', (q, found) => {
+    const r = eql(q);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['eql.syntax']);
+    expect(r.diagnostics[0]!.message).toBe(`EQL syntax error: unexpected ${found}`);
+  });
+});
+
+describe('what Elasticsearch rejects after parsing', () => {
+  it.each([
+    ['sequence with maxspan=30 [a where true] [b where true]', 'error eql.maxspan.unit 1:10'],
+    ['sequence with maxspan=3w [a where true] [b where true]', 'error eql.maxspan.unit 1:10'],
+    ['sequence with maxspan=1.5m [a where true] [b where true]', 'error eql.maxspan.value 1:23'],
+    ['sequence with maxspan=0s [a where true] [b where true]', 'error eql.maxspan.value 1:23'],
+    ['sequence [a where true] with runs=0 [b where true]', 'error eql.runs.range 1:25'],
+    ['sequence [a where true] with runs=101 [b where true]', 'error eql.runs.range 1:25'],
+    ['sequence [a where true]', 'error eql.sequence.steps 1:1'],
+    ['sequence [a where true] by x [b where true]', 'error eql.join_keys.arity 1:30'],
+    ['sequence by h [a where true] by x [b where true] by y, z', 'error eql.join_keys.arity 1:50'],
+    ['sequence [a where true] ![b where true]', 'error eql.sequence.missing_maxspan 1:1'],
+    ['sequence with maxspan=1m ![a where true] ![b where true]', 'error eql.sequence.missing_only 1:1'],
+    ['sample [a where true] ![b where true]', 'error eql.missing.context 1:23'],
+    ['sample [a where true] with runs=2 [b where true]', 'error eql.runs.context 1:23'],
+    ['sequence by a by b [x where true] [y where true]', 'error eql.sequence.params 1:15'],
+    ['sequence [a where true] [b where true] until ![c where true]', 'error eql.sequence.until_missing 1:46'],
+    ['process where a == 1 | head', 'error eql.pipe.argument 1:22'],
+    ['process where a == 1 | tail -1', 'error eql.pipe.argument 1:22'],
+    ['process where startsWith(a)', 'error eql.function.arity 1:15'],
+    ['process where length(a, "b") > 1', 'error eql.function.arity 1:15'],
+  ])('%s', (q, expected) => {
+    expect(diags(eql(q)).filter((d) => !d.startsWith('info'))).toEqual([expected]);
+  });
+
+  it('warns on field-to-field comparisons and keeps them as ref predicates', () => {
+    const r = eql('process where process.parent.name == process.name and a in (b, "c")');
+    expect(diags(r)).toEqual(['warning eql.compare.fields 1:15', 'warning eql.compare.fields 1:61']);
+    expect(printQuery(r.query)).toBe('event.category eq:cs "process" and process.parent.name eq:cs @process.name and (a eq:cs @b or a eq:cs "c")');
+  });
+
+  it('warns on unknown functions and pipes', () => {
+    expect(diags(eql('process where frobnicate(a) | frob 1'))).toEqual(['warning eql.function.unknown 1:15', 'warning eql.pipe.unknown 1:29', 'info eql.pipe.ignored 1:29']);
+  });
+
+  it('reports bad escapes even inside parts that stay opaque', () => {
+    expect(diags(eql('process where length(concat(a, "\\q")) > 1'))).toEqual(['error eql.string.escape 1:33']);
+  });
+
+  it('reports `with maxspan` before `by` as Endgame order', () => {
+    expect(diags(eql('sequence with maxspan=1m by h [a where true] [b where true]'))).toEqual(['warning eql.dialect.endgame 1:26']);
+  });
+
+  it('a query made only of pipes is Endgame', () => {
+    expect(diags(eql('| head 5'))).toEqual(['warning eql.dialect.endgame 1:1', 'info eql.pipe.ignored 1:1']);
+  });
+
+  it('event queries without a category are Endgame', () => {
+    const r = eql('process.name == "cmd.exe"');
+    expect(diags(r)).toEqual(['warning eql.dialect.endgame 1:1']);
+    expect(printQuery(r.query)).toBe('process.name eq:cs "cmd.exe"');
+  });
+});
+
+describe('limits', () => {
+  it('maxQueryChars', () => {
+    const r = eql('process where a == "' + 'x'.repeat(200) + '"', { maxQueryChars: 100 });
+    expect(diags(r)).toEqual(['error eql.limit.query_chars 1:1']);
+    expect(opaqueNodes(r.query)[0]!.reason).toBe('query over the size limit');
+  });
+  it('maxDepth: deep parentheses are a diagnostic, never a stack overflow', () => {
+    const deep = 'process where ' + '('.repeat(100_000) + 'a == 1' + ')'.repeat(100_000);
+    expect(diags(eql(deep))).toEqual(['error eql.limit.depth 1:271']);
+    const ok = 'process where ' + '('.repeat(256) + 'a == 1' + ')'.repeat(256);
+    expect(printQuery(eql(ok).query)).toBe('event.category eq:cs "process" and a eq 1');
+  });
+  it('maxDepth counts nested block comments and sequence brackets, not brackets in strings', () => {
+    expect(diags(eql('process where a == 1 ' + '/*'.repeat(300) + '*/'.repeat(300), { maxDepth: 256 }))[0]).toBe('error eql.limit.depth 1:533');
+    expect(eql('process where a : "' + '('.repeat(1000) + '"', { maxDepth: 8 }).diagnostics).toEqual([]);
+  });
+  it('long not-chains and sign chains do not overflow', () => {
+    const r = eql('process where ' + 'not '.repeat(50_000) + 'a == 1');
+    expect(r.diagnostics).toEqual([]);
+    expect(eql('process where a == ' + '-'.repeat(50_000) + '1').diagnostics).toEqual([]);
+  });
+  it('maxListItems', () => {
+    const r = eql('process where a in (' + Array.from({ length: 20 }, (_, i) => `"${i}"`).join(', ') + ')', { maxListItems: 10 });
+    expect(diags(r)).toEqual(['error eql.limit.list_items 1:15']);
+    expect(opaqueNodes(r.query)).toHaveLength(1);
+  });
+  it('maxRegexChars', () => {
+    const r = eql('process where a regex "' + 'a'.repeat(50) + '"', { maxRegexChars: 10 });
+    expect(diags(r)).toEqual(['error eql.limit.regex_chars 1:23']);
+  });
+});
