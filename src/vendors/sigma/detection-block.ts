@@ -88,14 +88,17 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
 
   const filters: Node[] = [];
   let query: Query | null = null;
+  let conditionFailed = false;
   for (const c of conditions) {
     const parsed = parseCondition(ctx, c.text, c.where);
     if (!parsed) {
+      conditionFailed = true;
       filters.push(opaque(c.text, 'invalid condition'));
       continue;
     }
     if (conditionDepth(parsed.expr) > ctx.limits.maxDepth * 4) {
       report(ctx, 'error', 'sigma.condition.too-deep', `condition nests deeper than ${ctx.limits.maxDepth}`, c.where.offset);
+      conditionFailed = true;
       filters.push(opaque(c.text, 'condition too deep'));
       continue;
     }
@@ -118,7 +121,8 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
   }
   if (hasTimeframe && !query) report(ctx, 'warning', 'sigma.detection.timeframe', 'timeframe without an aggregation has no effect', pos?.entries?.get('timeframe')?.[0]);
 
-  for (const n of names) {
+  // After a condition error the set of used selections is unknown: no unused-selection noise.
+  for (const n of conditionFailed ? [] : names) {
     if (!sel.used.has(n)) report(ctx, 'warning', 'sigma.detection.unused', `selection '${n}' is not used by the condition`, pos?.entries?.get(n)?.[0]);
   }
 
