@@ -23,18 +23,19 @@ describe('syntax errors', () => {
     ['', 'end of query'],
     ['process where', 'end of query'],
     ['process where a ==', 'end of query'],
-    ['process where a == "x', '"\\""'],
+    ['process where a == "x', 'unterminated string'],
     ['process where a : ("x" "y")', '"\\"y\\""'],
-    ['process where a /* never closed', '"/"'],
+    ['process where a /* never closed', 'unterminated block comment /* … */'],
     ['sequence by', 'end of query'],
     ['process where a in ()', '")"'],
-    ['process where a.b.', '"+"'],
-    ['process where `a', '"`"'],
+    ['process where a.b.', '"."'],
+    ['process where `a', 'unterminated backtick-quoted name'],
+    ['process where a == """x', 'unterminated raw string """…"""'],
     ['[process where true]', '"["'],
   ])('%j', (q, found) => {
     const r = eql(q);
     expect(r.diagnostics.map((d) => d.code)).toEqual(['eql.syntax']);
-    expect(r.diagnostics[0]!.message).toBe(`EQL syntax error: unexpected ${found}`);
+    expect(r.diagnostics[0]!.message).toBe(found.startsWith('unterminated') ? `EQL syntax error: ${found}` : `EQL syntax error: unexpected ${found}`);
   });
 });
 
@@ -66,7 +67,7 @@ describe('what Elasticsearch rejects after parsing', () => {
   it('warns on field-to-field comparisons and keeps them as ref predicates', () => {
     const r = eql('process where process.parent.name == process.name and a in (b, "c")');
     expect(diags(r)).toEqual(['warning eql.compare.fields 1:15', 'warning eql.compare.fields 1:61']);
-    expect(printQuery(r.query)).toBe('event.category eq:cs "process" and process.parent.name eq:cs @process.name and (a eq:cs @b or a eq:cs "c")');
+    expect(printQuery(r.query, { width: 300 })).toBe('event.category eq:cs "process" and process.parent.name eq @process.name and (a eq @b or a eq:cs "c")');
   });
 
   it('warns on unknown functions and pipes', () => {
@@ -105,7 +106,7 @@ describe('limits', () => {
     expect(printQuery(eql(ok).query)).toBe('event.category eq:cs "process" and a eq 1');
   });
   it('maxDepth counts nested block comments and sequence brackets, not brackets in strings', () => {
-    expect(diags(eql('process where a == 1 ' + '/*'.repeat(300) + '*/'.repeat(300), { maxDepth: 256 }))[0]).toBe('error eql.limit.depth 1:533');
+    expect(diags(eql('process where a == 1 ' + '/*'.repeat(300) + '*/'.repeat(300), { maxDepth: 256 }))[0]).toBe('error eql.limit.depth 1:534');
     expect(eql('process where a : "' + '('.repeat(1000) + '"', { maxDepth: 8 }).diagnostics).toEqual([]);
   });
   it('long not-chains and sign chains do not overflow', () => {
