@@ -140,7 +140,7 @@ describe('demo fixtures (fixtures/elastic)', () => {
     expect(nt.metadata.new_terms).toMatchObject({ value: ['o365.audit.ClientAppId', 'user.id'] });
     expect(nt.metadata.alert_suppression).toMatchObject({ group_by: ['user.id'] });
   });
-  it('review snapshot of the demo rules (EQL bodies are the EQL parser's: only their shape here)', () => {
+  it('review snapshot of the demo rules (EQL bodies belong to the EQL parser: only their shape here)', () => {
     const review = (r: (typeof rules)[number]) => (r.language === 'eql' ? `${r.id} [eql/${r.ruleType}] ${r.title}: ${r.query.kind}, ${predicates(r).length > 0 ? 'has predicates' : 'no predicates'}` : reviewRule(r));
     expect([...rules, ...ndjson.rules].map(review).join('\n\n')).toMatchSnapshot();
   });

@@ -110,8 +110,8 @@ describe('limits', () => {
     expect(eql('process where a : "' + '('.repeat(1000) + '"', { maxDepth: 8 }).diagnostics).toEqual([]);
   });
   it('long not-chains and sign chains do not overflow', () => {
-    const r = eql('process where ' + 'not '.repeat(50_000) + 'a == 1');
-    expect(r.diagnostics).toEqual([]);
+    expect(diags(eql('process where ' + 'not '.repeat(50_000) + 'a == 1'))).toEqual(['error eql.limit.depth 1:15']);
+    expect(eql('process where ' + 'not '.repeat(256) + 'a == 1').diagnostics).toEqual([]);
     expect(eql('process where a == ' + '-'.repeat(50_000) + '1').diagnostics).toEqual([]);
   });
   it('maxListItems', () => {
