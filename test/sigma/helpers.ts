@@ -60,7 +60,8 @@ export function triples(r: Rule): string[] {
   const out = new Set<string>();
   for (const u of predicates(r)) {
     const p = u.predicate;
-    const v = p.ref ? `@${p.ref.name}` : JSON.stringify(p.value);
+    // Values unescaped between « » so golden files stay readable (wildcard values are canonical globs).
+    const v = p.ref ? `@${p.ref.name}` : typeof p.value === 'string' ? `«${p.value}»` : String(p.value);
     out.add(`${u.negated ? '-' : '+'} ${p.field ? p.field.name : '*'} ${p.op}${p.caseSensitive && p.op !== 'regex_match' ? ':cs' : ''}${p.regex?.flags ? ':' + p.regex.flags : ''} ${v}`);
   }
   return [...out].sort();
