@@ -312,6 +312,11 @@ export class EqlConverter {
           depth++;
           inner = inner.x;
         }
+        if (depth > this.opts.limits.maxDepth) {
+          // Each `not` is one AST level; downstream passes recurse over the tree.
+          this.diag('error', 'eql.limit.depth', `${depth} chained \`not\` operators exceed limits.maxDepth (${this.opts.limits.maxDepth})`, x);
+          return this.opaque(x, 'query over the nesting limit');
+        }
         let node = this.bool(inner);
         for (let i = 0; i < depth; i++) node = not(node);
         return node;
@@ -618,7 +623,7 @@ export class EqlConverter {
         const why = a.k === 'field' ? 'compares a field with another field' : lit?.value === null ? 'with a null argument' : 'with a computed or non-string argument';
         this.check(a0);
         const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
-        children.push(opaque(t, `${canonical}() ${why}`, this.source(a0.s, a0.e, t)));
+        children.push(opaque(t, `${canonical}() ${why}`, values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t)));
         continue;
       }
       const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, `${written}(${fieldText}, ${this.slice(a0)})`);

@@ -34,7 +34,7 @@ export interface EqlResult {
 }
 
 /** The token at a syntax error: a word, or one character. */
-const TOKEN_AT = /^(?:[A-Za-z0-9_@]+|\S)/;
+const TOKEN_AT = /^(?:[A-Za-z0-9_@]+|"(?:[^"\\\r\n]|\\.)*"?|\S)/;
 const KEYWORDS = new Set(['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with']);
 
 /** Longest text kept in the opaque node of a query that could not be parsed. */
@@ -64,6 +64,8 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
     if (e instanceof PeggySyntaxError) {
       const at = e.location?.start.offset ?? 0;
       const expected = summarizeExpected(e.expected);
+      const open = nesting.unterminated;
+      if (open && open.at <= at) return fail('eql.syntax', `EQL syntax error: unterminated ${open.what}`, open.at, 'EQL syntax error', expected);
       const token = at >= text.length ? null : (TOKEN_AT.exec(text.slice(at, at + 200))?.[0] ?? text[at]!);
       let message = `EQL syntax error: unexpected ${token === null ? 'end of query' : JSON.stringify(token)}`;
       if (token !== null && token !== token.toLowerCase() && KEYWORDS.has(token.toLowerCase())) message += ` (EQL keywords are lower-case: \`${token.toLowerCase()}\`)`;
