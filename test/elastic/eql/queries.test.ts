@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { printQuery } from '../../../src/ast/print.js';
 import { QuerySchema } from '../../../src/ast/schema.js';
-import { topLevelExclusions } from '../../../src/ast/walk.js';
+import { predicates, topLevelExclusions } from '../../../src/ast/walk.js';
 import { DEFAULT_LIMITS } from '../../../src/core/limits.js';
 import { SourceFile } from '../../../src/core/source-file.js';
 import { parseEql } from '../../../src/vendors/elastic/eql/index.js';
@@ -97,6 +97,16 @@ describe('functions', () => {
   it('fn(...) == true / != true', () => {
     expect(show('any where startsWith(a, "x") == true and endsWith(b, "y") != true and false == stringContains(c, "z")')).toMatchInlineSnapshot(`"a wildcard:cs "x*" and not b wildcard:cs "*y" and not c wildcard:cs "*z*""`);
   });
+  it('a field as the pattern argument is a field-to-field wildcard (as Sigma fieldref|startswith)', () => {
+    const r = eql('file where startswith~(file.path, dll.path) and endsWith(a, b) and stringcontains(c, ?d.e)');
+    expect(r.diagnostics).toEqual([]);
+    const ps = predicates(r.query).map((u) => u.predicate).filter((p) => p.vendorOp !== 'category');
+    expect(ps.map((p) => [p.field?.name, p.op, p.value, p.ref?.name, p.vendorOp, p.caseSensitive])).toEqual([
+      ['file.path', 'wildcard', null, 'dll.path', 'startswith~', false],
+      ['a', 'wildcard', null, 'b', 'endsWith', true],
+      ['c', 'wildcard', null, 'd.e', 'stringcontains', true],
+    ]);
+  });
   it('functions that cannot be predicates are opaque, with their text and a reason', () => {
     expect(
       show('any where length(process.args) > 3 and length(a) - (length(b) + 1) == 0 and startswith~(a, b) and between(x, "a", "b") == "c" and endsWith(substring(a, 1), "x")'),
@@ -106,7 +116,7 @@ describe('functions', () => {
         and
         opaque("length(a) - (length(b) + 1) == 0", "comparison on a computed value (function, arithmetic or variable)")
         and
-        opaque("startswith~(a, b)", "startsWith~() compares a field with another field")
+        a wildcard @b
         and
         opaque("between(x, \\"a\\", \\"b\\") == \\"c\\"", "comparison on a computed value (function, arithmetic or variable)")
         and

@@ -618,9 +618,17 @@ export class EqlConverter {
     for (const a0 of values) {
       const a = unwrapParen(a0);
       const lit = this.literal(a);
+      if (a.k === 'field' && fn.maps !== 'cidrMatch') {
+        // `startsWith(file.path, dll.path)`: a field-to-field comparison, as the AST records Sigma
+        // `fieldref|startswith`: op wildcard, value null, `ref` the other field, `vendorOp` the function.
+        const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
+        const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t);
+        children.push(predicate(field, 'wildcard', null, { caseSensitive: !x.tilde, ref: this.fieldRef(a), vendorOp: written, source }));
+        continue;
+      }
       if (!lit || typeof lit.value !== 'string') {
         // Reasons are stable strings (they are counted); the opaque text says which call it was.
-        const why = a.k === 'field' ? 'compares a field with another field' : lit?.value === null ? 'with a null argument' : 'with a computed or non-string argument';
+        const why = a.k === 'field' ? 'with a field as a CIDR block' : lit?.value === null ? 'with a null argument' : 'with a computed or non-string argument';
         this.check(a0);
         const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
         children.push(opaque(t, `${canonical}() ${why}`, values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t)));
