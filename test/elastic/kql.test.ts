@@ -66,16 +66,19 @@ describe('KQL values', () => {
     // Kibana stops the literal at "not " inside "cannot ": a syntax error there too.
     expect(kql('msg: I cannot do').diagnostics[0]?.code).toBe('kql.syntax');
     // A literal that spans a line break (a missing `or` in the corpus) is one value.
-    expect(onlyPredicate(kql('f:(*a.xml\n  */b.json or c)').node.type === 'or' ? (kql('f:(*a.xml\n  */b.json or c)').node as any).children[0] : null)).toEqual({
-      op: 'wildcard',
-      value: '*a.xml\n  */b.json',
-      caseSensitive: true,
-    });
+    const spanning = kql('f:(*a.xml\n  */b.json or c)').node;
+    expect(spanning?.type).toBe('or');
+    expect(onlyPredicate(spanning?.type === 'or' ? spanning.children[0]! : null)).toEqual({ op: 'wildcard', value: '*a.xml\n  */b.json', caseSensitive: true });
   });
   it('wildcard field names, quoted field names and special characters in field names', () => {
     expect(kql('azure.auditlogs.properties.target_resources.*.display_name:x').printed).toBe('`azure.auditlogs.properties.target_resources.*.display_name` eq:cs "x"');
     expect(kql('"my field":x').printed).toBe('`my field` eq:cs "x"');
     expect(kql('kubernetes.audit.annotations.authorization_k8s_io/decision:allow').printed).toBe('`kubernetes.audit.annotations.authorization_k8s_io/decision` eq:cs "allow"');
+  });
+  it('CIDR notation is a cidr predicate (an ip field range)', () => {
+    expect(onlyPredicate(kql('source.ip:10.0.0.0/8').node)).toEqual({ op: 'cidr', value: '10.0.0.0/8', caseSensitive: false });
+    expect(onlyPredicate(kql('source.ip:"fd00::/8"').node)).toEqual({ op: 'cidr', value: 'fd00::/8', caseSensitive: false });
+    expect(onlyPredicate(kql('url.path:/a/8').node)).toEqual({ op: 'eq', value: '/a/8', caseSensitive: true });
   });
   it('true, false and null are typed; numbers stay strings', () => {
     expect(onlyPredicate(kql('f:true').node)).toEqual({ op: 'eq', value: true, caseSensitive: true });

@@ -78,6 +78,12 @@ export interface EsqlResult {
 }
 
 const CASE_FOLD = new Set(['to_lower', 'to_upper']);
+/**
+ * Type conversions the predicate sees through: `to_ip(source.ip)` still tests
+ * source.ip (the corpus wraps ip/keyword fields this way before cidr_match,
+ * LIKE and IS NULL). A conversion that fails gives null, as a missing field does.
+ */
+const CONVERSIONS = new Set(['to_string', 'to_str', 'to_ip', 'to_long', 'to_integer', 'to_int', 'to_double', 'to_dbl', 'to_unsigned_long', 'to_ul', 'to_ulong', 'to_boolean', 'to_bool', 'to_datetime', 'to_dt', 'to_version', 'to_ver', 'mv_first', 'mv_min', 'mv_max']);
 
 /** Parse an ES|QL query. Returns null (with error diagnostics) when it does not parse. */
 export function parseEsql(text: string, ctx: QueryCtx): EsqlResult | null {
@@ -144,6 +150,8 @@ class EsqlConverter {
   private renames = new Map<string, string>();
   /** Aggregate column -> the aggregation it holds. */
   private aggColumns = new Map<string, { fn: string; field?: FieldRef }>();
+  /** Columns an EVAL computed after the first STATS (conditions may name them). */
+  private postStatsComputed = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -198,7 +206,11 @@ class EsqlConverter {
         }
         case 'eval': {
           const e = c as Extract<Command, { name: 'eval' }>;
-          for (const a of e.assignments) this.computed.add(a.name ?? this.slice(a.expr));
+          for (const a of e.assignments) {
+            const name = a.name ?? this.slice(a.expr);
+            this.computed.add(name);
+            if (stats) this.postStatsComputed.add(name);
+          }
           break;
         }
         case 'rename': {
@@ -241,7 +253,7 @@ class EsqlConverter {
         input: query,
         groupBy,
         conditions,
-        aggregations: stats.aggregations.map((a) => a.text ?? this.slice(a)),
+        aggregations: stats.aggregations.map((a) => (a.text ?? this.slice(a)).replace(/\s+/g, ' ')),
         ...(post.length ? { post } : {}),
       };
     }
@@ -298,6 +310,10 @@ class EsqlConverter {
     }
     if (left.type !== 'field' || right.type !== 'literal' || (typeof right.value !== 'number' && typeof right.value !== 'string')) return null;
     const agg = this.aggColumns.get(left.name);
+    // Only a test on an aggregate (or a column computed from aggregates) is an
+    // aggregate condition; a test on a group key or, after INLINE STATS, on an
+    // event field stays an opaque post-aggregation part.
+    if (!agg && !this.postStatsComputed.has(left.name)) return null;
     const cop = CONDITION_OP[op];
     if (!cop) return null;
     const out: AggregateCondition = { fn: agg ? agg.fn : left.name, op: cop, value: right.value, text: this.slice(p) };
@@ -365,7 +381,11 @@ class EsqlConverter {
         cur = cur.args[0]!;
         continue;
       }
-      if (cur.type === 'cast' && /^(keyword|string|text)$/i.test(cur.to)) {
+      if (cur.type === 'call' && CONVERSIONS.has(cur.name) && cur.args.length === 1) {
+        cur = cur.args[0]!;
+        continue;
+      }
+      if (cur.type === 'cast') {
         cur = cur.expr;
         continue;
       }

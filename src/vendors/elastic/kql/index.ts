@@ -13,6 +13,7 @@
  * - free text (no field) -> match with field null;
  * - ranges -> gt/gte/lt/lte (numeric-looking bounds become numbers);
  * - `true`/`false` unquoted -> boolean eq; `null` unquoted -> eq null;
+ * - a value in CIDR notation (`10.0.0.0/8`, `fe80::/10`) -> cidr;
  * - nested `f:{ q }` -> q with every field prefixed `f.`.
  */
 import { parse as parseKqlText } from '../../../generated/kql.js';
@@ -41,6 +42,13 @@ type KNode =
   | { type: 'nested'; field: KValue; query: KNode; start: number; end: number };
 
 const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+/**
+ * An IPv4 or IPv6 block with a prefix length. Elasticsearch reads a term in
+ * CIDR notation on an `ip` field as the address range, which is what every
+ * such value in a rule means; on a keyword field it would be a literal that
+ * no event carries.
+ */
+export const CIDR = /^(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)\/\d{1,3}$/;
 
 /** Parse a KQL query into a filter node; null (with error diagnostics) when it does not parse. */
 export function parseKql(text: string, ctx: QueryCtx): Node | null {
@@ -152,6 +160,7 @@ class KqlConverter {
     const caseSensitive = !isCaselessField(field);
     if (hasStar(v)) return predicate(field, 'wildcard', formatGlob(v.tokens), { ...opts, caseSensitive });
     const s = literalText(v);
+    if (CIDR.test(s)) return predicate(field, 'cidr', s, { ...opts, caseSensitive: false });
     if (!v.quoted && (s === 'true' || s === 'false')) return predicate(field, 'eq', s === 'true', { ...opts, caseSensitive: true });
     if (!v.quoted && s === 'null') return predicate(field, 'eq', null, { ...opts, caseSensitive: true });
     return predicate(field, 'eq', s, { ...opts, caseSensitive });

@@ -13,6 +13,7 @@ import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
 import type { Node, PredicateOp } from '../../../ast/schema.js';
 import { diagQuery, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { isCaselessField, isTextField } from '../field-semantics.js';
+import { CIDR } from '../kql/index.js';
 
 type LValue =
   | { type: 'term'; tokens: Array<string | null | undefined>; raw: string; start: number; end: number }
@@ -69,6 +70,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
         return predicate(field, op, bound(v.value), { caseSensitive: true, vendorOp: ':' + v.op, raw: v.raw, source });
       }
       case 'phrase': {
+        if (field !== null && CIDR.test(v.text)) return predicate(field, 'cidr', v.text, { vendorOp: ':', raw: v.raw, source });
         if (field === null || isTextField(field)) return predicate(field, 'match', escapeGlob(v.text), { caseSensitive: false, vendorOp: ':', raw: v.raw, source });
         return predicate(field, 'eq', v.text, { caseSensitive: !isCaselessField(field), vendorOp: ':', raw: v.raw, source });
       }
@@ -91,6 +93,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
         const caseSensitive = !isCaselessField(field);
         if (wild) return predicate(field, 'wildcard', pattern, { caseSensitive, vendorOp: ':', raw: v.raw, source });
         const lit = v.tokens.join('');
+        if (CIDR.test(lit)) return predicate(field, 'cidr', lit, { vendorOp: ':', raw: v.raw, source });
         return predicate(field, 'eq', lit, { caseSensitive, vendorOp: ':', raw: v.raw, source });
       }
     }
