@@ -40,14 +40,24 @@ export interface BuildCatalogOptions {
   events?: CatalogEvent[];
   /** The loader's corpus figures, passed through to `summary.corpus`. */
   corpus?: CorpusSummary;
+  /**
+   * Most rows kept per technique section (fields, indicators, exclusions),
+   * the top ones by distinct rules; the distinct totals are always given.
+   * Default 250; 0 keeps every row (the long tail is mostly one-rule values,
+   * which each rule page lists anyway).
+   */
+  rowLimit?: number;
 }
+
+export const DEFAULT_ROW_LIMIT = 250;
 
 /** One interned (field, op, value) combination. */
 interface KeyInfo {
   field: string | null;
   op: PredicateOp;
   regex?: { flags: string; anchored: boolean };
-  displays: Map<string, number>;
+  /** Written forms and their uses, only once a second form shows up. */
+  displays?: Map<string, number>;
   display: string;
   /** Rule indexes using it as indicator / as exclusion (each rule once). */
   indRules: number[];
@@ -164,12 +174,15 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (k === undefined) {
         k = keyList.length;
         keys.set(id.key, k);
-        const ki: KeyInfo = { field: id.field, op: id.op, displays: new Map(), display: id.display, indRules: [], exclRules: [] };
+        const ki: KeyInfo = { field: id.field, op: id.op, display: id.display, indRules: [], exclRules: [] };
         if (id.regex) ki.regex = id.regex;
         keyList.push(ki);
+      } else {
+        const ki = keyList[k]!;
+        if (ki.displays) bump(ki.displays, id.display);
+        else if (ki.display !== id.display) ki.displays = new Map([[ki.display, ki.indRules.length + ki.exclRules.length + 1], [id.display, 1]]);
       }
       const ki = keyList[k]!;
-      bump(ki.displays, id.display);
       const cs = p.caseSensitive && typeof p.value === 'string';
       if (role === 'indicator' || role === 'exclusion') {
         const seen = role === 'indicator' ? indSeen : exclSeen;
@@ -190,18 +203,13 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (role === 'indicator') fu.indicator = true;
       else if (role === 'exclusion') fu.exclusion = true;
 
-      const cp: CatalogPredicate = {
-        field: id.field,
-        written: id.written,
-        mapped: id.mapped,
-        op: id.op,
-        value: id.display,
-        caseSensitive: cs,
-        role,
-      };
+      const cp: CatalogPredicate = { field: id.field, op: id.op, value: id.display, role };
+      if (id.written !== null && id.written !== id.field) cp.written = id.written;
+      if (!id.mapped && id.field !== null) cp.unmapped = true;
+      if (cs) cp.caseSensitive = true;
       if (id.regex) cp.regex = id.regex;
       if (p.vendorOp !== undefined) cp.vendorOp = p.vendorOp;
-      if (p.raw !== undefined) cp.raw = p.raw;
+      if (p.raw !== undefined && p.raw !== id.display) cp.raw = p.raw;
       if (p.source?.line !== undefined) cp.line = p.source.line;
       preds.push(cp);
       predKeys.push(role === 'negated' ? -1 : k);
@@ -250,6 +258,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
 
   // Display form of each key: the most frequent written form (first seen on ties).
   for (const ki of keyList) {
+    if (!ki.displays) continue;
     let best = -1;
     for (const [d, n] of ki.displays) {
       if (n > best) {
@@ -298,37 +307,71 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   }
   const hasEventCatalog = options.events !== undefined;
 
+  const lowerTitles = prepared.map((p) => p.out.title.toLowerCase());
   const ruleOrder = (a: number, b: number) => {
     const pa = prepared[a]!;
     const pb = prepared[b]!;
     if (pa.vendor !== pb.vendor) return byStr(pa.vendor, pb.vendor);
-    const ta = pa.out.title.toLowerCase();
-    const tb = pb.out.title.toLowerCase();
+    const ta = lowerTitles[a]!;
+    const tb = lowerTitles[b]!;
     return ta < tb ? -1 : ta > tb ? 1 : a - b;
   };
 
-  const valueRows = (agg: Map<number, { rules: number[]; cs: number }>, role: 'indicator' | 'exclusion'): ValueRow[] => {
-    const rows: ValueRow[] = [];
-    for (const [k, a] of agg) {
+  const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
+  const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);
+  // Per-technique value counting without per-key allocations: counters indexed by key id,
+  // reset lazily by a technique stamp; rule lists are collected for the kept rows only.
+  const nKeys = keyList.length;
+  const stamp = new Int32Array(nKeys).fill(-1);
+  const counts = new Int32Array(nKeys);
+  const csCounts = new Int32Array(nKeys);
+  const keep = new Int32Array(nKeys).fill(-1);
+  let techStamp = 0;
+  const keyOrder = (a: number, b: number) => {
+    const x = keyList[a]!;
+    const y = keyList[b]!;
+    return counts[b]! - counts[a]! || byStr(x.field ?? '', y.field ?? '') || byStr(x.op, y.op) || byStr(x.display, y.display);
+  };
+  const valueRows = (idxs: number[], role: 'indicator' | 'exclusion'): { rows: ValueRow[]; distinct: number } => {
+    const s = ++techStamp;
+    const touched: number[] = [];
+    for (const i of idxs) {
+      for (const u of role === 'indicator' ? prepared[i]!.ind : prepared[i]!.excl) {
+        if (stamp[u.k] !== s) {
+          stamp[u.k] = s;
+          counts[u.k] = 0;
+          csCounts[u.k] = 0;
+          touched.push(u.k);
+        }
+        counts[u.k]++;
+        if (u.cs) csCounts[u.k]++;
+      }
+    }
+    touched.sort(keyOrder);
+    const kept = top(touched);
+    const rows: ValueRow[] = kept.map((k, j) => {
+      keep[k] = j; // row position; reset to -1 below
       const ki = keyList[k]!;
       const row: ValueRow = {
         field: ki.field,
         op: ki.op,
         value: ki.display,
-        count: a.rules.length,
-        caseSensitive: a.cs,
+        count: counts[k]!,
+        caseSensitive: csCounts[k]!,
         reach: role === 'indicator' ? ki.indRules.length : ki.exclRules.length,
-        byVendor: vendorCounts(a.rules, prepared),
-        rules: a.rules.map((i) => prepared[i]!.key),
+        rules: [],
       };
       if (ki.regex) row.regex = ki.regex;
-      rows.push(row);
+      return row;
+    });
+    for (const i of idxs) {
+      for (const u of role === 'indicator' ? prepared[i]!.ind : prepared[i]!.excl) {
+        const j = keep[u.k]!;
+        if (j >= 0) rows[j]!.rules.push(i);
+      }
     }
-    rows.sort(
-      (x, y) =>
-        y.count - x.count || byStr(x.field ?? '', y.field ?? '') || byStr(x.op, y.op) || byStr(x.value, y.value),
-    );
-    return rows;
+    for (const k of touched) keep[k] = -1;
+    return { rows, distinct: touched.length };
   };
 
   const eventRow = (ek: string, provider: string, eventId: number, channel: string | undefined, rs: number[]): EventRow => {
@@ -341,7 +384,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       title: ce?.title ?? null,
       inCatalog: hasEventCatalog ? !!ce : null,
       count: rs.length,
-      rules: rs.map((i) => prepared[i]!.key),
+      rules: rs,
     };
   };
 
@@ -351,8 +394,6 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   for (const tid of [...members.keys()].sort(techniqueOrder)) {
     const m = members.get(tid)!;
     const idxs = [...m.keys()].sort(ruleOrder);
-    const ind = new Map<number, { rules: number[]; cs: number }>();
-    const excl = new Map<number, { rules: number[]; cs: number }>();
     const fieldAgg = new Map<
       string,
       { field: string | null; count: number; ind: number; excl: number; ops: Map<string, number>; written: Map<string, number> }
@@ -367,18 +408,6 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (via.includes(tid)) direct++;
       for (const v of via) if (v !== tid) subs.add(v);
       for (const t of pr.tactics) ruleTactics.add(t);
-      for (const u of pr.ind) {
-        let a = ind.get(u.k);
-        if (!a) ind.set(u.k, (a = { rules: [], cs: 0 }));
-        a.rules.push(i);
-        if (u.cs) a.cs++;
-      }
-      for (const u of pr.excl) {
-        let a = excl.get(u.k);
-        if (!a) excl.set(u.k, (a = { rules: [], cs: 0 }));
-        a.rules.push(i);
-        if (u.cs) a.cs++;
-      }
       for (const f of pr.fields) {
         let a = fieldAgg.get(f.fk);
         if (!a) fieldAgg.set(f.fk, (a = { field: f.field, count: 0, ind: 0, excl: 0, ops: new Map(), written: new Map() }));
@@ -394,9 +423,10 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         a.rules.push(i);
       }
     }
-    const indicators = valueRows(ind, 'indicator');
-    const exclusions = valueRows(excl, 'exclusion');
+    const { rows: indicators, distinct: distinctInd } = valueRows(idxs, 'indicator');
+    const { rows: exclusions, distinct: distinctExcl } = valueRows(idxs, 'exclusion');
     const samples = new Map<string, string[]>();
+    // Samples come from the ranked rows, so they are the most used values (within the row limit).
     for (const r of indicators) {
       const fk = fieldKey(r.field);
       let s = samples.get(fk);
@@ -418,6 +448,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       samples: samples.get(fk) ?? [],
     }));
     fields.sort((x, y) => y.count - x.count || byStr(x.field ?? '', y.field ?? ''));
+    const distinct = { events: evAgg.size, fields: fields.length, indicators: distinctInd, exclusions: distinctExcl };
     const events = [...evAgg.entries()]
       .map(([ek, a]) => eventRow(ek, a.provider, a.eventId, a.channel, a.rules))
       .sort((x, y) => y.count - x.count || byStr(x.provider, y.provider) || x.eventId - y.eventId);
@@ -459,9 +490,10 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       ruleCount: idxs.length,
       directRuleCount: direct,
       byVendor: vendorCounts(idxs, prepared),
-      rules: idxs.map((i) => ({ key: prepared[i]!.key, via: m.get(i)!.slice().sort(byStr) })),
+      rules: idxs.map((i) => ({ rule: i, via: m.get(i)!.slice().sort(byStr) })),
+      distinct,
       events,
-      fields,
+      fields: top(fields),
       indicators,
       exclusions,
     });
@@ -522,7 +554,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         })
         .sort((x, y) => y.count - x.count || byStr(x.vendor, y.vendor) || byStr(x.name, y.name)),
       techniques: [...f.techniques].map(([id, count]) => ({ id, count })).sort((x, y) => y.count - x.count || techniqueOrder(x.id, y.id)),
-      rules: f.rules.slice().sort(ruleOrder).map((i) => prepared[i]!.key),
+      rules: f.rules.slice().sort(ruleOrder),
       values: [...f.values]
         .sort((x, y) => y[1].ind.length + y[1].excl.length - (x[1].ind.length + x[1].excl.length) || x[0] - y[0])
         .map(([k, v]) => {
@@ -530,8 +562,8 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
           const row: CatalogField['values'][number] = {
             op: ki.op,
             value: ki.display,
-            indicatorRules: v.ind.map((i) => prepared[i]!.key),
-            exclusionRules: v.excl.map((i) => prepared[i]!.key),
+            indicatorRules: v.ind,
+            exclusionRules: v.excl,
           };
           if (ki.regex) row.regex = ki.regex;
           return row;
@@ -645,6 +677,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     schemaVersion: CATALOG_SCHEMA_VERSION,
     generator: 'ruleatlas',
     attack: options.attack ? { version: options.attack.version } : null,
+    rowLimit,
     eventCatalog: options.events ? { events: options.events.length } : null,
     summary,
     matrix,

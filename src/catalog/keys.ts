@@ -23,7 +23,7 @@
  * - Field-to-field comparisons compare by the referenced field (`@field`),
  *   placeholders by their name (`%name%`).
  */
-import { canonicalGlob, displayGlob, globLiteral } from '../ast/glob.js';
+import { displayGlob, formatGlob, parseGlob } from '../ast/glob.js';
 import type { Predicate, PredicateOp } from '../ast/schema.js';
 
 export interface ValueIdentity {
@@ -80,15 +80,20 @@ export function valueIdentity(p: Predicate): ValueIdentity {
           norm = display = scalarText(v);
           break;
         }
-        const c = canonicalGlob(v);
-        const lit = p.op === 'wildcard' ? globLiteral(c) : null;
-        if (lit !== null) {
+        // One parse gives the canonical form, the literal (no wildcard) and the display form.
+        const toks = parseGlob(v);
+        let literal = true;
+        for (const t of toks) if (t.t !== 'lit') literal = false;
+        if (literal && p.op === 'wildcard') {
+          const lit = toks.length ? (toks[0] as { s: string }).s : '';
           op = 'eq';
           norm = fold(lit, p.caseSensitive);
           display = lit;
         } else {
+          const c = formatGlob(toks);
           norm = fold(c, p.caseSensitive);
-          display = displayGlob(c);
+          // Without a backslash the display form is the canonical form itself.
+          display = c.includes('\\') ? displayGlob(c) : c;
         }
         break;
       }

@@ -1,9 +1,11 @@
 /**
  * The published shape of `catalog.json` (zod schemas; the TypeScript types are
- * inferred from them). Everything is plain JSON. Rules are referenced from
- * technique, field and event rows by their catalog `key` (`<vendor>/<slug>`),
- * which is unique within a catalog and is also the path of the rule page
- * (`rules/<vendor>/<slug>.html`). docs/catalog.md explains every figure.
+ * inferred from them). Everything is plain JSON. Technique, field and event
+ * rows refer to rules by their index in `rules` (integers keep the file
+ * compact: the full corpus has hundreds of thousands of such references).
+ * Each rule also has a `key` (`<vendor>/<slug>`), unique within a catalog,
+ * which is the path of its page (`rules/<vendor>/<slug>.html`).
+ * docs/catalog.md explains every figure.
  */
 import { z } from 'zod';
 import { DiagnosticSchema, EventRefSchema, PredicateOpSchema } from '../ast/schema.js';
@@ -11,6 +13,8 @@ import { DiagnosticSchema, EventRefSchema, PredicateOpSchema } from '../ast/sche
 export const CATALOG_SCHEMA_VERSION = 1;
 
 const Count = z.number().int().nonnegative();
+/** Index of a rule in `Catalog.rules`. */
+const RuleIndex = z.number().int().nonnegative();
 /** vendor -> number of distinct rules (only vendors with at least one rule are present). */
 export const VendorCountsSchema = z.record(z.string(), Count);
 export type VendorCounts = z.infer<typeof VendorCountsSchema>;
@@ -80,18 +84,19 @@ export const RegexNoteSchema = z.object({ flags: z.string(), anchored: z.boolean
 export const CatalogPredicateSchema = z.object({
   /** Canonical field (the name as written when normalization could not map it); null = any field / full-text. */
   field: z.string().nullable(),
-  /** The field as the rule wrote it. */
-  written: z.string().nullable(),
-  /** True when `field` is a canonical name given by the normalizer, false when it fell back to the written name. */
-  mapped: z.boolean(),
+  /** The field as the rule wrote it, when it differs from `field`. */
+  written: z.string().optional(),
+  /** Present (true) when the normalizer gave no canonical name and `field` is the written name. */
+  unmapped: z.literal(true).optional(),
   /** Catalog operator: a `wildcard` without any wildcard is shown (and compared) as `eq`. */
   op: PredicateOpSchema,
   /** Display value (wildcards in Sigma-style glob text; `@field` for a field-to-field comparison; `%name%` for a placeholder). */
   value: z.string(),
-  caseSensitive: z.boolean(),
+  /** Present (true) when the value compares case-sensitively. */
+  caseSensitive: z.literal(true).optional(),
   regex: RegexNoteSchema.optional(),
   role: PredicateRoleSchema,
-  /** Vendor operator as written (`contains|all`, `:`, `like~`...), and the raw value. */
+  /** Vendor operator as written (`contains|all`, `:`, `like~`...), and the raw value when it differs from `value`. */
   vendorOp: z.string().optional(),
   raw: z.string().optional(),
   line: z.number().int().optional(),
@@ -145,7 +150,7 @@ export const EventRowSchema = z.object({
   title: z.string().nullable(),
   inCatalog: z.boolean().nullable(),
   count: Count,
-  rules: z.array(z.string()),
+  rules: z.array(RuleIndex),
 });
 export type EventRow = z.infer<typeof EventRowSchema>;
 
@@ -175,13 +180,12 @@ export const ValueRowSchema = z.object({
   caseSensitive: Count,
   /** Distinct rules in the whole catalog using the same combination in the same role. */
   reach: Count,
-  byVendor: VendorCountsSchema,
-  rules: z.array(z.string()),
+  rules: z.array(RuleIndex),
 });
 export type ValueRow = z.infer<typeof ValueRowSchema>;
 
 export const TechniqueRuleSchema = z.object({
-  key: z.string(),
+  rule: RuleIndex,
   /** The rule's own technique tags that place it on this page (the id itself, or sub-techniques for a roll-up). */
   via: z.array(z.string()),
 });
@@ -211,7 +215,10 @@ export const CatalogTechniqueSchema = z.object({
   directRuleCount: Count,
   byVendor: VendorCountsSchema,
   rules: z.array(TechniqueRuleSchema),
+  /** Distinct rows before the row limit: the "(N distinct)" of each section. */
+  distinct: z.object({ events: Count, fields: Count, indicators: Count, exclusions: Count }),
   events: z.array(EventRowSchema),
+  /** The top rows (see `rowLimit`), ranked by distinct rules. */
   fields: z.array(FieldRowSchema),
   indicators: z.array(ValueRowSchema),
   exclusions: z.array(ValueRowSchema),
@@ -222,8 +229,8 @@ export const FieldValueSchema = z.object({
   op: PredicateOpSchema,
   value: z.string(),
   regex: RegexNoteSchema.optional(),
-  indicatorRules: z.array(z.string()),
-  exclusionRules: z.array(z.string()),
+  indicatorRules: z.array(RuleIndex),
+  exclusionRules: z.array(RuleIndex),
 });
 
 /** A catalog-wide field page. */
@@ -236,7 +243,8 @@ export const CatalogFieldSchema = z.object({
   writtenAs: z.array(z.object({ vendor: z.string(), name: z.string(), count: Count })),
   /** Techniques (as tagged on the rules, no roll-up) with the number of their rules filtering on the field. */
   techniques: z.array(z.object({ id: z.string(), count: Count })),
-  rules: z.array(z.string()),
+  rules: z.array(RuleIndex),
+  /** Every (operator, value) used on the field, most used first. */
   values: z.array(FieldValueSchema),
 });
 export type CatalogField = z.infer<typeof CatalogFieldSchema>;
@@ -284,6 +292,8 @@ export const CatalogSchema = z.object({
   schemaVersion: z.literal(CATALOG_SCHEMA_VERSION),
   generator: z.literal('ruleatlas'),
   attack: z.object({ version: z.string() }).nullable(),
+  /** Most rows kept per technique section (fields, indicators, exclusions); 0 = all. */
+  rowLimit: Count,
   eventCatalog: z.object({ events: Count }).nullable(),
   summary: SummarySchema,
   matrix: z.array(MatrixColumnSchema),

@@ -39,15 +39,14 @@ export function vendorLabel(v: string): string {
 }
 
 /** Rules of a technique page grouped by vendor (vendors in catalog order: alphabetical). */
-export function rulesByVendor(catalog: Catalog, t: CatalogTechnique): { vendor: string; rules: { rule: CatalogRule; via: string[]; n: number }[] }[] {
-  const l = lookup(catalog);
-  const groups = new Map<string, { rule: CatalogRule; via: string[]; n: number }[]>();
+export function rulesByVendor(catalog: Catalog, t: CatalogTechnique): { vendor: string; rules: { rule: CatalogRule; index: number; via: string[]; n: number }[] }[] {
+  const groups = new Map<string, { rule: CatalogRule; index: number; via: string[]; n: number }[]>();
   t.rules.forEach((r, i) => {
-    const rule = l.rules.get(r.key);
+    const rule = catalog.rules[r.rule];
     if (!rule) return;
     let g = groups.get(rule.vendor);
     if (!g) groups.set(rule.vendor, (g = []));
-    g.push({ rule, via: r.via, n: i + 1 });
+    g.push({ rule, index: r.rule, via: r.via, n: i + 1 });
   });
   return [...groups].map(([vendor, rules]) => ({ vendor, rules }));
 }

@@ -24,7 +24,7 @@ function fieldCell(f: string | null): string {
   return f === null ? '*(any field)*' : mdCode(f);
 }
 
-function refs(row: ValueRow, numbers: Map<string, number>, max: number): string {
+function refs(row: ValueRow, numbers: Map<number, number>, max: number): string {
   const ns = row.rules.map((k) => numbers.get(k)).filter((n): n is number => n !== undefined);
   const shown = ns.slice(0, max).map((n) => `#${n}`);
   if (ns.length > max) shown.push(`+${ns.length - max} more`);
@@ -35,14 +35,14 @@ function limited<T>(rows: T[], limit: number): T[] {
   return limit > 0 ? rows.slice(0, limit) : rows;
 }
 
-function moreNote(total: number, limit: number, what: string): string[] {
-  return limit > 0 && total > limit ? [``, `Showing the top ${formatCount(limit)} of ${formatCount(total)} ${what}; catalog.json lists all of them.`] : [];
+function moreNote(total: number, shown: number, what: string): string[] {
+  return total > shown ? [``, `Showing the top ${formatCount(shown)} of ${formatCount(total)} distinct ${what}; each rule page lists all of its predicates.`] : [];
 }
 
 export function techniqueMarkdown(catalog: Catalog, t: CatalogTechnique, opts: MarkdownOptions = {}): string {
   const limit = opts.limit ?? 100;
   const maxRefs = opts.refsPerRow ?? 12;
-  const numbers = new Map(t.rules.map((r, i) => [r.key, i + 1]));
+  const numbers = new Map(t.rules.map((r, i) => [r.rule, i + 1]));
   const L: string[] = [];
   L.push(`# ${mdText(techniqueTitle(t))}`, '');
   const tactics = t.tactics.map((x) => x.name ?? x.id);
@@ -76,7 +76,7 @@ export function techniqueMarkdown(catalog: Catalog, t: CatalogTechnique, opts: M
     `Patterns shared across the ${plural(t.ruleCount, 'rule')} below: which fields they filter on, what specific values they look for, and what they exclude. Field names are canonical (ECS-based), so Sigma \`Image\`, Elastic \`process.name\` and Splunk \`Processes.process_name\` collapse into one row; a field the normalizer could not map keeps its written name. Each rule counts at most once per row.`,
   );
 
-  L.push('', `### Fields filtered most (${formatCount(t.fields.length)} distinct)`, '');
+  L.push('', `### Fields filtered most (${formatCount(t.distinct.fields)} distinct)`, '');
   L.push('How: the operators used, with the number of rules using each. Sample values are the most used indicator values, not an exhaustive list.', '');
   if (t.fields.length) {
     L.push('| Field | Rules | How | Written as | Sample values |', '|---|---|---|---|---|');
@@ -85,7 +85,7 @@ export function techniqueMarkdown(catalog: Catalog, t: CatalogTechnique, opts: M
       const rules = f.exclusionRules && !f.indicatorRules ? `${f.count} (excluded only)` : String(f.count);
       L.push(`| ${fieldCell(f.field)} | ${rules} | ${opsText(f.ops)} | ${written} | ${f.samples.map((s) => mdCode(s)).join(', ')} |`);
     }
-    L.push(...moreNote(t.fields.length, limit, 'fields'));
+    L.push(...moreNote(t.distinct.fields, Math.min(limit || Infinity, t.fields.length), 'fields'));
   }
 
   const valueTable = (rows: ValueRow[]) => {
@@ -97,24 +97,24 @@ export function techniqueMarkdown(catalog: Catalog, t: CatalogTechnique, opts: M
     }
   };
 
-  L.push('', `### Top indicator values (${formatCount(t.indicators.length)} distinct)`, '');
+  L.push('', `### Top indicator values (${formatCount(t.distinct.indicators)} distinct)`, '');
   L.push(
     'Specific (field, operator, value) combinations from the rules’ positive logic, ranked by how many rules under this technique use each one. Corpus reach counts the rules across the entire catalog (any technique) that use the same combination; high numbers point to widely used indicators that are noisy on their own. Blank means every rule using it is under this technique. Values compare case-folded when the rule compares case-insensitively; wildcard patterns compare in one canonical glob syntax.',
     '',
   );
   if (t.indicators.length) {
     valueTable(t.indicators);
-    L.push(...moreNote(t.indicators.length, limit, 'indicator values'));
+    L.push(...moreNote(t.distinct.indicators, Math.min(limit || Infinity, t.indicators.length), 'indicator values'));
   }
 
-  L.push('', `### Exclusions (${formatCount(t.exclusions.length)} distinct)`, '');
+  L.push('', `### Exclusions (${formatCount(t.distinct.exclusions)} distinct)`, '');
   L.push(
     'Field/operator/value combinations excluded by rules under this technique (top-level `not(...)` clauses, Elastic rule filters, Splunk top-level `!=`/`NOT`), sorted by how many rules exclude each: the false-positive paths the community has learned to filter out. Corpus reach counts the rules in the whole catalog excluding the same combination.',
     '',
   );
   if (t.exclusions.length) {
     valueTable(t.exclusions);
-    L.push(...moreNote(t.exclusions.length, limit, 'exclusions'));
+    L.push(...moreNote(t.distinct.exclusions, Math.min(limit || Infinity, t.exclusions.length), 'exclusions'));
   }
 
   // Rules

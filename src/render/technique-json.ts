@@ -1,11 +1,13 @@
 /** One technique page as JSON (`ruleatlas technique <ID> --format json`): the technique entry plus its rules' headers. */
 import type { Catalog, CatalogTechnique } from '../catalog/schema.js';
-import { findTechnique, lookup } from './lookup.js';
+import { findTechnique } from './lookup.js';
 
+/** The technique entry; `technique.*.rules` and `technique.rules[].rule` index the `rules` array of the full catalog, and `rules` here lists those rules' headers with their `index`. */
 export interface TechniquePageData {
   attack: Catalog['attack'];
   technique: CatalogTechnique;
   rules: {
+    index: number;
     key: string;
     id: string;
     title: string;
@@ -22,12 +24,12 @@ export interface TechniquePageData {
 export function techniquePageData(catalog: Catalog, id: string): TechniquePageData | null {
   const t = findTechnique(catalog, id);
   if (!t) return null;
-  const l = lookup(catalog);
   const rules: TechniquePageData['rules'] = [];
   for (const r of t.rules) {
-    const rule = l.rules.get(r.key);
+    const rule = catalog.rules[r.rule];
     if (!rule) continue;
     const h: TechniquePageData['rules'][number] = {
+      index: r.rule,
       key: rule.key,
       id: rule.id,
       title: rule.title,

@@ -18,7 +18,7 @@ import { ATTACK, EVENTS, smallCorpus } from './fixtures.js';
 
 const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS, corpus: { files: 9, failures: 2 } });
 const tech = (id: string) => cat.techniques.find((t) => t.id === id)!;
-const titleOf = (key: string) => cat.rules.find((r) => r.key === key)!.title;
+const titleOf = (index: number) => cat.rules[index]!.title;
 
 describe('buildCatalog on the hand-made corpus', () => {
   it('validates against the published schema', () => {
@@ -38,7 +38,7 @@ describe('buildCatalog on the hand-made corpus', () => {
     expect(t.tactics).toEqual([{ id: 'TA0009', name: 'Collection', shortname: 'collection' }]);
     expect(t.description).toBe('Adversaries may target an Exchange server.');
     expect(t.byVendor).toEqual({ elastic: 2, sigma: 1, splunk: 1 });
-    expect(t.rules.map((r) => titleOf(r.key))).toEqual([
+    expect(t.rules.map((r) => titleOf(r.rule))).toEqual([
       'Exchange export (KQL)',
       'Outlook then no follow-up (sequence)',
       'Mailbox export via PowerShell cmdlet',
@@ -46,7 +46,7 @@ describe('buildCatalog on the hand-made corpus', () => {
     ]);
     const parent = tech('T1114');
     expect(parent.subtechniques).toEqual(['T1114.002']);
-    expect(parent.rules.find((r) => titleOf(r.key) === 'O365 mailbox items accessed')!.via).toEqual(['T1114', 'T1114.002']);
+    expect(parent.rules.find((r) => titleOf(r.rule) === 'O365 mailbox items accessed')!.via).toEqual(['T1114', 'T1114.002']);
   });
 
   it('counts events covered per distinct rule, with catalog titles', () => {
@@ -92,6 +92,7 @@ describe('buildCatalog on the hand-made corpus', () => {
     // The case-sensitive upper-case value stays its own combination (R6 only).
     const r6 = cat.rules.find((r) => r.id === 'r6-elastic')!;
     expect(r6.predicates[0]).toMatchObject({ value: 'POWERSHELL.EXE', caseSensitive: true, reach: 1, role: 'indicator' });
+    expect(r6.predicates[0]!.written).toBeUndefined();
   });
 
   it('ranks exclusions by distinct rules and expands them to rules', () => {
@@ -112,7 +113,9 @@ describe('buildCatalog on the hand-made corpus', () => {
       ['process.command_line', 'indicator'],
       ['User', 'negated'],
     ]);
-    expect(r5.predicates[2]!.mapped).toBe(false);
+    expect(r5.predicates[2]!.unmapped).toBe(true);
+    expect(r5.predicates[0]).toMatchObject({ field: 'process.name', written: 'Image', value: 'PowerShell.exe' });
+    expect(r5.predicates[0]!.unmapped).toBeUndefined();
   });
 
   it('builds the matrix in tactic order with roll-up counts', () => {
@@ -164,6 +167,6 @@ describe('buildCatalog on the hand-made corpus', () => {
   it('publishes a JSON Schema', () => {
     const s = catalogJsonSchema();
     expect(s.type).toBe('object');
-    expect((s.required as string[]).sort()).toEqual(['attack', 'eventCatalog', 'fields', 'generator', 'matrix', 'rules', 'schemaVersion', 'summary', 'techniques', 'unplaced']);
+    expect((s.required as string[]).sort()).toEqual(['attack', 'eventCatalog', 'fields', 'generator', 'matrix', 'rowLimit', 'rules', 'schemaVersion', 'summary', 'techniques', 'unplaced']);
   });
 });

@@ -33,9 +33,9 @@ interface Ctx {
   root: string;
 }
 
-function ruleLink(c: Ctx, key: string): Html {
-  const r = lookup(c.catalog).rules.get(key);
-  if (!r) return html`<span class="muted">${key}</span>`;
+function ruleLink(c: Ctx, index: number): Html {
+  const r = c.catalog.rules[index];
+  if (!r) return html`<span class="muted">rule #${index}</span>`;
   return html`<a href="${c.root}rules/${r.key}.html">${r.title || r.id}</a>`;
 }
 
@@ -58,11 +58,15 @@ function valueCell(op: string, value: string): Html {
   return html`<span class="v">${value}</span>`;
 }
 
-function ruleList(c: Ctx, keys: readonly string[]): Html {
-  return html`<ul>${keys.map((k) => {
-    const r = lookup(c.catalog).rules.get(k);
-    return html`<li>${ruleLink(c, k)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`;
-  })}</ul>`;
+/** Most rules listed in one expanded row; the rest are counted (pages stay small on the full corpus). */
+const MAX_LISTED = 200;
+
+function ruleList(c: Ctx, idxs: readonly number[], more?: Html): Html {
+  const shown = idxs.length > MAX_LISTED ? idxs.slice(0, MAX_LISTED) : idxs;
+  return html`<ul>${shown.map((i) => {
+    const r = c.catalog.rules[i];
+    return html`<li>${ruleLink(c, i)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`;
+  })}${idxs.length > shown.length ? html`<li class="muted">and ${formatCount(idxs.length - shown.length)} more${more ? html` (${more})` : ''}</li>` : ''}</ul>`;
 }
 
 function externalLink(url: string): Html {
@@ -174,6 +178,10 @@ function valueTable(c: Ctx, rows: ValueRow[], verb: string): Html {
   )}</table>`;
 }
 
+function shownNote(shown: number, total: number): Html | '' {
+  return total > shown ? html`<p class="note">The top ${formatCount(shown)} of ${formatCount(total)} distinct combinations; each rule page lists all of its predicates.</p>` : '';
+}
+
 export function techniquePage(catalog: Catalog, t: CatalogTechnique): string {
   const c: Ctx = { catalog, root: rootOf(1) };
   const inCat = t.events.filter((e) => e.inCatalog !== false).length;
@@ -194,24 +202,24 @@ ${t.events.length ? html`<p>${plural(inCat, catalog.eventCatalog ? 'catalog even
 <h2>Authoring guide</h2>
 <p class="note">Patterns shared across the ${plural(t.ruleCount, 'rule')} below: which fields they filter on, what specific values they look for, and what they exclude. Field names are canonical (ECS-based), so Sigma <code>Image</code>, Elastic <code>process.name</code> and Splunk <code>Processes.process_name</code> collapse into one row. Each rule counts at most once per row.</p>
 
-<h3 id="fields">Fields filtered most (${formatCount(t.fields.length)} distinct)</h3>
+<h3 id="fields">Fields filtered most (${formatCount(t.distinct.fields)} distinct)</h3>
 <p class="note">How: the operators used, with the number of rules using each. Sample values are the most used indicator values, not an exhaustive list.</p>
 ${t.fields.length ? html`<table><tr><th>Field</th><th>Rules</th><th>How</th><th>Written as</th><th>Sample values</th></tr>${t.fields.map(
     (f) => html`<tr><td>${fieldLink(c, f.field)}</td><td class="n">${f.count}${f.exclusionRules && !f.indicatorRules ? html` <span class="muted">(excluded only)</span>` : ''}</td><td>${opsText(f.ops)}</td><td>${join(f.writtenAs.map((w) => html`<code>${w.name}</code> <span class="muted">${vendorLabel(w.vendor)} ${w.count}</span>`), ', ')}</td><td>${join(f.samples.map((v) => html`<span class="v">${v}</span>`), ' ')}</td></tr>`,
   )}</table>` : ''}
 
-<h3 id="indicators">Top indicator values (${formatCount(t.indicators.length)} distinct)</h3>
+<h3 id="indicators">Top indicator values (${formatCount(t.distinct.indicators)} distinct)</h3>
 <p class="note">Specific (field, operator, value) combinations from the rules’ positive logic, ranked by how many rules under this technique use each one. Corpus reach counts the rules across the entire catalog (any technique) using the same combination: high numbers are widely used indicators, noisy on their own. Blank means every rule using it is under this technique. Click a value to expand its rules.</p>
-${t.indicators.length ? valueTable(c, t.indicators, 'use it') : ''}
+${t.indicators.length ? valueTable(c, t.indicators, 'use it') : ''}${shownNote(t.indicators.length, t.distinct.indicators)}
 
-<h3 id="exclusions">Exclusions (${formatCount(t.exclusions.length)} distinct)</h3>
+<h3 id="exclusions">Exclusions (${formatCount(t.distinct.exclusions)} distinct)</h3>
 <p class="note">Combinations excluded by rules under this technique (top-level <code>not(...)</code> clauses, Elastic rule filters, Splunk top-level <code>!=</code>/<code>NOT</code>), by how many rules exclude each: the false-positive paths the community filters out. Click a value to expand its rules.</p>
-${t.exclusions.length ? valueTable(c, t.exclusions, 'exclude it') : ''}
+${t.exclusions.length ? valueTable(c, t.exclusions, 'exclude it') : ''}${shownNote(t.exclusions.length, t.distinct.exclusions)}
 
 <h2 id="rules">Rules under this technique</h2>
 ${rulesByVendor(catalog, t).map(
     (g) => html`<h3>${vendorLabel(g.vendor)} <span class="muted">${plural(g.rules.length, 'rule')}</span></h3><ol start="${g.rules[0]?.n ?? 1}">${g.rules.map(
-      ({ rule, via }) => html`<li>${ruleLink(c, rule.key)}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${t.scope === 'rollup' ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
+      ({ rule, index, via }) => html`<li>${ruleLink(c, index)}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${t.scope === 'rollup' ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
     )}</ol>`,
   )}`;
   return page({ title: techniqueTitle(t), depth: 1, body });
@@ -224,7 +232,7 @@ function predicateTable(c: Ctx, rule: CatalogRule, role: 'indicator' | 'exclusio
   if (!ps.length) return '';
   const reach = role !== 'negated';
   return html`<table><tr><th>Field</th><th>Written as</th><th>Operator</th><th>Value</th>${reach ? html`<th>Corpus reach</th>` : ''}<th>Line</th></tr>${ps.map(
-    (p) => html`<tr><td>${fieldLink(c, p.field)}${p.mapped ? '' : html` <span class="muted">(unmapped)</span>`}</td><td>${p.written === null ? '' : html`<code>${p.written}</code>`}${p.vendorOp ? html` <span class="muted">${p.vendorOp}</span>` : ''}</td><td>${opLabel(p.op, p.regex)}${p.caseSensitive ? html` <span class="muted">cs</span>` : ''}</td><td>${valueCell(p.op, p.value)}</td>${reach ? html`<td class="n">${p.reach ?? ''}</td>` : ''}<td class="n">${p.line ?? ''}</td></tr>`,
+    (p) => html`<tr><td>${fieldLink(c, p.field)}${p.unmapped ? html` <span class="muted">(unmapped)</span>` : ''}</td><td>${p.written === undefined ? (p.field === null ? '' : html`<code>${p.field}</code>`) : html`<code>${p.written}</code>`}${p.vendorOp ? html` <span class="muted">${p.vendorOp}</span>` : ''}</td><td>${opLabel(p.op, p.regex)}${p.caseSensitive ? html` <span class="muted">cs</span>` : ''}</td><td>${valueCell(p.op, p.value)}</td>${reach ? html`<td class="n">${p.reach ?? ''}</td>` : ''}<td class="n">${p.line ?? ''}</td></tr>`,
   )}</table>`;
 }
 
