@@ -89,10 +89,8 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
   }
 
   // Duplicated modifiers are accepted (as pySigma does) but almost always a mistake.
-  const seen = new Set<string>();
-  for (const m of chain) {
-    if (seen.has(m)) report(ctx, 'warning', 'sigma.modifier.duplicate', `${label}: modifier '${m}' is applied twice`, where);
-    seen.add(m);
+  for (let i = 1; i < chain.length; i++) {
+    if (chain.indexOf(chain[i]!) < i) report(ctx, 'warning', 'sigma.modifier.duplicate', `${label}: modifier '${chain[i]}' is applied twice`, where);
   }
 
   if (raws.length === 0) {

@@ -79,7 +79,7 @@ export function buildRule(ctx: RuleCtx, doc: SigmaDoc): Rule {
 
   const blockKey = kind === 'detection' ? 'detection' : kind;
   const block = entry(blockKey);
-  if (block) rule.queryText = ctx.file.text.slice(block[0].start, block[1].end).replace(/\s+$/, '');
+  if (block) rule.queryText = trimEnd(ctx.file.text, block[0].start, block[1].end);
 
   if (kind === 'detection') {
     if (!('detection' in v)) {
@@ -110,6 +110,17 @@ export function buildRule(ctx: RuleCtx, doc: SigmaDoc): Rule {
     }
   }
   return rule;
+}
+
+/** text.slice(start, end) without trailing whitespace (a regex `\s+$` backtracks on long blocks). */
+function trimEnd(text: string, start: number, end: number): string {
+  let e = end;
+  while (e > start) {
+    const c = text.charCodeAt(e - 1);
+    if (c === 32 || c === 9 || c === 10 || c === 13) e--;
+    else break;
+  }
+  return text.slice(start, e);
 }
 
 /** `rules: any` (or an empty list) targets every rule of the logsource; otherwise ids or names. */

@@ -54,7 +54,11 @@ const STAR = { t: 'star' } as const;
 const ONE = { t: 'one' } as const;
 
 /** Parse a Sigma string value into parts (escape table of the specification / pySigma). */
+const SPECIAL = /[*?\\]/;
+
 export function parseSigmaString(s: string): SStr {
+  // Fast path: most values have no wildcard or backslash.
+  if (!SPECIAL.test(s)) return { kind: 'str', parts: s ? [{ t: 'lit', s }] : [], cased: false, bytes: false, original: s };
   const parts: StrPart[] = [];
   let acc = '';
   let escaped = false;
@@ -122,7 +126,7 @@ export function toGlob(v: SStr): string {
     // Consecutive stars are one star in canonical form (and in pySigma's contains: no double wildcard).
     if (p.t === 'star' && prev === 'star') continue;
     prev = p.t;
-    if (p.t === 'lit') out += escapeGlob(p.s);
+    if (p.t === 'lit') out += SPECIAL.test(p.s) ? escapeGlob(p.s) : p.s;
     else if (p.t === 'star') out += '*';
     else if (p.t === 'one') out += '?';
     else out += escapeGlob(`%${p.name}%`);
