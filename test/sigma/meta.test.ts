@@ -58,6 +58,11 @@ describe('correlation rules', () => {
     expect(codes(base('    type: event_count\n    rules: [a]\n    timespan: 1m\n    condition: {gt: 1}\n    aliases: [a]'))).toEqual(['sigma.correlation.aliases']);
     expect(codes(base('    type: temporal\n    rules: [a, b]\n    timespan: 1m\n    condition: a and b'))).toEqual(['sigma.correlation.extended-condition']);
     expect(codes(base('    - not a map'))).toEqual(['sigma.correlation.invalid']);
+    expect(codes(base('    type: event_count\n    rules: [a]\n    group-by: {a: 1}\n    timespan: 1m\n    condition: {gt: 1}'))).toEqual(['sigma.correlation.group-by']);
+    // pySigma's value_median is a 50th percentile.
+    const median = parseText(base('    type: value_median\n    rules: [a]\n    timespan: 1m\n    condition: {field: f, gt: 1}'));
+    expect(median.rules[0]!.query).toMatchObject({ correlationType: 'value_percentile', condition: { fn: 'percentile', field: { name: 'f' } } });
+    expect(median.rules[0]!.metadata.percentile).toBe(50);
   });
 });
 

@@ -128,6 +128,9 @@ describe('typed modifiers', () => {
   it('timestamp parts compare a computed part of the field', () => {
     expect(one('EventTime|hour', '3')).toMatchInlineSnapshot(`"\`hour(EventTime)\` eq 3"`);
     for (const part of ['minute', 'day', 'week', 'month', 'year']) expect(one(`EventTime|${part}`, '7')).toBe(`\`${part}(EventTime)\` eq 7`);
+    // A timestamp part is a number, so comparisons chain after it (not before it).
+    expect(one('EventTime|hour|gte', '22')).toBe('`hour(EventTime)` gte 22');
+    expect(codes(rule(`    sel:\n        EventTime|gte|hour: 22\n    condition: sel`))).toEqual(['sigma.modifier.type']);
   });
 });
 

@@ -209,6 +209,10 @@ function valueNode(ctx: RuleCtx, field: string | null, v: SValue, rv: RawValue, 
       return make(op, null, { ref: { name: v.field } });
     }
     case 'cmp':
+      if (v.part) {
+        countPredicate(ctx);
+        return predicate(field === null ? null : { name: `${v.part}(${field})`, computed: true }, v.op, v.value, base);
+      }
       return make(v.op, v.value);
     case 'exists': {
       const p = make('exists', true);

@@ -90,7 +90,11 @@ function reFlag(flag: 'i' | 'm' | 's'): ModifierDef {
 }
 
 function compare(op: 'gt' | 'gte' | 'lt' | 'lte'): ModifierDef {
-  return { accepts: ['num'], apply: (v) => (v.kind === 'num' ? { kind: 'cmp', op, value: v.value, raw: v.raw } : v) };
+  return {
+    // A timestamp part is a number in pySigma (SigmaTimestampPart subclasses SigmaNumber): `f|hour|gt: 8` compares the part.
+    accepts: ['num', 'ts'],
+    apply: (v) => (v.kind === 'num' ? { kind: 'cmp', op, value: v.value, raw: v.raw } : v.kind === 'ts' ? { kind: 'cmp', op, value: v.value, raw: v.raw, part: v.part } : v),
+  };
 }
 
 function tsPart(part: 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year'): ModifierDef {

@@ -43,7 +43,14 @@ export interface SNull { kind: 'null' }
 export interface SExp { kind: 'exp'; values: SValue[] }
 export interface SCidr { kind: 'cidr'; cidr: string }
 export interface SRef { kind: 'ref'; field: string; startsWith: boolean; endsWith: boolean }
-export interface SCmp { kind: 'cmp'; op: 'gt' | 'gte' | 'lt' | 'lte'; value: number; raw: string }
+export interface SCmp {
+  kind: 'cmp';
+  op: 'gt' | 'gte' | 'lt' | 'lte';
+  value: number;
+  raw: string;
+  /** Set when comparing a timestamp part (`f|hour|gt: 8`; pySigma's SigmaTimestampPart is a SigmaNumber). */
+  part?: STsPart['part'];
+}
 export interface SExists { kind: 'exists'; value: boolean }
 export interface STsPart { kind: 'ts'; part: 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year'; value: number; raw: string }
 
