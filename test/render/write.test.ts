@@ -1,0 +1,116 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCatalog } from '../../src/catalog/build.js';
+import { CatalogSchema } from '../../src/catalog/schema.js';
+import { NavigatorLayerSchema } from '../../src/render/navigator.js';
+import { safeOutputPath, writeCatalog } from '../../src/render/write.js';
+import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
+import { hostileRules } from './hostile.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ruleatlas-write-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function list(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...list(join(dir, e.name), `${prefix}${e.name}/`));
+    else out.push(prefix + e.name);
+  }
+  return out.sort();
+}
+
+describe('writeCatalog', () => {
+  it('writes catalog.json, layers, Markdown pages and the site', async () => {
+    const out = join(tmp(), 'out');
+    const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS });
+    const res = await writeCatalog(cat, out);
+    expect(list(out)).toEqual([
+      '.ruleatlas-manifest.json',
+      'assets/search-data.js',
+      'assets/search.js',
+      'assets/style.css',
+      'catalog.json',
+      'fields/User.html',
+      'fields/event.action.html',
+      'fields/index.html',
+      'fields/process.command_line.html',
+      'fields/process.name.html',
+      'fields/process.parent.name.html',
+      'fields/user.name.html',
+      'index.html',
+      'navigator-layer-elastic.json',
+      'navigator-layer-sigma.json',
+      'navigator-layer-splunk.json',
+      'navigator-layer.json',
+      'rules/elastic/r2-elastic.html',
+      'rules/elastic/r6-elastic.html',
+      'rules/elastic/r7-elastic.html',
+      'rules/sigma/r1-sigma.html',
+      'rules/sigma/r4-sigma.html',
+      'rules/sigma/r5-sigma.html',
+      'rules/splunk/r3-splunk.html',
+      'techniques/T1059.001.html',
+      'techniques/T1059.001.md',
+      'techniques/T1059.html',
+      'techniques/T1059.md',
+      'techniques/T1114.002.html',
+      'techniques/T1114.002.md',
+      'techniques/T1114.html',
+      'techniques/T1114.md',
+    ]);
+    expect(res.files).toBe(31);
+    expect(CatalogSchema.parse(JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')))).toEqual(cat);
+    expect(NavigatorLayerSchema.safeParse(JSON.parse(readFileSync(join(out, 'navigator-layer.json'), 'utf8'))).success).toBe(true);
+    expect(readFileSync(join(out, 'techniques/T1114.002.md'), 'utf8')).toContain('[Exchange export (KQL)](../rules/elastic/r2-elastic.html)');
+  });
+
+  it('without the site writes only the data files and Markdown pages', async () => {
+    const out = tmp();
+    await writeCatalog(buildCatalog(smallCorpus()), out, { site: false });
+    expect(list(out).filter((f) => f.endsWith('.html') || f.startsWith('assets/'))).toEqual([]);
+    expect(readFileSync(join(out, 'techniques/T1114.002.md'), 'utf8')).not.toContain('](../rules/');
+  });
+
+  it('removes pages of a previous run that no longer exist, and nothing else', async () => {
+    const out = tmp();
+    await writeCatalog(buildCatalog(smallCorpus()), out);
+    writeFileSync(join(out, 'my-notes.txt'), 'keep me');
+    const fewer = smallCorpus().filter((r) => r.id !== 'r5-sigma');
+    const res = await writeCatalog(buildCatalog(fewer), out);
+    expect(existsSync(join(out, 'rules/sigma/r5-sigma.html'))).toBe(false);
+    expect(existsSync(join(out, 'techniques/T1059.001.md'))).toBe(false);
+    expect(existsSync(join(out, 'my-notes.txt'))).toBe(true);
+    expect(res.removed).toBe(6); // r5 page, T1059 and T1059.001 md + html, fields/User.html (only r5 used it)
+    expect(existsSync(join(out, 'fields/User.html'))).toBe(false);
+  });
+
+  it('never writes outside the output directory, whatever the ids', async () => {
+    const root = tmp();
+    const out = join(root, 'a', 'b');
+    const cat = buildCatalog(hostileRules());
+    await writeCatalog(cat, out);
+    expect(readdirSync(root)).toEqual(['a']);
+    expect(readdirSync(join(root, 'a'))).toEqual(['b']);
+    for (const f of list(out)) expect(f).toMatch(/^[A-Za-z0-9._\/-]+$/);
+    expect(list(out).some((f) => f.includes('..'))).toBe(false);
+    // The Windows device name is not used as a file name.
+    expect(cat.rules.find((r) => r.id === 'CON')!.slug).toMatch(/^_CON-[0-9a-f]{8}$/);
+  });
+
+  it('safeOutputPath refuses paths that leave the directory', () => {
+    expect(() => safeOutputPath('/tmp/x', '../y')).toThrow(/outside/);
+    expect(() => safeOutputPath('/tmp/x', 'a/../../y')).toThrow(/outside/);
+    expect(() => safeOutputPath('/tmp/x', '/etc/passwd')).toThrow(/outside/);
+    expect(() => safeOutputPath('/tmp/x', '')).toThrow(/outside/);
+    expect(safeOutputPath('/tmp/x', 'rules/sigma/a.html')).toBe('/tmp/x/rules/sigma/a.html');
+  });
+});
