@@ -28,6 +28,7 @@ describe('syntax errors', () => {
     ['process where a /* never closed', 'unterminated block comment /* … */'],
     ['sequence by', 'end of query'],
     ['process where a in ()', '")"'],
+    ['process where a : ("x",)', '")"'],
     ['process where a.b.', '"."'],
     ['process where `a', 'unterminated backtick-quoted name'],
     ['process where a == """x', 'unterminated raw string """…"""'],
@@ -80,6 +81,10 @@ describe('what Elasticsearch rejects after parsing', () => {
 
   it('reports `with maxspan` before `by` as Endgame order', () => {
     expect(diags(eql('sequence with maxspan=1m by h [a where true] [b where true]'))).toEqual(['warning eql.dialect.endgame 1:26']);
+  });
+
+  it('a trailing comma is accepted only in `in` lists and function arguments (Endgame)', () => {
+    expect(diags(eql('process where a in ("x", "y",) and startsWith(a, "b",)'))).toEqual(['warning eql.dialect.endgame 1:29', 'warning eql.dialect.endgame 1:53']);
   });
 
   it('a query made only of pipes is Endgame', () => {

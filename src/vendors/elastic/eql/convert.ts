@@ -396,7 +396,6 @@ export class EqlConverter {
           stack.push(x.left);
           break;
         case 'strpred':
-          this.trailingComma(x.values);
           push(x.values);
           stack.push(x.left);
           break;
@@ -546,7 +545,6 @@ export class EqlConverter {
   private stringPredicate(x: StrPredSyn): Node {
     const op = x.op;
     const left = unwrapParen(x.left);
-    this.trailingComma(x.values);
     if (left.k !== 'field') {
       this.check(x.left, ...x.values);
       return this.opaque(x, `\`${op}\` on a computed value`);

@@ -100,7 +100,7 @@ export interface StrPredSyn extends Span {
   k: 'strpred';
   op: ':' | 'like' | 'like~' | 'regex' | 'regex~';
   left: ExprSyn;
-  values: SynList<LiteralSyn>;
+  values: LiteralSyn[];
   list: boolean;
 }
 export interface LineageSyn extends Span {
