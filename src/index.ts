@@ -1,9 +1,11 @@
 /**
  * ruleatlas: the library API.
  *
- * - The unified AST and its helpers: `src/ast` (docs/AST.md).
- * - Loading: `loadCorpus(paths, options)` / `loadRules(paths, options)`.
- * - Normalization: `createNormalizer(options)`.
+ * - The unified AST and its helpers (docs/AST.md).
+ * - Loading: `loadCorpus(paths, options)` / `loadRules(paths, options)`; `summarize` for the check figures.
+ * - Normalization: `createNormalizer(options)`, `fieldCoverage`, ATT&CK data and the Windows event catalog.
+ * - The catalog: `buildCatalog`, `writeCatalog`, the renderers; `buildFromPaths` does it all.
+ * - The evaluator: `compileRule`, `createEngine`.
  */
 export * from './ast/index.js';
 export { SourceFile, decodeBytes } from './core/source-file.js';
@@ -14,8 +16,12 @@ export { loadCorpus, loadRules, type LoadOptions, type LoadResult, type FileEntr
 export { summarize, ruleStatus, type CheckSummary, type Counts, type Failure } from './loader/summary.js';
 export { sniff } from './loader/sniff.js';
 export { walkPaths } from './loader/walk.js';
-export { createNormalizer, type Normalizer, type NormalizeOptions } from './normalize/index.js';
+export * from './normalize/index.js';
+export * from './attack/index.js';
+export * from './events/index.js';
+export * from './catalog/index.js';
+export * from './render/index.js';
+export * from './evaluate/index.js';
+export { buildFromPaths, corpusSummary, loadNormalized, pipelineContext, type BuildResult, type PipelineOptions, type PipelineContext } from './pipeline.js';
 export { VENDOR_MODULES } from './vendors/registry.js';
 export type { VendorModule, FileRole, FileFormat, ParseOptions, ParsedFile } from './vendors/types.js';
-export type { AttackData, AttackTactic, AttackTechnique } from './attack/types.js';
-export type { CatalogEvent } from './events/types.js';

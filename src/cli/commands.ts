@@ -1,6 +1,13 @@
 /** The CLI commands. Each is a thin layer over the library API. */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { RuleSchema } from '../ast/schema.js';
+import { predicates } from '../ast/walk.js';
+import { catalogJsonSchema } from '../catalog/index.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
-import { loadCorpus, type LoadOptions } from '../loader/load.js';
+import { renderTechniqueJson, renderTechniqueMarkdown } from '../render/index.js';
+import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
+import { buildFromPaths, loadNormalized, type PipelineOptions } from '../pipeline.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
 import { progressBar } from './progress.js';
@@ -13,16 +20,21 @@ export interface Command {
 
 type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string };
 
-async function loadWithFlags(paths: string[], flags: LoadFlags, extra: Partial<LoadOptions> = {}) {
+function pipelineOptions(flags: LoadFlags, onProgress?: (done: number, total: number) => void): PipelineOptions {
+  return {
+    macros: flags.macros,
+    followSymlinks: flags['follow-symlinks'],
+    workers: workersFlag(flags.workers),
+    attackBundle: flags.attack,
+    mappingsFile: flags.mappings,
+    onProgress,
+  };
+}
+
+async function loadWithFlags(paths: string[], flags: LoadFlags) {
   const bar = progressBar('parsing');
   try {
-    return await loadCorpus(paths, {
-      macros: flags.macros,
-      followSymlinks: flags['follow-symlinks'],
-      workers: workersFlag(flags.workers),
-      onProgress: bar,
-      ...extra,
-    });
+    return await loadNormalized(paths, pipelineOptions(flags, bar));
   } finally {
     bar.end();
   }
@@ -70,6 +82,14 @@ export function formatSummary(s: CheckSummary): string {
   return lines.join('\n');
 }
 
+function formatCoverage(c: FieldCoverage): string {
+  const per = Object.entries(c.byVendor)
+    .sort()
+    .map(([v, x]) => `${v} ${pct(x.validated, x.predicates)}`)
+    .join(', ');
+  return `canonical fields: ${c.validated}/${c.predicates} field predicates (${pct(c.validated, c.predicates)}) on ECS fields or declared extensions (${per}); ${c.unmapped.length} fields unmapped (ruleatlas fields --unmapped lists them)`;
+}
+
 const check: Command = {
   summary: 'parse rules and report what parsed, what is opaque and what failed',
   usage: CHECK_USAGE,
@@ -77,7 +97,12 @@ const check: Command = {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' }, ...LOAD_OPTIONS }, CHECK_USAGE);
     const result = await loadWithFlags(requirePaths(positionals, CHECK_USAGE), values);
     const summary = summarize(result);
-    process.stdout.write((values.json ? JSON.stringify(summary) : formatSummary(summary)) + '\n');
+    const coverage = fieldCoverage(result.rules);
+    const { unmapped, ...cov } = coverage;
+    const out = values.json
+      ? JSON.stringify({ ...summary, fieldCoverage: { ...cov, unmappedFields: unmapped.length, topUnmapped: unmapped.slice(0, 20) } })
+      : formatSummary(summary) + '\n' + formatCoverage(coverage);
+    process.stdout.write(out + '\n');
     return values.strict && summary.failures.length ? 1 : 0;
   },
 };
@@ -103,28 +128,126 @@ const normalize: Command = {
   },
 };
 
-const BUILD_USAGE = `Usage: ruleatlas build <paths…> --out <dir>
+const BUILD_USAGE = `Usage: ruleatlas build <paths…> --out <dir> [--no-site]
 
-Builds the technique catalog from the rules under the paths into <dir>.
+Builds the technique catalog from the rules under the paths into <dir>:
+catalog.json, techniques/<ID>.md, navigator-layer.json (+ one layer per
+vendor) and the static web site (index.html, technique, rule and field
+pages). Prints the path of index.html.
 
-  --out <dir>            output folder (created if needed)
+  --out <dir>            output folder (created if needed; files of a previous build are replaced)
+  --no-site              write catalog.json, Markdown and layers only
 ${LOAD_USAGE}`;
 
 const build: Command = {
   summary: 'build the technique catalog (catalog.json, Markdown, web site, Navigator layers)',
   usage: BUILD_USAGE,
   async run(argv) {
-    const { values, positionals } = parse(argv, { out: { type: 'string' }, ...LOAD_OPTIONS }, BUILD_USAGE);
+    const { values, positionals } = parse(argv, { out: { type: 'string' }, 'no-site': { type: 'boolean' }, ...LOAD_OPTIONS }, BUILD_USAGE);
     if (!values.out) throw new UsageError(`--out is required\n\n${BUILD_USAGE}`);
-    const result = await loadWithFlags(requirePaths(positionals, BUILD_USAGE), values);
-    const { mkdirSync, writeFileSync } = await import('node:fs');
-    const { join, resolve } = await import('node:path');
-    mkdirSync(values.out, { recursive: true });
-    writeFileSync(join(values.out, 'rules.ndjson'), result.rules.map((r) => JSON.stringify(r)).join('\n') + '\n');
-    process.stderr.write(formatSummary(summarize(result)) + '\n');
-    process.stdout.write(resolve(values.out, 'rules.ndjson') + '\n');
+    const bar = progressBar('parsing');
+    let r;
+    try {
+      r = await buildFromPaths(requirePaths(positionals, BUILD_USAGE), { ...pipelineOptions(values, bar), out: values.out, site: !values['no-site'] });
+    } finally {
+      bar.end();
+    }
+    const s = r.summary;
+    const t = Object.keys(r.catalog.techniques ?? {}).length;
+    process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${r.written?.files ?? 0} files written in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s\n`);
+    process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, normalize, build };
+const TECHNIQUE_USAGE = `Usage: ruleatlas technique <ID> <paths…> [--format md|json]
+
+Prints one technique page (ATT&CK id such as T1059.001 or T1059) built from
+the rules under the paths.
+
+  --format md|json       Markdown (default) or JSON
+${LOAD_USAGE}`;
+
+const technique: Command = {
+  summary: 'print one technique page (Markdown or JSON)',
+  usage: TECHNIQUE_USAGE,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { format: { type: 'string', default: 'md' }, ...LOAD_OPTIONS }, TECHNIQUE_USAGE);
+    const [id, ...paths] = positionals;
+    if (!id) throw new UsageError(`no technique id given\n\n${TECHNIQUE_USAGE}`);
+    if (values.format !== 'md' && values.format !== 'json') throw new UsageError(`--format takes md or json, not '${values.format}'`);
+    const r = await buildFromPaths(requirePaths(paths, TECHNIQUE_USAGE), pipelineOptions(values));
+    const page = values.format === 'json' ? renderTechniqueJson(r.catalog, id) : renderTechniqueMarkdown(r.catalog, id);
+    if (page === null || page === undefined) {
+      process.stderr.write(`ruleatlas technique: no rule under the paths is tagged with ${id}\n`);
+      return 1;
+    }
+    process.stdout.write((typeof page === 'string' ? page : JSON.stringify(page, null, 2)) + '\n');
+    return 0;
+  },
+};
+
+const SCHEMA_USAGE = `Usage: ruleatlas schema [catalog|rule]
+
+Prints the JSON Schema of catalog.json (default) or of one normalized rule
+(the lines of 'ruleatlas normalize').`;
+
+const schema: Command = {
+  summary: 'print the JSON Schema of catalog.json or of a normalized rule',
+  usage: SCHEMA_USAGE,
+  async run(argv) {
+    const { positionals } = parse(argv, {}, SCHEMA_USAGE);
+    const which = positionals[0] ?? 'catalog';
+    if (which === 'catalog') process.stdout.write(JSON.stringify(catalogJsonSchema(), null, 2) + '\n');
+    else if (which === 'rule') process.stdout.write(JSON.stringify(z.toJSONSchema(RuleSchema, { unrepresentable: 'any' }), null, 2) + '\n');
+    else throw new UsageError(`unknown schema '${which}'\n\n${SCHEMA_USAGE}`);
+    return 0;
+  },
+};
+
+const FIELDS_USAGE = `Usage: ruleatlas fields <paths…> [--unmapped] [--json]
+
+Lists the fields the rules filter on: each vendor field as written, its
+canonical name, and how many predicates use it. --unmapped lists only the
+fields whose canonical name is neither an ECS field nor under a declared
+extension prefix.
+
+  --unmapped             only the fields left unmapped
+  --json                 JSON instead of a table
+${LOAD_USAGE}`;
+
+const fields: Command = {
+  summary: 'list fields as written and their canonical names (--unmapped: what normalization left unmapped)',
+  usage: FIELDS_USAGE,
+  async run(argv) {
+    const { values, positionals } = parse(argv, { unmapped: { type: 'boolean' }, json: { type: 'boolean' }, ...LOAD_OPTIONS }, FIELDS_USAGE);
+    const result = await loadWithFlags(requirePaths(positionals, FIELDS_USAGE), values);
+    const coverage = fieldCoverage(result.rules);
+    let rows: Array<{ vendor: string; field: string; canonical?: string; count: number; status: string }>;
+    if (values.unmapped) rows = coverage.unmapped.map((u) => ({ ...u, status: 'unmapped' }));
+    else {
+      const unmappedKeys = new Set(coverage.unmapped.map((u) => `${u.vendor}|${u.field}|${u.canonical ?? ''}`));
+      const counts = new Map<string, { vendor: string; field: string; canonical?: string; count: number; status: string }>();
+      for (const rule of result.rules) {
+        for (const { predicate } of predicates(rule)) {
+          const f = predicate.field;
+          if (!f || f.computed) continue;
+          const k = `${rule.vendor}|${f.name}|${f.canonical ?? ''}`;
+          let e = counts.get(k);
+          if (!e) counts.set(k, (e = { vendor: rule.vendor, field: f.name, ...(f.canonical ? { canonical: f.canonical } : {}), count: 0, status: unmappedKeys.has(k) ? 'unmapped' : 'ok' }));
+          e.count++;
+        }
+      }
+      rows = [...counts.values()].sort((a, b) => b.count - a.count || a.field.localeCompare(b.field));
+    }
+    if (values.json) process.stdout.write(JSON.stringify({ predicates: coverage.predicates, validated: coverage.validated, share: coverage.share, fields: rows }) + '\n');
+    else {
+      const lines = rows.map((r) => `${String(r.count).padStart(7)}  ${r.vendor.padEnd(8)} ${r.field}${r.canonical && r.canonical !== r.field ? ` -> ${r.canonical}` : ''}${r.status === 'unmapped' ? '  [unmapped]' : ''}`);
+      lines.push(formatCoverage(coverage));
+      process.stdout.write(lines.join('\n') + '\n');
+    }
+    return 0;
+  },
+};
+
+export const COMMANDS: Record<string, Command> = { check, normalize, build, technique, fields, schema };

@@ -1,0 +1,126 @@
+/**
+ * The whole flow in one call: paths -> loaded, normalized rules -> catalog
+ * (-> files). Used by the CLI, the benchmarks, and library users who want
+ * what `ruleatlas build` does.
+ */
+import { readFileSync } from 'node:fs';
+import type { Diagnostic } from './ast/schema.js';
+import { loadAttackBundle, loadAttackData } from './attack/index.js';
+import type { AttackData } from './attack/types.js';
+import { buildCatalog, type Catalog, type CorpusSummary } from './catalog/index.js';
+import { diagLine } from './core/diagnostics.js';
+import { loadEventCatalog } from './events/index.js';
+import { loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
+import { summarize, type CheckSummary } from './loader/summary.js';
+import { loadUserMappings, type NormalizeOptions } from './normalize/index.js';
+import { writeCatalog, type WriteResult } from './render/index.js';
+
+export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
+  /** ATT&CK STIX bundle to load at run time instead of the bundled table (adds descriptions). */
+  attackBundle?: string;
+  /** ATT&CK data already loaded (wins over attackBundle). */
+  attack?: AttackData;
+  /** User field mappings: a YAML file path, or the mappings object itself. */
+  mappingsFile?: string;
+  mappings?: unknown;
+}
+
+export interface PipelineContext {
+  attack: AttackData;
+  normalize: NormalizeOptions;
+  /** Problems with the options themselves (unreadable mappings file...). */
+  diagnostics: Diagnostic[];
+}
+
+/** Resolve ATT&CK data and user mappings once. */
+export function pipelineContext(opts: PipelineOptions = {}): PipelineContext {
+  const diagnostics: Diagnostic[] = [];
+  const attack = opts.attack ?? (opts.attackBundle ? loadAttackBundle(opts.attackBundle) : loadAttackData());
+  let mappings = opts.mappings;
+  if (opts.mappingsFile) {
+    let text: string | null = null;
+    try {
+      text = readFileSync(opts.mappingsFile, 'utf8');
+    } catch (e) {
+      diagnostics.push(diagLine(opts.mappingsFile, 'error', 'mappings.unreadable', `cannot read mappings: ${(e as Error).message}`));
+    }
+    if (text !== null) {
+      const r = loadUserMappings(text, opts.mappingsFile);
+      diagnostics.push(...r.diagnostics);
+      mappings = r.mappings;
+    }
+  }
+  return { attack, normalize: { attack, ...(mappings !== undefined ? { mappings } : {}) }, diagnostics };
+}
+
+/** Load, parse and normalize with the pipeline's ATT&CK data and mappings. */
+export async function loadNormalized(paths: readonly string[], opts: PipelineOptions = {}, ctx = pipelineContext(opts)): Promise<LoadResult> {
+  const result = await loadCorpus(paths, { ...opts, normalize: ctx.normalize });
+  if (ctx.diagnostics.length) result.diagnostics.unshift(...ctx.diagnostics);
+  return result;
+}
+
+/** The loader's figures in the catalog's corpus-summary shape. */
+export function corpusSummary(result: LoadResult, summary: CheckSummary = summarize(result), sources?: readonly string[]): CorpusSummary {
+  const byLanguage: Record<string, Record<string, number>> = {};
+  const byVendor: Record<string, number> = {};
+  const failuresByVendor: Record<string, number> = {};
+  const diagnostics = { error: 0, warning: 0, info: 0 };
+  const failed: NonNullable<CorpusSummary['failed']> = [];
+  for (const r of result.rules) {
+    byVendor[r.vendor] = (byVendor[r.vendor] ?? 0) + 1;
+    const l = (byLanguage[r.vendor] ??= {});
+    l[r.language] = (l[r.language] ?? 0) + 1;
+    const err = r.diagnostics.find((d) => d.severity === 'error');
+    for (const d of r.diagnostics) diagnostics[d.severity]++;
+    if (err) {
+      failuresByVendor[r.vendor] = (failuresByVendor[r.vendor] ?? 0) + 1;
+      const f: (typeof failed)[number] = { path: err.path ?? r.path, vendor: r.vendor, code: err.code, message: err.message };
+      if (err.line !== undefined) f.line = err.line;
+      if (err.column !== undefined) f.column = err.column;
+      failed.push(f);
+    }
+  }
+  for (const d of result.diagnostics) {
+    diagnostics[d.severity]++;
+    if (d.severity === 'error') failed.push({ path: d.path ?? '', code: d.code, message: d.message, ...(d.line !== undefined ? { line: d.line } : {}), ...(d.column !== undefined ? { column: d.column } : {}) });
+  }
+  const out: CorpusSummary = {
+    files: summary.files,
+    ruleFiles: summary.ruleFiles,
+    supportFiles: Object.values(summary.supportFiles).reduce((a, b) => a + b, 0),
+    rules: result.rules.length,
+    byVendor,
+    byLanguage,
+    failures: failed.length,
+    failuresByVendor,
+    failed,
+    diagnostics,
+  };
+  if (sources) out.sources = [...sources];
+  if (result.timings) out.durationMs = Object.entries(result.timings).reduce((s, [k, v]) => (typeof v === 'number' && k !== 'workers' ? s + v : s), 0);
+  return out;
+}
+
+export interface BuildResult {
+  load: LoadResult;
+  summary: CheckSummary;
+  catalog: Catalog;
+  written?: WriteResult;
+  /** Wall milliseconds per stage. */
+  timings: { load: number; aggregate: number; write: number };
+}
+
+/** paths -> catalog (and, with `out`, catalog.json, Markdown pages, Navigator layers and the site). */
+export async function buildFromPaths(paths: readonly string[], opts: PipelineOptions & { out?: string; site?: boolean } = {}): Promise<BuildResult> {
+  const t0 = performance.now();
+  const ctx = pipelineContext(opts);
+  const load = await loadNormalized(paths, opts, ctx);
+  const summary = summarize(load);
+  const t1 = performance.now();
+  const catalog = buildCatalog(load.rules, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
+  const t2 = performance.now();
+  const written = opts.out ? await writeCatalog(catalog, opts.out, { site: opts.site ?? true }) : undefined;
+  const t3 = performance.now();
+  return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 } };
+}
