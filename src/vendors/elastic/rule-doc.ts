@@ -46,9 +46,26 @@ function strList(x: unknown): string[] | undefined {
   if (Array.isArray(x)) return x.filter((v): v is string => typeof v === 'string');
   return undefined;
 }
-/** JSON-safe copy (TOML dates become ISO strings). */
-export function jsonSafe<T>(x: T): T {
-  return x === undefined ? x : JSON.parse(JSON.stringify(x));
+/**
+ * JSON-safe copy: TOML dates (Date subclasses) become ISO strings, undefined
+ * and non-finite numbers are dropped/null, as JSON.stringify would do, without
+ * serialising long texts (`note`, `setup`) to parse them back.
+ */
+export function jsonSafe<T>(x: T, depth = 0): T {
+  if (x === null || typeof x === 'string' || typeof x === 'boolean') return x;
+  if (typeof x === 'number') return (Number.isFinite(x) ? x : null) as T;
+  if (x instanceof Date) return (Number.isNaN(x.getTime()) ? null : x.toISOString()) as T;
+  if (depth > 100) return null as T;
+  if (Array.isArray(x)) return x.map((v) => { const c = jsonSafe(v, depth + 1); return c === undefined ? null : c; }) as T;
+  if (typeof x === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(x as object)) {
+      const c = jsonSafe((x as Record<string, unknown>)[k], depth + 1);
+      if (c !== undefined) out[k] = c;
+    }
+    return out as T;
+  }
+  return undefined as T;
 }
 
 const LANGUAGE: Record<string, Language> = { kuery: 'kuery', kql: 'kuery', eql: 'eql', esql: 'esql', lucene: 'lucene' };

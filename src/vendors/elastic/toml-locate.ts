@@ -37,7 +37,11 @@ function isWs(c: string | undefined): boolean {
   return c === ' ' || c === '\t';
 }
 
+const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
+
 function normKey(k: string): string {
+  const t = k.trim();
+  if (PLAIN_KEY.test(t)) return t;
   return k
     .split('.')
     .map((p) => p.trim().replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1'))
@@ -62,32 +66,39 @@ export function locateTomlStrings(text: string): TomlLayout {
   };
 
   // Scan one string starting at text[i] (a quote); record it under `path`.
+  // indexOf-based: the corpus has ~2,000 files with long multi-line strings.
   const scanString = (path: string) => {
     const q = text[i]!;
-    const triple = text.startsWith(q + q + q, i);
+    const delim = q === '"' ? '"""' : "'''";
+    const triple = text.startsWith(delim, i);
     if (triple) {
       i += 3;
       let start = i;
-      if (text[start] === '\n') start += 1;
-      else if (text[start] === '\r' && text[start + 1] === '\n') start += 2;
+      if (text.charCodeAt(start) === 10) start += 1;
+      else if (text.charCodeAt(start) === 13 && text.charCodeAt(start + 1) === 10) start += 2;
       let j = start;
-      while (j < n) {
-        if (q === '"' && text[j] === '\\') {
-          j += 2;
-          continue;
-        }
-        if (text.startsWith(q + q + q, j)) {
-          // Up to two extra quotes before the closing delimiter belong to the content.
-          let k = j + 3;
-          while (k < n && text[k] === q && k < j + 5) k++;
-          strings.push({ path, kind: q === '"' ? 'ml-basic' : 'ml-literal', start, end: k - 3 });
-          i = k;
+      for (;;) {
+        let k = text.indexOf(delim, j);
+        if (k === -1) {
+          i = n;
           return;
         }
-        j++;
+        if (q === '"') {
+          // A closing delimiter preceded by an odd run of backslashes is escaped.
+          let b = 0;
+          while (text.charCodeAt(k - 1 - b) === 92 && k - 1 - b >= start) b++;
+          if (b % 2 === 1) {
+            j = k + 1;
+            continue;
+          }
+        }
+        // Up to two extra quotes before the closing delimiter belong to the content.
+        let e = k + 3;
+        while (e < n && text[e] === q && e < k + 5) e++;
+        strings.push({ path, kind: q === '"' ? 'ml-basic' : 'ml-literal', start, end: e - 3 });
+        i = e;
+        return;
       }
-      i = n;
-      return;
     }
     i += 1;
     const start = i;
