@@ -71,6 +71,19 @@ describe('what Elasticsearch rejects after parsing', () => {
     expect(printQuery(r.query, { width: 300 })).toBe('event.category eq:cs "process" and process.parent.name eq @process.name and (a eq @b or a eq:cs "c")');
   });
 
+  it('checks cidrMatch blocks', () => {
+    const ok = ['10.0.0.0/8', '192.168.1.1', '0.0.0.0/0', '::1', 'FE80::/10', 'ff00::/8', '2001:db8::/32', '::ffff:10.0.0.1', '1:2:3:4:5:6:7:8', '::'];
+    expect(eql(`network where cidrMatch(ip, ${ok.map((c) => `"${c}"`).join(', ')})`).diagnostics).toEqual([]);
+    const bad = ['10.0.0.0/33', '256.1.1.1', '10.0.0/8', 'fe80::/129', '1::2::3', '1:2:3:4:5:6:7:8:9', 'host.example', '10.0.0.0/'];
+    const r = eql(`network where cidrMatch(ip, ${bad.map((c) => `"${c}"`).join(', ')})`);
+    expect(r.diagnostics.map((d) => d.code)).toEqual(bad.map(() => 'eql.cidr.invalid'));
+    expect(r.diagnostics[0]!.message).toBe('invalid CIDR block "10.0.0.0/33": prefix length `/33` must be 0-32');
+  });
+
+  it('refuses a maxspan too large to count in milliseconds', () => {
+    expect(diags(eql('sequence with maxspan=99999999999999d [a where true] [b where true]'))).toEqual(['error eql.maxspan.value 1:23']);
+  });
+
   it('warns on unknown functions and pipes', () => {
     expect(diags(eql('process where frobnicate(a) | frob 1'))).toEqual(['warning eql.function.unknown 1:15', 'warning eql.pipe.unknown 1:29', 'info eql.pipe.ignored 1:29']);
   });

@@ -14,6 +14,7 @@ import type { Diagnostic, Duration, FieldRef, Node, Predicate, Query, RegexInfo,
 import { diagAt, type Severity } from '../../../core/diagnostics.js';
 import type { Limits } from '../../../core/limits.js';
 import type { SourceFile } from '../../../core/source-file.js';
+import { cidrProblem } from './cidr.js';
 import { lookupFunction, type EqlFunction } from './functions.js';
 import { eqlHasWildcard, eqlPatternToGlob, unescapeString, type StringProblem } from './strings.js';
 import type {
@@ -53,7 +54,8 @@ const ENDGAME_PIPES = new Set(['count', 'unique', 'unique_count', 'filter', 'sor
 const LUCENE_REGEX: RegexInfo = { flavor: 'lucene', flags: '', anchored: true };
 const LUCENE_REGEX_I: RegexInfo = { flavor: 'lucene', flags: 'i', anchored: true };
 
-type Lit = { value: Scalar; raw: string };
+/** A literal value, as written, and where (offsets in the query text). */
+type Lit = { value: Scalar; raw: string; s: number; e: number };
 
 export class EqlConverter {
   readonly diagnostics: Diagnostic[] = [];
@@ -237,6 +239,10 @@ export class EqlConverter {
       return null;
     }
     const n = Number(raw);
+    if (n * (TIME_UNITS[m.unit ?? 's'] ?? 1) > Number.MAX_SAFE_INTEGER) {
+      this.diag('error', 'eql.maxspan.value', `maxspan ${raw}${m.unit ?? ''} is too large`, m.n);
+      return null;
+    }
     if (n <= 0) {
       this.diag('error', 'eql.maxspan.value', `maxspan must be positive, found ${raw}`, m.n);
       return null;
@@ -643,8 +649,11 @@ export class EqlConverter {
     // Elasticsearch string functions are case-sensitive unless called with `~`.
     const caseSensitive = !tilde;
     switch (kind) {
-      case 'cidrMatch':
+      case 'cidrMatch': {
+        const problem = cidrProblem(s);
+        if (problem) this.diag('warning', 'eql.cidr.invalid', `invalid CIDR block "${s}": ${problem}`, lit);
         return predicate(field, 'cidr', s, { vendorOp, raw: lit.raw, source });
+      }
       case 'startsWith':
         return predicate(field, 'wildcard', escapeLiteral(s) + '*', { caseSensitive, vendorOp, raw: lit.raw, source });
       case 'endsWith':
@@ -671,19 +680,19 @@ export class EqlConverter {
   private literal(x: ExprSyn): Lit | null {
     switch (x.k) {
       case 'str':
-        return { value: this.str(x), raw: this.slice(x) };
+        return { value: this.str(x), raw: this.slice(x), s: x.s, e: x.e };
       case 'num':
-        return { value: Number(x.raw), raw: x.raw };
+        return { value: Number(x.raw), raw: x.raw, s: x.s, e: x.e };
       case 'bool':
-        return { value: x.value, raw: this.slice(x) };
+        return { value: x.value, raw: this.slice(x), s: x.s, e: x.e };
       case 'null':
-        return { value: null, raw: 'null' };
+        return { value: null, raw: 'null', s: x.s, e: x.e };
       case 'sign': {
         const inner = unwrapParen(x.x);
         if (inner.k !== 'num') return null;
         const negative = (x.signs.match(/-/g)?.length ?? 0) % 2 === 1;
         const v = Number(inner.raw);
-        return { value: negative ? -v : v, raw: this.slice(x).replace(/\s+/g, '') };
+        return { value: negative ? -v : v, raw: this.slice(x).replace(/\s+/g, ''), s: x.s, e: x.e };
       }
       default:
         return null;
