@@ -24,7 +24,7 @@ import type { SourceFile } from '../../core/source-file.js';
 import { parse as parseSpl } from '../../generated/spl.js';
 import { AGGREGATING, ANALYTICS, GENERATING, NEUTRAL, NON_EVENT_GENERATING, STATS_SYNTAX, SUBSEARCH_HOSTS } from './commands.js';
 import type { ConvertCtx } from './convert.js';
-import { evalToNode, searchToNode } from './convert.js';
+import { evalToNode, searchToNode, splitInlineFlags } from './convert.js';
 import { unescapeSpl } from './escape.js';
 import type { Expansion } from './expand.js';
 import { expandMacros, inSourceRange, mapOffset } from './expand.js';
@@ -452,14 +452,15 @@ class Analyzer {
     const fname = r.field ?? '_raw';
     const f = this.resolve(fname);
     const src = this.source(cmd.s, cmd.e);
-    // The regex command takes the pattern as written; only `\"` is an escape inside the quotes.
-    const pattern = r.re.quoted ? r.re.raw.replace(/\\"/g, '"') : r.re.raw;
+    // The quoted pattern goes through SPL string unescaping (\\ -> \, \" -> "), like match() strings.
+    const pattern = r.re.quoted ? unescapeSpl(r.re.raw) : r.re.raw;
     let node: Node;
     if (pattern.length > this.opts.limits.maxRegexChars) {
       this.diag('warning', 'spl.regex.too-long', `regular expression longer than ${this.opts.limits.maxRegexChars} characters`, base + r.re.s);
       node = opaque(this.cmdText(cmd), 'regex over the size limit', src);
     } else {
-      const p = predicate(f, 'regex_match', pattern, { caseSensitive: true, regex: { flavor: 'pcre', flags: '', anchored: false }, vendorOp: r.negate ? 'regex !=' : 'regex', raw: r.re.quoted ? `"${r.re.raw}"` : r.re.raw, ...(src ? { source: src } : {}) });
+      const { re, flags } = splitInlineFlags(pattern);
+      const p = predicate(f, 'regex_match', re, { caseSensitive: !flags.includes('i'), regex: { flavor: 'pcre', flags, anchored: false }, vendorOp: r.negate ? 'regex !=' : 'regex', raw: r.re.quoted ? `"${r.re.raw}"` : r.re.raw, ...(src ? { source: src } : {}) });
       node = r.negate ? { type: 'not', child: p } : p;
     }
     if (this.lookups.has(fname)) node = opaque(this.cmdText(cmd), 'filter on a lookup output field', src);
@@ -602,6 +603,12 @@ class Analyzer {
     const ctx = this.ctx(base);
     for (const c of conjuncts) {
       if (c.k === 'empty') continue;
+      if (this.aggCount > 1) {
+        // After a second aggregation, names refer to regrouped rows: kept as text.
+        const node = lang === 'search' ? searchToNode(c as SearchTree, ctx) : evalToNode(c as EvalTree, ctx);
+        if (!(node.type === 'constant' && node.value)) this.post.push(opaque(this.fullText().slice(base + c.s!, base + c.e!), 'condition after a second aggregation', this.source(base + c.s!, base + c.e!)));
+        continue;
+      }
       const cond = this.condition(c, lang, base);
       if (cond) {
         this.conditions.push(cond);

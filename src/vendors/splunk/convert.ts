@@ -200,20 +200,19 @@ function notEqual(f: FieldRef, eq: Node, source: Source | undefined): Node {
 
 const INLINE_FLAGS = /^\(\?([imsxU]+)\)/;
 
+/** A leading `(?ims)` group becomes AST flags; a group with other flags (x, U) stays in the pattern. */
+export function splitInlineFlags(pattern: string): { re: string; flags: string } {
+  const m = INLINE_FLAGS.exec(pattern);
+  if (!m || !/^[ims]+$/.test(m[1]!)) return { re: pattern, flags: '' };
+  return { re: pattern.slice(m[0].length), flags: [...new Set(m[1]!.split(''))].sort().join('') };
+}
+
 function regexPredicate(ctx: ConvertCtx, f: FieldRef, pattern: string, vendorOp: string, raw: string, source: Source | undefined, t: EvalTree): Node {
   if (pattern.length > ctx.maxRegexChars) {
     ctx.warn('spl.regex.too-long', `regular expression longer than ${ctx.maxRegexChars} characters`, t.s, t.e);
     return opaque(slice(ctx, t.s, t.e), 'regex over the size limit', source);
   }
-  let flags = '';
-  let re = pattern;
-  const m = INLINE_FLAGS.exec(re);
-  if (m) {
-    flags = [...new Set(m[1]!.split('').filter((c) => c === 'i' || c === 'm' || c === 's'))].sort().join('');
-    // Keep the group when it also carries flags the AST cannot express (x, U).
-    if (/^[ims]+$/.test(m[1]!)) re = re.slice(m[0].length);
-    else flags = '';
-  }
+  const { re, flags } = splitInlineFlags(pattern);
   return predicate(f, 'regex_match', re, {
     caseSensitive: !flags.includes('i'),
     regex: { flavor: 'pcre', flags, anchored: false },
