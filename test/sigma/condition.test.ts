@@ -93,6 +93,12 @@ describe('errors', () => {
     expect(codes(rule(`${sels(['a'])}\n    condition: (a`))).toContain('sigma.condition.syntax');
     expect(codes(rule(`${sels(['a'])}\n    condition: a and`))).toContain('sigma.condition.syntax');
   });
+  it('positions inside multi-line conditions point at the source line', () => {
+    const r = parseText(rule(`${sels(['a', 'b'])}\n    condition: a and\n        not fliter`));
+    expect(r.rules[0]!.diagnostics.map((d) => `${d.code} @${d.line}:${d.column}`)).toEqual(['sigma.condition.unknown-selection @13:13', 'sigma.detection.unused @10:5']);
+    const r2 = parseText(rule(`${sels(['a', 'b'])}\n    condition: |\n        a and\n        b AND a`));
+    expect(r2.rules[0]!.diagnostics.map((d) => `${d.code} @${d.line}:${d.column}`)).toEqual(['sigma.condition.syntax @14:11']);
+  });
   it('missing condition, condition not a string, nesting limit', () => {
     expect(codes(rule(`${sels(['a'])}`))).toContain('sigma.condition.missing');
     expect(codes(rule(`${sels(['a'])}\n    condition: {x: 1}`))).toContain('sigma.condition.type');

@@ -33,14 +33,39 @@ export interface ParsedCondition {
   agg: AggAst | null;
 }
 
-/** Where the condition text sits in the file: `exact` when offsets map 1:1 (a plain one-line scalar). */
+/**
+ * Where the condition text sits in the file: `exact` when offsets map 1:1 (a
+ * plain or quoted one-line scalar); otherwise `source` is the scalar as
+ * written (multi-line plain or block scalar), aligned on demand.
+ */
 export interface CondAt {
   offset: number;
   exact: boolean;
+  source?: string;
+  /** The condition text (for alignment). */
+  text?: string;
 }
 
 function at(where: CondAt, loc: number): number {
-  return where.exact ? where.offset + loc : where.offset;
+  if (where.exact) return where.offset + loc;
+  if (where.source !== undefined) return where.offset + alignOffset(where.text ?? '', where.source, loc);
+  return where.offset;
+}
+
+/**
+ * Map an offset of the YAML-folded condition text to an offset of the scalar
+ * as written: equal characters advance together, anything else in the source
+ * (indentation, line breaks, the block indicator line) is skipped.
+ */
+export function alignOffset(text: string, source: string, loc: number): number {
+  let j = 0;
+  for (let i = 0; i < loc && i < text.length; i++) {
+    while (j < source.length && source[j] !== text[i]) j++;
+    j++;
+  }
+  // Skip layout between the previous character and the one at `loc`.
+  while (j < source.length && loc < text.length && source[j] !== text[loc]) j++;
+  return Math.min(j, source.length);
 }
 
 /** Maximum nesting of parentheses in a condition text. */

@@ -142,5 +142,5 @@ function whereOf(ctx: RuleCtx, text: string, pos: YamlPos | undefined): CondAt {
   if (src === text) return { offset: pos.start, exact: true };
   const q = src[0];
   if ((q === "'" || q === '"') && src.slice(1, 1 + text.length) === text) return { offset: pos.start + 1, exact: true };
-  return { offset: pos.start, exact: false };
+  return { offset: pos.start, exact: false, source: src, text };
 }
