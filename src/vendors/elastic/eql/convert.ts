@@ -227,7 +227,7 @@ export class EqlConverter {
     return by.keys.map((k) => {
       const x = unwrapParen(k);
       if (x.k === 'field') return this.fieldRef(x);
-      this.diag('warning', 'eql.by.expression', 'join key is not a field; kept as a computed key', k);
+      this.diag('warning', 'eql.by.expression', 'join key is not a field (Elasticsearch rejects it: "Unsupported join key"); kept as a computed key', k);
       return { name: this.slice(k), computed: true };
     });
   }
