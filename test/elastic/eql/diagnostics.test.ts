@@ -80,6 +80,12 @@ describe('what Elasticsearch rejects after parsing', () => {
     expect(r.diagnostics[0]!.message).toBe('invalid CIDR block "10.0.0.0/33": prefix length `/33` must be 0-32');
   });
 
+  it('keeps a non-field join key as a computed key', () => {
+    const r = eql('sequence by length(x) [a where true] [b where true]');
+    expect(diags(r)).toEqual(['warning eql.by.expression 1:13']);
+    expect(r.query).toMatchObject({ kind: 'sequence', by: [{ name: 'length(x)', computed: true }] });
+  });
+
   it('refuses a maxspan too large to count in milliseconds', () => {
     expect(diags(eql('sequence with maxspan=99999999999999d [a where true] [b where true]'))).toEqual(['error eql.maxspan.value 1:23']);
   });
