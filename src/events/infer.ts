@@ -274,7 +274,9 @@ function sigmaEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventRe
   const base: Pair[] = product === 'windows' ? (t.ls.categories[category] ?? []) : (t.ls.linuxCategories[category] ?? []);
   const svc = product === 'windows' ? t.ls.services[service] : undefined;
   const set = new EventSet(ctx.catalog);
+  let unconstrained = false;
   for (const cs of ruleConstraints(rule, t)) {
+    if (cs === null) unconstrained = true;
     const list = cs ?? [{}];
     for (const c of list) {
       const providers = c.providers;
@@ -306,7 +308,7 @@ function sigmaEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventRe
       }
     }
   }
-  if (set.list.length === 0 && svc) {
+  if (set.list.length === 0 && svc && unconstrained) {
     // The rule reaches any event of its channel (an OR with an unconstrained branch): list the event ids its positive logic names.
     for (const id of positiveEventIds(rule)) {
       const p = serviceProvider(svc, id);
