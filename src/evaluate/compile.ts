@@ -16,13 +16,14 @@
 import type { Diagnostic, Node, Predicate, Rule, SequenceStep } from '../ast/schema.js';
 import { createNodeCompiler, explainNode, type NodeCompiler } from './compile-node.js';
 import { EventView } from './event-view.js';
-import { IDENTITY_LAYER, type FieldLayer } from './field-layer.js';
+import type { FieldLayer } from './field-layer.js';
+import { defaultLayer } from './normalizer-layer.js';
 import { gateAllows, gateOf, type Gate } from './logsource.js';
 import type { Test, Tri } from './predicate.js';
 import { runStream, type StreamMatch } from './stream.js';
 
 export interface CompileOptions {
-  /** Maps event field names to canonical names (default: identity; see field-layer.ts). */
+  /** Maps event field names to canonical names (default: the normalizer's tables, normalizer-layer.ts). */
   layer?: FieldLayer;
   /** Apply the Sigma logsource gate (default true). */
   logsourceGate?: boolean;
@@ -70,7 +71,7 @@ const NEVER: Test = () => 0;
 
 export function compileRule(rule: Rule, options: CompileOptions = {}): RuleMatcher {
   const diagnostics: Diagnostic[] = [];
-  const layer = options.layer ?? IDENTITY_LAYER;
+  const layer = options.layer ?? defaultLayer();
   const nodes = createNodeCompiler({ diagnostics });
   const gate = options.logsourceGate === false ? null : gateOf(rule.vendor, rule.logsource);
   const q = rule.query;

@@ -58,6 +58,7 @@ export class EventView {
   private lowerKeys: Map<string, string> | undefined;
   private folded = new Map<Values, string[]>();
   private strs = new Map<Values, string[]>();
+  private bases = new Map<Values, Values>();
   private allText: string[] | undefined;
   private allTextFolded: string[] | undefined;
 
@@ -244,15 +245,16 @@ export class EventView {
   /**
    * Values of a field: the canonical name first (when the rule knows it),
    * then the name as written, then the name ignoring case. Undefined when
-   * the event has no such field.
+   * the event has no such field. `lowerName` is `name.toLowerCase()`,
+   * computed once by the caller (this runs for every rule on every event).
    */
-  lookup(canonical: string | undefined, name: string): Values | undefined {
+  lookup(canonical: string | undefined, name: string, lowerName?: string, basenameOfRaw = false): Values | undefined {
     if (canonical !== undefined) {
       const v = this.canonical.get(canonical);
       if (v) return v;
     }
     const v = this.fields.get(name);
-    if (v) return v;
+    if (v) return basenameOfRaw ? this.basenames(v) : v;
     if (!this.lowerKeys) {
       this.lowerKeys = new Map();
       for (const k of this.fields.keys()) {
@@ -260,8 +262,20 @@ export class EventView {
         if (!this.lowerKeys.has(l)) this.lowerKeys.set(l, k);
       }
     }
-    const k = this.lowerKeys.get(name.toLowerCase());
-    return k === undefined ? undefined : this.fields.get(k);
+    const k = this.lowerKeys.get(lowerName ?? name.toLowerCase());
+    if (k === undefined) return undefined;
+    const w = this.fields.get(k)!;
+    return basenameOfRaw ? this.basenames(w) : w;
+  }
+
+  /** Last path component of each string value (cached): for rewritten base-name predicates met by a raw full-path field. */
+  private basenames(vals: Values): Values {
+    let b = this.bases.get(vals);
+    if (!b) {
+      b = vals.map((x) => (typeof x === 'string' ? basename(x) : x));
+      this.bases.set(vals, b);
+    }
+    return b;
   }
 
   /** String forms of the scalar values (numbers and booleans as text); cached per value list. */

@@ -6,11 +6,12 @@
  * normalizer; events are mapped through the same tables so that a rule from
  * any vendor finds its fields in any event shape.
  *
- * `createFieldLayer()` builds the layer from the normalizer's exported
- * mapping API when it provides one (`canonicalEventField`); otherwise the
- * layer is the identity and lookups fall back to the field name as written
- * (which is how Sigma rules meet Windows events).
+ * `normalizerLayer()` (src/evaluate/normalizer-layer.ts) builds it from the
+ * normalizer's own tables (FieldResolver); `IDENTITY_LAYER` maps nothing, and
+ * lookups then fall back to the field name as written (which is how Sigma
+ * rules meet Windows events).
  */
+import { BASENAME_FIELDS } from '../normalize/rewrites.js';
 import type { EventClass } from './logsource.js';
 
 export interface FieldLayer {
@@ -22,14 +23,15 @@ export const IDENTITY_LAYER: FieldLayer = { canonicalOf: () => undefined };
 
 /** A layer with a per-(context, key) cache: mapping runs once per distinct key, not once per event. */
 export function cachedLayer(fn: (key: string, ctx: EventClass | null) => string | undefined): FieldLayer {
-  const cache = new Map<string, string | null>();
+  const cache = new Map<string, Map<string, string | null>>();
   return {
     canonicalOf(key, ctx) {
-      const ck = (ctx ? [...ctx.categories].join(',') + '|' + [...ctx.services].join(',') : '') + '\u0000' + key;
-      let v = cache.get(ck);
+      let perCtx = cache.get(ctx ? ctx.id : '');
+      if (!perCtx) cache.set(ctx ? ctx.id : '', (perCtx = new Map()));
+      let v = perCtx.get(key);
       if (v === undefined) {
         v = fn(key, ctx) ?? null;
-        cache.set(ck, v);
+        perCtx.set(key, v);
       }
       return v ?? undefined;
     },
@@ -39,15 +41,11 @@ export function cachedLayer(fn: (key: string, ctx: EventClass | null) => string 
 /**
  * Canonical names that are derived from another canonical field when the
  * event does not carry them itself: the normalizer rewrites `Image|endswith:
- * '\x.exe'` to `process.name eq "x.exe"`, and Winlogbeat derives
- * `process.name` from `process.executable` the same way.
+ * '\\x.exe'` to `process.name eq "x.exe"` (its BASENAME_FIELDS table), and
+ * Winlogbeat derives `process.name` from `process.executable` the same way.
  */
-export const BASENAME_DERIVED: ReadonlyArray<readonly [from: string, to: string]> = [
-  ['process.executable', 'process.name'],
-  ['process.parent.executable', 'process.parent.name'],
-  ['file.path', 'file.name'],
-  ['dll.path', 'dll.name'],
-];
+export const BASENAME_DERIVED: ReadonlyArray<readonly [from: string, to: string]> = Object.entries(BASENAME_FIELDS);
+export const BASENAME_TARGETS: ReadonlySet<string> = new Set(Object.values(BASENAME_FIELDS));
 
 /** Windows path or POSIX path basename (after the last `\` or `/`). */
 export function basename(v: string): string {

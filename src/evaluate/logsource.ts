@@ -125,7 +125,7 @@ for (const [svc, chans] of Object.entries(SERVICE_CHANNELS)) {
 }
 
 /** Every category some Windows event above belongs to: a rule with another category cannot be gated. */
-const KNOWN_WINDOWS_CATEGORIES = new Set<string>([
+export const KNOWN_WINDOWS_CATEGORIES: ReadonlySet<string> = new Set<string>([
   ...Object.values(SYSMON_CATEGORIES).flat(),
   ...Object.values(BUILTIN_CATEGORIES).flatMap((m) => Object.values(m).flat()),
 ]);
@@ -144,6 +144,8 @@ export interface EventClass {
   product: string;
   categories: Set<string>;
   services: Set<string>;
+  /** A stable text key of the class (for caches). */
+  id: string;
 }
 
 function isSysmon(src: EventSource): boolean {
@@ -180,7 +182,7 @@ export function classifyEvent(src: EventSource): EventClass | null {
       for (const c of (byProvider ?? fallback)?.[src.eventId] ?? []) categories.add(c);
     }
   }
-  return { product: 'windows', categories, services };
+  return { product: 'windows', categories, services, id: `windows|${[...categories].join(',')}|${[...services].join(',')}` };
 }
 
 /** A rule's gate: which classified events it may see. `null` means every event. */

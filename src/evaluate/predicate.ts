@@ -20,6 +20,7 @@ import { parseGlob } from '../ast/glob.js';
 import type { Diagnostic, Predicate } from '../ast/schema.js';
 import { cidrContains, parseCidr, parseIP, type Cidr } from './cidr.js';
 import type { EventView, Values } from './event-view.js';
+import { BASENAME_TARGETS } from './field-layer.js';
 import { compileGlob, fold, type StringTest } from './glob-match.js';
 import { compileRegex } from './regex.js';
 
@@ -57,7 +58,11 @@ function valuesOf(p: Predicate): (ev: EventView) => Values | undefined {
   if (!p.field) return () => undefined;
   const canon = p.field.canonical;
   const name = p.field.name;
-  return (ev) => ev.lookup(canon, name);
+  const lower = name.toLowerCase();
+  // A rewritten base-name predicate (`Image|endswith: '\\x.exe'` → `process.name eq x.exe`) met by an
+  // event that only has the full path under the rule's own name: compare the path's last component.
+  const base = canon !== undefined && canon !== name && BASENAME_TARGETS.has(canon);
+  return (ev) => ev.lookup(canon, name, lower, base);
 }
 
 /** Glob cost: exact < prefix/suffix < contains < general. */
@@ -271,6 +276,7 @@ function compileFieldRef(p: Predicate, ctx: CompileContext): CompiledPredicate {
   const get = valuesOf(p);
   const refCanon = p.ref!.canonical;
   const refName = p.ref!.name;
+  const refLower = refName.toLowerCase();
   const cs = p.caseSensitive;
   let mode: 'eq' | 'contains' | 'startswith' | 'endswith' | 'cmp' = 'eq';
   if (p.op === 'gt' || p.op === 'gte' || p.op === 'lt' || p.op === 'lte') mode = 'cmp';
@@ -289,7 +295,7 @@ function compileFieldRef(p: Predicate, ctx: CompileContext): CompiledPredicate {
   return {
     test: (ev) => {
       const a = get(ev);
-      const b = ev.lookup(refCanon, refName);
+      const b = ev.lookup(refCanon, refName, refLower);
       if (!a || !b) return 0;
       if (mode === 'cmp') {
         for (const x of a) for (const y of b) {
