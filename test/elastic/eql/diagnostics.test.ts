@@ -16,6 +16,12 @@ describe('syntax errors', () => {
     expect(r.query.kind).toBe('filter');
     expect(opaqueNodes(r.query)).toMatchObject([{ type: 'opaque', reason: 'EQL syntax error' }]);
   });
+  it('name invisible characters by code point', () => {
+    expect(eql('process where a == 1\u00a0and b == 2').diagnostics[0]!.message).toBe('EQL syntax error: unexpected U+00A0 (EQL whitespace is only space, tab, CR and LF)');
+  });
+  it('count lines across CRLF line ends', () => {
+    expect(diags(eql('process where\r\n  a == 1 and\r\n  b ==\r\n'))).toEqual(['error eql.syntax 4:1']);
+  });
   it('explain upper-case keywords', () => {
     expect(eql('process where a == 1 AND b == 2').diagnostics[0]!.message).toBe('EQL syntax error: unexpected "AND" (EQL keywords are lower-case: `and`)');
   });

@@ -37,6 +37,12 @@ export interface EqlResult {
 const TOKEN_AT = /^(?:[A-Za-z0-9_@]+|"(?:[^"\\\r\n]|\\.)*"?|\S)/;
 const KEYWORDS = new Set(['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with']);
 
+/** A token for a message; invisible characters (NBSP, zero-width, controls) by code point, since EQL whitespace is only space, tab, CR, LF. */
+function describeToken(token: string): string {
+  if (token.length <= 2 && /^[\s\p{C}\u200B-\u200D\u2060\uFEFF]$/u.test(token)) return `U+${token.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (EQL whitespace is only space, tab, CR and LF)`;
+  return JSON.stringify(token);
+}
+
 /** Longest text kept in the opaque node of a query that could not be parsed. */
 const OPAQUE_TEXT_MAX = 10_000;
 
@@ -67,7 +73,7 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
       const open = nesting.unterminated;
       if (open && open.at <= at) return fail('eql.syntax', `EQL syntax error: unterminated ${open.what}`, open.at, 'EQL syntax error', expected);
       const token = at >= text.length ? null : (TOKEN_AT.exec(text.slice(at, at + 200))?.[0] ?? text[at]!);
-      let message = `EQL syntax error: unexpected ${token === null ? 'end of query' : JSON.stringify(token)}`;
+      let message = `EQL syntax error: unexpected ${token === null ? 'end of query' : describeToken(token)}`;
       if (token !== null && token !== token.toLowerCase() && KEYWORDS.has(token.toLowerCase())) message += ` (EQL keywords are lower-case: \`${token.toLowerCase()}\`)`;
       return fail('eql.syntax', message, at, 'EQL syntax error', expected);
     }
