@@ -94,4 +94,16 @@ describeCorpus('elastic corpus snapshot', () => {
     }
     expect(out.join('\n\n')).toMatchSnapshot();
   });
+  it('hunting files: one rule per query, by language (EQL bodies not shown)', () => {
+    const out: string[] = [];
+    for (const file of ['linux/queries/persistence_via_grub_bootloader.toml', 'macos/queries/execution_suspicious_executable_file_modification_via_docker.toml', 'windows/queries/createremotethread_by_source_process_with_low_occurrence.toml']) {
+      const path = corpus('elastic', 'hunting', file);
+      const text = readFileSync(path, 'utf8');
+      for (const r of parseFile(path, text, 'elastic-hunt-toml').rules) {
+        out.push(r.language === 'eql' ? `# ${r.id} ${r.language} line ${r.line}: ${r.query.kind}, ${predicates(r).length} predicates` : `${review(r, `hunt query, line ${r.line}`)}`);
+      }
+    }
+    expect(out.length).toBeGreaterThan(4);
+    expect(out.join('\n\n')).toMatchSnapshot();
+  });
 });
