@@ -148,7 +148,7 @@ describe('detection YAML', () => {
       'aggregate count by Computer\nfrom\n  (\n    EventCode eq 1\n    and\n    Image wildcard "*\\\\\\\\cmd.exe"\n    and\n    CommandLine wildcard "*/c*"\n    and\n    not CommandLine regex_match:i "echo"\n    and\n    opaque("`unknown_thing`", "unexpanded macro command")\n  )',
     );
     const img = (r.query as { input: { filter: { children: Array<{ source?: unknown }> } } }).input.filter.children[1]!;
-    expect(img.source).toEqual({ vendor: 'splunk', text: 'Image="*\\\\cmd.exe"', line: 14, column: 27, endLine: 14, endColumn: 46 });
+    expect(img.source).toEqual({ vendor: 'splunk', text: 'Image="*\\\\cmd.exe"', line: 14, column: 31, endLine: 14, endColumn: 49 });
   });
   it('a file that is not a mapping, or lacks search, is reported, never dropped', () => {
     const st = emptyState();
