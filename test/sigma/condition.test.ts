@@ -122,6 +122,10 @@ describe('legacy aggregations (Sigma v1 pipe syntax) become the aggregate shape'
     `);
     expect(codes(text)).toEqual(['sigma.condition.legacy-aggregation']);
   });
+  it('a condition list mixing an aggregation and a plain condition keeps the plain one as opaque text', () => {
+    const text = rule(`${sels(['a', 'b'])}\n    condition:\n        - a | count() > 3\n        - b`);
+    expect(q(text)).toContain('then opaque("b")');
+  });
   it('count(field) counts distinct values; sum/avg/min/max; near', () => {
     expect(q(rule(`${sels(['sel'])}\n    condition: sel | count(TargetUserName) by IpAddress >= 3`))).toMatchInlineSnapshot(`
       "aggregate dc(TargetUserName) by IpAddress where dc(TargetUserName) >= 3

@@ -16,7 +16,7 @@ describe('modifier diagnostics name the modifier chain', () => {
     ['cidr not first', 'Ip|startswith|cidr', "'10.0.0.0/8'", ['error sigma.modifier.order @9:9'], ''],
     ['base64offset after contains', 'CommandLine|contains|base64offset', "'x'", ['error sigma.modifier.wildcard @9:9'], "'CommandLine|contains|base64offset': base64offset encoding of a value with wildcards or placeholders is not allowed (in CommandLine|contains|base64offset)"],
     ['base64 of a wildcard', 'CommandLine|base64', "'a*'", ['error sigma.modifier.wildcard @9:9'], ''],
-    ['string given to gt', 'Count|gt', "'5'", ['error sigma.modifier.type @9:9'], "'Count|gt': modifier 'gt' cannot be applied to a string value (expects number) (in Count|gt)"],
+    ['string given to gt', 'Count|gt', "'5'", ['error sigma.modifier.type @9:9'], "'Count|gt': modifier 'gt' cannot be applied to a string value (expects number or timestamp part) (in Count|gt)"],
     ['number given to contains', 'Code|contains', '5', ['error sigma.modifier.type @9:9'], ''],
     ['flag without re', 'CommandLine|i', "'x'", ['error sigma.modifier.type @9:9'], ''],
     ['exists with a string', 'User|exists', "'yes'", ['error sigma.modifier.type @9:9'], ''],

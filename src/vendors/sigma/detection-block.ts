@@ -87,6 +87,8 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
   }
 
   const filters: Node[] = [];
+  /** Condition text of each entry of `filters`. */
+  const plainTexts: string[] = [];
   let query: Query | null = null;
   let conditionFailed = false;
   for (const c of conditions) {
@@ -94,12 +96,14 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
     if (!parsed) {
       conditionFailed = true;
       filters.push(opaque(c.text, 'invalid condition'));
+      plainTexts.push(c.text);
       continue;
     }
     if (conditionDepth(parsed.expr) > ctx.limits.maxDepth * 4) {
       report(ctx, 'error', 'sigma.condition.too-deep', `condition nests deeper than ${ctx.limits.maxDepth}`, c.where.offset);
       conditionFailed = true;
       filters.push(opaque(c.text, 'condition too deep'));
+      plainTexts.push(c.text);
       continue;
     }
     let node = resolveCondition(ctx, parsed.expr, sel, c.where);
@@ -111,6 +115,7 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
       if (!opts.allowAggregation) {
         report(ctx, 'error', 'sigma.condition.legacy-aggregation', `aggregations are not allowed in a ${opts.what} condition`, c.where.offset);
         filters.push(opaque(c.text, 'aggregation not allowed'));
+        plainTexts.push(c.text);
         continue;
       }
       if (query) report(ctx, 'warning', 'sigma.condition.list', 'only the first aggregation of a condition list is kept in the query', c.where.offset);
@@ -118,6 +123,7 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
       continue;
     }
     filters.push(node);
+    plainTexts.push(c.text);
   }
   if (hasTimeframe && !query) report(ctx, 'warning', 'sigma.detection.timeframe', 'timeframe without an aggregation has no effect', pos?.entries?.get('timeframe')?.[0]);
 
@@ -126,11 +132,13 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
     if (!sel.used.has(n)) report(ctx, 'warning', 'sigma.detection.unused', `selection '${n}' is not used by the condition`, pos?.entries?.get(n)?.[0]);
   }
 
-  const result: BlockResult = { query: query ?? { kind: 'filter', filter: filters.length === 1 ? filters[0]! : or(filters) } };
-  if (query && filters.length) {
-    // A condition list mixing aggregations and plain conditions: keep the plain ones visible as an OR input.
+  if (query && filters.length && query.kind === 'aggregate') {
+    // A Sigma v1 condition list mixing an aggregation with plain conditions (each its own query there):
+    // the plain ones cannot join the aggregate shape, so they stay visible as opaque post-conditions.
     report(ctx, 'warning', 'sigma.condition.list', 'plain conditions next to an aggregation are kept only as opaque text', condPos);
+    query.post = [...(query.post ?? []), ...plainTexts.map((t) => opaque(t, 'condition list entry next to an aggregation'))];
   }
+  const result: BlockResult = { query: query ?? { kind: 'filter', filter: filters.length === 1 ? filters[0]! : or(filters) } };
   if (timeframe !== undefined) result.timeframe = timeframe;
   return result;
 }
