@@ -97,7 +97,7 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
     // `field: []` is `field: null` (pySigma: no values -> SigmaNull).
     if (fieldName === null) return fail('sigma.value.null-keyword', 'a null value must be bound to a field');
     const shaped = applyModifiers(fieldName, chain, [], budget(ctx));
-    if ('code' in shaped) return fail(shaped.code, `${shaped.message} (in ${key})`);
+    if ('code' in shaped) return fail(shaped.code, shaped.message);
     countPredicate(ctx);
     const p = predicate(fieldName, 'eq', null, { vendorOp, raw: '[]', source: sourceOf(ctx, valPos) });
     return shaped.negated ? not(p) : p;
@@ -109,7 +109,7 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
   let negated = false;
   for (const rv of raws) {
     const shaped = applyModifiers(fieldName, chain, [rv.value], budget(ctx));
-    if ('code' in shaped) return fail(shaped.code, `${shaped.message} (in ${key === null ? 'keyword' : key})`);
+    if ('code' in shaped) return fail(shaped.code, shaped.message);
     all = shaped.all;
     negated = shaped.negated;
     for (const v of shaped.values) {
