@@ -209,7 +209,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (cs) cp.caseSensitive = true;
       if (id.regex) cp.regex = id.regex;
       if (p.vendorOp !== undefined) cp.vendorOp = p.vendorOp;
-      if (p.raw !== undefined && p.raw !== id.display) cp.raw = p.raw;
+      if (p.raw !== undefined && p.raw !== id.display && p.raw !== p.value) cp.raw = p.raw;
       if (p.source?.line !== undefined) cp.line = p.source.line;
       preds.push(cp);
       predKeys.push(role === 'negated' ? -1 : k);
@@ -327,11 +327,18 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const csCounts = new Int32Array(nKeys);
   const keep = new Int32Array(nKeys).fill(-1);
   let techStamp = 0;
-  const keyOrder = (a: number, b: number) => {
-    const x = keyList[a]!;
-    const y = keyList[b]!;
-    return counts[b]! - counts[a]! || byStr(x.field ?? '', y.field ?? '') || byStr(x.op, y.op) || byStr(x.display, y.display);
-  };
+  // Tie order (field, op, value) ranked once for all keys, so per-technique sorts compare integers.
+  const tieRank = new Int32Array(nKeys);
+  {
+    const order = Array.from({ length: nKeys }, (_, i) => i);
+    order.sort((a, b) => {
+      const x = keyList[a]!;
+      const y = keyList[b]!;
+      return byStr(x.field ?? '', y.field ?? '') || byStr(x.op, y.op) || byStr(x.display, y.display) || a - b;
+    });
+    order.forEach((k, i) => (tieRank[k] = i));
+  }
+  const keyOrder = (a: number, b: number) => counts[b]! - counts[a]! || tieRank[a]! - tieRank[b]!;
   const valueRows = (idxs: number[], role: 'indicator' | 'exclusion'): { rows: ValueRow[]; distinct: number } => {
     const s = ++techStamp;
     const touched: number[] = [];

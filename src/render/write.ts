@@ -7,7 +7,8 @@
  *   techniques/<ID>.md                technique pages in Markdown
  *   and with `site` (default true):
  *   index.html, techniques/<ID>.html, rules/<vendor>/<slug>.html,
- *   fields/index.html, fields/<slug>.html, assets/{style.css,search.js,search-data.js}
+ *   fields/index.html, fields/<slug>.html (+ <slug>~2.html... for long value lists),
+ *   assets/{style.css,search.js,search-data.js}
  *
  * Every file name comes from a catalog slug (safe characters only) and every
  * path is checked to resolve inside the output directory before writing.
@@ -22,7 +23,7 @@ import { sanitizeSlug } from '../catalog/slug.js';
 import { techniqueMarkdown } from './markdown.js';
 import { navigatorLayers } from './navigator.js';
 import { SEARCH_JS, STYLE_CSS } from './site/assets.js';
-import { fieldPage, fieldsIndexPage, indexPage, rulePage, techniquePage } from './site/pages.js';
+import { fieldPage, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePage, techniquePage } from './site/pages.js';
 import { searchDataScript } from './site/search-data.js';
 
 export interface WriteOptions {
@@ -87,7 +88,9 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
     add('fields/index.html', () => fieldsIndexPage(catalog));
     for (const t of catalog.techniques) add(`techniques/${t.slug}.html`, () => techniquePage(catalog, t));
     for (const r of catalog.rules) add(`rules/${r.key}.html`, () => rulePage(catalog, r));
-    for (const f of catalog.fields) add(`fields/${f.slug}.html`, () => fieldPage(catalog, f));
+    for (const f of catalog.fields) {
+      for (let n = 1; n <= fieldPageCount(f); n++) add(`fields/${fieldPageFile(f.slug, n)}`, () => fieldPage(catalog, f, n));
+    }
   }
 
   // Validate every path before writing anything.

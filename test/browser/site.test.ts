@@ -11,10 +11,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { field, or, predicate } from '../../src/ast/build.js';
 import { buildCatalog } from '../../src/catalog/build.js';
 import type { Catalog } from '../../src/catalog/schema.js';
 import { writeCatalog } from '../../src/render/write.js';
-import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
+import { ATTACK, EVENTS, makeRule, smallCorpus } from '../catalog/fixtures.js';
 import { XSS_FIELD, XSS_TITLE, XSS_VALUE, hostileRules } from '../render/hostile.js';
 import { type Browser, describeBrowser, launch } from './chromium.js';
 
@@ -28,7 +29,15 @@ describeBrowser('static site in headless Chromium', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ruleatlas-site-'));
     out = join(dir, 'site', 'out');
-    catalog = buildCatalog([...smallCorpus(), ...hostileRules()], { attack: ATTACK, events: EVENTS, corpus: { files: 12, failures: 1 } });
+    // 600 distinct values on one field: its values span two field pages.
+    const many = makeRule({
+      id: 'many-values',
+      title: 'Many values',
+      vendor: 'splunk',
+      language: 'spl',
+      filter: or(Array.from({ length: 600 }, (_, i) => predicate(field('many.values', 'many.values'), 'eq', `zzvalue-${String(i).padStart(4, '0')}`))),
+    });
+    catalog = buildCatalog([...smallCorpus(), ...hostileRules(), many], { attack: ATTACK, events: EVENTS, corpus: { files: 12, failures: 1 } });
     await writeCatalog(catalog, out);
     browser = await launch();
   });
@@ -91,6 +100,19 @@ describeBrowser('static site in headless Chromium', () => {
     const text = (await page.locator('#results').textContent()) ?? '';
     expect(text).toContain(XSS_TITLE);
     expect(text).toContain(XSS_VALUE);
+    await assertClean(page);
+    await page.close();
+  });
+
+  it('search links a field value on the second values page of its field', async () => {
+    const page = await open('index.html');
+    await page.fill('#q', 'zzvalue-0599');
+    const hit = page.locator('#results a', { hasText: 'many.values' });
+    await hit.waitFor();
+    expect(await hit.getAttribute('href')).toBe('fields/many.values~2.html#v599');
+    await hit.click();
+    await page.waitForURL(/many\.values~2\.html#v599$/);
+    expect(await page.locator('tr#v599 .v').textContent()).toBe('zzvalue-0599');
     await assertClean(page);
     await page.close();
   });

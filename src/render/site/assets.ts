@@ -41,6 +41,7 @@ details.subs .cell{font-size:1em}
 #search input{width:100%;max-width:40em;font-size:1.05em;padding:.4em .6em}
 #results h3{margin:.8em 0 .2em}
 #results ol{margin:.2em 0;padding-left:1.6em}
+.pager a,.pager strong{margin-right:.4em}
 .legend span{display:inline-block;padding:0 .6em;border:1px solid var(--line);margin-right:2px}
 `;
 
@@ -91,7 +92,8 @@ export const SEARCH_JS = `(function () {
     section('Fields', f, function (li, x) { li.appendChild(link('fields/' + x[1] + '.html', x[0])); li.appendChild(document.createTextNode(' \\u2014 ' + rules(x[2]))); });
     section('Field values', v, function (li, x) {
       var fl = D.f[x[0]];
-      li.appendChild(link('fields/' + fl[1] + '.html#v' + x[4], fl[0]));
+      var pg = Math.floor(x[4] / D.p) + 1;
+      li.appendChild(link('fields/' + fl[1] + (pg > 1 ? '~' + pg : '') + '.html#v' + x[4], fl[0]));
       li.appendChild(document.createTextNode(' ' + x[1] + ' '));
       li.appendChild(el('span', x[2], 'v'));
       li.appendChild(document.createTextNode(' \\u2014 ' + rules(x[3])));

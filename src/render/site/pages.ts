@@ -290,9 +290,42 @@ ${rule.queryText !== undefined ? html`<h2>Original query</h2><pre>${rule.queryTe
 
 // ---------------------------------------------------------------- fields
 
-export function fieldPage(catalog: Catalog, f: CatalogField): string {
+/** Values per field page: a field with more values gets `fields/<slug>~2.html`, `~3`... (`~` never occurs in a slug). */
+export const FIELD_VALUES_PER_PAGE = 500;
+
+export function fieldPageCount(f: CatalogField): number {
+  return Math.max(1, Math.ceil(f.values.length / FIELD_VALUES_PER_PAGE));
+}
+
+/** File name (without folder) of page `n` (1-based) of a field. */
+export function fieldPageFile(slug: string, n: number): string {
+  return n <= 1 ? `${slug}.html` : `${slug}~${n}.html`;
+}
+
+function pager(f: CatalogField, current: number): Html | '' {
+  const pages = fieldPageCount(f);
+  if (pages <= 1) return '';
+  return html`<p class="pager">Values page: ${join(
+    Array.from({ length: pages }, (_, i) => (i + 1 === current ? html`<strong>${i + 1}</strong>` : html`<a href="${fieldPageFile(f.slug, i + 1)}">${i + 1}</a>`)),
+    ' ',
+  )}</p>`;
+}
+
+/** Page `n` (1-based) of a field: header, techniques and rules on page 1, values on every page. */
+export function fieldPage(catalog: Catalog, f: CatalogField, n = 1): string {
   const c: Ctx = { catalog, root: rootOf(1) };
   const name = fieldName(f.field);
+  const from = (n - 1) * FIELD_VALUES_PER_PAGE;
+  const values = f.values.slice(from, from + FIELD_VALUES_PER_PAGE);
+  if (n > 1) {
+    const body = html`
+<h1><code>${name}</code> <span class="muted">values, page ${n}</span></h1>
+<p><a href="${fieldPageFile(f.slug, 1)}">Back to the field</a></p>
+${pager(f, n)}
+${valuesTable(c, values, from)}
+${pager(f, n)}`;
+    return page({ title: `${name} (${n})`, depth: 1, body });
+  }
   const body = html`
 <h1><code>${name}</code></h1>
 <p>${plural(f.count, 'rule')} filter on this field (${Object.entries(f.byVendor).map(([v, n]) => `${vendorLabel(v)} ${n}`).join(', ')}). Operators: ${opsText(f.ops)}.</p>
@@ -305,14 +338,20 @@ ${f.techniques.length ? html`<table><tr><th>Technique</th><th>Rules filtering on
   })}</table>` : html`<p class="muted">No technique-tagged rule.</p>`}
 
 <h2>Values (${formatCount(f.values.length)} distinct)</h2>
-<p class="note">Every (operator, value) used on this field, as an indicator or in an exclusion. Click a count for its rules.</p>
-<table><tr><th>Operator</th><th>Value</th><th>Indicator in</th><th>Excluded by</th></tr>${f.values.map(
-    (v, i) => html`<tr id="v${i}"><td>${opLabel(v.op, v.regex)}</td><td>${valueCell(v.op, v.value)}</td><td>${v.indicatorRules.length ? html`<details><summary>${plural(v.indicatorRules.length, 'rule')}</summary>${ruleList(c, v.indicatorRules)}</details>` : ''}</td><td>${v.exclusionRules.length ? html`<details><summary>${plural(v.exclusionRules.length, 'rule')}</summary>${ruleList(c, v.exclusionRules)}</details>` : ''}</td></tr>`,
-  )}</table>
+<p class="note">Every (operator, value) used on this field, as an indicator or in an exclusion, most used first. Click a count for its rules.</p>
+${pager(f, 1)}
+${valuesTable(c, values, 0)}
+${pager(f, 1)}
 
 <h2>Rules</h2>
 <details><summary>${plural(f.rules.length, 'rule')}</summary>${ruleList(c, f.rules)}</details>`;
   return page({ title: name, depth: 1, body });
+}
+
+function valuesTable(c: Ctx, values: CatalogField['values'], from: number): Html {
+  return html`<table><tr><th>Operator</th><th>Value</th><th>Indicator in</th><th>Excluded by</th></tr>${values.map(
+    (v, i) => html`<tr id="v${from + i}"><td>${opLabel(v.op, v.regex)}</td><td>${valueCell(v.op, v.value)}</td><td>${v.indicatorRules.length ? html`<details><summary>${plural(v.indicatorRules.length, 'rule')}</summary>${ruleList(c, v.indicatorRules)}</details>` : ''}</td><td>${v.exclusionRules.length ? html`<details><summary>${plural(v.exclusionRules.length, 'rule')}</summary>${ruleList(c, v.exclusionRules)}</details>` : ''}</td></tr>`,
+  )}</table>`;
 }
 
 export function fieldsIndexPage(catalog: Catalog): string {

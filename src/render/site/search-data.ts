@@ -8,12 +8,15 @@
  *   t: [id, name, slug, rules]      techniques
  *   r: [title, vendor, key, id]     rules (page: rules/<key>.html)
  *   f: [field, slug, rules]         fields
- *   v: [fieldIndex, op, value, rules, valueIndex]   field values (page: fields/<slug>.html#v<valueIndex>)
+ *   v: [fieldIndex, op, value, rules, valueIndex]   field values (page: fields/<slug>[~N].html#v<valueIndex>,
+ *                                                    N = floor(valueIndex / p) + 1, shown only from 2)
+ *   p: values per field page
  */
 import type { Catalog } from '../../catalog/schema.js';
 import { jsonForScript } from '../escape.js';
+import { FIELD_VALUES_PER_PAGE } from './pages.js';
 
-export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[] } {
+export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
   const t = catalog.techniques.map((x) => [x.id, x.name ?? '', x.slug, x.ruleCount]);
   const r = catalog.rules.map((x) => [x.title, x.vendor, x.key, x.id]);
   const f = catalog.fields.map((x) => [x.field ?? '(any field)', x.slug, x.count]);
@@ -24,7 +27,7 @@ export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: u
       v.push([fi, val.op, val.value, val.indicatorRules.length + val.exclusionRules.length, vi]);
     });
   });
-  return { t, r, f, v };
+  return { t, r, f, v, p: FIELD_VALUES_PER_PAGE };
 }
 
 export function searchDataScript(catalog: Catalog): string {
