@@ -22,6 +22,10 @@ describe('syntax errors', () => {
   it('count lines across CRLF line ends', () => {
     expect(diags(eql('process where\r\n  a == 1 and\r\n  b ==\r\n'))).toEqual(['error eql.syntax 4:1']);
   });
+  it('explain a misplaced lineage or call', () => {
+    expect(eql('process where a.b of [process where true]').diagnostics[0]).toMatchObject({ code: 'eql.syntax', column: 15, message: 'EQL syntax error: expected a relation name (descendant, child, event) before `of`' });
+    expect(eql('process where length(a).b == 1').diagnostics[0]!.message).toBe('EQL syntax error: unexpected field access after a function call');
+  });
   it('explain upper-case keywords', () => {
     expect(eql('process where a == 1 AND b == 2').diagnostics[0]!.message).toBe('EQL syntax error: unexpected "AND" (EQL keywords are lower-case: `and`)');
   });
@@ -35,7 +39,7 @@ describe('syntax errors', () => {
     ['sequence by', 'end of query'],
     ['process where a in ()', '")"'],
     ['process where a : ("x",)', '")"'],
-    ['process where a.b.', '"."'],
+    ['process where a.b.', 'end of query'],
     ['process where `a', 'unterminated backtick-quoted name'],
     ['process where a == """x', 'unterminated raw string """…"""'],
     ['[process where true]', '"["'],

@@ -70,6 +70,8 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
     if (e instanceof PeggySyntaxError) {
       const at = e.location?.start.offset ?? 0;
       const expected = summarizeExpected(e.expected);
+      // A grammar action's error(...) carries its own message and no expectation list.
+      if (e.expected === null) return fail('eql.syntax', `EQL syntax error: ${e.message}`, at, 'EQL syntax error');
       const open = nesting.unterminated;
       if (open && open.at <= at) return fail('eql.syntax', `EQL syntax error: unterminated ${open.what}`, open.at, 'EQL syntax error', expected);
       const token = at >= text.length ? null : (TOKEN_AT.exec(text.slice(at, at + 200))?.[0] ?? text[at]!);
