@@ -423,26 +423,40 @@ function splunkEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventR
     for (const c of cs ?? []) {
       if (!c.ids) continue;
       for (const id of c.ids) {
-        let prov: string[] = [];
-        if (c.providers?.length) prov = expandProviders(c.providers, ctx.catalog, id);
-        else if (c.channels?.length) {
-          prov = c.channels
-            .map((ch) => t.ls.services[t.channelToService.get(ch.toLowerCase()) ?? ''])
-            .filter((x) => x !== undefined)
-            .map((s) => serviceProvider(s!, id))
-            .filter((x): x is string => !!x);
+        // Candidate providers in order of authority; the first group whose providers have this id in the catalog wins
+        // (a macro defined on the wrong channel, `wineventlog_task_scheduler` = source Security, still finds Task Scheduler 200).
+        const groups: string[][] = [];
+        if (c.providers?.length) groups.push(expandProviders(c.providers, ctx.catalog, id));
+        if (c.channels?.length) {
+          groups.push(
+            c.channels
+              .map((ch) => t.ls.services[t.channelToService.get(ch.toLowerCase()) ?? ''])
+              .filter((x) => x !== undefined)
+              .map((s) => serviceProvider(s!, id))
+              .filter((x): x is string => !!x),
+          );
         }
-        if (!prov.length) {
-          for (const m of macroInfo) {
-            if (m!.providers) prov.push(...m!.providers);
-            else if (m!.service) {
-              const s = t.ls.services[m!.service];
-              const p = s && serviceProvider(s, id);
-              if (p) prov.push(p);
-            }
+        const fromMacros: string[] = [];
+        for (const m of macroInfo) {
+          if (m!.providers) fromMacros.push(...m!.providers);
+          else if (m!.service) {
+            const s = t.ls.services[m!.service];
+            const p = s && serviceProvider(s, id);
+            if (p) fromMacros.push(p);
           }
         }
-        if (!prov.length) prov = ds.filter((d) => d.eventId === id).map((d) => d.provider);
+        groups.push(fromMacros);
+        groups.push(ds.filter((d) => d.eventId === id).map((d) => d.provider));
+        const nonEmpty = groups.filter((g) => g.length);
+        let prov: string[] = [];
+        for (const g of nonEmpty) {
+          const known = g.filter((p) => ctx.catalog.get(p, id));
+          if (known.length) {
+            prov = known;
+            break;
+          }
+        }
+        if (!prov.length && nonEmpty.length) prov = nonEmpty[0]!;
         // Sysmon for Linux shares the `sysmon` macro: the data sources say which one.
         if (prov.includes('Microsoft-Windows-Sysmon') && ds.length && ds.every((d) => d.provider === 'Linux-Sysmon')) prov = ['Linux-Sysmon'];
         for (const p of prov) {

@@ -214,7 +214,17 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     for (const raw of candidates) {
       const r = resolveTechnique(raw, attack, crosswalk);
       if (r.status === 'invalid') {
-        diag('warning', 'attack.invalid-technique', `\`${raw}\` is not an ATT&CK technique id`);
+        // Ids of other MITRE knowledge bases (ATLAS `AML.T0051`) are kept as written and flagged like unknown ids.
+        const other = /^AML\.T\d{4}(\.\d{3})?$/i.test(raw.trim()) ? raw.trim().toUpperCase() : null;
+        if (!other) {
+          diag('warning', 'attack.invalid-technique', `\`${raw}\` is not an ATT&CK technique id`);
+          continue;
+        }
+        diag('warning', 'attack.unknown-technique', `technique ${other} is not in ATT&CK ${attack.version} (a MITRE ATLAS id; kept as written)`);
+        if (!seen.has(other)) {
+          seen.add(other);
+          techniques.push(other);
+        }
         continue;
       }
       if (r.status === 'unknown') diag('warning', 'attack.unknown-technique', `technique ${r.id} is not in ATT&CK ${attack.version} (kept as written; a newer release?)`);
