@@ -3,13 +3,19 @@
 const MD_SPECIAL = /[\\`*_[\]<>|~&!#]/g;
 
 /** Visible stand-ins for control characters, so one value stays on one line. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function visibleControls(s: string): string {
+  if (!CONTROL.test(s)) return s;
   return s.replace(/\r\n|[\r\n]/g, '\u2424').replace(/\t/g, '\u2409').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\ufffd');
 }
 
+const NEEDS_MD_ESCAPE = /[\\`*_[\]<>|~&!#]/;
+
 /** Plain text: Markdown punctuation backslash-escaped (this also protects table pipes and inline HTML). */
 export function mdText(s: string): string {
-  return visibleControls(s).replace(MD_SPECIAL, (c) => '\\' + c);
+  const v = visibleControls(s);
+  return NEEDS_MD_ESCAPE.test(v) ? v.replace(MD_SPECIAL, (c) => '\\' + c) : v;
 }
 
 /**
@@ -22,13 +28,15 @@ export function mdCode(s: string, inTable = true): string {
   if (s === '') return '*(empty)*';
   const v = visibleControls(s);
   let max = 0;
-  let run = 0;
-  for (let i = 0; i < v.length; i++) {
-    if (v[i] === '`') max = Math.max(max, ++run);
-    else run = 0;
+  if (v.includes('`')) {
+    let run = 0;
+    for (let i = 0; i < v.length; i++) {
+      if (v[i] === '`') max = Math.max(max, ++run);
+      else run = 0;
+    }
   }
   const fence = '`'.repeat(max + 1);
   const pad = v.startsWith('`') || v.endsWith('`') || (v.startsWith(' ') && v.endsWith(' ')) ? ' ' : '';
-  const body = inTable ? v.replace(/\|/g, '\\|') : v;
+  const body = inTable && v.includes('|') ? v.replace(/\|/g, '\\|') : v;
   return `${fence}${pad}${body}${pad}${fence}`;
 }
