@@ -43,3 +43,15 @@ describe('robustness', () => {
     expect(r.rules[0]!.diagnostics.map((d) => d.code)).toEqual(['elastic.rule.id_missing', 'elastic.rule.name_missing']);
   });
 });
+
+describe('limits', () => {
+  it('a KQL value list over maxListItems is an error, not a hang', async () => {
+    const { ctxFor } = await import('./helpers.js');
+    const { parseKql } = await import('../../src/vendors/elastic/kql/index.js');
+    const q = `f:(${Array.from({ length: 50 }, (_, i) => `v${i}`).join(' or ')})`;
+    const ctx = ctxFor(q, { maxListItems: 10 });
+    const n = parseKql(q, ctx);
+    expect(n?.type).toBe('opaque');
+    expect(ctx.diagnostics.map((d) => d.code)).toEqual(['kql.list.too_long']);
+  });
+});

@@ -243,6 +243,12 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
     for (const d of tdiags) diagnostics.push({ ...d, severity: d.severity === 'error' ? 'warning' : d.severity, code: `threat_query.${d.code}`, message: `threat_query: ${d.message}` });
   }
 
+  const predicateCount = query.kind === 'none' ? 0 : predicates(query).length;
+  if (predicateCount > limits.maxPredicatesPerRule) {
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.too_many_predicates', `rule has ${predicateCount} predicates, more than the limit of ${limits.maxPredicatesPerRule}`, at));
+    query = { kind: 'none', reason: 'too many predicates' };
+  }
+
   const attack = threatIds(rule.threat);
   const metaIntegrations = strList(meta.integration) ?? [];
   const related = Array.isArray(rule.related_integrations) ? rule.related_integrations.map((r) => (isObj(r) ? str(r.package) : undefined)).filter((x): x is string => !!x) : [];

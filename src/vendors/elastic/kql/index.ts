@@ -17,7 +17,7 @@
  * - nested `f:{ q }` -> q with every field prefixed `f.`.
  */
 import { parse as parseKqlText } from '../../../generated/kql.js';
-import { constant, not, predicate } from '../../../ast/build.js';
+import { constant, not, opaque, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
 import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
 import type { Node } from '../../../ast/schema.js';
@@ -120,6 +120,10 @@ class KqlConverter {
   }
 
   private values(field: string | null, v: KValueTree, expr: { start: number; end: number }): Node {
+    if ((v.type === 'or' || v.type === 'and') && v.children.length > this.ctx.limits.maxListItems) {
+      diagQuery(this.ctx, 'error', 'kql.list.too_long', `value list has ${v.children.length} values, more than the limit of ${this.ctx.limits.maxListItems}`, v.start, v.end);
+      return opaque(this.text.slice(v.start, v.end), 'value list over the limit', this.src(v.start, v.end));
+    }
     switch (v.type) {
       case 'and':
         return and(
