@@ -389,7 +389,11 @@ class Analyzer {
     }
     const g = tree<GenericItem[]>();
     for (const it of g ?? []) if (it.k === 'subsearch') this.subsearch(it.text, base + it.textS);
-    if (GENERATING.has(name) && index === 0) return;
+    if (GENERATING.has(name)) {
+      // Later in a pipeline a generating command (`inputlookup append=t`) adds rows from elsewhere.
+      if (index === 0) return;
+      return this.unmodelledCommand(cmd, `${name} adds rows from another source`);
+    }
     if (!NEUTRAL.has(name)) {
       this.diag('info', 'spl.command.unknown', `command \`${name}\` is not modelled; kept as text`, cmd.nameS);
       this.unmodelled.push(this.cmdText(cmd));
