@@ -153,6 +153,13 @@ describe('limits', () => {
     expect(diags(r)).toEqual(['error eql.limit.list_items 1:15']);
     expect(opaqueNodes(r.query)).toHaveLength(1);
   });
+  it('huge lists inside groups and opaque parts are never spread into call arguments', () => {
+    const list = Array.from({ length: 150_000 }, (_, i) => `"v${i}"`).join(',');
+    const r = eql(`process where a == 1 or (b : (${list}) or c == 2) or length(x) in (${list})`, { maxQueryChars: 5_000_000 });
+    expect(r.diagnostics).toEqual([]);
+    const f = r.query.kind === 'filter' ? r.query.filter : null;
+    expect(f?.type === 'and' && f.children[1]!.type === 'or' ? f.children[1].children.length : 0).toBe(150_003);
+  });
   it('maxRegexChars', () => {
     const r = eql('process where a regex "' + 'a'.repeat(50) + '"', { maxRegexChars: 10 });
     expect(diags(r)).toEqual(['error eql.limit.regex_chars 1:23']);

@@ -138,6 +138,7 @@ export class EqlConverter {
         query = { kind: 'filter', filter: this.andAll([query.filter, ...conds]) };
         continue;
       }
+      this.checkAll(p.args);
       texts.push(this.slice(p).replace(/^\|\s*/, ''));
     }
     if (!texts.length) return query;
@@ -288,7 +289,7 @@ export class EqlConverter {
   private andAll(nodes: Node[]): Node {
     const children: Node[] = [];
     for (const n of nodes) {
-      if (n.type === 'and') children.push(...n.children);
+      if (n.type === 'and') for (const c of n.children) children.push(c);
       else children.push(n);
     }
     return children.length === 1 ? children[0]! : and(children);
@@ -304,8 +305,9 @@ export class EqlConverter {
         const children: Node[] = [];
         for (const item of x.items) {
           const c = this.bool(item);
-          // Parenthesised groups of the same operator flatten (associativity).
-          if (c.type === x.k) children.push(...c.children);
+          // Parenthesised groups of the same operator flatten (associativity). No spread:
+          // a group can be a 200,000-value list.
+          if (c.type === x.k) for (const cc of c.children) children.push(cc);
           else children.push(c);
         }
         return x.k === 'or' ? or(children) : and(children);
@@ -369,11 +371,17 @@ export class EqlConverter {
    * construct inside `length(...) > 1` must not go unreported. Iterative.
    */
   private check(...roots: ExprSyn[]): void {
+    this.checkAll(roots);
+  }
+
+  /** `check` over a list (lists can hold 200,000 items: never spread them into arguments). */
+  private checkAll(roots: readonly ExprSyn[], extra?: ExprSyn): void {
     const stack: ExprSyn[] = [];
     const push = (xs: readonly ExprSyn[]) => {
       for (let i = xs.length - 1; i >= 0; i--) stack.push(xs[i]!);
     };
     push(roots);
+    if (extra) stack.push(extra);
     while (stack.length) {
       const x = stack.pop()!;
       switch (x.k) {
@@ -522,7 +530,7 @@ export class EqlConverter {
     this.trailingComma(x.items);
     const left = unwrapParen(x.left);
     if (left.k !== 'field') {
-      this.check(x.left, ...x.items);
+      this.checkAll(x.items, x.left);
       return this.opaque(x, `\`${vendorOp}\` on a computed value`);
     }
     if (!this.checkList(x, x.items.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
@@ -552,7 +560,7 @@ export class EqlConverter {
     const op = x.op;
     const left = unwrapParen(x.left);
     if (left.k !== 'field') {
-      this.check(x.left, ...x.values);
+      this.checkAll(x.values, x.left);
       return this.opaque(x, `\`${op}\` on a computed value`);
     }
     if (!this.checkList(x, x.values.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
@@ -604,7 +612,7 @@ export class EqlConverter {
     const written = x.name + (x.tilde ? '~' : '');
     const resolved = this.checkCall(x);
     const opaqueCall = (reason: string): Node => {
-      this.check(...x.args);
+      this.checkAll(x.args);
       return this.opaque(x, reason);
     };
     if (!resolved) return opaqueCall('unknown function');
