@@ -90,7 +90,7 @@ describe('.conf files', () => {
     const { st, confDiags } = stateFromFixtures();
     expect(codes(confDiags)).toEqual(['warning spl.macro.arity']);
     expect(f('`shells` `pair(a, 1)`', {}) ).toBe('opaque("`shells`", "unexpanded macro") and opaque("`pair(a, 1)`", "unexpanded macro")');
-    expect(printNode(((run('`shells` `pair(a, 1)`', {}, {}, st).query) as { filter: never }).filter)).toBe('(process_name eq "cmd.exe" or process_name eq "powershell.exe") and a eq 1');
+    expect(printNode((run("`shells` `pair(a, 1)`", {}, {}, st).query as unknown as { filter: never }).filter)).toBe('(process_name eq "cmd.exe" or process_name eq "powershell.exe") and a eq 1');
   });
   it('savedsearches.conf: one rule per stanza with a search, ATT&CK ids from annotations or the title, positions across continuation lines', () => {
     const { st } = stateFromFixtures();
