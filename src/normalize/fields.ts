@@ -36,6 +36,8 @@ export function fieldContext(source: SourceKey, windows?: SourceKey, macroSource
   return c;
 }
 
+const EVENTDATA_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
 interface SplunkSourceEntry {
   macros: string[];
   windows?: boolean;
@@ -131,7 +133,9 @@ export class FieldResolver {
     }
     const bare = sp.bare[name];
     if (bare) return this.done({ canonical: bare, how: 'table' });
-    if (winFallback) return this.done(winFallback);
+    // The winlog.event_data fallback only for names shaped like EventData names (PascalCase, no dots or
+    // underscores): Splunk add-on aliases (`granted_access`), eval results and dotted CIM fields are not event fields.
+    if (winFallback && EVENTDATA_NAME.test(name)) return this.done(winFallback);
     for (const src of ctx.macroSources ?? []) {
       const r = this.sigma.lookup(src, name);
       if (r) return this.done(r, name);

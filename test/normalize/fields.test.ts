@@ -115,6 +115,13 @@ describe('Splunk fields', () => {
     expect((sel.logsource.selection as Predicate).field?.canonical).toBe('splunk.sourcetype');
   });
 
+  it('uses the winlog.event_data fallback only for EventData-shaped names', () => {
+    const r = makeRule('splunk', and([predicate('EventCode', 'eq', 10), predicate('GrantedAccess', 'eq', '0x1010'), predicate('granted_access', 'eq', '0x1010'), predicate('Processes.dest_category', 'eq', 'dc')]), { sourceMacros: ['sysmon'] });
+    const out = n.normalizeRule(r);
+    expect(preds(out).map((p) => p.field?.canonical)).toEqual(['event.code', 'winlog.event_data.GrantedAccess', undefined, undefined]);
+    expect(out.diagnostics.filter((d) => d.code === 'normalize.field.unmapped')).toHaveLength(2);
+  });
+
   it('maps aggregate group-by and condition fields', () => {
     const q = { kind: 'aggregate' as const, input: { kind: 'filter' as const, filter: predicate('Processes.process_name', 'eq', 'net.exe') }, groupBy: [{ name: 'Processes.dest' }, { name: 'Processes.user' }], conditions: [{ fn: 'dc', field: { name: 'Processes.process' }, op: 'gt' as const, value: 3 }] };
     const out = n.normalizeRule(makeRule('splunk', q));
