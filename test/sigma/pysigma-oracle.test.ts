@@ -56,32 +56,42 @@ const PYSIGMA = process.env.PYSIGMA_SRC;
 const run = PYSIGMA && HAS_CORPORA ? describe : describe.skip;
 if (!PYSIGMA) console.warn('[skip] pySigma oracle: set PYSIGMA_SRC to a pySigma source tree to run it');
 
+function compareWithPySigma(dirs: string[]): { files: number; differ: string[] } {
+  const out = execFileSync('python3', [join(__dirname, 'oracle', 'pysigma_trees.py'), ...dirs], {
+    env: { ...process.env, PYTHONPATH: PYSIGMA },
+    maxBuffer: 512 * 1024 * 1024,
+  });
+  const oracle = JSON.parse(out.toString('utf8')) as Record<string, string[]>;
+  const differ: string[] = [];
+  let files = 0;
+  const walkDir = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = join(d, e);
+      if (statSync(p).isDirectory()) walkDir(p);
+      else if (p.endsWith('.yml')) {
+        files++;
+        const ours = parseSigmaFile(new SourceFile(p, readFileSync(p, 'utf8')), { limits: DEFAULT_LIMITS }).rules.map((r) => queryText(r.query));
+        const theirs = oracle[p];
+        if (JSON.stringify(ours) !== JSON.stringify(theirs)) differ.push(`${p}\n  pySigma: ${theirs?.join(' ; ').slice(0, 400)}\n  ours:    ${ours.join(' ; ').slice(0, 400)}`);
+      }
+    }
+  };
+  for (const d of dirs) walkDir(d);
+  return { files, differ };
+}
+
 run('pySigma differential oracle', () => {
   it('every corpus rule prints the same canonical tree as pySigma', () => {
     const dirs = readdirSync(corpus('sigma'))
       .filter((d) => d.startsWith('rules'))
       .map((d) => corpus('sigma', d));
-    const out = execFileSync('python3', [join(__dirname, 'oracle', 'pysigma_trees.py'), ...dirs], {
-      env: { ...process.env, PYTHONPATH: PYSIGMA },
-      maxBuffer: 512 * 1024 * 1024,
-    });
-    const oracle = JSON.parse(out.toString('utf8')) as Record<string, string[]>;
-    const differ: string[] = [];
-    let files = 0;
-    const walkDir = (d: string) => {
-      for (const e of readdirSync(d)) {
-        const p = join(d, e);
-        if (statSync(p).isDirectory()) walkDir(p);
-        else if (p.endsWith('.yml')) {
-          files++;
-          const ours = parseSigmaFile(new SourceFile(p, readFileSync(p, 'utf8')), { limits: DEFAULT_LIMITS }).rules.map((r) => queryText(r.query));
-          const theirs = oracle[p];
-          if (JSON.stringify(ours) !== JSON.stringify(theirs)) differ.push(`${p}\n  pySigma: ${theirs?.join(' ; ').slice(0, 400)}\n  ours:    ${ours.join(' ; ').slice(0, 400)}`);
-        }
-      }
-    };
-    for (const d of dirs) walkDir(d);
+    const { files, differ } = compareWithPySigma(dirs);
     expect(files).toBe(3780);
+    expect(differ).toEqual([]);
+  });
+  it('our modifier and condition fixtures (every modifier both implement alike) print the same tree as pySigma', () => {
+    const { files, differ } = compareWithPySigma([join(__dirname, 'fixtures', 'oracle')]);
+    expect(files).toBe(2);
     expect(differ).toEqual([]);
   });
 });

@@ -19,8 +19,9 @@ import sys
 
 from sigma.collection import SigmaCollection
 from sigma.conditions import ConditionAND, ConditionFieldEqualsValueExpression, ConditionNOT, ConditionOR, ConditionValueExpression
-from sigma.types import (Placeholder, SigmaBool, SigmaCasedString, SigmaCIDRExpression, SigmaExpansion, SigmaFieldReference,
-                         SigmaNull, SigmaNumber, SigmaRegularExpression, SigmaString, SpecialChars)
+from sigma.types import (Placeholder, SigmaBool, SigmaCasedString, SigmaCIDRExpression, SigmaCompareExpression, SigmaExists,
+                         SigmaExpansion, SigmaFieldReference, SigmaNull, SigmaNumber, SigmaRegularExpression, SigmaString,
+                         SigmaTimestampPart, SpecialChars)
 
 LEADING_FLAGS = re.compile(r'^\(\?([aiLmsux]+)\)')
 
@@ -59,6 +60,15 @@ def leaf(field, v):
         if any(isinstance(p, SpecialChars) for p in v.s):
             return f'{f} wildcard{cs} «{glob(v)}»'
         return f'{f} eq{cs} «{literal(v)}»'
+    if isinstance(v, SigmaExists):
+        return f'{f} exists true' if v.exists else ('not', [f'{f} exists true'])
+    if isinstance(v, SigmaCompareExpression):
+        n = v.number
+        if isinstance(n, SigmaTimestampPart):  # ruleatlas: a computed field
+            f = f'{n.timestamp_part.name.lower()}({f})'
+        return f'{f} {v.op.name.lower()} {n.number}'
+    if isinstance(v, SigmaTimestampPart):
+        return f'{v.timestamp_part.name.lower()}({f}) eq {v.number}'
     if isinstance(v, SigmaNumber):
         return f'{f} match «{v.number}»' if field is None else f'{f} eq {v.number}'
     if isinstance(v, SigmaBool):
