@@ -48,18 +48,31 @@ details.subs .cell{font-size:1em}
 /**
  * The search box: plain DOM building with textContent (never innerHTML), links
  * made only from catalog slugs (safe characters), data from
- * assets/search-data.js (works from file://, no fetch).
+ * assets/search-data.js (works from file://, no fetch). The data script is
+ * added only when the search box is first used, so the index page loads fast.
  */
 export const SEARCH_JS = `(function () {
   'use strict';
-  var D = window.RULEATLAS_SEARCH;
   var box = document.getElementById('q');
   var out = document.getElementById('results');
-  if (!D || !box || !out) return;
-  var T = D.t.map(function (x) { return { h: (x[0] + ' ' + x[1]).toLowerCase(), x: x }; });
-  var R = D.r.map(function (x) { return { h: (x[0] + ' ' + x[3] + ' ' + x[1]).toLowerCase(), x: x }; });
-  var F = D.f.map(function (x) { return { h: String(x[0]).toLowerCase(), x: x }; });
-  var V = D.v.map(function (x) { var f = D.f[x[0]]; return { h: (f[0] + ' ' + x[2]).toLowerCase(), x: x }; });
+  if (!box || !out) return;
+  var D, T, R, F, V, loading = false, timer = 0;
+  function load() {
+    if (D || loading) return;
+    loading = true;
+    var s = document.createElement('script');
+    s.src = 'assets/search-data.js';
+    s.onload = function () { init(); run(); };
+    s.onerror = function () { out.textContent = 'The search index (assets/search-data.js) could not be loaded.'; };
+    document.head.appendChild(s);
+  }
+  function init() {
+  D = window.RULEATLAS_SEARCH;
+  T = D.t.map(function (x) { return { h: (x[0] + ' ' + x[1]).toLowerCase(), x: x }; });
+  R = D.r.map(function (x) { return { h: (x[0] + ' ' + x[3] + ' ' + x[1]).toLowerCase(), x: x }; });
+  F = D.f.map(function (x) { return { h: String(x[0]).toLowerCase(), x: x }; });
+  V = D.v.map(function (x) { var f = D.f[x[0]]; return { h: (f[0] + ' ' + x[2]).toLowerCase(), x: x }; });
+  }
   var LIMIT = 50;
   function el(tag, text, cls) { var e = document.createElement(tag); if (text !== undefined) e.textContent = text; if (cls) e.className = cls; return e; }
   function rules(n) { return n + (n === 1 ? ' rule' : ' rules'); }
@@ -81,6 +94,7 @@ export const SEARCH_JS = `(function () {
     out.appendChild(ol);
   }
   function run() {
+    if (!D) { load(); return; }
     var q = box.value.trim().toLowerCase();
     while (out.firstChild) out.removeChild(out.firstChild);
     if (q.length < 2) return;
@@ -99,7 +113,7 @@ export const SEARCH_JS = `(function () {
       li.appendChild(document.createTextNode(' \\u2014 ' + rules(x[3])));
     });
   }
-  var timer = 0;
+  box.addEventListener('focus', load);
   box.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(run, 120); });
   var m = /[?&]q=([^&]*)/.exec(location.search);
   if (m) { try { box.value = decodeURIComponent(m[1].replace(/\\+/g, ' ')); } catch (e) {} run(); }

@@ -59,7 +59,7 @@ function valueCell(op: string, value: string): Html {
 }
 
 /** Most rules listed in one expanded row; the rest are counted (pages stay small on the full corpus). */
-const MAX_LISTED = 200;
+const MAX_LISTED = 100;
 
 function ruleList(c: Ctx, idxs: readonly number[], more?: Html): Html {
   const shown = idxs.length > MAX_LISTED ? idxs.slice(0, MAX_LISTED) : idxs;
@@ -161,7 +161,7 @@ ${corpus.failed?.length ? html`<details><summary>${plural(corpus.failed.length, 
       (f) => html`<tr><td><code>${f.path}${f.line !== undefined ? `:${f.line}` : ''}${f.column !== undefined ? `:${f.column}` : ''}</code></td><td><code>${f.code}</code></td><td>${f.message}</td></tr>`,
     )}</table></details>` : ''}` : ''}
 </section>`;
-  return page({ title: 'ATT&CK catalog', depth: 0, body, scripts: ['assets/search-data.js', 'assets/search.js'] });
+  return page({ title: 'ATT&CK catalog', depth: 0, body, scripts: ['assets/search.js'] });
 }
 
 // ---------------------------------------------------------------- technique
