@@ -7,7 +7,7 @@
  */
 import { and } from '../../ast/build.js';
 import type { AggregateCondition, Diagnostic, FieldRef, Language, Node, Query, Rule } from '../../ast/schema.js';
-import { predicates } from '../../ast/walk.js';
+import { queryFilters } from '../../ast/walk.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { Limits } from '../../core/limits.js';
 import type { SourceFile } from '../../core/source-file.js';
@@ -177,15 +177,32 @@ export function thresholdQuery(input: Query, threshold: unknown): Query {
 
 const DATASET_FIELDS = new Set(['data_stream.dataset', 'event.dataset']);
 
+/**
+ * One pass over a query's filters: how many predicates it has, and the
+ * `data_stream.dataset` / `event.dataset` values it tests positively (eq or
+ * wildcard, under no `not`, in an event filter).
+ */
+export function scanQuery(q: Query): { predicateCount: number; datasets: string[] } {
+  const datasets: string[] = [];
+  let predicateCount = 0;
+  for (const { filter, role } of queryFilters(q)) {
+    const stack: Array<[Node, boolean]> = [[filter, role !== 'event']];
+    while (stack.length) {
+      const [n, neg] = stack.pop()!;
+      if (n.type === 'and' || n.type === 'or') for (let i = n.children.length - 1; i >= 0; i--) stack.push([n.children[i]!, neg]);
+      else if (n.type === 'not') stack.push([n.child, !neg]);
+      else if (n.type === 'predicate') {
+        predicateCount++;
+        if (!neg && n.field && DATASET_FIELDS.has(n.field.name) && (n.op === 'eq' || n.op === 'wildcard') && typeof n.value === 'string' && !datasets.includes(n.value)) datasets.push(n.value);
+      }
+    }
+  }
+  return { predicateCount, datasets };
+}
+
 /** `data_stream.dataset` / `event.dataset` values the query tests positively. */
 export function datasetsOf(q: Query): string[] {
-  const out: string[] = [];
-  for (const u of predicates(q)) {
-    const p = u.predicate;
-    if (u.negated || !p.field || !DATASET_FIELDS.has(p.field.name)) continue;
-    if ((p.op === 'eq' || p.op === 'wildcard') && typeof p.value === 'string' && !out.includes(p.value)) out.push(p.value);
-  }
-  return out;
+  return scanQuery(q).datasets;
 }
 
 export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection'): Rule {
@@ -243,7 +260,7 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
     for (const d of tdiags) diagnostics.push({ ...d, severity: d.severity === 'error' ? 'warning' : d.severity, code: `threat_query.${d.code}`, message: `threat_query: ${d.message}` });
   }
 
-  const predicateCount = query.kind === 'none' ? 0 : predicates(query).length;
+  const { predicateCount, datasets } = scanQuery(query);
   if (predicateCount > limits.maxPredicatesPerRule) {
     diagnostics.push(diagAt(file, 'error', 'elastic.rule.too_many_predicates', `rule has ${predicateCount} predicates, more than the limit of ${limits.maxPredicatesPerRule}`, at));
     query = { kind: 'none', reason: 'too many predicates' };
@@ -254,7 +271,6 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
   const related = Array.isArray(rule.related_integrations) ? rule.related_integrations.map((r) => (isObj(r) ? str(r.package) : undefined)).filter((x): x is string => !!x) : [];
   const integrations = [...new Set([...related, ...metaIntegrations])];
   const index = strList(rule.index) ?? sources;
-  const datasets = datasetsOf(query);
 
   const metadata: Json = {};
   for (const [k, v] of Object.entries(rule)) if (!MODELLED.has(k)) metadata[k] = v;

@@ -164,7 +164,7 @@ class KqlConverter {
     const caseSensitive = !isCaselessField(field);
     if (hasStar(v)) return predicate(field, 'wildcard', formatGlob(v.tokens), { ...opts, caseSensitive });
     const s = literalText(v);
-    if (CIDR.test(s)) return predicate(field, 'cidr', s, { ...opts, caseSensitive: false });
+    if (s.includes('/') && CIDR.test(s)) return predicate(field, 'cidr', s, { ...opts, caseSensitive: false });
     if (!v.quoted && (s === 'true' || s === 'false')) return predicate(field, 'eq', s === 'true', { ...opts, caseSensitive: true });
     if (!v.quoted && s === 'null') return predicate(field, 'eq', null, { ...opts, caseSensitive: true });
     return predicate(field, 'eq', s, { ...opts, caseSensitive });

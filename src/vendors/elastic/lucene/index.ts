@@ -70,7 +70,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
         return predicate(field, op, bound(v.value), { caseSensitive: true, vendorOp: ':' + v.op, raw: v.raw, source });
       }
       case 'phrase': {
-        if (field !== null && CIDR.test(v.text)) return predicate(field, 'cidr', v.text, { vendorOp: ':', raw: v.raw, source });
+        if (field !== null && v.text.includes('/') && CIDR.test(v.text)) return predicate(field, 'cidr', v.text, { vendorOp: ':', raw: v.raw, source });
         if (field === null || isTextField(field)) return predicate(field, 'match', escapeGlob(v.text), { caseSensitive: false, vendorOp: ':', raw: v.raw, source });
         return predicate(field, 'eq', v.text, { caseSensitive: !isCaselessField(field), vendorOp: ':', raw: v.raw, source });
       }
@@ -93,7 +93,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
         const caseSensitive = !isCaselessField(field);
         if (wild) return predicate(field, 'wildcard', pattern, { caseSensitive, vendorOp: ':', raw: v.raw, source });
         const lit = v.tokens.join('');
-        if (CIDR.test(lit)) return predicate(field, 'cidr', lit, { vendorOp: ':', raw: v.raw, source });
+        if (lit.includes('/') && CIDR.test(lit)) return predicate(field, 'cidr', lit, { vendorOp: ':', raw: v.raw, source });
         return predicate(field, 'eq', lit, { caseSensitive, vendorOp: ':', raw: v.raw, source });
       }
     }
