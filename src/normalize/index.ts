@@ -146,17 +146,17 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     };
 
     const mapPredicate = (p: Predicate): Predicate => {
-      let out: Predicate = p;
+      // One copy per predicate; the rewrites below copy again only when they apply.
+      const out: Predicate = { ...p };
       if (p.field) {
         const m = mapRef(p.field);
-        out = { ...out, field: m.ref };
+        out.field = m.ref;
         if (m.caseInsensitive) out.caseSensitive = false;
       }
-      if (p.ref) out = { ...out, ref: mapRef(p.ref).ref };
-      out = eventCodeString(out);
-      out = basenameRewrite(out, separators);
-      return out;
+      if (p.ref) out.ref = mapRef(p.ref).ref;
+      return basenameRewrite(eventCodeString(out), separators);
     };
+
     const mapFilter = (n: Node): Node => mapNode(n, (x) => (x.type === 'predicate' ? mapPredicate(x) : x));
     const mapRefs = (list: FieldRef[] | undefined) => list?.map((f) => mapRef(f).ref);
 
