@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { codes, parseText, q, rule } from './helpers.js';
 import type { Predicate } from '../../src/ast/schema.js';
+import { checkCidr } from '../../src/vendors/sigma/modifiers.js';
 
 const one = (key: string, value: string) => q(rule(`    sel:\n        ${key}: ${value}\n    condition: sel`));
 
@@ -97,6 +98,43 @@ describe('regular expressions', () => {
 describe('typed modifiers', () => {
   it('cidr accepts IPv4 and IPv6 networks', () => {
     expect(one('DestinationIp|cidr', "['10.0.0.0/8', 'fe80::/10', '192.168.1.1', '::1/128']")).toMatchInlineSnapshot(`"DestinationIp cidr "10.0.0.0/8" or DestinationIp cidr "fe80::/10" or DestinationIp cidr "192.168.1.1" or DestinationIp cidr "::1/128""`);
+  });
+
+  it('CIDR validation agrees with Python ipaddress.ip_network (strict) on every case (results computed with Python 3.11)', () => {
+    const cases: Array<[string, boolean]> = [
+    ['10.0.0.0/8', true],
+    ['10.0.0.1/8', false],
+    ['10.0.0.0/33', false],
+    ['10.0.0.0/-1', false],
+    ['10.0.0.0/08', true],
+    ['010.0.0.0/8', false],
+    ['256.0.0.0/8', false],
+    ['1.2.3/24', false],
+    ['1.2.3.4', true],
+    ['1.2.3.4/32', true],
+    ['0.0.0.0/0', true],
+    ['fe80::/10', true],
+    ['fe80::1/10', false],
+    ['fe80:::1/64', false],
+    ['::1/128', true],
+    ['::/0', true],
+    ['::', true],
+    ['2001:db8::/32', true],
+    ['2001:db8:0:0:0:0:0:0/32', true],
+    ['2001:db8::1:2:3:4:5:6/128', false],
+    ['2001:db8:1:2:3:4:5:6:7/128', false],
+    ['::ffff:10.0.0.0/104', true],
+    ['::ffff:10.0.0.1/128', true],
+    ['1::2::3/64', false],
+    ['fc00::/7', true],
+    ['2620:83:8000::/48', true],
+    ['FE80::/10', true],
+    ['1.2.3.4/ 8', false],
+    [' 1.2.3.4', false],
+    ['fe80::%eth0/64', true],
+    ['12345::/16', false],
+    ];
+    for (const [text, valid] of cases) expect([text, checkCidr(text) === null]).toEqual([text, valid]);
   });
 
   it('exists true / false', () => {
