@@ -8,6 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { codes, parseText, q, rule } from './helpers.js';
 import type { Predicate } from '../../src/ast/schema.js';
 import { checkCidr } from '../../src/vendors/sigma/modifiers.js';
+import { windash, windashCount } from '../../src/vendors/sigma/encodings.js';
+import { parseSigmaString, toGlob } from '../../src/vendors/sigma/values.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const one = (key: string, value: string) => q(rule(`    sel:\n        ${key}: ${value}\n    condition: sel`));
 
@@ -41,6 +45,16 @@ describe('string modifiers', () => {
     expect(f?.type === 'or' && f.children.length).toBe(25);
     expect(one('CommandLine|windash', "'ab-cd'")).toMatchInlineSnapshot(`"CommandLine eq "ab-cd""`);
     expect(one('CommandLine|contains|windash', "'-HideWMP'")).toMatchInlineSnapshot(`"CommandLine wildcard "*-HideWMP*" or CommandLine wildcard "*/HideWMP*" or CommandLine wildcard "*–HideWMP*" or CommandLine wildcard "*—HideWMP*" or CommandLine wildcard "*―HideWMP*""`);
+  });
+
+  it('windash expansions equal pySigma 1.5 on 25 edge inputs (unicode word characters, wildcards, backslashes)', () => {
+    // fixtures/windash-pysigma.json: input -> pySigma's expansion, as canonical globs (generated with pySigma).
+    const expected = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'windash-pysigma.json'), 'utf8')) as Record<string, string[]>;
+    expect(Object.keys(expected).length).toBe(25);
+    for (const [input, variants] of Object.entries(expected)) {
+      const v = parseSigmaString(input);
+      expect([input, windashCount(v) ? windash(v).map(toGlob) : [toGlob(v)]]).toEqual([input, variants]);
+    }
   });
 
   it('windash and base64offset stay OR groups under all (an AND of ORs)', () => {
