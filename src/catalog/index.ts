@@ -1,6 +1,7 @@
 /** The technique catalog: aggregation of normalized rules per ATT&CK technique, and its published schema. */
 export { buildCatalog, type BuildCatalogOptions } from './build.js';
 export { catalogJsonSchema } from './json-schema.js';
+export { corpusSummaryFromCheck, type CheckSummaryLike } from './corpus-summary.js';
 export { sanitizeSlug, shortHash, SlugAllocator } from './slug.js';
 export { valueIdentity, type ValueIdentity } from './keys.js';
 export { classifyPredicates } from './classify.js';

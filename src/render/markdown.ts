@@ -126,7 +126,8 @@ export function techniqueMarkdown(catalog: Catalog, t: CatalogTechnique, opts: M
       const title = mdText(rule.title || rule.id);
       const link = opts.links ? `[${title}](../rules/${rule.key}.html)` : title;
       const viaText = t.scope === 'rollup' ? ` — via ${via.map(mdText).join(', ')}` : '';
-      const status = rule.status && rule.status !== 'production' && rule.status !== 'stable' ? ` *(${mdText(rule.status)})*` : '';
+      const notes = [rule.kind !== 'detection' ? rule.kind : '', rule.status && rule.status !== 'production' && rule.status !== 'stable' ? rule.status : ''].filter(Boolean);
+      const status = notes.length ? ` *(${mdText(notes.join(', '))})*` : '';
       L.push(`${n}. ${link}${status}${viaText}`);
     }
   }

@@ -12,7 +12,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
-import { CatalogSchema } from '../../src/catalog/schema.js';
+import { CatalogSchema, CorpusSummarySchema } from '../../src/catalog/schema.js';
+import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
 import { ATTACK, EVENTS, smallCorpus } from './fixtures.js';
 
@@ -168,5 +169,40 @@ describe('buildCatalog on the hand-made corpus', () => {
     const s = catalogJsonSchema();
     expect(s.type).toBe('object');
     expect((s.required as string[]).sort()).toEqual(['attack', 'eventCatalog', 'fields', 'generator', 'matrix', 'rowLimit', 'rules', 'schemaVersion', 'summary', 'techniques', 'unplaced']);
+  });
+});
+
+describe('corpusSummaryFromCheck', () => {
+  it('maps the loader check figures onto CorpusSummary', () => {
+    const s = corpusSummaryFromCheck(
+      {
+        total: 5,
+        failed: 1,
+        hunts: 2,
+        files: 9,
+        ruleFiles: 7,
+        supportFiles: { 'splunk-macro-yaml': 2 },
+        byVendor: { sigma: { rules: 3, failed: 1 }, elastic: { rules: 2, failed: 0, hunts: 2 } },
+        byLanguage: { sigma: { rules: 3, failed: 1 }, eql: { rules: 2, failed: 0, hunts: 2 } },
+        failures: [{ path: 'a.yml', line: 3, code: 'yaml.syntax', message: 'bad' }],
+        warnings: 4,
+      },
+      { sources: ['x'] },
+    );
+    expect(s).toEqual({
+      files: 9,
+      rules: 7,
+      byVendor: { sigma: 3, elastic: 4 },
+      byLanguage: { sigma: 3, eql: 4 },
+      failures: 1,
+      failuresByVendor: { sigma: 1 },
+      failed: [{ path: 'a.yml', line: 3, code: 'yaml.syntax', message: 'bad' }],
+      ruleFiles: 7,
+      supportFiles: 2,
+      hunts: 2,
+      diagnostics: { warning: 4, error: 1 },
+      sources: ['x'],
+    });
+    expect(() => CorpusSummarySchema.parse(s)).not.toThrow();
   });
 });

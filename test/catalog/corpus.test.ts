@@ -11,7 +11,9 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Rule } from '../../src/ast/schema.js';
 import { buildCatalog } from '../../src/catalog/build.js';
 import { type Catalog, CatalogSchema } from '../../src/catalog/schema.js';
+import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { loadCorpus } from '../../src/loader/load.js';
+import { summarize } from '../../src/loader/summary.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
 
 function yamlFiles(dir: string): string[] {
@@ -69,7 +71,7 @@ describeCorpus('catalog over the three real corpora', () => {
   beforeAll(async () => {
     const res = await loadCorpus([corpus('sigma'), corpus('elastic'), corpus('splunk')]);
     rules = res.rules;
-    cat = buildCatalog(rules);
+    cat = buildCatalog(rules, { corpus: corpusSummaryFromCheck(summarize(res)) });
   });
 
   const titles = (id: string, vendor: string) =>
@@ -101,6 +103,7 @@ describeCorpus('catalog over the three real corpora', () => {
     expect(cat.summary.rules).toBe(rules.length);
     expect(new Set(cat.rules.map((r) => r.key)).size).toBe(rules.length);
     expect(CatalogSchema.safeParse(cat).success).toBe(true);
+    expect(cat.summary.corpus!.rules).toBe(rules.length);
   });
 
   it('every count is over distinct rules', () => {

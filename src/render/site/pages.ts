@@ -219,7 +219,7 @@ ${t.exclusions.length ? valueTable(c, t.exclusions, 'exclude it') : ''}${shownNo
 <h2 id="rules">Rules under this technique</h2>
 ${rulesByVendor(catalog, t).map(
     (g) => html`<h3>${vendorLabel(g.vendor)} <span class="muted">${plural(g.rules.length, 'rule')}</span></h3><ol start="${g.rules[0]?.n ?? 1}">${g.rules.map(
-      ({ rule, index, via }) => html`<li>${ruleLink(c, index)}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${t.scope === 'rollup' ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
+      ({ rule, index, via }) => html`<li>${ruleLink(c, index)}${rule.kind !== 'detection' ? html` <span class="tag">${rule.kind}</span>` : ''}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${t.scope === 'rollup' ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
     )}</ol>`,
   )}`;
   return page({ title: techniqueTitle(t), depth: 1, body });
