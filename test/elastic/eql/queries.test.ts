@@ -211,6 +211,23 @@ describe('Endgame / Endpoint extensions', () => {
     `);
     expect(eql('process where child of [process where x == "\\q"]').diagnostics.map((d) => d.code)).toEqual(['eql.dialect.endgame', 'eql.string.escape']);
   });
+  it('all three lineage relations', () => {
+    const r = eql('process where child of [process where a == 1] or event of [file where b == 2] or not descendant of [process where c == 3]');
+    expect(r.diagnostics.map((d) => `${d.code} ${d.column}`)).toEqual(['eql.dialect.endgame 15', 'eql.dialect.endgame 50', 'eql.dialect.endgame 86']);
+    expect(printQuery(r.query, { width: 300 })).toMatchInlineSnapshot(`
+      "(
+        event.category eq:cs "process"
+        and
+        (
+          opaque("child of [process where a == 1]", "lineage: child of [...] relates this event to another process event; not expressible as predicates")
+          or
+          opaque("event of [file where b == 2]", "lineage: event of [...] relates this event to another process event; not expressible as predicates")
+          or
+          not opaque("descendant of [process where c == 3]", "lineage: descendant of [...] relates this event to another process event; not expressible as predicates")
+        )
+      )"
+    `);
+  });
   it('$variables and array functions are opaque', () => {
     const r = eql('process where arraySearch(process.args, $a, $a == "x") and arrayContains(process.args, "y") and $b.c == 1');
     expect(printQuery(r.query)).toMatchInlineSnapshot(`
