@@ -10,7 +10,7 @@ import { beforeAll, expect, it } from 'vitest';
 import { printNode, printQuery } from '../../src/ast/print.js';
 import type { Node, Rule } from '../../src/ast/schema.js';
 import { RuleSchema } from '../../src/ast/schema.js';
-import { positiveParts, topLevelExclusions } from '../../src/ast/walk.js';
+import { positiveParts, predicates, topLevelExclusions } from '../../src/ast/walk.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
 import { SourceFile } from '../../src/core/source-file.js';
 import { parse } from '../../src/generated/spl.js';
@@ -66,6 +66,24 @@ describeCorpus('splunk corpus', () => {
     // Warnings too: every macro the corpus uses is defined, except the ES macro `get_asset` (info).
     const warnings = rules.flatMap((r) => r.diagnostics.filter((d) => d.severity === 'warning').map((d) => `${r.path}: ${d.code} ${d.message}`));
     expect(warnings).toEqual([]);
+  });
+
+  it('predicate sources point at the clause in the file (or at the macro call it came from)', () => {
+    let ok = 0;
+    const bad: string[] = [];
+    for (const r of rules) {
+      const lines = readFileSync(r.path, 'utf8').split('\n');
+      for (const u of predicates(r)) {
+        const s = u.predicate.source;
+        if (!s?.line || !s.text) continue;
+        const ch = lines[s.line - 1]?.[s.column! - 1];
+        if (ch === s.text[0] || ch === '`') ok++;
+        else bad.push(`${r.path}:${s.line}:${s.column}`);
+      }
+    }
+    expect(ok).toBeGreaterThan(7000);
+    // The multi-line searches (windows_ad_suspicious_gpo_modification, windows_vulnerable_driver_loaded) are placed by line only.
+    expect(bad.length).toBeLessThanOrEqual(10);
   });
 
   it('every rule validates against the AST schema', () => {

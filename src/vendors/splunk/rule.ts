@@ -3,7 +3,7 @@ import type { Diagnostic, Rule } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { Limits } from '../../core/limits.js';
 import type { SourceFile } from '../../core/source-file.js';
-import { parseYaml, yamlPosAt } from '../../formats/yaml.js';
+import { parseYaml } from '../../formats/yaml.js';
 import { analyzeSearch } from './analyze.js';
 import { parseConf } from './conf.js';
 import { dataSourceEvents } from './data-source.js';
@@ -33,8 +33,29 @@ export function filterMacroName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '_') + '_filter';
 }
 
+/**
+ * Offset of a top-level key's value in a single-document YAML file (`key:` at
+ * the start of a line). Detection files are large (6 MB for the corpus) and
+ * only a few offsets are needed, so the YAML is parsed without the position
+ * tree and the offsets are found in the text.
+ */
+function topKeyValue(text: string, key: string, from: number, to: number): { start: number; end: number } | undefined {
+  const re = new RegExp(`^${key}:[ \t]*`, 'gm');
+  re.lastIndex = from;
+  const m = re.exec(text);
+  if (!m || m.index >= to) return undefined;
+  const start = m.index + m[0].length;
+  // The value ends at the next line that starts a top-level key, a comment, or a document marker.
+  const next = /\n(?=[^\s#-]|---|\.\.\.)/g;
+  next.lastIndex = start;
+  const n = next.exec(text);
+  let end = n && n.index < to ? n.index : to;
+  while (end > start && /\s/.test(text[end - 1]!)) end--;
+  return { start, end };
+}
+
 export function parseDetectionYaml(file: SourceFile, state: SplunkState, limits: Limits): { rules: Rule[]; diagnostics: Diagnostic[] } {
-  const { documents, diagnostics } = parseYaml(file, limits);
+  const { documents, diagnostics } = parseYaml(file, limits, false);
   const rules: Rule[] = [];
   const fileDiags = [...diagnostics];
   for (const doc of documents) {
@@ -44,14 +65,14 @@ export function parseDetectionYaml(file: SourceFile, state: SplunkState, limits:
       continue;
     }
     const diags: Diagnostic[] = [];
-    const at = (path: Array<string | number>) => yamlPosAt(doc.pos, path)?.start ?? doc.start;
+    const at = (key: string) => topKeyValue(file.text, key, doc.start, doc.end)?.start ?? doc.start;
     const name = typeof v.name === 'string' ? v.name : '';
     if (!name) diags.push(diagAt(file, 'error', 'splunk.detection.field', 'detection has no `name`', doc.start, undefined, ['name']));
     const id = v.id !== undefined && v.id !== null ? String(v.id) : '';
     if (!id) diags.push(diagAt(file, 'warning', 'splunk.detection.field', 'detection has no `id`; the name is used', doc.start, undefined, ['id']));
     const tags = (v.tags && typeof v.tags === 'object' && !Array.isArray(v.tags) ? v.tags : {}) as Record<string, unknown>;
     const attackRaw = strings(tags.mitre_attack_id);
-    for (const r of attackRaw) if (!TECHNIQUE.test(r.trim())) diags.push(diagAt(file, 'warning', 'splunk.attack.invalid', `not an ATT&CK technique id: ${r}`, at(['tags', 'mitre_attack_id'])));
+    for (const r of attackRaw) if (!TECHNIQUE.test(r.trim())) diags.push(diagAt(file, 'warning', 'splunk.attack.invalid', `not an ATT&CK technique id: ${r}`, at('tags')));
     const dataSources = strings(v.data_source ?? v.data_sources);
     const dsEvents = dataSources.flatMap((d) => dataSourceEvents(d, state.dataSources)).map(({ provider, eventId, channel, dataSource }) => ({ provider, eventId, ...(channel ? { channel } : {}), dataSource }));
     const search = v.search;
@@ -88,7 +109,7 @@ export function parseDetectionYaml(file: SourceFile, state: SplunkState, limits:
     if (typeof search !== 'string') {
       diags.push(diagAt(file, 'error', 'splunk.detection.field', 'detection has no string `search`', doc.start, undefined, ['search']));
     } else {
-      const pos = yamlPosAt(doc.pos, ['search']);
+      const pos = topKeyValue(file.text, 'search', doc.start, doc.end);
       const locate = pos ? yamlScalarLocator(file.text, pos.start, pos.end, search) : () => doc.start;
       applySearch(rule, search, state, limits, file, locate);
       if (name && !search.includes(filterMacroName(name))) diags.push(diagAt(file, 'info', 'splunk.detection.no-filter-macro', `search does not call the \`${filterMacroName(name)}\` hook`, pos?.start ?? doc.start));
