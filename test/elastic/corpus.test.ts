@@ -120,6 +120,44 @@ describeCorpus('elastic corpus', () => {
     expect(predicates(r).length).toBeGreaterThan(2609);
   });
 
+  it('a synthetic query ten times longer (26,090 list values) parses through the rule-file layer', () => {
+    const r = rules.find((x) => x.path.endsWith('defense_evasion_masquerading_windows_dll.toml'))!;
+    const q = r.queryText!;
+    // Repeat the biggest list's values ten times inside the same list
+    // (a quote-aware scan: paths such as "Program Files (x86)" contain parentheses).
+    const closeOf = (open: number): number => {
+      let inStr = false;
+      let depth = 0;
+      for (let i = open; i < q.length; i++) {
+        const c = q[i];
+        if (inStr) {
+          if (c === '\\') i++;
+          else if (c === '"') inStr = false;
+        } else if (c === '"') inStr = true;
+        else if (c === '(') depth++;
+        else if (c === ')' && --depth === 0) return i;
+      }
+      return -1;
+    };
+    // The largest `field : ( ... )` group holding only values (no and/or/not outside strings).
+    const onlyValues = (t: string) => !/\b(and|or|not)\b/.test(t.replace(/"(?:[^"\\]|\\.)*"/g, '""'));
+    let open = -1;
+    let close = -1;
+    for (let at = q.indexOf(': ('); at !== -1; at = q.indexOf(': (', at + 1)) {
+      const o = at + 2;
+      const e = closeOf(o);
+      if (e - o > close - open && onlyValues(q.slice(o, e))) [open, close] = [o, e];
+    }
+    const values = q.slice(open + 1, close);
+    expect(values.split('",').length).toBeGreaterThanOrEqual(2609);
+    const big = q.slice(0, open + 1) + Array.from({ length: 10 }, () => values).join(',\n') + q.slice(close);
+    expect(big.length).toBeGreaterThan(10 * 40_000);
+    const toml = `[rule]\nrule_id = "big"\nname = "big"\ntype = "eql"\nlanguage = "eql"\nquery = '''\n${big}\n'''\n`;
+    const out = parseFile('big.toml', toml).rules[0]!;
+    expect(out.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+    expect(predicates(out).length).toBeGreaterThan(26_090);
+  });
+
   it('ES|QL: opaque parts are a minority and each has a reason', () => {
     const esql = rules.filter((r) => r.language === 'esql');
     let preds = 0;
