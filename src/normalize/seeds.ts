@@ -11,18 +11,26 @@ import { fileURLToPath } from 'node:url';
 
 let cachedDir: string | undefined;
 
-/** The package's seeds/ folder (holding `probe`, by default the ATT&CK table). */
-export function seedsDir(probe = join('attack', 'enterprise-attack.json')): string {
-  if (cachedDir) return cachedDir;
-  let dir = dirname(fileURLToPath(import.meta.url));
+/** Walk up from `start` to the first directory holding `seeds/<probe>`; that `seeds/` folder, or null. */
+export function findSeedsDir(start: string, probe = join('attack', 'enterprise-attack.json')): string | null {
+  let dir = start;
   for (let i = 0; i < 8; i++) {
     const candidate = join(dir, 'seeds');
-    if (existsSync(join(candidate, probe))) return (cachedDir = candidate);
+    if (existsSync(join(candidate, probe))) return candidate;
     const up = resolve(dir, '..');
     if (up === dir) break;
     dir = up;
   }
-  throw new Error(`ruleatlas: cannot find the seeds/ folder (with ${probe}) above ${dirname(fileURLToPath(import.meta.url))}`);
+  return null;
+}
+
+/** The package's seeds/ folder: from src/normalize/ (tests, two levels down) or from dist/ (one level down). */
+export function seedsDir(): string {
+  if (cachedDir) return cachedDir;
+  const here = dirname(fileURLToPath(import.meta.url));
+  const found = findSeedsDir(here);
+  if (!found) throw new Error(`ruleatlas: cannot find the seeds/ folder above ${here}`);
+  return (cachedDir = found);
 }
 
 const jsonCache = new Map<string, unknown>();

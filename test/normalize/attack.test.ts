@@ -113,3 +113,20 @@ describe.skipIf(!existsSync(BUNDLE))('loadAttackBundle (../shared/attack)', () =
     expect(() => loadAttackBundle(join(SHARED, 'README.md'))).toThrow(/cannot read ATT&CK bundle/);
   });
 });
+
+describe('seeds folder', () => {
+  it('is found from the source tree and from a bundled dist/ one level below the package root', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { findSeedsDir } = await import('../../src/normalize/seeds.js');
+    const root = mkdtempSync(join(tmpdir(), 'ruleatlas-seeds-'));
+    mkdirSync(join(root, 'seeds', 'attack'), { recursive: true });
+    writeFileSync(join(root, 'seeds', 'attack', 'enterprise-attack.json'), '{}');
+    mkdirSync(join(root, 'dist'));
+    mkdirSync(join(root, 'src', 'normalize'), { recursive: true });
+    expect(findSeedsDir(join(root, 'dist'))).toBe(join(root, 'seeds'));
+    expect(findSeedsDir(join(root, 'src', 'normalize'))).toBe(join(root, 'seeds'));
+    expect(findSeedsDir(tmpdir())).toBeNull();
+    expect(seedsDir()).toBe(resolve(__dirname, '..', '..', 'seeds'));
+  });
+});
