@@ -135,8 +135,7 @@ export function compileRule(rule: Rule, options: CompileOptions = {}): RuleMatch
     view,
     matchStream: (events: ReadonlyArray<unknown>) => runStream(matcher, events.map((e, i) => view(e, i))),
   };
-  for (const [k, v] of Object.entries(props)) Object.defineProperty(matcher, k, { value: v, enumerable: true });
-  return matcher;
+  return Object.assign(matcher, props);
 }
 
 export type { StreamMatch };

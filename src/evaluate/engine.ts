@@ -16,10 +16,11 @@ import type { CorrelationQuery, Diagnostic, Rule } from '../ast/schema.js';
 import { compileRule, type CompileOptions, type RuleMatcher } from './compile.js';
 import { EventView } from './event-view.js';
 import { defaultLayer } from './normalizer-layer.js';
-import { gateAllows, KNOWN_WINDOWS_CATEGORIES } from './logsource.js';
+import { gateAllows, KNOWN_WINDOWS_CATEGORIES, type Gate } from './logsource.js';
 import { printPredicate } from '../ast/print.js';
 import { timeOrder, type StreamMatch } from './stream.js';
 import { toNumber } from './predicate.js';
+import { Prefilter } from './prefilter.js';
 
 export interface MatchRecord {
   ruleId: string;
@@ -42,7 +43,7 @@ export interface EngineStats {
   /** Rules that can be evaluated (not `none`, not skipped). */
   evaluable: number;
   matches: number;
-  /** (rule, event) evaluations actually run, after the log source index. */
+  /** (rule, event) evaluations actually run, after the log source index and the literal prefilter. */
   evaluations: number;
   /** Evaluations whose result was undetermined (placeholders, opaque parts...). */
   undetermined: number;
@@ -60,25 +61,40 @@ export interface Engine {
 }
 
 export interface EngineOptions extends CompileOptions {
+  /** Skip rules whose necessary literals do not occur in the event (default true; results are the same). */
+  prefilter?: boolean;
   /** Report matches of rules referenced by a correlation with `generate: false` (default: false, as the Sigma specification says). */
   reportCorrelationInputs?: boolean;
 }
 
-interface Index {
-  byCategory: Map<string, RuleMatcher[]>;
-  byService: Map<string, RuleMatcher[]>;
-  always: RuleMatcher[];
-  all: RuleMatcher[];
+/**
+ * What the hot loop needs of a filter rule, as a plain object: properties of
+ * a function object (the matcher) are slow to read once there are many.
+ */
+interface Entry {
+  test: (v: EventView) => 0 | 1 | 2;
+  gate: Gate | null;
+  m: RuleMatcher;
+  /** Rule number in the prefilter. */
+  no: number;
 }
 
-function buildIndex(filters: RuleMatcher[]): Index {
-  const idx: Index = { byCategory: new Map(), byService: new Map(), always: [], all: filters };
-  const push = (m: Map<string, RuleMatcher[]>, k: string, r: RuleMatcher) => {
+interface Index {
+  byCategory: Map<string, Entry[]>;
+  byService: Map<string, Entry[]>;
+  always: Entry[];
+  all: Entry[];
+}
+
+/** The log source index over the rules the prefilter cannot narrow (`include`), all of them without a prefilter. */
+function buildIndex(filters: Entry[], include: (e: Entry) => boolean): Index {
+  const idx: Index = { byCategory: new Map(), byService: new Map(), always: [], all: filters.filter(include) };
+  const push = (m: Map<string, Entry[]>, k: string, r: Entry) => {
     const l = m.get(k);
     if (l) l.push(r);
     else m.set(k, [r]);
   };
-  for (const m of filters) {
+  for (const m of idx.all) {
     const g = m.gate;
     if (g?.category && KNOWN_WINDOWS_CATEGORIES.has(g.category)) push(idx.byCategory, g.category, m);
     else if (g?.service && !g.category) push(idx.byService, g.service, m);
@@ -87,10 +103,10 @@ function buildIndex(filters: RuleMatcher[]): Index {
   return idx;
 }
 
-function candidates(idx: Index, v: EventView): RuleMatcher[] {
+function candidates(idx: Index, v: EventView): Entry[] {
   const cls = v.cls;
   if (!cls) return idx.all;
-  const out: RuleMatcher[] = [];
+  const out: Entry[] = [];
   for (const c of cls.categories) {
     const l = idx.byCategory.get(c);
     if (l) for (const m of l) out.push(m);
@@ -110,7 +126,20 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
   const filters = matchers.filter((m) => m.rule.query.kind === 'filter');
   const streams = matchers.filter((m) => m.rule.query.kind === 'sequence' || m.rule.query.kind === 'sample' || m.rule.query.kind === 'aggregate');
   const correlations = matchers.filter((m) => m.rule.query.kind === 'correlation');
-  const idx = buildIndex(filters);
+  const entries: Entry[] = filters.map((m, no) => ({ test: m.test, gate: m.gate, m, no }));
+  const pf = options.prefilter === false ? null : new Prefilter(filters.map((m) => (m.rule.query.kind === 'filter' ? m.rule.query.filter : null)));
+  // Anchored rules are reached through the prefilter's hits; the index holds the others.
+  const idx = buildIndex(entries, (e) => !pf || !pf.isAnchored(e.no));
+  /** Rules to evaluate for one event: prefilter hits (gated here) plus the unanchored rules of its log source. */
+  const eventCandidates = (v: EventView): Entry[] => {
+    const base = candidates(idx, v);
+    if (!pf) return base;
+    const hits = pf.mark(v);
+    if (!hits.length) return base;
+    const out = base.slice();
+    for (const no of hits) out.push(entries[no]!);
+    return out;
+  };
   const diagnostics = matchers.flatMap((m) => m.diagnostics.map((d) => ({ ...d, ruleId: m.rule.id })));
 
   // Rules referenced by correlations, by id and by name.
@@ -144,8 +173,9 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
   const matchEvent = (event: unknown, index = 0): MatchRecord[] => {
     const v = event instanceof EventView ? event : new EventView(event, index, layer);
     const out: MatchRecord[] = [];
-    for (const m of candidates(idx, v)) {
-      if (m.test(v) === 1) out.push(record(m, v, m.explain(v).map((p) => printPredicate(p))));
+    for (const { m, test, gate } of eventCandidates(v)) {
+      if (!gateAllows(gate, v.cls)) continue;
+      if (test(v) === 1) out.push(record(m, v, m.explain(v).map((p) => printPredicate(p))));
     }
     return out;
   };
@@ -172,10 +202,12 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
       onMatch?.(rec);
     };
     for (const v of views) {
-      for (const m of candidates(idx, v)) {
-        if (!gateAllows(m.gate, v.cls)) continue;
+      const cands = eventCandidates(v);
+      for (let i = 0; i < cands.length; i++) {
+        const { m, test, gate } = cands[i]!;
+        if (!gateAllows(gate, v.cls)) continue;
         stats.evaluations++;
-        const r = m.test(v);
+        const r = test(v);
         if (r === 2) stats.undetermined++;
         if (r !== 1) continue;
         if (silenced.has(m) || correlations.length) {
