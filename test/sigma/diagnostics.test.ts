@@ -56,6 +56,11 @@ describe('value and selection diagnostics', () => {
     expect(diags(item('A', '[{b: 1}]'))).toEqual(['error sigma.value.type @9:9']);
     expect(diags(rule('    sel:\n        "|all": []\n    condition: sel'))).toEqual(['error sigma.value.null-keyword @9:9']);
   });
+  it('unquoted YAML 1.1 booleans (yes/no/on/off) are kept as strings with a warning', () => {
+    expect(diags(item('Enabled', 'yes'))).toEqual(['warning sigma.value.yaml11-bool @9:18']);
+    expect(diags(item('Enabled', "'yes'"))).toEqual([]);
+    expect(diags(item('Enabled', "[On, 'off']"))).toEqual(['warning sigma.value.yaml11-bool @9:19']);
+  });
   it('octal-looking numbers are kept as text with a warning', () => {
     expect(diags(item('Details', '0755'))).toEqual(['warning sigma.value.octal @9:18']);
     expect(diags(item('Details', '00000429'))).toEqual([]);

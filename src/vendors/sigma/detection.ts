@@ -143,8 +143,14 @@ function toSigmaValue(ctx: RuleCtx, v: Plain, pos: YamlPos | undefined): SValue 
     }
     return { kind: 'num', value: v, raw };
   }
+  if (v.length <= 3 && YAML11_BOOL.test(v) && pos && ctx.file.text.slice(pos.start, pos.end) === v) {
+    // Unquoted yes/no/on/off: YAML 1.1 (PyYAML, pySigma) reads a boolean, YAML 1.2 a string. Keep the string, say so.
+    report(ctx, 'warning', 'sigma.value.yaml11-bool', `unquoted '${v}' is a boolean in YAML 1.1 (pySigma reads ${/^(yes|on)$/i.test(v)}); it is kept as the string '${v}' (quote it to silence this)`, pos);
+  }
   return parseSigmaString(v);
 }
+
+const YAML11_BOOL = /^(?:yes|Yes|YES|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 /** The value as written: the YAML-unquoted string, or the source text of a number. */
 function rawText(ctx: RuleCtx, v: Plain, pos: YamlPos | undefined): string {
