@@ -145,3 +145,22 @@ describe('demo fixtures (fixtures/elastic)', () => {
     expect([...rules, ...ndjson.rules].map(review).join('\n\n')).toMatchSnapshot();
   });
 });
+
+describe('positions inside embedded queries', () => {
+  it('KQL inside an ES|QL KQL("""...""") call points at the file line and column', () => {
+    const toml = `[rule]\nrule_id = "k"\nname = "k"\ntype = "esql"\nlanguage = "esql"\nquery = '''\nFROM logs-*\n| WHERE KQL("""event.action:executed and\n   process.name:curl""")\n'''\n`;
+    const rule = parseFile('k.toml', toml).rules[0]!;
+    expect(rule.diagnostics).toEqual([]);
+    expect(predicates(rule).map((u) => [u.predicate.source?.text, u.predicate.source?.line, u.predicate.source?.column])).toEqual([
+      ['event.action:executed', 8, 16],
+      ['process.name:curl', 9, 4],
+    ]);
+  });
+  it('a KQL syntax error inside KQL("...") with escapes is reported at its file position', () => {
+    const toml = `[rule]\nrule_id = "k"\nname = "k"\ntype = "esql"\nlanguage = "esql"\nquery = '''\nFROM logs-* | WHERE KQL("a:\\"x\\" and (b:1")\n'''\n`;
+    const rule = parseFile('k.toml', toml).rules[0]!;
+    const d = rule.diagnostics.find((x) => x.code === 'kql.syntax')!;
+    // The KQL text ends (a ")" is missing) where the ES|QL string closes: column 42.
+    expect(d).toMatchObject({ line: 7, column: 42 });
+  });
+});
