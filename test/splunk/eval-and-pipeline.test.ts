@@ -42,6 +42,9 @@ describe('eval precedence and operators (where)', () => {
   it('arithmetic, other functions and XOR are opaque, never dropped', () => {
     expect(f('a=1 | where len(cmd) > 200 OR (x XOR y)')).toBe('a eq 1 and (opaque("len(cmd) > 200", "eval comparison that is not field-versus-literal") or opaque("x XOR y", "XOR"))');
   });
+  it('multiplication is arithmetic, not part of a field name', () => {
+    expect(f('a=1 | where x*2 > 5')).toBe('a eq 1 and opaque("x*2 > 5", "eval comparison that is not field-versus-literal")');
+  });
   it('concatenation with . and no spaces parses', () => {
     expect(run('a=1 | eval s=finding_name.", ".desc | where like(j, "%".m."%")').diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
