@@ -100,6 +100,12 @@ describe('what Elasticsearch rejects after parsing', () => {
     expect(diags(eql('sequence with maxspan=99999999999999d [a where true] [b where true]'))).toEqual(['error eql.maxspan.value 1:23']);
   });
 
+  it('pattern operators compare strings only', () => {
+    const r = eql('process where pid : 1 or pid like (2, "3") or ok regex~ true or x : null');
+    expect(diags(r)).toEqual(['error eql.type.pattern 1:21', 'error eql.type.pattern 1:36', 'error eql.type.pattern 1:57']);
+    expect(opaqueNodes(r.query).map((o) => o.reason)).toEqual([': with a non-string value', 'like with a non-string value', 'regex~ with a non-string value', ': with a non-string value']);
+  });
+
   it('warns on unknown functions and pipes', () => {
     expect(diags(eql('process where frobnicate(a) | frob 1'))).toEqual(['warning eql.function.unknown 1:15', 'warning eql.pipe.unknown 1:29', 'info eql.pipe.ignored 1:29']);
   });

@@ -169,6 +169,27 @@ describe('sequences', () => {
         [event.category eq:cs "file"] by b as second"
     `);
   });
+  it('fields qualified by a step alias refer to another event: opaque', () => {
+    const r = eql('sequence by user.name [process where process.name == "abc.exe"] as p0 [network where p0.process.name == process.name and p0.pid in (1, 2) and startsWith(x, p0.y) and ?p0.z == 1 and q == 1]');
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['eql.dialect.endgame']);
+    expect(printQuery(r.query, { width: 300 })).toMatchInlineSnapshot(`
+      "sequence by user.name
+        [event.category eq:cs "process" and process.name eq:cs "abc.exe"] as p0
+        [(
+          event.category eq:cs "network"
+          and
+          opaque("p0.process.name == process.name", "refers to the event of another sequence step through its alias (Endpoint \`as\`)")
+          and
+          opaque("p0.pid in (1, 2)", "refers to the event of another sequence step through its alias (Endpoint \`as\`)")
+          and
+          opaque("startsWith(x, p0.y)", "refers to the event of another sequence step through its alias (Endpoint \`as\`)")
+          and
+          p0.z eq 1
+          and
+          q eq 1
+        )]"
+    `);
+  });
   it('pipes after a sequence are kept as text', () => {
     const r = eql('sequence [a where true] [b where true] | head 5 | tail 2');
     expect(r.diagnostics).toEqual([]);

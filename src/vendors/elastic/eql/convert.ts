@@ -60,6 +60,8 @@ type Lit = { value: Scalar; raw: string; s: number; e: number };
 export class EqlConverter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly stringProblems: StringProblem[] = [];
+  /** Step aliases of the sequence being converted (`[...] as p0`): `p0.process.name` is a field of that step's event. */
+  private aliases = new Set<string>();
 
   constructor(
     private readonly text: string,
@@ -161,6 +163,8 @@ export class EqlConverter {
       } else if (maxspan) this.diag('error', 'eql.sequence.params', 'sequence `with maxspan` given twice', p);
       else maxspan = p;
     }
+    // Aliases are declared after their step but used in any step (Endpoint): collect them first.
+    for (const st of seq.steps) if (st.alias) this.aliases.add(st.alias.name);
     const steps = seq.steps.map((st) => this.step(st, 'sequence'));
     const out: Query & { kind: 'sequence' } = { kind: 'sequence', steps };
     if (by) out.by = this.byFields(by);
@@ -472,6 +476,10 @@ export class EqlConverter {
     const rf = r.k === 'field' ? r : null;
     const ll = this.literal(l);
     const rl = this.literal(r);
+    if ((lf && this.isAliased(lf)) || (rf && this.isAliased(rf))) {
+      this.check(x.left, x.right);
+      return this.opaque(x, ALIAS_REASON);
+    }
     const source = this.spanSource(x);
     if (lf && rl) return this.fieldComparison(this.fieldRef(lf), op, rl, source);
     if (rf && ll) return this.fieldComparison(this.fieldRef(rf), FLIP[op] ?? op, ll, source);
@@ -529,9 +537,9 @@ export class EqlConverter {
     const caseSensitive = x.op === 'in';
     this.trailingComma(x.items);
     const left = unwrapParen(x.left);
-    if (left.k !== 'field') {
+    if (left.k !== 'field' || this.isAliased(left)) {
       this.checkAll(x.items, x.left);
-      return this.opaque(x, `\`${vendorOp}\` on a computed value`);
+      return this.opaque(x, left.k === 'field' ? ALIAS_REASON : `\`${vendorOp}\` on a computed value`);
     }
     if (!this.checkList(x, x.items.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
     const field = this.fieldRef(left);
@@ -544,6 +552,8 @@ export class EqlConverter {
       if (lit) {
         if (lit.value === null) children.push(not(predicate(field, 'exists', true, { vendorOp, raw: lit.raw, source: src() })));
         else children.push(predicate(field, 'eq', lit.value, { caseSensitive, vendorOp, raw: lit.raw, source: src() }));
+      } else if (item.k === 'field' && this.isAliased(item)) {
+        children.push(this.opaque(item0, ALIAS_REASON));
       } else if (item.k === 'field') {
         this.diag('warning', 'eql.compare.fields', 'Elasticsearch EQL does not support comparing a field to another field', item0);
         children.push(predicate(field, 'eq', null, { caseSensitive, ref: this.fieldRef(item), vendorOp, source: src() }));
@@ -559,9 +569,9 @@ export class EqlConverter {
   private stringPredicate(x: StrPredSyn): Node {
     const op = x.op;
     const left = unwrapParen(x.left);
-    if (left.k !== 'field') {
+    if (left.k !== 'field' || this.isAliased(left)) {
       this.checkAll(x.values, x.left);
-      return this.opaque(x, `\`${op}\` on a computed value`);
+      return this.opaque(x, left.k === 'field' ? ALIAS_REASON : `\`${op}\` on a computed value`);
     }
     if (!this.checkList(x, x.values.length)) return this.opaque(x, `list longer than limits.maxListItems (${this.opts.limits.maxListItems})`);
     const field = this.fieldRef(left);
@@ -579,10 +589,11 @@ export class EqlConverter {
   private patternPredicate(field: FieldRef, op: StrPredSyn['op'], v: LiteralSyn, source: Source): Node {
     const lit = this.literal(v)!;
     const raw = lit.raw;
-    if (lit.value === null) return not(predicate(field, 'exists', true, { vendorOp: op, raw, source }));
     if (typeof lit.value !== 'string') {
-      if (op === 'regex' || op === 'regex~') return opaque(source.text ?? raw, `${op} with a non-string pattern`, source);
-      return predicate(field, 'eq', lit.value, { caseSensitive: op === 'like', vendorOp: op, raw, source });
+      // Elasticsearch: `:`, like and regex "can only be used to compare strings" (a verification error).
+      // `: null` has no documented meaning (the existence checks are `== null` / `!= null`).
+      if (lit.value !== null) this.diag('error', 'eql.type.pattern', `\`${op}\` compares strings only; found ${typeof lit.value} ${raw}`, lit);
+      return opaque(source.text ?? raw, `${op} with a non-string value`, source);
     }
     const s = lit.value;
     if (op === 'regex' || op === 'regex~') {
@@ -623,6 +634,7 @@ export class EqlConverter {
     const canonical = fn.name + (x.tilde ? '~' : '');
     const target = unwrapParen(x.args[0]!);
     if (target.k !== 'field') return opaqueCall(`${canonical}() on a computed value`);
+    if (this.isAliased(target) || x.args.some((a) => { const u = unwrapParen(a); return u.k === 'field' && this.isAliased(u); })) return opaqueCall(ALIAS_REASON);
     const field = this.fieldRef(target);
     const fieldText = this.slice(x.args[0]!);
     const values = x.args.slice(1);
@@ -674,6 +686,12 @@ export class EqlConverter {
   // ------------------------------------------------------------------------
   // Leaves
 
+  /** `p0.process.name` where `p0` is a step alias (never a `?optional` or backtick-quoted name). */
+  private isAliased(f: FieldSyn): boolean {
+    const head = f.parts[0];
+    return this.aliases.size > 0 && !f.optional && f.parts.length > 1 && typeof head === 'string' && this.aliases.has(head);
+  }
+
   fieldRef(f: FieldSyn): FieldRef {
     let name = '';
     for (const p of f.parts) {
@@ -718,6 +736,8 @@ export class EqlConverter {
     return v;
   }
 }
+
+const ALIAS_REASON = 'refers to the event of another sequence step through its alias (Endpoint `as`)';
 
 /** `a < b` is `b > a`. */
 const FLIP: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
