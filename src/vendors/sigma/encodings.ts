@@ -64,12 +64,6 @@ export function utf16(v: SStr, kind: Utf16Kind): SStr {
   return { ...v, parts: mergeParts(parts), bytes: true };
 }
 
-/** True when every byte character is ASCII (the encoded value is also valid text). */
-export function bytesAreAscii(v: SStr): boolean {
-  for (const p of v.parts) if (p.t === 'lit' && /[^\x00-\x7f]/.test(p.s)) return false;
-  return true;
-}
-
 /**
  * windash: every `-` or `/` that follows a non-word character (or the start of
  * a literal part) and precedes a word character (Python `\B[-/]\b`) becomes

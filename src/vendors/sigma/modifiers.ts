@@ -248,8 +248,6 @@ export const MODIFIERS: Record<string, ModifierDef> = {
   },
 };
 
-export const MODIFIER_IDS = Object.keys(MODIFIERS);
-
 /**
  * Apply a modifier chain to an item's values. Returns the shaped values or the
  * first error (pySigma stops at the first error too).

@@ -107,9 +107,6 @@ export function mergeParts(parts: StrPart[]): StrPart[] {
 export function hasWildcards(v: SStr): boolean {
   return v.parts.some((p) => p.t === 'star' || p.t === 'one');
 }
-export function hasPlaceholders(v: SStr): boolean {
-  return v.parts.some((p) => p.t === 'ph');
-}
 /** True when the string has a wildcard or placeholder part (pySigma `contains_special`). */
 export function isSpecial(v: SStr): boolean {
   return v.parts.some((p) => p.t !== 'lit');
@@ -179,34 +176,6 @@ export function placeholderNames(v: SStr): string[] {
   const out: string[] = [];
   for (const p of v.parts) if (p.t === 'ph' && !out.includes(p.name)) out.push(p.name);
   return out;
-}
-
-/** Human text of a value, for messages. */
-export function describeValue(v: SValue): string {
-  switch (v.kind) {
-    case 'str':
-      return JSON.stringify(toGlob(v));
-    case 're':
-      return `/${v.source}/${v.flags}`;
-    case 'num':
-      return v.raw;
-    case 'bool':
-      return String(v.value);
-    case 'null':
-      return 'null';
-    case 'exp':
-      return `(${v.values.map(describeValue).join(' | ')})`;
-    case 'cidr':
-      return v.cidr;
-    case 'ref':
-      return `fieldref ${v.field}`;
-    case 'cmp':
-      return `${v.op} ${v.raw}`;
-    case 'exists':
-      return `exists ${v.value}`;
-    case 'ts':
-      return `${v.part} ${v.raw}`;
-  }
 }
 
 export const KIND_NAMES: Record<SKind, string> = {
