@@ -2,10 +2,11 @@
  * Sorting a rule's predicates into the roles the catalog counts:
  *
  * - `indicator`: positive logic of an event filter (not under any `not`).
- * - `exclusion`: inside a top-level `not(...)` of an event filter: a child
- *   `not` of the root `and`, or a root `not` (the same definition as
- *   `topLevelExclusions` in src/ast/walk.ts). Vendor parsers put Elastic
- *   rule filters and SPL top-level `!=`/`NOT` there.
+ * - `exclusion`: inside a top-level `not(...)` of an event filter: a `not`
+ *   conjunct of the root `and` (nested `and`s flattened), or a root `not`
+ *   (`topLevelExclusions` in src/ast/walk.ts, made insensitive to how the
+ *   conjunction is nested). Vendor parsers put Elastic rule filters and SPL
+ *   top-level `!=`/`NOT` there.
  * - `negated`: everything else under a negation, EQL missing-event steps and
  *   `until` clauses. Shown on the rule page, never counted.
  *
@@ -29,6 +30,19 @@ function collect(node: Node, negatedRole: PredicateRole, positiveRole: Predicate
   });
 }
 
+/** The conjuncts of a node: the children of nested `and`s, in order (iterative). */
+function conjuncts(node: Node): Node[] {
+  if (node.type !== 'and') return [node];
+  const out: Node[] = [];
+  const stack: Node[] = [node];
+  while (stack.length) {
+    const n = stack.pop()!;
+    if (n.type === 'and') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
+    else out.push(n);
+  }
+  return out;
+}
+
 /** Every predicate of the query with its role, in source order. */
 export function classifyPredicates(query: Query): PredicateUse[] {
   const out: PredicateUse[] = [];
@@ -37,15 +51,14 @@ export function classifyPredicates(query: Query): PredicateUse[] {
       collect(filter, 'negated', 'negated', out);
       continue;
     }
-    if (filter.type === 'not') {
-      // A root `not`: what it holds is excluded. A second negation inside is not an exclusion path.
-      collect(filter.child, 'negated', 'exclusion', out);
-    } else if (filter.type === 'and') {
-      for (const c of filter.children) {
-        if (c.type === 'not') collect(c.child, 'negated', 'exclusion', out);
-        else collect(c, 'negated', 'indicator', out);
-      }
-    } else collect(filter, 'negated', 'indicator', out);
+    // The root conjunction, with nested `and`s flattened (`and` is associative, so
+    // `a and (b and not c)` excludes `c` at the top level just like `a and b and not c`;
+    // parsers may leave such nesting, e.g. SPL `f!=v` = `exists(f) and not f=v`).
+    for (const c of conjuncts(filter)) {
+      // A `not` conjunct: what it holds is excluded. A second negation inside is not an exclusion path.
+      if (c.type === 'not') collect(c.child, 'negated', 'exclusion', out);
+      else collect(c, 'negated', 'indicator', out);
+    }
   }
   return out;
 }

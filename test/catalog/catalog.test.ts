@@ -206,3 +206,18 @@ describe('corpusSummaryFromCheck', () => {
     expect(() => CorpusSummarySchema.parse(s)).not.toThrow();
   });
 });
+
+describe('predicate roles', () => {
+  it('finds top-level exclusions through nested conjunctions, never under or', async () => {
+    const { classifyPredicates } = await import('../../src/catalog/classify.js');
+    const { and, or, not, predicate } = await import('../../src/ast/build.js');
+    const p = (f: string) => predicate(f, 'eq', 'x');
+    const roles = (filter: Parameters<typeof and>[0][number]) =>
+      classifyPredicates({ kind: 'filter', filter }).map((u) => `${u.predicate.field!.name}:${u.role}`);
+    // SPL `a=x b!=x`: a and (exists b and not b=x)
+    expect(roles(and([p('a'), and([predicate('b', 'exists', true), not(p('b'))])]))).toEqual(['a:indicator', 'b:indicator', 'b:exclusion']);
+    expect(roles(not(or([p('a'), p('b')])))).toEqual(['a:exclusion', 'b:exclusion']);
+    expect(roles(or([p('a'), and([p('b'), not(p('c'))])]))).toEqual(['a:indicator', 'b:indicator', 'c:negated']);
+    expect(roles(and([p('a'), not(and([p('b'), not(p('c'))]))]))).toEqual(['a:indicator', 'b:exclusion', 'c:negated']);
+  });
+});
