@@ -49,6 +49,7 @@ describe('TOML rule files', () => {
   });
   it('CRLF files parse; positions stay on the right lines', () => {
     const rule = load('crlf.toml').rules[0]!;
+    expect(rule.diagnostics).toEqual([]); // exact positions: no elastic.position.approximate
     expect(printQuery(rule.query)).toBe('process.name eq:cs "cmd.exe" and process.args eq:cs "x"');
     expect(predicates(rule).map((u) => u.predicate.source?.line)).toEqual([7, 8]);
   });
