@@ -19,7 +19,6 @@ type Pair = [string, number];
 
 interface LogsourceTable {
   categories: Record<string, Pair[]>;
-  linuxCategories: Record<string, Pair[]>;
   services: Record<string, { channel: string; provider?: string; byId?: Record<string, string>; defaults?: Pair[] }>;
 }
 interface ElasticEventsTable {
@@ -270,9 +269,10 @@ function sigmaEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventRe
   const product = (ls.product ?? '').toLowerCase();
   const category = (ls.category ?? '').toLowerCase();
   const service = (ls.service ?? '').toLowerCase();
-  if (product !== 'windows' && !(product === 'linux' && t.ls.linuxCategories[category])) return [];
-  const base: Pair[] = product === 'windows' ? (t.ls.categories[category] ?? []) : (t.ls.linuxCategories[category] ?? []);
-  const svc = product === 'windows' ? t.ls.services[service] : undefined;
+  // Only Windows logsources name Windows events (a Linux process_creation rule may read auditd, Sysmon for Linux or an EDR).
+  if (product !== 'windows') return [];
+  const base: Pair[] = t.ls.categories[category] ?? [];
+  const svc = t.ls.services[service];
   const set = new EventSet(ctx.catalog);
   let unconstrained = false;
   for (const cs of ruleConstraints(rule, t)) {
