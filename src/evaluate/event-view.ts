@@ -106,9 +106,9 @@ export class EventView {
     }
     if (isObj(v)) {
       if (prefix) {
-        // XML text nodes: `{#text: "x", #attributes: {...}}` is the value "x".
-        if ('#text' in v) this.add(prefix, v['#text']);
-        else if (!this.fields.has(prefix)) this.fields.set(prefix, []);
+        // XML text nodes: `{#text: "x", #attributes: {...}}` is the value "x". Any other
+        // object is kept as a value (not text) so that `exists` holds for it.
+        this.add(prefix, '#text' in v ? v['#text'] : v);
       }
       for (const k of Object.keys(v)) this.flatten(v[k], prefix ? prefix + '.' + k : k, depth + 1);
       return;
@@ -226,7 +226,10 @@ export class EventView {
 
   private buildCanonical(layer: FieldLayer): void {
     for (const [k, v] of this.fields) {
-      const c = layer.canonicalOf(k, this.cls) ?? k;
+      // A container (an object value, such as `host` in `{host: {name}}`) keeps its own name: mapping
+      // it (Splunk's `host` is ECS `host.name`) would mix an object into a leaf field.
+      const container = v.length > 0 && v.every((x) => typeof x === 'object' && x !== null);
+      const c = container ? k : (layer.canonicalOf(k, this.cls) ?? k);
       const cur = this.canonical.get(c);
       if (!cur) this.canonical.set(c, v);
       else if (cur !== v) for (const x of v) if (!cur.includes(x)) cur.push(x);

@@ -210,11 +210,11 @@ function runSample(m: StreamRule, by: FieldRef[], views: EventView[]): StreamMat
       if (!k) continue;
       const ks = JSON.stringify(k);
       let slots = state.get(ks);
-      if (!slots) state.set(ks, (slots = new Array(steps.length)));
+      if (!slots) state.set(ks, (slots = new Array<EventView | undefined>(steps.length).fill(undefined)));
       if (slots === DONE) continue;
       if (slots[j] || slots.includes(v)) continue;
       slots[j] = v;
-      if (slots.every((x) => x)) {
+      if (slots.every((x) => x !== undefined)) {
         out.push({ events: slots.map((x) => x!.index), key: k, predicates: slots.map(() => []) });
         state.set(ks, DONE);
       }
