@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/spl.js';
+import { printQuery } from '../../src/ast/print.js';
 import { codes, f, q, run, sel } from './helpers.js';
 
 describe('eval precedence and operators (where)', () => {
@@ -159,6 +160,25 @@ describe('query shapes', () => {
     const r = run(spl);
     expect(codes(r.diagnostics).filter((c) => !c.startsWith('info'))).toEqual([]);
     expect(r.commands).toEqual(['search', 'eval', 'rex', 'rex', 'regex', 'lookup', 'rename', 'table', 'fields', 'spath', 'mvexpand', 'dedup', 'bin', 'bucket', 'fillnull', 'transaction', 'iplocation', 'eventstats', 'streamstats', 'stats', 'foreach', 'appendpipe', 'apply', 'map', 'xmlkv', 'makemv', 'sort', 'convert', 'head']);
+  });
+  it('mstats WHERE is search syntax; its time bounds are not predicates', () => {
+    const r = run('| mstats avg(cpu) as cpu where index=metrics AND host=web* AND earliest=-1h by host span=10s | where cpu > 90');
+    expect(r.timeBounds).toEqual({ earliest: '-1h' });
+    expect(printQuery(r.query, { fieldNames: 'written', width: 1000 })).toBe('aggregate avg(cpu) by host window=span=10s where avg(cpu) > 90\nfrom\n  host wildcard "web*"');
+    expect(sel('| mstats avg(cpu) as cpu where index=metrics AND host=web* by host')).toBe('index eq "metrics"');
+  });
+  it('rest and a later inputlookup', () => {
+    expect(run('| rest /services/server/info | table version').query.kind).toBe('none');
+    const r = run('a=1 | stats count by u | inputlookup append=t known.csv | stats sum(count) by u');
+    expect(r.unmodelled).toEqual(['inputlookup append=t known.csv']);
+    expect(codes(r.diagnostics)).toEqual([]);
+  });
+  it('CASE( in eval is the case() function, in search the case-sensitivity directive', () => {
+    expect(codes(run('a=1 | eval action=CASE(match(r, "Halt"), "blocked", true(), "allowed") | where action="blocked"').diagnostics)).toEqual([]);
+    expect(f('CASE(Halt)')).toBe('* match:cs "Halt"');
+  });
+  it('appendpipe after an aggregation is kept as post logic', () => {
+    expect(q('a=1 | stats count by u | appendpipe [stats count | where count=0]')).toBe('aggregate count by u then opaque("appendpipe [stats count | where count=0]")\nfrom\n  a eq 1');
   });
   it('an unknown command is kept generically (info), never an error', () => {
     const r = run('a=1 | frobnicate x=1 "y" [search z] | where b=2');
