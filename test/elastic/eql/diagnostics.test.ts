@@ -106,8 +106,26 @@ describe('what Elasticsearch rejects after parsing', () => {
     expect(opaqueNodes(r.query).map((o) => o.reason)).toEqual([': with a non-string value', 'like with a non-string value', 'regex~ with a non-string value', ': with a non-string value']);
   });
 
-  it('warns on unknown functions and pipes', () => {
-    expect(diags(eql('process where frobnicate(a) | frob 1'))).toEqual(['warning eql.function.unknown 1:15', 'warning eql.pipe.unknown 1:29', 'info eql.pipe.ignored 1:29']);
+  it('warns on unknown functions, refuses unknown pipes', () => {
+    expect(diags(eql('process where frobnicate(a) | frob 1'))).toEqual(['warning eql.function.unknown 1:15', 'error eql.pipe.unknown 1:29', 'info eql.pipe.ignored 1:29']);
+  });
+
+  it('checks Endgame pipe arguments', () => {
+    const codes = (q: string) => eql(q).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code);
+    expect(codes('process where true | filter')).toEqual(['eql.pipe.argument']);
+    expect(codes('process where true | unique 100')).toEqual(['eql.pipe.argument']);
+    expect(codes('process where true | count "x"')).toEqual(['eql.pipe.argument']);
+    expect(codes('process where true | unique a b | sort a, b | count')).toEqual([]);
+  });
+
+  it('knows only the three lineage relations, lower-case', () => {
+    expect(diags(eql('file where DescenDant of [process where true]'))).toEqual(['warning eql.dialect.endgame 1:12', 'error eql.lineage.relation 1:12']);
+    expect(eql('file where nothing of [process where true]').diagnostics.map((d) => d.code)).toContain('eql.lineage.relation');
+  });
+
+  it('a bare category without where is a syntax error, not a condition', () => {
+    expect(diags(eql('process'))).toEqual(['error eql.syntax 1:1']);
+    expect(eql('process').diagnostics[0]!.message).toBe('EQL syntax error: expected `where` after the event category `process`');
   });
 
   it('reports bad escapes even inside parts that stay opaque', () => {

@@ -129,10 +129,17 @@ export class EqlConverter {
     for (const p of pipes) {
       if (!ES_PIPES.has(p.name)) {
         if (ENDGAME_PIPES.has(p.name)) this.endgame(`the \`${p.name}\` pipe`, p);
-        else this.diag('warning', 'eql.pipe.unknown', `unknown pipe \`${p.name}\``, p);
+        // Both Elasticsearch ("Unrecognized pipe") and Endgame refuse an unknown pipe.
+        else this.diag('error', 'eql.pipe.unknown', `unknown pipe \`${p.name}\` (Elasticsearch knows head and tail; Endgame also count, unique, unique_count, filter, sort)`, p);
       }
       if ((p.name === 'head' || p.name === 'tail') && !(p.args.length === 1 && p.args[0]!.k === 'num' && /^\d+$/.test((p.args[0] as NumSyn).raw))) {
         this.diag('error', 'eql.pipe.argument', `pipe \`${p.name}\` expects exactly one non-negative integer`, p);
+      }
+      if ((p.name === 'filter' || p.name === 'unique' || p.name === 'unique_count' || p.name === 'sort') && p.args.length === 0) {
+        this.diag('error', 'eql.pipe.argument', `pipe \`${p.name}\` needs at least one argument`, p);
+      }
+      if ((p.name === 'count' || p.name === 'unique' || p.name === 'unique_count' || p.name === 'sort') && p.args.some((a) => isLiteral(a))) {
+        this.diag('error', 'eql.pipe.argument', `pipe \`${p.name}\` takes fields or expressions, not literals`, p);
       }
       // Endgame `| filter cond` keeps the events matching cond: fold it into an event query.
       if (p.name === 'filter' && query.kind === 'filter' && p.args.length) {
@@ -271,6 +278,12 @@ export class EqlConverter {
     const cond = this.bool(ev.cond);
     const cat = ev.cat;
     if (cat === null) {
+      const c = ev.cond;
+      if (c.k === 'field' && c.parts.length === 1 && !c.optional) {
+        // `process` or `garbage` alone: a category without `where`, not a truthiness test.
+        this.diag('error', 'eql.syntax', `EQL syntax error: expected \`where\` after the event category \`${this.slice(c)}\``, c);
+        return this.opaque(ev, 'EQL syntax error');
+      }
       this.endgame('an event query without `<category> where`', ev);
       return cond;
     }
@@ -347,6 +360,7 @@ export class EqlConverter {
         return this.callCondition(x);
       case 'lineage':
         this.check(x);
+        if (!LINEAGE_RELATIONS.has(x.rel)) this.diag('error', 'eql.lineage.relation', `unknown lineage relation \`${x.rel}\`; use descendant, child or event`, { s: x.s, e: x.s + x.rel.length });
         return this.opaque(x, `lineage: ${x.rel} of [...] relates this event to another process event; not expressible as predicates`);
       case 'method':
         this.check(x);
@@ -735,6 +749,13 @@ export class EqlConverter {
     }
     return v;
   }
+}
+
+/** Endgame lineage relations (case-sensitive). */
+const LINEAGE_RELATIONS = new Set(['descendant', 'child', 'event']);
+
+function isLiteral(x: ExprSyn): boolean {
+  return x.k === 'str' || x.k === 'num' || x.k === 'bool' || x.k === 'null';
 }
 
 const ALIAS_REASON = 'refers to the event of another sequence step through its alias (Endpoint `as`)';
