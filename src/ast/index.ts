@@ -4,3 +4,4 @@ export * from './build.js';
 export * from './walk.js';
 export * from './simplify.js';
 export * from './print.js';
+export * from './parse-text.js';

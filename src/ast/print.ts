@@ -11,30 +11,43 @@ export interface PrintOptions {
   fieldNames?: 'canonical' | 'written';
   /** Line width before a group breaks onto several lines (default 100). */
   width?: number;
+  /**
+   * Print everything that carries meaning (case flags on every operator, the
+   * regex dialect, computed fields, placeholder values), so that
+   * `parseNodeText` gives the node back. The default is the shorter display form.
+   */
+  exact?: boolean;
 }
 
 const IDENT = /^[A-Za-z_@$][\w.@$-]*$/;
+/** Words of the text syntax: a field with such a name is quoted. */
+const RESERVED = new Set(['and', 'or', 'not', 'true', 'false', 'null', 'opaque', 'eval', 'placeholder']);
+
+function quoteName(name: string): string {
+  return IDENT.test(name) && !RESERVED.has(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+}
 
 export function printField(f: FieldRef | null, opts: PrintOptions = {}): string {
   if (!f) return '*';
-  const name = opts.fieldNames === 'written' ? f.name : (f.canonical ?? f.name);
-  return IDENT.test(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+  const name = quoteName(opts.fieldNames === 'written' ? f.name : (f.canonical ?? f.name));
+  return opts.exact && f.computed ? `eval(${name})` : name;
 }
 
 export function printPredicate(p: Predicate, opts: PrintOptions = {}): string {
   let op: string = p.op;
   const flags: string[] = [];
-  if (p.caseSensitive && typeof p.value === 'string' && p.op !== 'regex_match' && p.op !== 'cidr') flags.push('cs');
+  if (p.caseSensitive && (opts.exact || (typeof p.value === 'string' && p.op !== 'regex_match' && p.op !== 'cidr'))) flags.push('cs');
   if (p.regex) {
+    if (opts.exact) flags.push(p.regex.flavor);
     if (p.regex.flags) flags.push(p.regex.flags);
     if (p.regex.anchored) flags.push('anchored');
   }
   if (flags.length) op += ':' + flags.join(':');
   let value: string;
   if (p.ref) value = '@' + printField(p.ref, opts);
-  else if (p.placeholder !== undefined) value = `%${p.placeholder}%`;
+  else if (p.placeholder !== undefined) value = opts.exact ? `placeholder(${JSON.stringify(p.placeholder)}, ${JSON.stringify(p.value)})` : `%${p.placeholder}%`;
   else value = JSON.stringify(p.value);
-  if (p.op === 'exists' && p.value === true) return `${printField(p.field, opts)} exists`;
+  if (p.op === 'exists' && p.value === true && !flags.length) return `${printField(p.field, opts)} exists`;
   return `${printField(p.field, opts)} ${op} ${value}`;
 }
 
@@ -50,6 +63,8 @@ function flat(n: Node, opts: PrintOptions): string {
       return `not ${group(n.child, opts)}`;
     case 'and':
     case 'or':
+      // Groups of fewer than two children have no infix form.
+      if (n.children.length < 2) return `${n.type}(${n.children.map((c) => flat(c, opts)).join('')})`;
       return '(' + n.children.map((c) => flat(c, opts)).join(` ${n.type} `) + ')';
   }
 }
@@ -67,6 +82,7 @@ function pretty(n: Node, opts: PrintOptions, indent: string): string {
       return `not ${pretty(n.child, opts, indent)}`;
     case 'and':
     case 'or': {
+      if (n.children.length < 2) return `${n.type}(${n.children.map((c) => pretty(c, opts, indent)).join('')})`;
       const inner = indent + '  ';
       return '(\n' + n.children.map((c) => inner + pretty(c, opts, inner)).join(`\n${inner}${n.type}\n`) + '\n' + indent + ')';
     }
