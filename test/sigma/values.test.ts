@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseSigmaString, toGlob, literalText, insertPlaceholders } from '../../src/vendors/sigma/values.js';
 import { parseGlob, globToRegExp } from '../../src/ast/glob.js';
 import { parseText, q, rule } from './helpers.js';
+import { printNode } from '../../src/ast/print.js';
 
 /** Render parts as pySigma does in its tests: literal text, * and ? as specials. */
 function parts(s: string): string[] {
@@ -90,6 +91,24 @@ describe('values in rules', () => {
     expect(preds.map((x) => x.raw)).toEqual(['null', '', 'null', '4688', 'true', '1.5', '[]', '00000429']);
     // source points at the YAML line of each value.
     expect(preds.map((x) => x.source?.line)).toEqual([9, 10, 11, 12, 13, 14, 15, 16]);
+  });
+
+  it('YAML anchors and aliases: the aliased selection is expanded and its predicates point at the alias', () => {
+    const text = rule(`
+    sel: &base
+        Image|endswith: '\\cmd.exe'
+        CommandLine|contains: ['/c', '/k']
+    again: *base
+    condition: sel and not again`);
+    const r = parseText(text).rules[0]!;
+    const f = r.query.kind === 'filter' && r.query.filter.type === 'and' ? r.query.filter : null;
+    expect(f?.children.length).toBe(2);
+    const [a, b] = f!.children;
+    expect(b!.type).toBe('not');
+    expect(printNode(b!.type === 'not' ? b!.child : b!)).toBe(printNode(a!));
+    expect(printNode(a!)).toMatch(/^Image wildcard .*cmd\.exe.* and \(CommandLine wildcard "\*\/c\*" or CommandLine wildcard "\*\/k\*"\)$/);
+    const lines = JSON.stringify(r.query).match(/"line":\d+/g);
+    expect(lines).toEqual(['"line":9', '"line":10', '"line":10', '"line":11', '"line":11', '"line":11']);
   });
 
   it('wildcard semantics: * any run, ? one character, case-insensitive by default', () => {

@@ -37,7 +37,8 @@ export function buildSelection(ctx: RuleCtx, def: unknown, pos: YamlPos | undefi
     }
     const items = keys.map((k) => {
       const e = pos?.entries?.get(k);
-      return buildItem(ctx, k, def[k], e?.[0], e?.[1]);
+      // A YAML alias has no position tree of its own: fall back to the alias's position.
+      return buildItem(ctx, k, def[k], e?.[0] ?? pos, e?.[1] ?? pos);
     });
     return items.length === 1 ? items[0]! : and(items);
   }
@@ -47,7 +48,7 @@ export function buildSelection(ctx: RuleCtx, def: unknown, pos: YamlPos | undefi
       return opaque(name, 'empty selection', sourceOf(ctx, pos));
     }
     if (def.every(isPlain)) return buildItem(ctx, null, def, undefined, pos);
-    const members = def.map((d, i) => (isPlain(d) ? buildItem(ctx, null, d, undefined, pos?.items?.[i]) : buildSelection(ctx, d, pos?.items?.[i], name)));
+    const members = def.map((d, i) => (isPlain(d) ? buildItem(ctx, null, d, undefined, pos?.items?.[i] ?? pos) : buildSelection(ctx, d, pos?.items?.[i] ?? pos, name)));
     return members.length === 1 ? members[0]! : or(members);
   }
   if (def === null || def === undefined) {
@@ -83,7 +84,7 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
   const raws: RawValue[] = [];
   for (let i = 0; i < list.length; i++) {
     const v = list[i];
-    const p = Array.isArray(value) ? valPos?.items?.[i] : valPos;
+    const p = Array.isArray(value) ? (valPos?.items?.[i] ?? valPos) : valPos;
     if (!isPlain(v)) return fail('sigma.value.type', 'a value must be a string, number, boolean or null (not a map or list)');
     raws.push({ value: toSigmaValue(ctx, v, p), raw: rawText(ctx, v, p), pos: p });
   }
