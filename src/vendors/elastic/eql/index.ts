@@ -89,8 +89,8 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
     return { query, diagnostics: sortByPosition(conv.diagnostics) };
   } catch (e) {
     const r = fail('eql.internal', `EQL conversion failed: ${e instanceof Error ? e.message : String(e)}`, 0, 'EQL conversion failure');
-    r.diagnostics.unshift(...conv.diagnostics);
-    return r;
+    // No spread into a call: there can be very many diagnostics.
+    return { query: r.query, diagnostics: conv.diagnostics.concat(r.diagnostics) };
   }
 }
 
