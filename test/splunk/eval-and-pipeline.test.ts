@@ -220,6 +220,14 @@ describe('pipeline splitting', () => {
 });
 
 describe('large inputs', () => {
+  it('hostile nesting is refused with a diagnostic, not a crash', () => {
+    const r = run('('.repeat(5000) + 'a=1' + ')'.repeat(5000) + ' | where ' + '('.repeat(300) + 'b=1' + ')'.repeat(300));
+    expect(codes(r.diagnostics)).toEqual(['error spl.depth-limit']);
+    expect(r.query.kind).toBe('filter');
+    const ok = run('('.repeat(200) + 'a=1' + ')'.repeat(200));
+    expect(codes(ok.diagnostics)).toEqual([]);
+    expect(f('('.repeat(200) + 'a=1' + ')'.repeat(200))).toBe('a eq 1');
+  });
   const values = (n: number) => Array.from({ length: n }, (_, i) => `"v${i}.exe"`).join(', ');
   it('a 2,609-value IN list parses (repetition, not recursion)', () => {
     const r = run(`x IN (${values(2609)})`);

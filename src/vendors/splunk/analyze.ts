@@ -721,6 +721,22 @@ function onlySourceFields(t: SearchTree, fields: Set<string>): boolean {
   return ok && leaves > 0;
 }
 
+/** Offset where `(`/`[` nesting (outside quotes) first exceeds `max`, or -1. */
+function nestingOverflow(text: string, max: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 92 /* \\ */) i++;
+    else if (c === 34 /* " */) {
+      i++;
+      while (i < text.length && text.charCodeAt(i) !== 34) i += text.charCodeAt(i) === 92 ? 2 : 1;
+    } else if (c === 40 || c === 91) {
+      if (++depth > max) return i;
+    } else if (c === 41 || c === 93) depth--;
+  }
+  return -1;
+}
+
 /** Analyze one search (as written, macros unexpanded). Never throws. */
 export function analyzeSearch(search: string, opts: AnalyzeOptions): SplAnalysis {
   const diagnostics: Diagnostic[] = [];
@@ -736,6 +752,12 @@ export function analyzeSearch(search: string, opts: AnalyzeOptions): SplAnalysis
   }
   const exp = expandMacros(search, opts.state, limits);
   for (const d of exp.diagnostics) d0(d.severity, d.code, d.message, d.offset, d.endOffset);
+  // Hostile nesting would overflow the recursive-descent parser and the tree walks: refuse it up front.
+  const deep = nestingOverflow(exp.text, limits.maxDepth);
+  if (deep !== -1) {
+    d0('error', 'spl.depth-limit', `parentheses or brackets nested deeper than ${limits.maxDepth}`, mapOffset(exp, deep));
+    return { query: { kind: 'filter', filter: opaque(search, 'search nested too deeply to parse') }, sourceMacros: [], macros: [], timeBounds: {}, commands: [], unmodelled: [], expandedText: exp.text, diagnostics };
+  }
   const an = new Analyzer(exp, opts, exp.text, 0, 0, 'top');
   an.run(exp.text, 0);
   diagnostics.push(...an.diagnostics);
