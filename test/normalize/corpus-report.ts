@@ -42,3 +42,20 @@ const ev = new Set(t.flatMap((r) => (r.events ?? []).map((e) => `${e.provider}/$
 console.log(`T1114.002 rules ${t.length}:`, [...ev]);
 const failed = rules.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
 console.log('rules with errors', failed);
+// Windows-targeting rules without events (Sigma: product windows; Elastic: Windows event-log indices; Splunk: Windows data_source).
+const winTarget = (r: (typeof rules)[number]) =>
+  r.vendor === 'sigma'
+    ? r.logsource.product === 'windows'
+    : r.vendor === 'elastic'
+      ? (r.logsource.index ?? []).some((i) => /^(winlogbeat-|logs-windows\.|logs-system\.(security|system))/.test(i))
+      : ((r.metadata['dataSourceEvents'] as unknown[] | undefined) ?? []).length > 0;
+for (const v of ['sigma', 'elastic', 'splunk']) {
+  const w = rules.filter((r) => r.vendor === v && winTarget(r));
+  const miss = w.filter((r) => !r.events?.length);
+  const why = new Map<string, number>();
+  for (const r of miss) {
+    const k = r.vendor === 'sigma' ? `${r.logsource.category ?? '-'}/${r.logsource.service ?? '-'}` : (r.ruleType ?? r.language);
+    why.set(k, (why.get(k) ?? 0) + 1);
+  }
+  console.log(`${v}: Windows-targeting ${w.length}, with events ${w.length - miss.length}, without ${miss.length}`, [...why.entries()]);
+}
