@@ -120,7 +120,7 @@ describe('ES|QL pipeline shape', () => {
   it('WHERE before STATS are event predicates; STATS BY and later WHERE are the aggregate', () => {
     const r = esql(`FROM logs-endpoint.events.process-* METADATA _id, _index, _version
 | WHERE host.os.type == "windows" AND event.type == "start"
-| EVAL Esql.name = to_lower(process.name)
+| EVAL Esql.name = CONCAT(process.name, "!")
 | WHERE Esql.name LIKE "*.tmp"
 | STATS Esql.count = COUNT(*), Esql.hosts = COUNT_DISTINCT(host.id), Esql.args = VALUES(process.args) BY process.executable, Esql.bucket = DATE_TRUNC(1 hour, @timestamp)
 | WHERE Esql.hosts <= 2 AND Esql.count > 10 AND Esql.args IS NOT NULL
@@ -137,6 +137,28 @@ describe('ES|QL pipeline shape', () => {
     expect(q.kind === 'aggregate' && q.groupBy).toEqual([{ name: 'process.executable' }, { name: 'Esql.bucket', computed: true }]);
     const computed = predicates(q).filter((u) => u.predicate.field?.computed).map((u) => u.predicate.field!.name);
     expect(computed).toEqual(['Esql.name']);
+  });
+  it('an EVAL column that only re-expresses a field (to_lower, conversions) is resolved to that field', () => {
+    const r = esql(`from i | eval ua = to_lower(user_agent.original), ip = to_ip(source.address), n = length(process.name)
+| where ua like "*curl*" and cidr_match(ip, "10.0.0.0/8") and n > 3
+| eval ua = concat(ua, "x") | where ua == "y"`);
+    expect(r.printed).toMatchInlineSnapshot(`
+      "(
+        user_agent.original wildcard "*curl*"
+        and
+        source.address cidr "10.0.0.0/8"
+        and
+        n gt 3
+        and
+        ua eq:cs "y"
+      )"
+    `);
+    expect(predicates(r.query!).map((u) => [u.predicate.field!.name, !!u.predicate.field!.computed])).toEqual([
+      ['user_agent.original', false],
+      ['source.address', false],
+      ['n', true],
+      ['ua', true],
+    ]);
   });
   it('GROK and DISSECT fields are computed; RENAME maps back to the event field', () => {
     const r = esql(`from i | grok message "%{IP:client.ip} %{WORD:verb}" | dissect path "%{drive}\\\\%{rest}" | rename process.name as pname
@@ -176,6 +198,7 @@ describe('ES|QL pipeline shape', () => {
   });
   it('grok/dissect pattern field names', () => {
     expect(patternFields('grok', '%{IP:source.ip} %{NUMBER:bytes:int} %{GREEDYDATA}')).toEqual(['source.ip', 'bytes']);
+    expect(patternFields('grok', '(?i:https?)://(?:[^/@]+@)?(?<Esql.host>[a-z.]+)')).toEqual(['Esql.host']);
     expect(patternFields('dissect', '%{a} %{+a} %{?skip} %{b->}')).toEqual(['a', 'a', 'b']);
   });
 });

@@ -98,7 +98,7 @@ export function parseEsql(text: string, ctx: QueryCtx): EsqlResult | null {
   return new EsqlConverter(text, ctx).convert(tree.commands);
 }
 
-/** Grok `%{SYNTAX:name}` / `%{SYNTAX:name:type}` and dissect `%{name}` (with modifiers) field names. */
+/** Grok `%{SYNTAX:name}` / `%{SYNTAX:name:type}` / `(?<name>...)` and dissect `%{name}` (with modifiers) field names. */
 export function patternFields(kind: 'grok' | 'dissect', pattern: string): string[] {
   const out: string[] = [];
   const re = /%\{([^}]*)\}/g;
@@ -111,6 +111,11 @@ export function patternFields(kind: 'grok' | 'dissect', pattern: string): string
       const name = body.replace(/^[+?&*]/, '').replace(/->$/, '').replace(/\/\d+$/, '');
       if (name && !body.startsWith('?')) out.push(name);
     }
+  }
+  // Grok also takes Oniguruma named groups: (?<name>...).
+  if (kind === 'grok') {
+    const named = /\(\?<([A-Za-z_@][\w.@]*)>/g;
+    for (let m = named.exec(pattern); m; m = named.exec(pattern)) out.push(m[1]!);
   }
   return out;
 }
@@ -150,6 +155,12 @@ class EsqlConverter {
   private renames = new Map<string, string>();
   /** Aggregate column -> the aggregation it holds. */
   private aggColumns = new Map<string, { fn: string; field?: FieldRef }>();
+  /**
+   * EVAL columns that only re-express one event field (`x = to_lower(f)`,
+   * `x = to_ip(f)`, `x = f::keyword`): a test on x is the same test on f
+   * (case-insensitive when folded), so predicates name f, not a computed column.
+   */
+  private aliases = new Map<string, { field: FieldRef; caseFolded: boolean }>();
   /** Columns an EVAL computed after the first STATS (conditions may name them). */
   private postStatsComputed = new Set<string>();
 
@@ -208,7 +219,12 @@ class EsqlConverter {
           const e = c as Extract<Command, { name: 'eval' }>;
           for (const a of e.assignments) {
             const name = a.name ?? this.slice(a.expr);
-            this.computed.add(name);
+            const alias = !stats && a.name && a.expr.type !== 'field' ? this.target(a.expr) : null;
+            this.aliases.delete(name);
+            if (alias && !alias.field.computed) {
+              this.aliases.set(name, alias);
+              this.computed.delete(name);
+            } else this.computed.add(name);
             if (stats) this.postStatsComputed.add(name);
           }
           break;
@@ -224,7 +240,10 @@ class EsqlConverter {
         case 'grok':
         case 'dissect': {
           const g = c as Extract<Command, { name: 'grok' | 'dissect' }>;
-          for (const f of patternFields(g.name, g.pattern)) this.computed.add(f);
+          for (const f of patternFields(g.name, g.pattern)) {
+            this.aliases.delete(f);
+            this.computed.add(f);
+          }
           break;
         }
         case 'stats':
@@ -236,9 +255,14 @@ class EsqlConverter {
           for (const a of s.aggregations) {
             const name = a.name ?? this.slice(a.expr);
             if (statsCount === 1) this.aggColumns.set(name, this.describeAgg(a.expr, name));
+            this.aliases.delete(name);
             this.computed.add(name);
           }
-          for (const b of s.by) if (b.name) this.computed.add(b.name);
+          for (const b of s.by)
+            if (b.name) {
+              this.aliases.delete(b.name);
+              this.computed.add(b.name);
+            }
           break;
         }
       }
@@ -375,7 +399,11 @@ class EsqlConverter {
     let caseFolded = false;
     let cur = e;
     for (let guard = 0; guard < 8; guard++) {
-      if (cur.type === 'field') return { field: this.fieldRef(cur.name), caseFolded };
+      if (cur.type === 'field') {
+        const alias = this.aliases.get(cur.name);
+        if (alias) return { field: alias.field, caseFolded: caseFolded || alias.caseFolded };
+        return { field: this.fieldRef(cur.name), caseFolded };
+      }
       if (cur.type === 'call' && CASE_FOLD.has(cur.name) && cur.args.length === 1) {
         caseFolded = true;
         cur = cur.args[0]!;
