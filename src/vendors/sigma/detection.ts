@@ -109,11 +109,16 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
   let all = false;
   let negated = false;
   for (const rv of raws) {
-    const shaped = applyModifiers(fieldName, chain, [rv.value], budget(ctx));
-    if ('code' in shaped) return fail(shaped.code, shaped.message);
-    all = shaped.all;
-    negated = shaped.negated;
-    for (const v of shaped.values) {
+    let values: SValue[];
+    if (chain.length === 0) values = [rv.value];
+    else {
+      const shaped = applyModifiers(fieldName, chain, [rv.value], budget(ctx));
+      if ('code' in shaped) return fail(shaped.code, shaped.message);
+      all = shaped.all;
+      negated = shaped.negated;
+      values = shaped.values;
+    }
+    for (const v of values) {
       const n = valueNode(ctx, fieldName, v, rv, vendorOp, label);
       if (n) perValue.push(n);
     }

@@ -87,13 +87,26 @@ export function logsourceOf(ctx: RuleCtx, ls: unknown, pos: YamlPos | undefined,
   return out;
 }
 
-/** Make a YAML value JSON-safe (js-yaml's core schema yields plain data, except non-finite numbers). */
+/** Make a YAML value JSON-safe (js-yaml's core schema yields plain data, except non-finite numbers); copies only when needed. */
 export function jsonSafe(v: unknown): unknown {
+  return isJsonSafe(v) ? v : toJsonSafe(v);
+}
+
+function isJsonSafe(v: unknown): boolean {
+  if (typeof v === 'number') return Number.isFinite(v);
+  if (Array.isArray(v)) return v.every(isJsonSafe);
+  if (v && typeof v === 'object') {
+    for (const k in v) if (!isJsonSafe((v as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+function toJsonSafe(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) ? v : String(v);
-  if (Array.isArray(v)) return v.map(jsonSafe);
+  if (Array.isArray(v)) return v.map(toJsonSafe);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = jsonSafe(x);
+    for (const [k, x] of Object.entries(v)) o[k] = toJsonSafe(x);
     return o;
   }
   return v;

@@ -11,7 +11,7 @@
  * rule author sees which key is wrong.
  */
 import type { SKind, SStr, SValue } from './values.js';
-import { KIND_NAMES, endsWithStar, insertPlaceholders, isSpecial, literalText, mergeParts, plainString, startsWithStar } from './values.js';
+import { KIND_NAMES, endsWithStar, insertPlaceholders, isSpecial, literalText, plainString, startsWithStar } from './values.js';
 import { base64, base64Offsets, utf16, windash, windashCount } from './encodings.js';
 
 export interface ModifierError {
@@ -290,10 +290,10 @@ function applyOne(id: string, def: ModifierDef, v: SValue, ctx: ApplyCtx): SValu
   if (def.accepts !== 'any' && !def.accepts.includes(v.kind)) {
     return err('sigma.modifier.type', `modifier '${id}' cannot be applied to a ${KIND_NAMES[v.kind]} value (expects ${(def.accepts as SKind[]).map((k) => KIND_NAMES[k]).join(' or ')})`);
   }
+  // Modifiers that build literal runs (UTF-16, windash, expand) merge them themselves.
   const r = def.apply ? def.apply(v, ctx) : v;
   if (Array.isArray(r)) return r;
   if ('code' in r) return r;
-  if (r.kind === 'str') return [{ ...r, parts: mergeParts(r.parts) }];
   return [r];
 }
 
