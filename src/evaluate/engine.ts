@@ -127,7 +127,10 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
   const streams = matchers.filter((m) => m.rule.query.kind === 'sequence' || m.rule.query.kind === 'sample' || m.rule.query.kind === 'aggregate');
   const correlations = matchers.filter((m) => m.rule.query.kind === 'correlation');
   const entries: Entry[] = filters.map((m, no) => ({ test: m.test, gate: m.gate, m, no }));
-  const pf = options.prefilter === false ? null : new Prefilter(filters.map((m) => (m.rule.query.kind === 'filter' ? m.rule.query.filter : null)));
+  const pf = options.prefilter === false ? null : new Prefilter(
+        filters.map((m) => (m.rule.query.kind === 'filter' ? m.rule.query.filter : null)),
+        filters.map((m) => m.gate),
+      );
   // Anchored rules are reached through the prefilter's hits; the index holds the others.
   const idx = buildIndex(entries, (e) => !pf || !pf.isAnchored(e.no));
   /** Rules to evaluate for one event: prefilter hits (gated here) plus the unanchored rules of its log source. */

@@ -21,6 +21,7 @@ import type { Node, Predicate } from '../ast/schema.js';
 import type { EventView, Values } from './event-view.js';
 import { BASENAME_TARGETS } from './field-layer.js';
 import { fold } from './glob-match.js';
+import { gateAllows, type Gate } from './logsource.js';
 
 interface Anchor {
   key: string;
@@ -149,6 +150,10 @@ export class AhoCorasick {
 }
 
 interface FieldScan {
+  /** Rules of this scan, to know whether any of them may see an event's log source. */
+  ruleSet: number[];
+  /** Event class id -> whether some rule of the scan passes that class's log source gate. */
+  active: Map<string, boolean>;
   lookup: (ev: EventView) => Values | undefined;
   keyword: boolean;
   ac: AhoCorasick;
@@ -166,7 +171,15 @@ export class Prefilter {
   private readonly seen: Int32Array;
   private gen = 0;
 
-  constructor(filters: ReadonlyArray<Node | null>) {
+  /**
+   * `filters[i]` is rule i's event filter (null: not a filter rule); `gates[i]`
+   * its log source gate, so that a field is not scanned for events no rule
+   * reading it can see.
+   */
+  constructor(
+    filters: ReadonlyArray<Node | null>,
+    private readonly gates: ReadonlyArray<Gate | null> = [],
+  ) {
     this.anchored = new Uint8Array(filters.length);
     this.seen = new Int32Array(filters.length);
     const byKey = new Map<string, { p: Predicate | null; lits: Map<string, number[]> }>();
@@ -187,13 +200,15 @@ export class Prefilter {
     for (const [key, { lits }] of byKey) {
       const patterns = [...lits.keys()];
       const rules = patterns.map((p) => lits.get(p)!);
+      const ruleSet = [...new Set(rules.flat())];
+      const common = { ruleSet, active: new Map<string, boolean>(), ac: new AhoCorasick(patterns), rules };
       if (key === '*') {
-        this.scans.push({ lookup: () => undefined, keyword: true, ac: new AhoCorasick(patterns), rules });
+        this.scans.push({ ...common, lookup: () => undefined, keyword: true });
         continue;
       }
       const [canon, name, base] = JSON.parse(key) as [string | null, string, boolean];
       const lower = name.toLowerCase();
-      this.scans.push({ lookup: (ev) => ev.lookup(canon ?? undefined, name, lower, base), keyword: false, ac: new AhoCorasick(patterns), rules });
+      this.scans.push({ ...common, lookup: (ev) => ev.lookup(canon ?? undefined, name, lower, base), keyword: false });
     }
   }
 
@@ -215,7 +230,16 @@ export class Prefilter {
     const seen = this.seen;
     const hits: number[] = [];
     const found = this.found;
+    const cls = ev.cls;
     for (const s of this.scans) {
+      if (cls) {
+        let on = s.active.get(cls.id);
+        if (on === undefined) {
+          on = s.ruleSet.some((r) => gateAllows(this.gates[r] ?? null, cls));
+          s.active.set(cls.id, on);
+        }
+        if (!on) continue;
+      }
       let strs: string[];
       if (s.keyword) strs = ev.allStrings(true);
       else {
