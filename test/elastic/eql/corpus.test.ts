@@ -153,9 +153,9 @@ describeCorpus('EQL on the elastic/detection-rules corpus', () => {
     expect(reasons).toMatchInlineSnapshot(`
       {
         "comparison on a computed value (function, arithmetic or variable)": 12,
-        "endsWith() on a computed value": 4,
-        "endsWith~() on a computed value": 2,
-        "startsWith~() on a computed value": 3,
+        "endsWith() whose first argument is not a field": 4,
+        "endsWith~() whose first argument is not a field": 2,
+        "startsWith~() whose first argument is not a field": 3,
         "startsWith~() with a computed or non-string argument": 7,
       }
     `);

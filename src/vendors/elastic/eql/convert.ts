@@ -647,7 +647,7 @@ export class EqlConverter {
     if (!fn.maps) return opaqueCall(`${fn.name}() returns a non-boolean value; used as a condition`);
     const canonical = fn.name + (x.tilde ? '~' : '');
     const target = unwrapParen(x.args[0]!);
-    if (target.k !== 'field') return opaqueCall(`${canonical}() on a computed value`);
+    if (target.k !== 'field') return opaqueCall(`${canonical}() whose first argument is not a field`);
     if (this.isAliased(target) || x.args.some((a) => { const u = unwrapParen(a); return u.k === 'field' && this.isAliased(u); })) return opaqueCall(ALIAS_REASON);
     const field = this.fieldRef(target);
     const fieldText = this.slice(x.args[0]!);
