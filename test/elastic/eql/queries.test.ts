@@ -91,6 +91,9 @@ describe('functions', () => {
   it('startsWith / endsWith / stringContains become wildcards; names are case-insensitive; ~ is insensitive', () => {
     expect(show('any where startsWith(a, "x") and endswith~(b, ".EXE") and stringContains~(c, "mid") and STRINGCONTAINS(d, "*")')).toMatchInlineSnapshot(`"a wildcard:cs "x*" and b wildcard "*.EXE" and c wildcard "*mid*" and d wildcard:cs "*\\\\**""`);
   });
+  it('empty arguments follow the function reference: startsWith/endsWith(f, "") hold for any value, stringContains(f, "") never', () => {
+    expect(show('any where startsWith(a, "") and endsWith(b, "") and not stringContains(c, "")')).toMatchInlineSnapshot(`"a wildcard:cs "*" and b wildcard:cs "*" and not false"`);
+  });
   it('cidrMatch is an OR of cidr predicates', () => {
     expect(show('network where not cidrmatch(destination.ip, "10.0.0.0/8", "fe80::/10", "::1")')).toMatchInlineSnapshot(`"event.category eq:cs "network" and not (destination.ip cidr "10.0.0.0/8" or destination.ip cidr "fe80::/10" or destination.ip cidr "::1")"`);
   });

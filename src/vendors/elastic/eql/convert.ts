@@ -673,6 +673,11 @@ export class EqlConverter {
         continue;
       }
       const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, `${written}(${fieldText}, ${this.slice(a0)})`);
+      if (fn.maps === 'stringContains' && lit.value === '') {
+        // Documented: stringContains(x, "") is false, even for an empty x (unlike startsWith/endsWith).
+        children.push(constant(false, source));
+        continue;
+      }
       children.push(this.functionPredicate(fn.maps, x.tilde, field, lit, written, source));
     }
     return children.length === 1 ? children[0]! : or(children, this.spanSource(x));
