@@ -102,6 +102,8 @@ describe('errors', () => {
   it('missing condition, condition not a string, nesting limit', () => {
     expect(codes(rule(`${sels(['a'])}`))).toContain('sigma.condition.missing');
     expect(codes(rule(`${sels(['a'])}\n    condition: {x: 1}`))).toContain('sigma.condition.type');
+    expect(codes(rule(`${sels(['a'])}\n    condition: []`))).toEqual(['sigma.condition.list', 'sigma.condition.missing']);
+    expect(codes(rule(`${sels(['a'])}\n    condition: [5]`))).toEqual(['sigma.condition.list', 'sigma.condition.type']);
     expect(codes(rule(`${sels(['a'])}\n    condition: ${'('.repeat(300)}a${')'.repeat(300)}`))).toContain('sigma.condition.too-deep');
     expect(codes(rule(`${sels(['a'])}\n    condition: ${'not '.repeat(5000)}a`))).toContain('sigma.condition.too-deep');
   });

@@ -77,6 +77,10 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
     report(ctx, 'error', 'sigma.condition.type', `${opts.what} condition must be a string`, condPos);
     return fail('condition is not a string');
   }
+  if (conditions.length === 0) {
+    if (Array.isArray(cond) && cond.length === 0) report(ctx, 'error', 'sigma.condition.missing', `${opts.what} condition list is empty`, condPos ?? pos);
+    return fail('no usable condition');
+  }
 
   let window: Duration | null = null;
   let timeframe: string | undefined;
