@@ -5,6 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
 import { SourceFile } from '../../src/core/source-file.js';
 import { DEFAULT_LIMITS } from '../../src/core/limits.js';
@@ -59,6 +60,11 @@ describeCorpus('Sigma corpus (SigmaHQ rules*)', () => {
     }
     expect(bad).toEqual([]);
     expect(noSource).toBe(0);
+  });
+
+  it('rules are plain data: they survive structuredClone (worker threads) and a JSON round-trip unchanged', () => {
+    const changed = rules.filter((r) => !isDeepStrictEqual(structuredClone(r), r) || !isDeepStrictEqual(JSON.parse(JSON.stringify(r)), r));
+    expect(changed.map((r) => r.path)).toEqual([]);
   });
 
   it('ATT&CK tags agree with the research counts (3,309 rules with a technique, 400 distinct)', () => {
