@@ -61,6 +61,10 @@ describe('operators (research table)', () => {
   it('comparisons, with the literal on either side', () => {
     expect(show('any where a < 1 and b <= 2.5 and c > -3 and d >= "m" and 10 > e and "z" <= f')).toMatchInlineSnapshot(`"a lt 1 and b lte 2.5 and c gt -3 and d gte:cs "m" and e lt 10 and f gte:cs "z""`);
   });
+  it('comparisons of two literals fold to constants (null and mixed types stay opaque)', () => {
+    expect(show('any where 1 == 1 and "a" != "A" and 2 < 1 and "b" >= "a" and true == false')).toMatchInlineSnapshot(`"true and true and false and true and false"`);
+    expect(show('any where null == null or 1 == "1"')).toMatchInlineSnapshot(`"opaque("null == null", "comparison of two literals with null or of different types") or opaque("1 == \\"1\\"", "comparison of two literals with null or of different types")"`);
+  });
   it('null checks are existence tests', () => {
     expect(show('any where ?user.id != null and ?user.name == null and null != host.id')).toMatchInlineSnapshot(`"user.id exists and not user.name exists and host.id exists"`);
   });

@@ -490,6 +490,12 @@ export class EqlConverter {
     const rf = r.k === 'field' ? r : null;
     const ll = this.literal(l);
     const rl = this.literal(r);
+    if (ll && rl) {
+      // Two literals of the same type: Elasticsearch folds the comparison to a constant.
+      const folded = foldComparison(op, ll.value, rl.value);
+      if (folded !== null) return constant(folded, this.spanSource(x));
+      return this.opaque(x, 'comparison of two literals with null or of different types');
+    }
     if ((lf && this.isAliased(lf)) || (rf && this.isAliased(rf))) {
       this.check(x.left, x.right);
       return this.opaque(x, ALIAS_REASON);
@@ -753,6 +759,27 @@ export class EqlConverter {
       this.diag('error', p.code, p.message, { s: p.at, e: p.at + 2 });
     }
     return v;
+  }
+}
+
+/** `a op b` for two non-null literals of the same type (strings compare by code unit, case-sensitively); null otherwise. */
+function foldComparison(op: string, a: Scalar, b: Scalar): boolean | null {
+  if (a === null || b === null || typeof a !== typeof b) return null;
+  switch (op) {
+    case '==':
+      return a === b;
+    case '!=':
+      return a !== b;
+    case '<':
+      return a < b;
+    case '<=':
+      return a <= b;
+    case '>':
+      return a > b;
+    case '>=':
+      return a >= b;
+    default:
+      return null;
   }
 }
 
