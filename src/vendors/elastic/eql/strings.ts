@@ -13,9 +13,11 @@
  * - Endgame only: `'…'` (same escapes as `"…"`), `?"…"` / `?'…'` (raw, where only
  *   `\"` / `\'` stand for the quote). The caller reports them as dialect use.
  *
- * Pipes of the wildcard operators (`:`, `like`, `like~`): `*` is any run, `?`
+ * Patterns of the wildcard operators (`:`, `like`, `like~`): `*` is any run, `?`
  * exactly one character, and there is no escape: a backslash is a literal
- * character (research/elastic.md §3 "Windows-path corollary").
+ * character (research/elastic.md §3 "Windows-path corollary"; confirmed by
+ * Elasticsearch's `eql/util/StringUtils.toLikePattern`, whose escape character
+ * is U+0001, not the backslash).
  */
 import { escapeGlob } from '../../../ast/glob.js';
 import type { StrSyn } from './syntax.js';
