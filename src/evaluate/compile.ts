@@ -14,6 +14,7 @@
  * unless `logsourceGate: false`.
  */
 import type { Diagnostic, Node, Predicate, Rule, SequenceStep } from '../ast/schema.js';
+import { and, opaque } from '../ast/build.js';
 import { createNodeCompiler, explainNode, type NodeCompiler } from './compile-node.js';
 import { EventView } from './event-view.js';
 import type { FieldLayer } from './field-layer.js';
@@ -82,7 +83,13 @@ export function compileRule(rule: Rule, options: CompileOptions = {}): RuleMatch
   const stepsOf = (ss: SequenceStep[]) => {
     for (const s of ss) steps.push({ step: s, filter: s.filter, test: nodes.compile(s.filter).test });
   };
-  if (q.kind === 'filter') filter = q.filter;
+  if (q.kind === 'filter') {
+    filter = q.filter;
+    // Elastic rule types whose query is only the event-selection half: indicator match needs the threat
+    // intel indices, new_terms the history of the field values. Without them the result is undetermined.
+    const partial = rule.vendor === 'elastic' && (rule.ruleType === 'threat_match' || rule.ruleType === 'new_terms');
+    if (partial) filter = and([filter, opaque(rule.ruleType!, `${rule.ruleType} rules also need data the events do not carry`)]);
+  }
   else if (q.kind === 'sequence') {
     stepsOf(q.steps);
     if (q.until) until = nodes.compile(q.until).test;

@@ -23,7 +23,7 @@
  */
 import { basename, BASENAME_DERIVED, type FieldLayer } from './field-layer.js';
 import { fold } from './glob-match.js';
-import { classifyEvent, type EventClass, type EventSource } from './logsource.js';
+import { classifyEvent, SYSMON_ECS, type EventClass, type EventSource } from './logsource.js';
 
 export type Values = unknown[];
 
@@ -81,6 +81,7 @@ export class EventView {
       this.alias('ParentProcessName', 'ParentImage');
     }
     this.buildCanonical(layer);
+    this.deriveEcs();
     this.timestamp = this.readTimestamp();
   }
 
@@ -237,6 +238,34 @@ export class EventView {
     for (const [from, to] of BASENAME_DERIVED) {
       const v = this.canonical.get(from);
       if (v && !this.canonical.has(to)) this.canonical.set(to, v.map((x) => (typeof x === 'string' ? basename(x) : x)));
+    }
+  }
+
+  /**
+   * ECS fields a classified Windows event implies but does not carry (Winlogbeat adds them at
+   * ingest): host.os.type/family, event.code as text, event.provider, and for Sysmon
+   * event.category/event.type/event.module. Never overrides a field the event has.
+   */
+  private deriveEcs(): void {
+    if (!this.cls) return;
+    const put = (k: string, v: unknown[]) => {
+      if (!this.canonical.has(k)) this.canonical.set(k, v);
+    };
+    put('host.os.type', ['windows']);
+    put('host.os.family', ['windows']);
+    if (this.source.eventId !== undefined) put('event.code', [String(this.source.eventId)]);
+    if (this.source.provider) put('event.provider', [this.source.provider]);
+    if (this.source.provider === 'Microsoft-Windows-Sysmon' && this.source.eventId !== undefined) {
+      const e = SYSMON_ECS[this.source.eventId];
+      put('event.module', ['sysmon']);
+      if (e) {
+        put('event.category', e.category);
+        put('event.type', e.type);
+      }
+    }
+    if (this.source.provider === 'Microsoft-Windows-Security-Auditing' && this.source.eventId === 4688) {
+      put('event.category', ['process']);
+      put('event.type', ['start']);
     }
   }
 

@@ -213,3 +213,36 @@ export function gateAllows(g: Gate | null, ec: EventClass | null): boolean {
   if (g.service && SERVICE_CHANNELS[g.service] && !ec.services.has(g.service)) return false;
   return true;
 }
+
+/**
+ * ECS categorization of Sysmon events as Winlogbeat's sysmon module sets it
+ * (event id -> event.category, event.type). Raw Windows events do not carry
+ * these; the event view derives them so that ECS rules (EQL `process where
+ * event.type == "start"`) can run on raw Sysmon events too.
+ */
+export const SYSMON_ECS: Record<number, { category: string[]; type: string[] }> = {
+  1: { category: ['process'], type: ['start'] },
+  2: { category: ['file'], type: ['change'] },
+  3: { category: ['network'], type: ['connection', 'protocol', 'start'] },
+  4: { category: ['configuration', 'process'], type: ['change'] },
+  5: { category: ['process'], type: ['end'] },
+  6: { category: ['driver'], type: ['start'] },
+  7: { category: ['process'], type: ['change'] },
+  8: { category: ['process'], type: ['change'] },
+  9: { category: ['process'], type: ['access'] },
+  10: { category: ['process'], type: ['access'] },
+  11: { category: ['file'], type: ['creation'] },
+  12: { category: ['configuration', 'registry'], type: ['change'] },
+  13: { category: ['configuration', 'registry'], type: ['change'] },
+  14: { category: ['configuration', 'registry'], type: ['change'] },
+  15: { category: ['file'], type: ['access'] },
+  16: { category: ['configuration', 'process'], type: ['change'] },
+  17: { category: ['file'], type: ['access', 'creation'] },
+  18: { category: ['file'], type: ['access', 'creation'] },
+  19: { category: ['process'], type: ['access', 'change', 'info'] },
+  20: { category: ['process'], type: ['access', 'change', 'info'] },
+  21: { category: ['process'], type: ['access', 'change', 'info'] },
+  22: { category: ['network'], type: ['connection', 'info', 'protocol'] },
+  23: { category: ['file'], type: ['deletion'] },
+  26: { category: ['file'], type: ['deletion'] },
+};

@@ -83,7 +83,7 @@ describeCorpus('Sigma regression_data', () => {
     const crossRules = new Set(cross.map((m) => m.ruleId));
     // eslint-disable-next-line no-console
     console.log(
-      `regression_data: ${events.length} events x ${rules.length} rules; ${stats.evaluations} evaluations after the log source index; ` +
+      `regression_data: ${events.length} events x ${rules.length} rules; ${stats.evaluations} rule evaluations after the log source index and the literal prefilter; ` +
         `${own.length} own matches, ${cross.length} cross-matches by ${crossRules.size} rules, ${stats.undetermined} undetermined`,
     );
     // Every regression rule fires on its own events through the engine too (index + gate do not lose any).
