@@ -147,6 +147,27 @@ describe('operators on hand-built predicates', () => {
   });
 });
 
+describe('cross-vendor: ECS rules on raw Windows events', () => {
+  const sysmon = (id: number, data: object) => ({
+    Event: { System: { Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } }, EventID: id, Channel: 'Microsoft-Windows-Sysmon/Operational' }, EventData: data },
+  });
+  it('derives event.category/event.type/host.os.type the way Winlogbeat does, and maps Image to process.*', () => {
+    const eql = and([
+      predicate(f('host.os.type'), 'eq', 'windows', { caseSensitive: true }),
+      predicate(f('event.type'), 'eq', 'start', { caseSensitive: true }),
+      predicate(f('event.category'), 'eq', 'process', { caseSensitive: true }),
+      predicate(f('process.name'), 'eq', 'cmd.exe'),
+      predicate(f('process.parent.name'), 'eq', 'winword.exe'),
+    ]);
+    const data = { Image: 'C:\\Windows\\System32\\cmd.exe', ParentImage: 'C:\\Office\\WINWORD.EXE' };
+    expect(matches(eql, [sysmon(1, data), sysmon(7, data), data])).toEqual([true, false, false]);
+  });
+  it('Elastic indicator-match and new-terms rules are undetermined (their query is only half the rule)', () => {
+    const m = compileRule(rule(predicate(f('process.name'), 'eq', 'cmd.exe'), { ruleType: 'threat_match' }));
+    expect(m({ process: { name: 'cmd.exe' } })).toMatchObject({ matched: false, undetermined: true });
+  });
+});
+
 describe('stream queries', () => {
   const ts = (s: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, s)).toISOString();
   const ev = (s: number, host: string, action: string, extra: object = {}) => ({ '@timestamp': ts(s), host: { name: host }, event: { action }, ...extra });
