@@ -19,7 +19,6 @@ export interface CheckSummaryLike {
   ruleFiles?: number;
   supportFiles?: Record<string, number>;
   byVendor: Record<string, CountsLike>;
-  byLanguage: Record<string, CountsLike>;
   failures: { path?: string; line?: number; column?: number; code: string; message: string }[];
   warnings?: number;
 }
@@ -31,13 +30,11 @@ export function corpusSummaryFromCheck(check: CheckSummaryLike, extra: { sources
     byVendor[v] = c.rules + (c.hunts ?? 0);
     if (c.failed) failuresByVendor[v] = c.failed;
   }
-  const byLanguage: Record<string, number> = {};
-  for (const [l, c] of Object.entries(check.byLanguage)) byLanguage[l] = c.rules + (c.hunts ?? 0);
   const out: CorpusSummary = {
     files: check.files,
     rules: check.total + (check.hunts ?? 0),
     byVendor,
-    byLanguage,
+    // The check figures count languages across vendors, not per vendor: byLanguage is left out.
     failures: check.failed,
     failuresByVendor,
     failed: check.failures.map((f) => {

@@ -34,9 +34,10 @@ export const CorpusSummarySchema = z.object({
   supportFiles: Count.optional(),
   /** Rules produced. */
   rules: Count.optional(),
-  /** vendor -> rules, language -> rules. */
+  /** vendor -> rules. */
   byVendor: z.record(z.string(), Count).optional(),
-  byLanguage: z.record(z.string(), Count).optional(),
+  /** vendor -> language -> rules. */
+  byLanguage: z.record(z.string(), z.record(z.string(), Count)).optional(),
   /** Elastic hunting queries (counted apart from rules by the loader). */
   hunts: Count.optional(),
   /** Files or rules that produced no rule (each one is reported, never dropped). */
