@@ -48,6 +48,8 @@ const MAX_CONSTRAINTS = 256;
 
 export interface EventInferenceContext {
   catalog: EventCatalog;
+  /** Called for an inferred (provider, id) that the catalog does not have; such events are not listed. */
+  onUnknown?: (provider: string, eventId: number, via: string) => void;
 }
 
 interface Tables {
@@ -212,15 +214,24 @@ function ruleConstraints(rule: Rule, t: Tables): Array<Constraint[] | null> {
 class EventSet {
   private readonly seen = new Set<string>();
   readonly list: EventRef[] = [];
-  constructor(private readonly catalog: EventCatalog) {}
+  constructor(
+    private readonly catalog: EventCatalog,
+    private readonly onUnknown?: (provider: string, eventId: number, via: string) => void,
+  ) {}
   add(provider: string, eventId: number, via: string): void {
     const cat = this.catalog.get(provider, eventId);
     const p = cat?.provider ?? provider;
     const k = `${p.toLowerCase()}|${eventId}`;
     if (this.seen.has(k)) return;
     this.seen.add(k);
+    // Only catalog events are listed (an id the provider never writes, such as a search for EventCode=4624 in the
+    // Sysmon log, covers nothing); the caller reports the others.
+    if (!cat) {
+      this.onUnknown?.(provider, eventId, via);
+      return;
+    }
     const ref: EventRef = { provider: p, eventId };
-    if (cat?.channel) ref.channel = cat.channel;
+    if (cat.channel) ref.channel = cat.channel;
     ref.via = via;
     this.list.push(ref);
   }
@@ -273,7 +284,7 @@ function sigmaEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventRe
   if (product !== 'windows') return [];
   const base: Pair[] = t.ls.categories[category] ?? [];
   const svc = t.ls.services[service];
-  const set = new EventSet(ctx.catalog);
+  const set = new EventSet(ctx.catalog, ctx.onUnknown);
   let unconstrained = false;
   for (const cs of ruleConstraints(rule, t)) {
     if (cs === null) unconstrained = true;
@@ -347,7 +358,7 @@ function elasticEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): Event
   }
   const windowsCapable = any || familyProviders.size > 0;
   const allowed = (p: string) => any || familyProviders.has(p);
-  const set = new EventSet(ctx.catalog);
+  const set = new EventSet(ctx.catalog, ctx.onUnknown);
   for (const cs of ruleConstraints(rule, t)) {
     for (const c of cs ?? [{}]) {
       const explicitProviders = c.providers?.length ? expandProviders(c.providers, ctx.catalog) : undefined;
@@ -417,7 +428,7 @@ function splunkEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventR
   const macros = (rule.logsource.sourceMacros ?? []).map((m) => m.replace(/^`|`$/g, '').replace(/\(.*$/, '').toLowerCase());
   const macroInfo = macros.map((m) => t.splunk.macros[m]).filter((x) => x !== undefined);
   const ds = (rule.metadata['dataSourceEvents'] as DataSourceEvent[] | undefined) ?? [];
-  const set = new EventSet(ctx.catalog);
+  const set = new EventSet(ctx.catalog, ctx.onUnknown);
   let explicit = false;
   for (const cs of ruleConstraints(rule, t)) {
     for (const c of cs ?? []) {

@@ -199,7 +199,17 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     const attackOut = normalizeAttack(rule, diagnostics);
     const out: Rule = { ...rule, query, logsource, attack: attackOut, diagnostics };
     if (withEvents) {
-      const events: EventRef[] = inferEvents(out, { catalog });
+      const events: EventRef[] = inferEvents(out, {
+        catalog,
+        onUnknown: (provider, eventId, via) =>
+          diagnostics.push({
+            severity: 'info',
+            code: 'events.not-in-catalog',
+            message: `the rule points at ${provider} event ${eventId} (via ${via}), which is not in the event catalog; not listed`,
+            path: rule.path,
+            ...(rule.line !== undefined ? { line: rule.line } : {}),
+          }),
+      });
       out.events = events;
     }
     return out;

@@ -81,5 +81,9 @@ describe('Splunk events', () => {
       { provider: SEC, eventId: 4688 },
     ];
     expect(events('splunk', predicate('Processes.process_name', 'eq', 'rundll32.exe'), {}, { metadata: { dataSourceEvents: ds } })).toEqual([`${SYSMON}/1 data_source`, `${SEC}/4688 data_source`]);
+    // The Sysmon log has no event 4624: reported, not listed.
+    const bad = n.normalizeRule(makeRule('splunk', predicate('EventCode', 'eq', 4624), { sourceMacros: ['sysmon'] }));
+    expect(bad.events).toEqual([]);
+    expect(bad.diagnostics).toMatchObject([{ severity: 'info', code: 'events.not-in-catalog' }]);
   });
 });
