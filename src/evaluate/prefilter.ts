@@ -90,43 +90,58 @@ export function necessaryAnchors(root: Node, maxAlternatives = 5000): Anchor[] |
   return go(root, 0);
 }
 
-/** Aho-Corasick automaton over UTF-16 code units; reports pattern indexes found in a text. */
+/**
+ * Aho-Corasick automaton over UTF-16 code units; reports pattern indexes
+ * found in a text. Transitions live in one Map keyed by state × 2^16 + code
+ * unit (one Map for the whole automaton, not one per state: building it for
+ * the whole Sigma corpus stays cheap).
+ */
 export class AhoCorasick {
-  private next: Array<Map<number, number>> = [new Map()];
-  private fail: number[] = [0];
-  private out: number[][] = [[]];
+  private readonly next = new Map<number, number>();
+  private readonly fail: number[] = [0];
+  private readonly out: number[][] = [[]];
+  private readonly children: number[][] = [[]];
 
   constructor(patterns: readonly string[]) {
+    const next = this.next;
     patterns.forEach((p, idx) => {
       let s = 0;
       for (let i = 0; i < p.length; i++) {
-        const c = p.charCodeAt(i);
-        let t = this.next[s]!.get(c);
+        const key = s * 65536 + p.charCodeAt(i);
+        let t = next.get(key);
         if (t === undefined) {
-          t = this.next.length;
-          this.next.push(new Map());
+          t = this.fail.length;
           this.fail.push(0);
           this.out.push([]);
-          this.next[s]!.set(c, t);
+          this.children.push([]);
+          next.set(key, t);
+          this.children[s]!.push(key);
         }
         s = t;
       }
       this.out[s]!.push(idx);
     });
+    // Breadth-first failure links; a node's outputs include its failure node's.
     const queue: number[] = [];
-    for (const t of this.next[0]!.values()) queue.push(t);
+    for (const key of this.children[0]!) queue.push(next.get(key)!);
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi]!;
-      for (const [c, t] of this.next[s]!) {
+      for (const key of this.children[s]!) {
+        const t = next.get(key)!;
+        const c = key - s * 65536;
         queue.push(t);
         let f = this.fail[s]!;
-        while (f !== 0 && !this.next[f]!.has(c)) f = this.fail[f]!;
-        const g = this.next[f]!.get(c);
+        let g = next.get(f * 65536 + c);
+        while (g === undefined && f !== 0) {
+          f = this.fail[f]!;
+          g = next.get(f * 65536 + c);
+        }
         this.fail[t] = g !== undefined && g !== t ? g : 0;
         const fo = this.out[this.fail[t]!]!;
         if (fo.length) this.out[t] = this.out[t]!.concat(fo);
       }
     }
+    this.children.length = 0;
   }
 
   /** Append the indexes of the patterns found in `text` to `found` (with repeats). */
@@ -137,10 +152,10 @@ export class AhoCorasick {
     let s = 0;
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      let t = next[s]!.get(c);
+      let t = next.get(s * 65536 + c);
       while (t === undefined && s !== 0) {
         s = fail[s]!;
-        t = next[s]!.get(c);
+        t = next.get(s * 65536 + c);
       }
       s = t ?? 0;
       const o = out[s]!;
