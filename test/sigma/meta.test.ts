@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { printQuery } from '../../src/ast/print.js';
 import { RuleSchema } from '../../src/ast/schema.js';
 import { codes, exclusions, parseLinked, parseText } from './helpers.js';
+import { linkSigmaRules } from '../../src/vendors/sigma/index.js';
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'fixtures', name), 'utf8');
 const show = (r: { query: Parameters<typeof printQuery>[0] }) => printQuery(r.query, { fieldNames: 'written', width: 200 });
@@ -112,6 +113,8 @@ describe('filter documents', () => {
 describe('legacy collections (action: global / reset / repeat)', () => {
   it('the global template is merged into each following document until reset', () => {
     const rules = parseLinked(fixture('global-action.yml'), { path: 'global-action.yml' });
+    // Rules of one legacy collection share an id: later ones get `#n` (ids are keys downstream).
+    expect(rules.map((r) => r.id)).toEqual(['7c1e0a55-3d2b-4e6f-9a1c-0b2d3e4f5a61', '7c1e0a55-3d2b-4e6f-9a1c-0b2d3e4f5a61#2', '7c1e0a55-3d2b-4e6f-9a1c-0b2d3e4f5a62']);
     expect(rules.map((r) => `${r.title} [${r.logsource.product}/${r.logsource.service}] line ${r.line}: ${show(r)}`)).toMatchInlineSnapshot(`
       [
         "Remote service installation [windows/system] line 13: ServiceName wildcard "*remote*" and EventID eq 7045",
@@ -119,11 +122,17 @@ describe('legacy collections (action: global / reset / repeat)', () => {
         "Standalone after reset [windows/system] line 27: EventID eq 7036",
       ]
     `);
-    expect(rules.flatMap((r) => r.diagnostics)).toEqual([]);
+    expect(rules.flatMap((r) => r.diagnostics.map((d) => `${d.severity} ${d.code}`))).toEqual(['info sigma.rule.id-duplicate']);
     // Predicates keep pointing at the document they were written in.
     const second = rules[1]!;
     const f = second.query.kind === 'filter' && second.query.filter.type === 'and' ? second.query.filter.children[1] : null;
     expect(f && f.type === 'predicate' && f.source?.line).toBe(23);
+  });
+  it('the same id in two files is kept and flagged at link time', () => {
+    const a = parseText('title: a\nid: same\nlogsource: {product: windows}\ndetection:\n    sel: {A: 1}\n    condition: sel\n', { path: 'a.yml' }).rules;
+    const b = parseText('title: b\nid: same\nlogsource: {product: windows}\ndetection:\n    sel: {A: 2}\n    condition: sel\n', { path: 'b.yml' }).rules;
+    const linked = linkSigmaRules([...a, ...b]).rules;
+    expect(linked.map((r) => `${r.path} ${r.id} ${r.diagnostics.map((d) => d.code).join(',')}`)).toEqual(['a.yml same ', 'b.yml same sigma.rule.id-duplicate']);
   });
   it('repeat merges into the previous rule; unknown actions are errors', () => {
     const text = 'title: a\nid: a1\nlogsource: {product: windows}\ndetection:\n    sel: {A: 1}\n    condition: sel\n---\naction: repeat\nid: a2\ndetection:\n    sel: {A: 2}\n---\naction: merge\n';

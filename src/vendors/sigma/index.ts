@@ -27,10 +27,21 @@ export function parseSigmaFile(file: SourceFile, opts: ParseOptions): ParsedFile
   const { docs, issues } = resolveCollection(y.documents.map((d) => ({ value: d.value, pos: d.pos, start: d.start })));
   for (const i of issues) diagnostics.push(diagAt(file, 'error', i.code, i.message, i.start));
   const rules: Rule[] = [];
+  const seenIds = new Map<string, number>();
   for (const doc of docs) {
     const ctx: RuleCtx = { file, limits: opts.limits, diags: [], predicates: 0 };
     if (opts.placeholders) ctx.placeholders = opts.placeholders;
-    rules.push(buildRule(ctx, doc));
+    const rule = buildRule(ctx, doc);
+    // Legacy `action: global`/`repeat` collections give several rules one id; ids are keys downstream.
+    const n = (seenIds.get(rule.id) ?? 0) + 1;
+    seenIds.set(rule.id, n);
+    if (n > 1) {
+      const original = rule.id;
+      rule.id = `${original}#${n}`;
+      rule.metadata.sigmaId = original;
+      rule.diagnostics.push(diagAt(file, 'info', 'sigma.rule.id-duplicate', `id '${original}' is used by an earlier document of this file; this rule is '${rule.id}'`, doc.start));
+    }
+    rules.push(rule);
   }
   if (!rules.length && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(diagLine(file.path, 'error', 'sigma.document.none', 'file contains no Sigma rule document', 1, 1));
@@ -106,6 +117,15 @@ export function linkSigmaRules(rules: Rule[]): { rules: Rule[]; diagnostics: Dia
       const applied = Array.isArray(r.metadata.appliedFilters) ? (r.metadata.appliedFilters as string[]) : [];
       updated.set(r0, { ...r, query, metadata: { ...r.metadata, appliedFilters: [...applied, f.id] } });
     }
+  }
+
+  // The same id in different files: both rules are kept, the later ones are flagged.
+  const firstById = new Map<string, Rule>();
+  for (const r of rules) {
+    if (r.vendor !== 'sigma') continue;
+    const first = firstById.get(r.id);
+    if (!first) firstById.set(r.id, r);
+    else addDiag(r, diagLine(r.path, 'warning', 'sigma.rule.id-duplicate', `rule id '${r.id}' is also used by ${first.path}`, r.line, 1));
   }
 
   // Correlations: resolve references (warn when missing) and mark the rules they use.
