@@ -62,6 +62,10 @@ interface KeyInfo {
   /** Rule indexes using it as indicator / as exclusion (each rule once). */
   indRules: number[];
   exclRules: number[];
+  /** Some use compares case-insensitively (so the key is a case-folded value). */
+  ci: boolean;
+  /** Case-sensitive value: the key of its folded form. */
+  foldedKey?: string;
 }
 
 interface FieldUse {
@@ -174,8 +178,9 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (k === undefined) {
         k = keyList.length;
         keys.set(id.key, k);
-        const ki: KeyInfo = { field: id.field, op: id.op, display: id.display, indRules: [], exclRules: [] };
+        const ki: KeyInfo = { field: id.field, op: id.op, display: id.display, indRules: [], exclRules: [], ci: false };
         if (id.regex) ki.regex = id.regex;
+        if (id.foldedKey !== undefined) ki.foldedKey = id.foldedKey;
         keyList.push(ki);
       } else {
         const ki = keyList[k]!;
@@ -183,6 +188,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         else if (ki.display !== id.display) ki.displays = new Map([[ki.display, ki.indRules.length + ki.exclRules.length + 1], [id.display, 1]]);
       }
       const ki = keyList[k]!;
+      if (id.ci) ki.ci = true;
       const cs = p.caseSensitive && typeof p.value === 'string';
       if (role === 'indicator' || role === 'exclusion') {
         const seen = role === 'indicator' ? indSeen : exclSeen;
@@ -254,6 +260,42 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     if (rule.queryText !== undefined) out.queryText = rule.queryText;
 
     prepared.push({ idx, rule, key, vendor, techniques, tactics, ind, excl, fields: [...fields.values()], events: [...evSeen.values()], out, predKeys });
+  }
+
+  // ---- 1b. A case-sensitive value joins the case-insensitive row of its folded form, when
+  // one exists (the case-insensitive use matches it). Rules are re-counted once per row.
+  const alias = new Map<number, number>();
+  for (let k = 0; k < keyList.length; k++) {
+    const ki = keyList[k]!;
+    if (ki.ci || ki.foldedKey === undefined) continue;
+    const t = keys.get(ki.foldedKey);
+    if (t !== undefined && t !== k && keyList[t]!.ci) alias.set(k, t);
+  }
+  if (alias.size) {
+    for (const ki of keyList) {
+      ki.indRules = [];
+      ki.exclRules = [];
+    }
+    const remap = (list: KeyUse[]): KeyUse[] => {
+      const seen = new Map<number, KeyUse>();
+      for (const u of list) {
+        const k = alias.get(u.k) ?? u.k;
+        const prev = seen.get(k);
+        if (prev) prev.cs ||= u.cs;
+        else seen.set(k, { k, cs: u.cs });
+      }
+      return [...seen.values()];
+    };
+    for (const pr of prepared) {
+      pr.ind = remap(pr.ind);
+      pr.excl = remap(pr.excl);
+      for (const u of pr.ind) keyList[u.k]!.indRules.push(pr.idx);
+      for (const u of pr.excl) keyList[u.k]!.exclRules.push(pr.idx);
+      for (let i = 0; i < pr.predKeys.length; i++) {
+        const t = alias.get(pr.predKeys[i]!);
+        if (t !== undefined) pr.predKeys[i] = t;
+      }
+    }
   }
 
   // Display form of each key: the most frequent written form (first seen on ties).
@@ -438,7 +480,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       const fk = fieldKey(r.field);
       let s = samples.get(fk);
       if (!s) samples.set(fk, (s = []));
-      if (s.length < 5 && r.op !== 'exists') s.push(r.value);
+      if (s.length < 5 && r.op !== 'exists' && !s.includes(r.value)) s.push(r.value);
     }
     const fields: FieldRow[] = [...fieldAgg.entries()].map(([fk, a]) => ({
       field: a.field,

@@ -10,10 +10,13 @@
  * - Wildcard and `match` patterns are compared in the one canonical glob
  *   syntax (src/ast/glob.ts), re-encoded with `canonicalGlob`.
  * - A case-insensitive string value is compared case-folded; a case-sensitive
- *   one exactly. So `cmd.exe` (Sigma, case-insensitive) and `cmd.exe` (KQL on
- *   a keyword field, case-sensitive) are one row, while a case-sensitive
- *   `CMD.EXE` stays its own row (it does not match `cmd.exe`). Rows count how
- *   many of their rules compare case-sensitively.
+ *   one exactly, except against a case-insensitive value: Sigma `cmd.exe`
+ *   (case-insensitive) matches KQL `CMD.EXE` (case-sensitive), so both count
+ *   in the case-insensitive row (buildCatalog merges them through
+ *   `foldedKey`). Two case-sensitive values that differ in case (`CMD.EXE`,
+ *   `cmd.exe`) match different events and stay apart unless a
+ *   case-insensitive use joins them. Rows count how many of their rules
+ *   compare case-sensitively.
  * - Regex sources are never folded (`\S` and `\s` differ); flags and
  *   anchoring are part of the identity.
  * - Numbers and booleans compare by their decimal/text form, so Sigma
@@ -38,6 +41,14 @@ export interface ValueIdentity {
   regex?: { flags: string; anchored: boolean };
   /** The full key: field, op, normalized value. */
   key: string;
+  /**
+   * For a case-sensitive string value (eq, wildcard, match): the key its
+   * case-folded form has. A case-insensitive use of that folded key matches
+   * this value too, so the catalog counts both in one row (see buildCatalog).
+   */
+  foldedKey?: string;
+  /** The value was compared case-insensitively (a string value of eq, wildcard or match). */
+  ci?: boolean;
 }
 
 const SEP = '\u0001';
@@ -119,5 +130,12 @@ export function valueIdentity(p: Predicate): ValueIdentity {
     }
   }
   const key = fieldKey(field) + SEP + op + SEP + norm;
-  return regex ? { field, written, mapped, op, norm, display, regex, key } : { field, written, mapped, op, norm, display, key };
+  const out: ValueIdentity = regex ? { field, written, mapped, op, norm, display, regex, key } : { field, written, mapped, op, norm, display, key };
+  if (!p.ref && p.placeholder === undefined && typeof v === 'string' && (op === 'eq' || op === 'wildcard' || op === 'match')) {
+    if (p.caseSensitive) {
+      const folded = norm.toLowerCase();
+      if (folded !== norm) out.foldedKey = fieldKey(field) + SEP + op + SEP + folded;
+    } else out.ci = true;
+  }
+  return out;
 }

@@ -15,7 +15,8 @@ import { buildCatalog } from '../../src/catalog/build.js';
 import { CatalogSchema, CorpusSummarySchema } from '../../src/catalog/schema.js';
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
-import { ATTACK, EVENTS, smallCorpus } from './fixtures.js';
+import { field, or, predicate } from '../../src/ast/build.js';
+import { ATTACK, EVENTS, makeRule, smallCorpus } from './fixtures.js';
 
 const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS, corpus: { files: 9, failures: 2 } });
 const tech = (id: string) => cat.techniques.find((t) => t.id === id)!;
@@ -82,7 +83,9 @@ describe('buildCatalog on the hand-made corpus', () => {
     const rows = tech('T1114.002').indicators.map((r) => [r.field, r.op, r.value, r.count, r.caseSensitive, r.reach]);
     expect(rows).toEqual([
       ['process.command_line', 'wildcard', '*New-MailboxExportRequest*', 2, 0, 3],
-      ['process.name', 'eq', 'powershell.exe', 2, 1, 3],
+      // R1 R2 here; reach adds R5 (PowerShell.exe, case-insensitive) and R6 (POWERSHELL.EXE, case-sensitive,
+      // matched by the case-insensitive uses).
+      ['process.name', 'eq', 'powershell.exe', 2, 1, 4],
       ['event.action', 'eq', 'MailItemsAccessed', 1, 0, 1],
       // wildcard without wildcard characters is the same indicator as eq
       ['process.name', 'eq', 'outlook.exe', 1, 0, 1],
@@ -90,9 +93,9 @@ describe('buildCatalog on the hand-made corpus', () => {
     // The missing-event step and the threshold are not indicators.
     expect(tech('T1114.002').indicators.some((r) => r.value === 'followup.exe')).toBe(false);
     expect(tech('T1114').indicators[0]).toMatchObject({ field: 'process.command_line', count: 3, reach: 3 });
-    // The case-sensitive upper-case value stays its own combination (R6 only).
+    // The case-sensitive upper-case value joins the case-insensitive row; the rule page keeps its own spelling.
     const r6 = cat.rules.find((r) => r.id === 'r6-elastic')!;
-    expect(r6.predicates[0]).toMatchObject({ value: 'POWERSHELL.EXE', caseSensitive: true, reach: 1, role: 'indicator' });
+    expect(r6.predicates[0]).toMatchObject({ value: 'POWERSHELL.EXE', caseSensitive: true, reach: 4, role: 'indicator' });
     expect(r6.predicates[0]!.written).toBeUndefined();
   });
 
@@ -202,6 +205,32 @@ describe('corpusSummaryFromCheck', () => {
       sources: ['x'],
     });
     expect(() => CorpusSummarySchema.parse(s)).not.toThrow();
+  });
+});
+
+describe('case classes', () => {
+  const rule = (id: string, value: string, cs: boolean) =>
+    makeRule({ id, title: id, vendor: 'elastic', language: 'eql', techniques: ['T1059'], filter: predicate(field('f', 'f'), 'eq', value, { caseSensitive: cs }) });
+  const rows = (rules: ReturnType<typeof rule>[]) =>
+    buildCatalog(rules).techniques[0]!.indicators.map((r) => [r.value, r.count, r.caseSensitive]);
+
+  it('keeps case-sensitive values that differ in case apart', () => {
+    expect(rows([rule('a', 'Foo', true), rule('b', 'foo', true)])).toEqual([
+      ['Foo', 1, 1],
+      ['foo', 1, 1],
+    ]);
+  });
+
+  it('joins them in the row of a case-insensitive use, counting each rule once', () => {
+    const both = makeRule({
+      id: 'c',
+      title: 'c',
+      vendor: 'sigma',
+      language: 'sigma',
+      techniques: ['T1059'],
+      filter: or([predicate(field('f', 'f'), 'eq', 'FOO', { caseSensitive: true }), predicate(field('f', 'f'), 'eq', 'foo')]),
+    });
+    expect(rows([rule('a', 'Foo', true), rule('b', 'foo', true), both, rule('d', 'fOO', false)])).toEqual([['foo', 4, 3]]);
   });
 });
 
