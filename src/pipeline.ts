@@ -3,6 +3,7 @@
  * (-> files). Used by the CLI, the benchmarks, and library users who want
  * what `ruleatlas build` does.
  */
+import { pushAll } from './core/arrays.js';
 import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
@@ -46,7 +47,7 @@ export function pipelineContext(opts: PipelineOptions = {}): PipelineContext {
     }
     if (text !== null) {
       const r = loadUserMappings(text, opts.mappingsFile);
-      diagnostics.push(...r.diagnostics);
+      pushAll(diagnostics, r.diagnostics);
       mappings = r.mappings;
     }
   }

@@ -9,6 +9,7 @@
  * (Sigma logsource, Elastic index patterns, Splunk source macros and
  * data_source), see docs/normalization.md "Events".
  */
+import { pushAll } from '../core/arrays.js';
 import type { EventRef, Node, Rule } from '../ast/schema.js';
 import { queryFilters, walk } from '../ast/walk.js';
 import { globToRegExp, parseGlob } from '../ast/glob.js';
@@ -168,7 +169,7 @@ function reduce(node: Node, t: Tables): Constraint[] | null {
       for (const c of node.children) {
         const r = reduce(c, t);
         if (r === null) return null;
-        out.push(...r);
+        pushAll(out, r);
         if (out.length > MAX_CONSTRAINTS) return null;
       }
       return out;
@@ -449,7 +450,7 @@ function splunkEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventR
         }
         const fromMacros: string[] = [];
         for (const m of macroInfo) {
-          if (m!.providers) fromMacros.push(...m!.providers);
+          if (m!.providers) pushAll(fromMacros, m!.providers);
           else if (m!.service) {
             const s = t.ls.services[m!.service];
             const p = s && serviceProvider(s, id);

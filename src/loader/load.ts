@@ -8,6 +8,7 @@
  * A file that yields no rule because it is broken becomes a stub rule that
  * carries the error, so nothing is silently dropped.
  */
+import { pushAll } from '../core/arrays.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
@@ -154,7 +155,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const unrecognized: string[] = [];
   const entries: FileEntry[] = [];
   const walked = walkPaths(paths, { followSymlinks: options.followSymlinks });
-  diagnostics.push(...walked.diagnostics);
+  pushAll(diagnostics, walked.diagnostics);
 
   const support: ReadFile[] = [];
   const ruleFiles: ReadFile[] = [];
@@ -166,7 +167,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   // User macro libraries load after the ones found among the paths, so they win.
   if (options.macros?.length) {
     const extra = walkPaths(options.macros, { followSymlinks: options.followSymlinks });
-    diagnostics.push(...extra.diagnostics);
+    pushAll(diagnostics, extra.diagnostics);
     for (const path of extra.files) {
       const r = readOne(path, limits, diagnostics, unrecognized, entries);
       if (r && r.role.role === 'support') support.push(r);
@@ -185,7 +186,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   for (const s of support) {
     const mod = VENDOR_MODULES[s.role.vendor];
     const d = mod.loadSupport?.(s.file, s.role, stateOf(s.role.vendor), parseOpts(s.role.vendor)) ?? [];
-    diagnostics.push(...d);
+    pushAll(diagnostics, d);
     entries.push({ path: s.file.path, format: s.role.format, vendor: s.role.vendor, role: 'support', rules: 0 });
   }
 
@@ -227,7 +228,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     const vendor = job.role.vendor;
     let rules = parsed.rules;
     if (!rules.length && parsed.diagnostics.some((d) => d.severity === 'error')) rules = [failedFileRule(job.path, vendor, parsed.diagnostics)];
-    else diagnostics.push(...parsed.diagnostics);
+    else pushAll(diagnostics, parsed.diagnostics);
     entries.push({ path: job.path, format: job.role.format, vendor, role: 'rules', rules: rules.length });
     let list = byVendor.get(vendor);
     if (!list) byVendor.set(vendor, (list = []));
@@ -240,9 +241,9 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     const mod = VENDOR_MODULES[vendor];
     if (mod.link) {
       const linked = mod.link(list, stateOf(vendor), parseOpts(vendor));
-      diagnostics.push(...linked.diagnostics);
-      rules.push(...linked.rules);
-    } else rules.push(...list);
+      pushAll(diagnostics, linked.diagnostics);
+      pushAll(rules, linked.rules);
+    } else pushAll(rules, list);
   }
 
   const t4 = performance.now();

@@ -4,6 +4,7 @@
  * docs/normalization.md. `createNormalizer(options)` precomputes every table
  * once; `normalizeRule(rule)` returns a new Rule and never mutates its input.
  */
+import { pushAll } from '../core/arrays.js';
 import type { Diagnostic, EventRef, FieldRef, Node, Predicate, Query, Rule } from '../ast/schema.js';
 import { mapNode, mapQueryFilters, queryFilters as queryFiltersOf, walk } from '../ast/walk.js';
 import type { AttackData } from '../attack/types.js';
@@ -54,7 +55,7 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
   if (options.mappings !== undefined) {
     const v = validateUserMappings(options.mappings);
     user = v.mappings;
-    optionDiagnostics.push(...v.diagnostics);
+    pushAll(optionDiagnostics, v.diagnostics);
   }
   const fields = new FieldResolver(user);
   const attack = options.attack ?? loadAttackData();
@@ -84,7 +85,7 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
       if (e?.logsource) macroSources.push(e.logsource);
       const em = spEvents.macros[m];
       if (em?.service) service ??= em.service;
-      if (em?.providers) providers.push(...em.providers);
+      if (em?.providers) pushAll(providers, em.providers);
     }
     let linux = false;
     const pairs: Array<[string, number]> = ds.map((d) => [d.provider, d.eventId]);

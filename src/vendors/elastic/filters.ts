@@ -9,6 +9,7 @@
  * `*`/`?` are wildcards. So `"?:\\\\Windows\\\\*"` in TOML is `?:\\Windows\\*`
  * after TOML and the pattern `?:\Windows\*` after the wildcard syntax.
  */
+import { pushAll } from '../../core/arrays.js';
 import { and, not, opaque, or, predicate } from '../../ast/build.js';
 import type { Diagnostic, Node, Scalar } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
@@ -142,7 +143,7 @@ function wildcardRaws(n: Node): string[] {
   while (stack.length) {
     const x = stack.pop()!;
     if (x.type === 'predicate' && x.vendorOp === 'dsl:wildcard' && typeof x.raw === 'string') out.push(x.raw);
-    else if (x.type === 'and' || x.type === 'or') stack.push(...x.children);
+    else if (x.type === 'and' || x.type === 'or') pushAll(stack, x.children);
     else if (x.type === 'not') stack.push(x.child);
   }
   return out;

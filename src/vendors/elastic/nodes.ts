@@ -4,13 +4,14 @@
  * several ES|QL WHERE commands) becomes one conjunction, so the `not`
  * clauses are top-level exclusions as the catalog expects. Meaning is unchanged.
  */
+import { pushAll } from '../../core/arrays.js';
 import { and, or } from '../../ast/build.js';
 import type { Node, Source } from '../../ast/schema.js';
 
 function flat(kind: 'and' | 'or', children: Node[]): Node[] {
   const out: Node[] = [];
   for (const c of children) {
-    if (c.type === kind) out.push(...c.children);
+    if (c.type === kind) pushAll(out, c.children);
     else out.push(c);
   }
   return out;

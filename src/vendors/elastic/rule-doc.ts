@@ -5,6 +5,7 @@
  * type means (threshold -> aggregate, filters -> extra clauses), ATT&CK ids,
  * the log source hints and the metadata.
  */
+import { pushAll } from '../../core/arrays.js';
 import { and } from '../../ast/build.js';
 import type { AggregateCondition, Diagnostic, FieldRef, Language, Node, Query, Rule } from '../../ast/schema.js';
 import { queryFilters } from '../../ast/walk.js';
@@ -97,7 +98,7 @@ export function parseQuery(language: Language, text: string, loc: QueryLoc, limi
     case 'eql': {
       try {
         const r = parseEql(text, { file: loc.file, offset: fileOffset(loc, 0), limits });
-        diagnostics.push(...r.diagnostics);
+        pushAll(diagnostics, r.diagnostics);
         const failed = r.diagnostics.some((d) => d.severity === 'error');
         return { query: failed ? null : r.query };
       } catch (e) {
@@ -247,7 +248,7 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
   // Stored DSL filters are extra clauses of the query (negated ones: exclusions).
   if (query.kind !== 'none' && rule.filters !== undefined) {
     const f = convertFilters(rule.filters, file, at, 'filters');
-    diagnostics.push(...f.diagnostics);
+    pushAll(diagnostics, f.diagnostics);
     query = andIntoQuery(query, f.nodes);
   }
   if (ruleType === 'threshold' && query.kind !== 'none') query = thresholdQuery(query, rule.threshold);

@@ -13,6 +13,7 @@
  *    pushed down into the event filter (same result, documented); the rest
  *    is kept as opaque post-aggregation logic.
  */
+import { pushAll } from '../../core/arrays.js';
 import { and, constant, field as fieldRef, opaque, predicate } from '../../ast/build.js';
 import type { AggregateCondition, Diagnostic, FieldRef, Node, OpaqueNode, Query, Source } from '../../ast/schema.js';
 import { printNode } from '../../ast/print.js';
@@ -239,7 +240,7 @@ class Analyzer {
     const sub = new Analyzer(this.exp, this.opts, this.fullText(), abs, this.depth + 1, this.nested === 'map' ? 'map' : 'subsearch');
     sub.mapAnchor = this.mapAnchor;
     sub.run(this.fullText().slice(abs, abs + text.length), abs);
-    this.diagnostics.push(...sub.diagnostics);
+    pushAll(this.diagnostics, sub.diagnostics);
   }
 
   /** `map search="..."`: the quoted string is a pipeline re-parsed (and its macros expanded) per input row. */
@@ -250,7 +251,7 @@ class Analyzer {
     sub.mapAnchor = mapOffset(this.exp, anchorAbs);
     for (const d of exp.diagnostics) sub.diag(d.severity === 'error' ? 'warning' : d.severity, d.code, `in map search: ${d.message}`, 0);
     sub.run(exp.text, 0);
-    this.diagnostics.push(...sub.diagnostics);
+    pushAll(this.diagnostics, sub.diagnostics);
   }
 
   // -------------------------------------------------------------- walk
@@ -599,7 +600,10 @@ class Analyzer {
     const stack: Array<SearchTree | EvalTree> = [t];
     while (stack.length) {
       const c = stack.pop()!;
-      if (lang === 'search' && c.k === 'and') stack.push(...[...(c as { items: SearchTree[] }).items].reverse());
+      if (lang === 'search' && c.k === 'and') {
+        const items = (c as { items: SearchTree[] }).items;
+        for (let i = items.length - 1; i >= 0; i--) stack.push(items[i]!);
+      }
       else if (lang === 'eval' && c.k === 'bin' && (c as { op: string }).op.toUpperCase() === 'AND') stack.push((c as { r: EvalTree }).r, (c as { l: EvalTree }).l);
       else if (c.k === 'group' && ((c as { item: SearchTree | EvalTree }).item.k === 'and' || (c as { item: EvalTree }).item.k === 'bin')) stack.push((c as { item: SearchTree }).item);
       else conjuncts.push(c);
@@ -703,7 +707,7 @@ function onlySourceFields(t: SearchTree, fields: Set<string>): boolean {
     switch (n.k) {
       case 'and':
       case 'or':
-        stack.push(...n.items);
+        pushAll(stack, n.items);
         break;
       case 'not':
       case 'group':
@@ -760,7 +764,7 @@ export function analyzeSearch(search: string, opts: AnalyzeOptions): SplAnalysis
   }
   const an = new Analyzer(exp, opts, exp.text, 0, 0, 'top');
   an.run(exp.text, 0);
-  diagnostics.push(...an.diagnostics);
+  pushAll(diagnostics, an.diagnostics);
 
   const macros: MacroUseInfo[] = [];
   const seen = new Set<string>();

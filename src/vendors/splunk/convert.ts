@@ -9,6 +9,7 @@
  * Anything that is not a predicate (arithmetic, most functions) becomes an
  * `opaque` node with its text. See docs/semantics/splunk.md.
  */
+import { pushAll } from '../../core/arrays.js';
 import { and, constant, not, opaque, or, predicate } from '../../ast/build.js';
 import { escapeGlob } from '../../ast/glob.js';
 import type { FieldRef, Node, Predicate, PredicateOp, Scalar, Source } from '../../ast/schema.js';
@@ -38,7 +39,7 @@ export const TIME_FIELDS = new Set(['earliest', 'latest', '_index_earliest', '_i
 function flatAnd(children: Node[], source?: Source): Node {
   const out: Node[] = [];
   for (const c of children) {
-    if (c.type === 'and') out.push(...c.children);
+    if (c.type === 'and') pushAll(out, c.children);
     else if (!(c.type === 'constant' && c.value === true)) out.push(c);
   }
   if (out.length === 0) return constant(true, source);
@@ -49,7 +50,7 @@ function flatAnd(children: Node[], source?: Source): Node {
 function flatOr(children: Node[], source?: Source): Node {
   const out: Node[] = [];
   for (const c of children) {
-    if (c.type === 'or') out.push(...c.children);
+    if (c.type === 'or') pushAll(out, c.children);
     else out.push(c);
   }
   if (out.length === 1) return out[0]!;

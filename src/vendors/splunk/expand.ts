@@ -127,6 +127,8 @@ class Expander {
   readonly sourceRanges: Array<[number, number]> = [];
   readonly pieces: Piece[] = [];
   private outLen = 0;
+  /** Characters produced by all expansions so far, nested ones included: bounds the total work of an expansion bomb. */
+  private work = 0;
   private stopped = false;
 
   constructor(
@@ -243,6 +245,13 @@ class Expander {
     // look for the term "search"; the hook's intent is "no filter", so only the `*` is kept.
     if (def.origin === 'builtin' && def.definition === BUILTIN_FILTER_BODY && /\bsearch\s*$/i.test(prevText)) body = '*';
     const expanded = this.scan(body, depth + 1, [...stack, key], false, at);
+    // Check the size before classifying: an expansion bomb must stop here, not in the classifier.
+    this.work += expanded.length;
+    if (this.stopped || this.outLen + expanded.length > this.limits.maxExpandedChars || this.work > 2 * this.limits.maxExpandedChars) {
+      if (!this.stopped) this.diag('error', 'spl.macro.size-limit', `expanded search longer than ${this.limits.maxExpandedChars} characters; expansion stopped at \`${call.name}\``, at, end);
+      this.stopped = true;
+      return { text: callText, cls: 'unknown' };
+    }
     const cls = classifyDefinition(expanded);
     this.uses.push({ name: call.name, arity: call.args.length, cls, origin: def.origin, offset: at, depth });
     const text = cls === 'source' || cls === 'predicate' ? `(${expanded})` : expanded;

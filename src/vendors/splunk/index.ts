@@ -4,6 +4,7 @@
  * `data_sources/*.yml` and `stories/*.yml` (support). See
  * docs/semantics/splunk.md for every semantic decision.
  */
+import { pushAll } from '../../core/arrays.js';
 import type { Diagnostic } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { SourceFile } from '../../core/source-file.js';
@@ -57,7 +58,7 @@ export const splunkVendor: VendorModule<State> = {
   createState(opts) {
     const state: State = { ...emptyState(), setupDiagnostics: [] };
     const spec = opts.vendorOptions?.macros;
-    if (spec !== undefined) state.setupDiagnostics.push(...loadUserMacros(spec, state.userMacros, opts.limits));
+    if (spec !== undefined) pushAll(state.setupDiagnostics, loadUserMacros(spec, state.userMacros, opts.limits));
     return state;
   },
   loadSupport(file, role, state, opts) {

@@ -9,6 +9,7 @@
  *  - `noop`: `search *` (the default `_filter` hook);
  *  - `other`: anything else (a bare comma-separated value list).
  */
+import { pushAll } from '../../core/arrays.js';
 import { parse as parseSpl } from '../../generated/spl.js';
 
 export type MacroClass = 'source' | 'predicate' | 'pipeline' | 'options' | 'constant' | 'noop' | 'other';
@@ -77,7 +78,7 @@ function classify(body: string): MacroClass {
   const stack: SNode[] = [tree];
   while (stack.length) {
     const n = stack.pop()!;
-    if (n.items) stack.push(...n.items);
+    if (n.items) pushAll(stack, n.items);
     if (n.item) stack.push(n.item);
     if (n.k === 'cmp' || n.k === 'in') {
       fields++;

@@ -4,6 +4,7 @@
  * (`[name]` or `[name(N)]` with `args` and `definition`), plus the user macro
  * library given through `vendorOptions.macros`.
  */
+import { pushAll } from '../../core/arrays.js';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Diagnostic } from '../../ast/schema.js';
@@ -91,8 +92,8 @@ export function loadUserMacros(spec: unknown, table: Record<string, MacroDef>, l
   const items = Array.isArray(spec) ? spec : spec === undefined || spec === null ? [] : [spec];
   const loadFile = (path: string, text: string) => {
     const f = new SourceFile(path, text);
-    if (/\.conf$/i.test(path) || /^\s*\[/m.test(text) && /^\s*definition\s*=/m.test(text)) diags.push(...loadMacrosConf(f, table, `user:${path}`));
-    else diags.push(...loadMacroYaml(f, table, limits, `user:${path}`));
+    if (/\.conf$/i.test(path) || /^\s*\[/m.test(text) && /^\s*definition\s*=/m.test(text)) pushAll(diags, loadMacrosConf(f, table, `user:${path}`));
+    else pushAll(diags, loadMacroYaml(f, table, limits, `user:${path}`));
   };
   const loadPath = (p: string, depth: number) => {
     let st;

@@ -1,4 +1,5 @@
 /** Building unified `Rule`s from a security_content detection YAML or a savedsearches.conf stanza. */
+import { pushAll } from '../../core/arrays.js';
 import type { Diagnostic, Rule } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { Limits } from '../../core/limits.js';
@@ -125,7 +126,7 @@ function applySearch(rule: Rule, search: string, state: SplunkState, limits: Lim
   rule.query = a.query;
   if (a.sourceMacros.length) rule.logsource.sourceMacros = a.sourceMacros;
   if (a.selection) rule.logsource.selection = a.selection;
-  rule.diagnostics.push(...a.diagnostics);
+  pushAll(rule.diagnostics, a.diagnostics);
   const splunk: Record<string, unknown> = { macros: a.macros, commands: a.commands };
   if (a.datamodel) splunk.datamodel = a.datamodel;
   if (Object.keys(a.timeBounds).length) splunk.timeBounds = a.timeBounds;

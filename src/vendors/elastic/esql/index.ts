@@ -20,6 +20,7 @@
  * - Anything else (arithmetic, now()-relative time windows, other functions)
  *   becomes an opaque node with its text and the reason.
  */
+import { pushAll } from '../../../core/arrays.js';
 import { parse as parseEsqlText } from '../../../generated/esql.js';
 import { constant, not, opaque, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
@@ -204,8 +205,8 @@ class EsqlConverter {
         case 'from':
         case 'ts': {
           const f = c as Extract<Command, { name: 'from' | 'ts' }>;
-          sources.push(...f.sources);
-          metadataFields.push(...f.metadata);
+          pushAll(sources, f.sources);
+          pushAll(metadataFields, f.metadata);
           break;
         }
         case 'where': {
