@@ -185,10 +185,13 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
   };
 
   const run: Engine['run'] = (events, onMatch) => {
-    const views = events.map((e, i) => (e instanceof EventView ? e : new EventView(e, i, layer)));
+    // Stream rules need every event at once; filter rules alone need one view at a time, and
+    // views that die young cost the garbage collector next to nothing.
+    const keepViews = streams.length > 0 || correlations.length > 0;
+    const views: EventView[] = [];
     const matches: MatchRecord[] = [];
     const stats: EngineStats = {
-      events: views.length,
+      events: events.length,
       rules: matchers.length,
       evaluable: matchers.filter((m) => m.rule.query.kind !== 'none').length,
       matches: 0,
@@ -205,7 +208,10 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
       matches.push(rec);
       onMatch?.(rec);
     };
-    for (const v of views) {
+    for (let ei = 0; ei < events.length; ei++) {
+      const e = events[ei];
+      const v = e instanceof EventView ? e : new EventView(e, ei, layer);
+      if (keepViews) views.push(v);
       const cands = eventCandidates(v);
       for (let i = 0; i < cands.length; i++) {
         const { m, test, gate } = cands[i]!;
