@@ -16,7 +16,7 @@
  * does not write again are removed, so a rebuild leaves no stale pages; no
  * other file in the directory is ever touched.
  */
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/schema.js';
 import { sanitizeSlug } from '../catalog/slug.js';
@@ -53,6 +53,48 @@ export function safeOutputPath(root: string, rel: string): string {
   return abs;
 }
 
+/**
+ * Writes `JSON.stringify(value)` (byte for byte) without building the whole
+ * text: top-level arrays are written element by element in ~1 MB chunks, so
+ * the full corpus's catalog.json never exists as one giant string in memory.
+ */
+export async function writeJsonStreamed(path: string, value: Record<string, unknown>): Promise<number> {
+  const fh = await open(path, 'w');
+  let bytes = 0;
+  let buf = '';
+  const flush = async (force: boolean) => {
+    if (!force && buf.length < 1 << 20) return;
+    const b = Buffer.from(buf);
+    bytes += b.length;
+    buf = '';
+    await fh.write(b);
+  };
+  try {
+    buf += '{';
+    let first = true;
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function') continue;
+      buf += (first ? '' : ',') + JSON.stringify(k) + ':';
+      first = false;
+      if (Array.isArray(v)) {
+        buf += '[';
+        for (let i = 0; i < v.length; i++) {
+          const item = JSON.stringify(v[i]);
+          buf += (i ? ',' : '') + (item === undefined ? 'null' : item);
+          await flush(false);
+        }
+        buf += ']';
+      } else buf += JSON.stringify(v);
+      await flush(false);
+    }
+    buf += '}\n';
+    await flush(true);
+  } finally {
+    await fh.close();
+  }
+  return bytes;
+}
+
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
   const worker = async () => {
@@ -73,7 +115,7 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   const jobs: { rel: string; make: () => string }[] = [];
   const add = (rel: string, make: () => string) => jobs.push({ rel, make });
 
-  add('catalog.json', () => (options.pretty ? JSON.stringify(catalog, null, 2) : JSON.stringify(catalog)) + '\n');
+  if (options.pretty) add('catalog.json', () => JSON.stringify(catalog, null, 2) + '\n');
   const layers = navigatorLayers(catalog);
   add('navigator-layer.json', () => JSON.stringify(layers.all, null, 2) + '\n');
   for (const [vendor, layer] of Object.entries(layers.byVendor)) {
@@ -99,6 +141,7 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   for (const d of [...dirs].sort((a, b) => a.length - b.length)) await mkdir(d, { recursive: true });
 
   let bytes = 0;
+  if (!options.pretty) bytes += await writeJsonStreamed(safeOutputPath(root, 'catalog.json'), catalog);
   await pool(targets, 16, async (t) => {
     const text = t.make();
     bytes += Buffer.byteLength(text);
@@ -108,6 +151,7 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   // Remove what the previous run wrote and this one did not.
   let removed = 0;
   const written = new Set(targets.map((t) => t.rel));
+  written.add('catalog.json');
   try {
     const prev = JSON.parse(await readFile(resolve(root, MANIFEST), 'utf8')) as { files?: unknown };
     if (Array.isArray(prev.files)) {
@@ -132,5 +176,5 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   }
   await writeFile(resolve(root, MANIFEST), JSON.stringify({ generator: 'ruleatlas', files: [...written].sort() }) + '\n');
 
-  return { outDir: root, files: targets.length, bytes, removed };
+  return { outDir: root, files: written.size, bytes, removed };
 }

@@ -114,3 +114,18 @@ describe('writeCatalog', () => {
     expect(safeOutputPath('/tmp/x', 'rules/sigma/a.html')).toBe('/tmp/x/rules/sigma/a.html');
   });
 });
+
+describe('writeJsonStreamed', () => {
+  it('writes exactly JSON.stringify(value) + newline', async () => {
+    const { writeJsonStreamed } = await import('../../src/render/write.js');
+    const cat = buildCatalog([...smallCorpus(), ...hostileRules()], { attack: ATTACK, events: EVENTS });
+    const file = join(tmp(), 'c.json');
+    const bytes = await writeJsonStreamed(file, cat);
+    const text = readFileSync(file, 'utf8');
+    expect(text).toBe(JSON.stringify(cat) + '\n');
+    expect(bytes).toBe(Buffer.byteLength(text));
+    const odd = { a: [1, undefined, 'x\u2028'], b: undefined, c: { d: [] }, e: [] };
+    await writeJsonStreamed(file, odd);
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(odd) + '\n');
+  });
+});
