@@ -177,12 +177,12 @@ describe('KQL positions, limits and size', () => {
     const q = '('.repeat(300) + 'a:1' + ')'.repeat(300);
     const ctx = ctxFor(q, { maxDepth: 256 });
     expect(parseKql(q, ctx)).toBeNull();
-    expect(ctx.diagnostics[0]?.code).toBe('kql.too_deep');
+    expect(ctx.diagnostics[0]?.code).toBe('kql.too-deep');
   });
   it('a query longer than maxQueryChars is refused with a diagnostic', () => {
     const ctx = ctxFor('a:1', { maxQueryChars: 2 });
     expect(parseKql('a:1', ctx)).toBeNull();
-    expect(ctx.diagnostics[0]?.code).toBe('kql.too_long');
+    expect(ctx.diagnostics[0]?.code).toBe('kql.too-long');
   });
   it('printNode round trip is stable for a realistic query', () => {
     const r = kql('event.category:process and process.name:(cmd.exe or powershell.exe) and not process.parent.name:explorer.exe');

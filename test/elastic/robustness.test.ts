@@ -30,8 +30,8 @@ describe('robustness', () => {
   });
   it('deep nesting in ES|QL and Lucene is a diagnostic', () => {
     const deep = '('.repeat(5000) + 'a == 1' + ')'.repeat(5000);
-    expect(esql('from i | where ' + deep).diagnostics[0]?.code).toBe('esql.too_deep');
-    expect(lucene('('.repeat(5000) + 'a:1' + ')'.repeat(5000)).diagnostics[0]?.code).toBe('lucene.too_deep');
+    expect(esql('from i | where ' + deep).diagnostics[0]?.code).toBe('esql.too-deep');
+    expect(lucene('('.repeat(5000) + 'a:1' + ')'.repeat(5000)).diagnostics[0]?.code).toBe('lucene.too-deep');
   });
   it('`f: not v` without parentheses is rejected, as Kibana does', () => {
     expect(kql('f: not v').diagnostics[0]?.code).toBe('kql.syntax');
@@ -40,7 +40,7 @@ describe('robustness', () => {
   it('a rule with a wrong-typed field still yields a rule with diagnostics', () => {
     const r = parseFile('r.toml', `[rule]\nname = 5\ntype = "query"\nlanguage = "kuery"\nquery = 'a:1'\n`);
     expect(r.rules).toHaveLength(1);
-    expect(r.rules[0]!.diagnostics.map((d) => d.code)).toEqual(['elastic.rule.id_missing', 'elastic.rule.name_missing']);
+    expect(r.rules[0]!.diagnostics.map((d) => d.code)).toEqual(['elastic.rule.id-missing', 'elastic.rule.name-missing']);
   });
 });
 
@@ -52,6 +52,6 @@ describe('limits', () => {
     const ctx = ctxFor(q, { maxListItems: 10 });
     const n = parseKql(q, ctx);
     expect(n?.type).toBe('opaque');
-    expect(ctx.diagnostics.map((d) => d.code)).toEqual(['kql.list.too_long']);
+    expect(ctx.diagnostics.map((d) => d.code)).toEqual(['kql.list.too-long']);
   });
 });

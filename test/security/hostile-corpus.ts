@@ -40,6 +40,9 @@ export function hostileCorpus(): HostileFile[] {
   add('sigma/ok-bom-crlf.yml', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(sigma('Valid BOM CRLF', "  sel:\n    Image|endswith: '\\\\wscript.exe'\n  condition: sel").replace(/\n/g, '\r\n'))]), 'ok', 'UTF-8 BOM and CRLF');
   add('sigma/ok-regex.yml', sigma('Catastrophic regex', "  sel:\n    CommandLine|re: '(a+)+$'\n  condition: sel"), 'ok', 'a regex that backtracks catastrophically is data, not a problem for the parser');
   add('sigma/proto.yml', sigma('Prototype keys', "  __proto__:\n    __proto__: x\n    constructor: y\n  prototype:\n    prototype|contains: z\n  condition: __proto__ or prototype", 'constructor:\n  prototype:\n    polluted: yes\n'), 'ok', '__proto__, constructor and prototype as keys everywhere');
+  add('sigma/proto-top.yml', sigma('Prototype metadata', "  sel:\n    Image: x\n  condition: sel", '__proto__:\n  isAdmin: true\n'), 'ok', 'a top-level __proto__ key kept as metadata');
+  add('elastic/proto.toml', toml('Prototype metadata', 'kuery', 'process.name : "a.exe"').replace('[rule]\n', '[rule]\n__proto__ = { isAdmin = true }\n'), 'ok', 'a __proto__ key in a TOML rule');
+  add('splunk/detections/proto.yml', splunk('Prototype metadata', 'index=main process_name=a.exe') + '__proto__:\n  isAdmin: true\n', 'ok', 'a __proto__ key in a Splunk detection');
   add('elastic/ok.toml', toml('Valid KQL', 'kuery', 'process.name : "rundll32.exe" and not process.args : "*temp*"'), 'ok', 'a valid rule');
   add('splunk/detections/ok.yml', splunk('Valid SPL', '| tstats count from datamodel=Endpoint.Processes where Processes.process_name=rundll32.exe by Processes.dest | `drop_dm_object_name(Processes)` | `valid_spl_filter`'), 'ok', 'a valid detection');
 
@@ -51,7 +54,7 @@ export function hostileCorpus(): HostileFile[] {
 
   // ---- wrong types in rule fields
   add('sigma/wrong-types.yml', 'title: [not, a, string]\nid: 5\nstatus: 7\nlogsource: windows\ntags: 12\ndetection:\n  sel:\n    Image: {nested: map}\n  condition: 42\n', err('sigma.condition.type', 'sigma.rule.logsource', 'sigma.detection.type', 'sigma.value.type', 'sigma.rule.title-missing'), 'wrong types in every Sigma field');
-  add('elastic/wrong-types.toml', '[metadata]\nmaturity = 3\n\n[rule]\nname = 5\nrule_id = ["x"]\ntype = "query"\nlanguage = "kuery"\nquery = 12\nindex = "not-a-list"\n', err('elastic.rule.missing', 'elastic.rule.query-missing', 'elastic.rule.query_missing', 'elastic.language.unknown'), 'wrong types in Elastic rule fields');
+  add('elastic/wrong-types.toml', '[metadata]\nmaturity = 3\n\n[rule]\nname = 5\nrule_id = ["x"]\ntype = "query"\nlanguage = "kuery"\nquery = 12\nindex = "not-a-list"\n', err('elastic.rule.missing', 'elastic.rule.query-missing', 'elastic.rule.query-missing', 'elastic.language.unknown'), 'wrong types in Elastic rule fields');
   add('splunk/detections/wrong-types.yml', 'name: [x]\nid: 5\nsearch: 12\ntags: nope\n', err('splunk.detection.invalid', 'splunk.detection.field'), 'wrong types in Splunk fields');
 
   // ---- unknown modifiers, functions, commands, macros
@@ -77,13 +80,13 @@ export function hostileCorpus(): HostileFile[] {
   add('sigma/alias-bomb.yml', `title: Billion laughs\n${bomb.join('\n')}\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: *a9\n  condition: sel\n`, err('yaml.alias-limit'), 'a YAML alias expansion bomb');
   add('sigma/deep-yaml.yml', `title: Deep\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: ${'['.repeat(5000)}${']'.repeat(5000)}\n  condition: sel\n`, err('yaml.depth-limit'), 'a document nested thousands deep');
   add('sigma/deep-condition.yml', sigma('Deep condition', `  sel:\n    Image: x\n  condition: ${'('.repeat(5000)}sel${')'.repeat(5000)}`), err('sigma.condition.too-deep', 'sigma.condition.too-long'), 'thousands of nested parentheses');
-  add('elastic/kql-deep.toml', toml('Deep KQL', 'kuery', `${'('.repeat(5000)}process.name : a${')'.repeat(5000)}`), err('kql.too-deep', 'kql.too_deep'), 'thousands of nested parentheses in KQL');
+  add('elastic/kql-deep.toml', toml('Deep KQL', 'kuery', `${'('.repeat(5000)}process.name : a${')'.repeat(5000)}`), err('kql.too-deep', 'kql.too-deep'), 'thousands of nested parentheses in KQL');
   add('elastic/eql-deep.toml', toml('Deep EQL', 'eql', `process where ${'('.repeat(5000)}process.name == "a"${')'.repeat(5000)}`, 'eql'), err('eql.limit.depth'), 'thousands of nested parentheses in EQL');
-  add('elastic/esql-deep.toml', toml('Deep ES|QL', 'esql', `from logs-* | where ${'('.repeat(5000)}process.name == "a"${')'.repeat(5000)}`, 'esql'), err('esql.too-deep', 'esql.too_deep'), 'thousands of nested parentheses in ES|QL');
+  add('elastic/esql-deep.toml', toml('Deep ES|QL', 'esql', `from logs-* | where ${'('.repeat(5000)}process.name == "a"${')'.repeat(5000)}`, 'esql'), err('esql.too-deep', 'esql.too-deep'), 'thousands of nested parentheses in ES|QL');
   add('splunk/detections/deep.yml', splunk('Deep SPL', `index=main ${'('.repeat(5000)}process_name=a${')'.repeat(5000)}`), err('spl.depth-limit', 'spl.syntax'), 'thousands of nested parentheses in SPL');
   add('sigma/million.yml', `title: A million values\nlogsource:\n  product: windows\ndetection:\n  sel:\n    Image: [${Array(1_000_000).fill('v').join(',')}]\n  condition: sel\n`, err('yaml.size-limit'), 'a list with a million values');
   add('splunk/detections/million.yml', splunk('A million values', `index=main process_name IN (${Array(1_000_000).fill('v').join(',')})`), err('spl.size-limit', 'spl.list-limit', 'spl.limit.list'), 'an IN list with a million values');
-  add('elastic/long-line.toml', toml('Long line', 'kuery', `process.name : (${Array.from({ length: 200_000 }, (_, i) => `v${i}`).join(' or ')})`), err('kql.too-long', 'kql.too_long'), 'an extremely long line (a 1.6 MB query)');
+  add('elastic/long-line.toml', toml('Long line', 'kuery', `process.name : (${Array.from({ length: 200_000 }, (_, i) => `v${i}`).join(' or ')})`), err('kql.too-long', 'kql.too-long'), 'an extremely long line (a 1.6 MB query)');
 
   // ---- macros: recursion, mutual recursion, expansion bombs
   add('splunk/macros/self_loop.yml', 'definition: "`self_loop` process_name=x"\ndescription: calls itself\nname: self_loop\n', 'support', 'a macro used by the hostile detections');

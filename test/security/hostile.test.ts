@@ -77,6 +77,19 @@ describe('hostile corpus', () => {
     expect(rules.some((r) => r.title === 'ok line' && !r.diagnostics.some((d) => d.severity === 'error'))).toBe(true);
   });
 
+  it('keeps __proto__ keys as plain data, never as a prototype', () => {
+    for (const path of ['sigma/proto-top.yml', 'elastic/proto.toml', 'splunk/detections/proto.yml']) {
+      const { rules } = diagsFor(path);
+      expect(rules, path).toHaveLength(1);
+      const md = rules[0]!.metadata;
+      expect(Object.getPrototypeOf(md), path).toBe(Object.prototype);
+      expect(Object.prototype.hasOwnProperty.call(md, '__proto__'), path).toBe(true);
+      expect((md as { isAdmin?: unknown }).isAdmin, path).toBeUndefined();
+      // And it survives serialization as data.
+      expect(JSON.parse(JSON.stringify(md)).__proto__, path).toEqual({ isAdmin: true });
+    }
+  });
+
   it('pollutes no prototype', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(({} as Record<string, unknown>).x).toBeUndefined();

@@ -63,7 +63,7 @@ export function syntaxDiag(ctx: QueryCtx, code: string, e: unknown): void {
     const expected = [...new Set((err.expected ?? []).map((x) => x.description ?? (x.text !== undefined ? JSON.stringify(x.text) : x.type)))].slice(0, 12);
     diagQuery(ctx, 'error', code, `syntax error: ${err.message ?? 'invalid query'}`, err.location.start.offset, err.location.end.offset, expected);
   } else if (e instanceof RangeError) {
-    diagQuery(ctx, 'error', code.replace(/\.syntax$/, '') + '.too_deep', 'query nests too deeply to parse', 0);
+    diagQuery(ctx, 'error', code.replace(/\.syntax$/, '') + '.too-deep', 'query nests too deeply to parse', 0);
   } else {
     diagQuery(ctx, 'error', code, `parser failure: ${String((err && err.message) || e)}`, 0);
   }
@@ -96,12 +96,12 @@ export function nestingDepth(text: string): number {
 /** Limits checks shared by every query language; true when the query may be parsed. */
 export function withinLimits(ctx: QueryCtx, text: string, lang: string): boolean {
   if (text.length > ctx.limits.maxQueryChars) {
-    diagQuery(ctx, 'error', `${lang}.too_long`, `query has ${text.length} characters, more than the limit of ${ctx.limits.maxQueryChars}`, 0);
+    diagQuery(ctx, 'error', `${lang}.too-long`, `query has ${text.length} characters, more than the limit of ${ctx.limits.maxQueryChars}`, 0);
     return false;
   }
   const depth = nestingDepth(text);
   if (depth > ctx.limits.maxDepth) {
-    diagQuery(ctx, 'error', `${lang}.too_deep`, `query nests ${depth} levels deep, more than the limit of ${ctx.limits.maxDepth}`, 0);
+    diagQuery(ctx, 'error', `${lang}.too-deep`, `query nests ${depth} levels deep, more than the limit of ${ctx.limits.maxDepth}`, 0);
     return false;
   }
   return true;

@@ -5,6 +5,7 @@
  * which query is which, so each query is classified by its first keyword.
  * osquery SQL is recorded as not parsed (query kind `none`, info diagnostic).
  */
+import { setOwn } from '../../core/objects.js';
 import type { Diagnostic, Language, Query, Rule } from '../../ast/schema.js';
 import { diagAt, diagLine } from '../../core/diagnostics.js';
 import type { SourceFile } from '../../core/source-file.js';
@@ -43,13 +44,13 @@ export function parseHuntToml(file: SourceFile, opts: ParseOptions): ParsedFile 
   const uuid = typeof hunt.uuid === 'string' ? hunt.uuid : file.path;
   const at = headerOffset(layout, 'hunt');
   const queries = strList(hunt.query);
-  if (queries.length === 0) return { rules: [], diagnostics: [diagAt(file, 'error', 'elastic.hunt.no_query', 'hunt has no query', at)] };
+  if (queries.length === 0) return { rules: [], diagnostics: [diagAt(file, 'error', 'elastic.hunt.no-query', 'hunt has no query', at)] };
   const declared = strList(hunt.language);
   const techniques: string[] = [];
   for (const t of strList(hunt.mitre)) if (!techniques.includes(t.trim().toUpperCase())) techniques.push(t.trim().toUpperCase());
   const integrations = strList(hunt.integration);
   const metadata: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(hunt)) if (!['query', 'name', 'description', 'uuid', 'mitre', 'author', 'references'].includes(k)) metadata[k] = v;
+  for (const [k, v] of Object.entries(hunt)) if (!['query', 'name', 'description', 'uuid', 'mitre', 'author', 'references'].includes(k)) setOwn(metadata, k, v);
 
   const rules: Rule[] = queries.map((text, n) => {
     const diags: Diagnostic[] = [];

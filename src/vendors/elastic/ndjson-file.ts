@@ -49,13 +49,13 @@ export function parseNdjson(file: SourceFile, opts: ParseOptions): ParsedFile {
       }
       if (isObj(obj)) {
         if ('exported_count' in obj || 'exported_rules_count' in obj) diagnostics.push(diagAt(file, 'info', 'elastic.ndjson.summary', 'export summary line skipped', lineStart));
-        else if (typeof obj.list_id === 'string' && obj.rule_id === undefined) diagnostics.push(diagAt(file, 'info', 'elastic.ndjson.exception_list', 'exception list line skipped (exception items are not rules)', lineStart));
+        else if (typeof obj.list_id === 'string' && obj.rule_id === undefined) diagnostics.push(diagAt(file, 'info', 'elastic.ndjson.exception-list', 'exception list line skipped (exception items are not rules)', lineStart));
         else {
           const q = typeof obj.query === 'string' ? obj.query : undefined;
           const loc = q !== undefined ? queryLoc(file, lineStart, line, q) : null;
           rules.push(buildRule({ file, rule: obj, meta: {}, queryLoc: loc, offset: lineStart, limits: opts.limits }));
         }
-      } else if (obj !== undefined) diagnostics.push(diagAt(file, 'error', 'elastic.ndjson.not_object', 'line is not a JSON object', lineStart));
+      } else if (obj !== undefined) diagnostics.push(diagAt(file, 'error', 'elastic.ndjson.not-object', 'line is not a JSON object', lineStart));
     }
     lineStart = lineEnd + 1;
   }

@@ -5,6 +5,7 @@
  * type means (threshold -> aggregate, filters -> extra clauses), ATT&CK ids,
  * the log source hints and the metadata.
  */
+import { setOwn } from '../../core/objects.js';
 import { pushAll } from '../../core/arrays.js';
 import { and } from '../../ast/build.js';
 import type { AggregateCondition, Diagnostic, FieldRef, Language, Node, Query, Rule } from '../../ast/schema.js';
@@ -62,7 +63,7 @@ export function jsonSafe<T>(x: T, depth = 0): T {
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(x as object)) {
       const c = jsonSafe((x as Record<string, unknown>)[k], depth + 1);
-      if (c !== undefined) out[k] = c;
+      if (c !== undefined) setOwn(out, k, c);
     }
     return out as T;
   }
@@ -78,8 +79,11 @@ export interface ParsedQuery {
   metadata?: Json;
 }
 
-/** Parse one query text in `language` (kuery, eql, esql, lucene). Null query on errors (diagnostics say why). */
-export function parseQuery(language: Language, text: string, loc: QueryLoc, limits: Limits, diagnostics: Diagnostic[]): ParsedQuery {
+/**
+ * Parse one query text in `language` (kuery, eql, esql, lucene). Null query on errors (diagnostics say why).
+ * `categoryField` is the rule's `event_category_override`: the field an EQL `<category> where` tests.
+ */
+export function parseQuery(language: Language, text: string, loc: QueryLoc, limits: Limits, diagnostics: Diagnostic[], categoryField?: string): ParsedQuery {
   const ctx: QueryCtx = { loc, limits, diagnostics };
   switch (language) {
     case 'kuery': {
@@ -97,7 +101,7 @@ export function parseQuery(language: Language, text: string, loc: QueryLoc, limi
     }
     case 'eql': {
       try {
-        const r = parseEql(text, { file: loc.file, offset: fileOffset(loc, 0), limits });
+        const r = parseEql(text, { file: loc.file, offset: fileOffset(loc, 0), limits, ...(categoryField ? { categoryField } : {}) });
         pushAll(diagnostics, r.diagnostics);
         const failed = r.diagnostics.some((d) => d.severity === 'error');
         return { query: failed ? null : r.query };
@@ -213,11 +217,11 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
   const ruleType = str(rule.type);
   let id = str(rule.rule_id);
   if (!id) {
-    diagnostics.push(diagAt(file, 'error', 'elastic.rule.id_missing', 'rule has no rule_id', at));
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.id-missing', 'rule has no rule_id', at));
     id = `${file.path}#${file.position(at).line}`;
   }
   const title = str(rule.name) ?? id;
-  if (!str(rule.name)) diagnostics.push(diagAt(file, 'warning', 'elastic.rule.name_missing', 'rule has no name', at));
+  if (!str(rule.name)) diagnostics.push(diagAt(file, 'warning', 'elastic.rule.name-missing', 'rule has no name', at));
 
   let language: Language = 'none';
   let query: Query;
@@ -228,7 +232,7 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
     const jobs = strList(rule.machine_learning_job_id) ?? [];
     query = { kind: 'none', reason: `machine learning rule (job ${jobs.join(', ') || 'unknown'}): no query` };
   } else if (queryText === undefined) {
-    diagnostics.push(diagAt(file, 'error', 'elastic.rule.query_missing', `rule of type ${ruleType ?? 'unknown'} has no query`, at));
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.query-missing', `rule of type ${ruleType ?? 'unknown'} has no query`, at));
     query = { kind: 'none', reason: 'no query in the rule' };
   } else {
     const lang = str(rule.language) ?? (ruleType === 'eql' ? 'eql' : ruleType === 'esql' ? 'esql' : 'kuery');
@@ -238,7 +242,8 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
       diagnostics.push(diagAt(file, 'error', 'elastic.language.unknown', `unknown query language ${lang}`, fileOffset(loc, 0)));
       query = { kind: 'none', reason: `unknown language ${lang}` };
     } else {
-      const parsed = parseQuery(language, queryText, loc, limits, diagnostics);
+      const categoryField = typeof rule.event_category_override === 'string' ? rule.event_category_override : undefined;
+      const parsed = parseQuery(language, queryText, loc, limits, diagnostics, categoryField);
       sources = parsed.sources;
       if (parsed.metadata) Object.assign(extraMeta, parsed.metadata);
       query = parsed.query ?? { kind: 'none', reason: `${language} query does not parse` };
@@ -263,7 +268,7 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
 
   const { predicateCount, datasets } = scanQuery(query);
   if (predicateCount > limits.maxPredicatesPerRule) {
-    diagnostics.push(diagAt(file, 'error', 'elastic.rule.too_many_predicates', `rule has ${predicateCount} predicates, more than the limit of ${limits.maxPredicatesPerRule}`, at));
+    diagnostics.push(diagAt(file, 'error', 'elastic.rule.too-many-predicates', `rule has ${predicateCount} predicates, more than the limit of ${limits.maxPredicatesPerRule}`, at));
     query = { kind: 'none', reason: 'too many predicates' };
   }
 
@@ -274,7 +279,7 @@ export function buildRule(input: RuleDocInput, kind: Rule['kind'] = 'detection')
   const index = strList(rule.index) ?? sources;
 
   const metadata: Json = {};
-  for (const [k, v] of Object.entries(rule)) if (!MODELLED.has(k)) metadata[k] = v;
+  for (const [k, v] of Object.entries(rule)) if (!MODELLED.has(k)) setOwn(metadata, k, v);
   if (Object.keys(meta).length) metadata.metadata = meta;
   Object.assign(metadata, extraMeta);
 

@@ -8,6 +8,7 @@
  * the result. Position trees are merged alongside, so merged values keep
  * pointing at the document they were written in.
  */
+import { setOwn } from '../../core/objects.js';
 import type { YamlPos } from '../../formats/yaml.js';
 
 export interface RawDoc {
@@ -39,10 +40,10 @@ function merge(dest: Record<string, unknown>, destPos: YamlPos | undefined, src:
     if (isMap(v)) {
       const dp = entries.get(k);
       const [mv, mp] = merge(isMap(dv) ? dv : {}, isMap(dv) ? dp?.[1] : undefined, v, sp?.[1]);
-      out[k] = mv;
+      setOwn(out, k, mv);
       if (sp && mp) entries.set(k, [sp[0], mp]);
     } else {
-      out[k] = v;
+      setOwn(out, k, v);
       if (sp) entries.set(k, sp);
     }
   }

@@ -3,6 +3,7 @@
  * logsource, the documented attributes, and every other key kept as JSON-safe
  * metadata.
  */
+import { setOwn } from '../../core/objects.js';
 import type { LogSource, Rule } from '../../ast/schema.js';
 import { report, type RuleCtx } from './context.js';
 import type { YamlPos } from '../../formats/yaml.js';
@@ -81,7 +82,7 @@ export function logsourceOf(ctx: RuleCtx, ls: unknown, pos: YamlPos | undefined,
         report(ctx, 'warning', 'sigma.rule.logsource', `logsource ${k} must be a string`, pos?.entries?.get(k)?.[1] ?? pos);
         out[k] = String(v);
       }
-    } else rest[k] = jsonSafe(v);
+    } else setOwn(rest, k, jsonSafe(v));
   }
   if (Object.keys(rest).length) extra.logsource = rest;
   return out;
@@ -106,7 +107,7 @@ function toJsonSafe(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(toJsonSafe);
   if (v && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) o[k] = toJsonSafe(x);
+    for (const [k, x] of Object.entries(v)) setOwn(o, k, toJsonSafe(x));
     return o;
   }
   return v;

@@ -3,6 +3,7 @@
  * and filter (meta-filter) documents. Common attributes are modelled; every
  * other key is kept in `metadata` (JSON-safe).
  */
+import { setOwn } from '../../core/objects.js';
 import type { Rule } from '../../ast/schema.js';
 import type { YamlPos } from '../../formats/yaml.js';
 import { report, type RuleCtx } from './context.js';
@@ -38,7 +39,7 @@ export function buildRule(ctx: RuleCtx, doc: SigmaDoc): Rule {
   const entry = (k: string) => pos?.entries?.get(k);
 
   const metadata: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!MODELLED.has(k)) metadata[k] = jsonSafe(x);
+  for (const [k, x] of Object.entries(v)) if (!MODELLED.has(k)) setOwn(metadata, k, jsonSafe(x));
 
   let id = typeof v.id === 'string' && v.id ? v.id : v.id !== undefined && v.id !== null ? String(v.id) : '';
   if (!id) {

@@ -4,6 +4,7 @@
  * `data_sources/*.yml` and `stories/*.yml` (support). See
  * docs/semantics/splunk.md for every semantic decision.
  */
+import { setOwn } from '../../core/objects.js';
 import { pushAll } from '../../core/arrays.js';
 import type { Diagnostic } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
@@ -38,7 +39,7 @@ function loadDataSource(file: SourceFile, state: SplunkState, opts: { limits: im
     if (typeof v.sourcetype === 'string') def.sourcetype = v.sourcetype;
     if (typeof v.separator === 'string') def.separator = v.separator;
     if (typeof v.example_log === 'string') Object.assign(def, eventFromExampleLog(v.example_log));
-    state.dataSources[v.name] = def;
+    setOwn(state.dataSources, v.name, def);
   }
   return diagnostics;
 }
@@ -48,7 +49,7 @@ function loadStory(file: SourceFile, state: SplunkState, opts: { limits: import(
   for (const d of documents) {
     const v = d.value as Record<string, unknown> | null;
     if (!v || typeof v !== 'object' || typeof v.name !== 'string') continue;
-    state.stories[v.name] = { name: v.name, path: file.path, ...(v.id ? { id: String(v.id) } : {}), ...(typeof v.description === 'string' ? { description: v.description } : {}) };
+    setOwn(state.stories, v.name, { name: v.name, path: file.path, ...(v.id ? { id: String(v.id) } : {}), ...(typeof v.description === 'string' ? { description: v.description } : {}) });
   }
   return diagnostics;
 }

@@ -1,4 +1,5 @@
 /** Building unified `Rule`s from a security_content detection YAML or a savedsearches.conf stanza. */
+import { setOwn } from '../../core/objects.js';
 import { pushAll } from '../../core/arrays.js';
 import type { Diagnostic, Rule } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
@@ -80,7 +81,7 @@ export function parseDetectionYaml(file: SourceFile, state: SplunkState, limits:
     const metadata: Record<string, unknown> = {};
     for (const [k, val] of Object.entries(v)) {
       if (['name', 'id', 'description', 'type', 'status', 'search', 'author', 'references', 'known_false_positives'].includes(k)) continue;
-      metadata[k] = val;
+      setOwn(metadata, k, val);
     }
     metadata.analyticStories = strings(tags.analytic_story);
     metadata.dataSourceEvents = dsEvents.map(({ provider, eventId, channel }) => ({ provider, eventId, ...(channel ? { channel } : {}) }));
@@ -143,7 +144,7 @@ export function parseSavedSearches(file: SourceFile, state: SplunkState, limits:
     if (!search || st.name === 'default') continue;
     const diags: Diagnostic[] = [];
     const metadata: Record<string, unknown> = {};
-    for (const [k, e] of st.entries) if (k !== 'search') metadata[k] = e.value;
+    for (const [k, e] of st.entries) if (k !== 'search') setOwn(metadata, k, e.value);
     // ATT&CK ids: the annotations JSON (ES correlation searches, ESCU), then the title.
     const raw: string[] = [];
     const annotations = st.entries.get('action.correlationsearch.annotations')?.value;

@@ -59,14 +59,14 @@ describe('what Elasticsearch rejects after parsing', () => {
     ['sequence [a where true] with runs=0 [b where true]', 'error eql.runs.range 1:25'],
     ['sequence [a where true] with runs=101 [b where true]', 'error eql.runs.range 1:25'],
     ['sequence [a where true]', 'error eql.sequence.steps 1:1'],
-    ['sequence [a where true] by x [b where true]', 'error eql.join_keys.arity 1:30'],
-    ['sequence by h [a where true] by x [b where true] by y, z', 'error eql.join_keys.arity 1:50'],
-    ['sequence [a where true] ![b where true]', 'error eql.sequence.missing_maxspan 1:1'],
-    ['sequence with maxspan=1m ![a where true] ![b where true]', 'error eql.sequence.missing_only 1:1'],
+    ['sequence [a where true] by x [b where true]', 'error eql.join-keys.arity 1:30'],
+    ['sequence by h [a where true] by x [b where true] by y, z', 'error eql.join-keys.arity 1:50'],
+    ['sequence [a where true] ![b where true]', 'error eql.sequence.missing-maxspan 1:1'],
+    ['sequence with maxspan=1m ![a where true] ![b where true]', 'error eql.sequence.missing-only 1:1'],
     ['sample [a where true] ![b where true]', 'error eql.missing.context 1:23'],
     ['sample [a where true] with runs=2 [b where true]', 'error eql.runs.context 1:23'],
     ['sequence by a by b [x where true] [y where true]', 'error eql.sequence.params 1:15'],
-    ['sequence [a where true] [b where true] until ![c where true]', 'error eql.sequence.until_missing 1:46'],
+    ['sequence [a where true] [b where true] until ![c where true]', 'error eql.sequence.until-missing 1:46'],
     ['process where a == 1 | head', 'error eql.pipe.argument 1:22'],
     ['process where a == 1 | tail -1', 'error eql.pipe.argument 1:22'],
     ['process where startsWith(a)', 'error eql.function.arity 1:15'],
@@ -154,7 +154,7 @@ describe('what Elasticsearch rejects after parsing', () => {
 describe('limits', () => {
   it('maxQueryChars', () => {
     const r = eql('process where a == "' + 'x'.repeat(200) + '"', { maxQueryChars: 100 });
-    expect(diags(r)).toEqual(['error eql.limit.query_chars 1:1']);
+    expect(diags(r)).toEqual(['error eql.limit.query-chars 1:1']);
     expect(opaqueNodes(r.query)[0]!.reason).toBe('query over the size limit');
   });
   it('maxDepth: deep parentheses are a diagnostic, never a stack overflow', () => {
@@ -174,7 +174,7 @@ describe('limits', () => {
   });
   it('maxListItems', () => {
     const r = eql('process where a in (' + Array.from({ length: 20 }, (_, i) => `"${i}"`).join(', ') + ')', { maxListItems: 10 });
-    expect(diags(r)).toEqual(['error eql.limit.list_items 1:15']);
+    expect(diags(r)).toEqual(['error eql.limit.list-items 1:15']);
     expect(opaqueNodes(r.query)).toHaveLength(1);
   });
   it('huge lists inside groups and opaque parts are never spread into call arguments', () => {
@@ -186,6 +186,6 @@ describe('limits', () => {
   });
   it('maxRegexChars', () => {
     const r = eql('process where a regex "' + 'a'.repeat(50) + '"', { maxRegexChars: 10 });
-    expect(diags(r)).toEqual(['error eql.limit.regex_chars 1:23']);
+    expect(diags(r)).toEqual(['error eql.limit.regex-chars 1:23']);
   });
 });

@@ -181,16 +181,16 @@ export class EqlConverter {
     }
     if (seq.until) {
       const u = seq.until;
-      if (u.missing) this.diag('error', 'eql.sequence.until_missing', 'an `until` clause cannot be a missing-event clause', u);
-      if (u.runs) this.diag('error', 'eql.sequence.until_runs', '`with runs` is not allowed on an `until` clause', u.runs);
+      if (u.missing) this.diag('error', 'eql.sequence.until-missing', 'an `until` clause cannot be a missing-event clause', u);
+      if (u.runs) this.diag('error', 'eql.sequence.until-runs', '`with runs` is not allowed on an `until` clause', u.runs);
       out.until = this.eventFilter(u.q);
     }
     this.checkKeyArity(by, seq.steps, seq.until);
     const total = steps.reduce((n, s) => n + (s.runs ?? 1), 0);
     if (total < 2) this.diag('error', 'eql.sequence.steps', 'a sequence needs at least two events (count `with runs`)', seq);
     if (steps.some((s) => s.missing)) {
-      if (!maxspan) this.diag('error', 'eql.sequence.missing_maxspan', 'a sequence with missing-event clauses `![...]` requires `with maxspan`', seq);
-      if (steps.every((s) => s.missing)) this.diag('error', 'eql.sequence.missing_only', 'a sequence needs at least one positive (non-missing) clause', seq);
+      if (!maxspan) this.diag('error', 'eql.sequence.missing-maxspan', 'a sequence with missing-event clauses `![...]` requires `with maxspan`', seq);
+      if (steps.every((s) => s.missing)) this.diag('error', 'eql.sequence.missing-only', 'a sequence needs at least one positive (non-missing) clause', seq);
     }
     return out;
   }
@@ -229,7 +229,7 @@ export class EqlConverter {
       const n = base + (st.by ? st.by.keys.length : 0);
       if (expected < 0) expected = n;
       else if (n !== expected) {
-        this.diag('error', 'eql.join_keys.arity', `inconsistent number of join keys; expected ${expected - base} but found ${n - base}`, st.by ?? st);
+        this.diag('error', 'eql.join-keys.arity', `inconsistent number of join keys; expected ${expected - base} but found ${n - base}`, st.by ?? st);
         return;
       }
     }
@@ -618,7 +618,7 @@ export class EqlConverter {
     const s = lit.value;
     if (op === 'regex' || op === 'regex~') {
       if (s.length > this.opts.limits.maxRegexChars) {
-        this.diag('error', 'eql.limit.regex_chars', `regular expression longer than limits.maxRegexChars (${this.opts.limits.maxRegexChars})`, v);
+        this.diag('error', 'eql.limit.regex-chars', `regular expression longer than limits.maxRegexChars (${this.opts.limits.maxRegexChars})`, v);
         return opaque(source.text ?? raw, 'regular expression over the size limit', source);
       }
       const ci = op === 'regex~';
@@ -632,7 +632,7 @@ export class EqlConverter {
 
   private checkList(sp: Span, n: number): boolean {
     if (n <= this.opts.limits.maxListItems) return true;
-    this.diag('error', 'eql.limit.list_items', `value list has ${n} items, more than limits.maxListItems (${this.opts.limits.maxListItems})`, sp);
+    this.diag('error', 'eql.limit.list-items', `value list has ${n} items, more than limits.maxListItems (${this.opts.limits.maxListItems})`, sp);
     return false;
   }
 

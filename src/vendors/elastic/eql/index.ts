@@ -56,7 +56,7 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
   };
 
   if (text.length > limits.maxQueryChars) {
-    return fail('eql.limit.query_chars', `EQL query has ${text.length} characters, more than limits.maxQueryChars (${limits.maxQueryChars})`, 0, 'query over the size limit');
+    return fail('eql.limit.query-chars', `EQL query has ${text.length} characters, more than limits.maxQueryChars (${limits.maxQueryChars})`, 0, 'query over the size limit');
   }
   const nesting = maxNesting(text, limits.maxDepth);
   if (nesting.depth > limits.maxDepth) {

@@ -467,7 +467,7 @@ class EsqlConverter {
     const t = this.target(e.expr);
     if (!t) return this.opaque(e, 'IN on a computed expression');
     if (e.list.length > this.ctx.limits.maxListItems) {
-      diagQuery(this.ctx, 'error', 'esql.list.too_long', `IN list has ${e.list.length} values, more than the limit`, e.start, e.end);
+      diagQuery(this.ctx, 'error', 'esql.list.too-long', `IN list has ${e.list.length} values, more than the limit`, e.start, e.end);
       return this.opaque(e, 'IN list over the limit');
     }
     const children: Node[] = [];
@@ -494,7 +494,7 @@ class EsqlConverter {
     const source = this.src(e);
     const children = e.patterns.map((p) => {
       if (e.rlike) {
-        if (p.value.length > this.ctx.limits.maxRegexChars) diagQuery(this.ctx, 'warning', 'esql.regex.too_long', 'regular expression longer than the limit', e.start, e.end);
+        if (p.value.length > this.ctx.limits.maxRegexChars) diagQuery(this.ctx, 'warning', 'esql.regex.too-long', 'regular expression longer than the limit', e.start, e.end);
         return predicate(t.field, 'regex_match', p.value, { caseSensitive: !t.caseFolded, regex: { flavor: 'lucene', flags: t.caseFolded ? 'i' : '', anchored: true }, vendorOp: kw, raw: p.raw, source });
       }
       const glob = likeToGlob(p.value);

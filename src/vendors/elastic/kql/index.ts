@@ -121,7 +121,7 @@ class KqlConverter {
 
   private values(field: string | null, v: KValueTree, expr: { start: number; end: number }): Node {
     if ((v.type === 'or' || v.type === 'and') && v.children.length > this.ctx.limits.maxListItems) {
-      diagQuery(this.ctx, 'error', 'kql.list.too_long', `value list has ${v.children.length} values, more than the limit of ${this.ctx.limits.maxListItems}`, v.start, v.end);
+      diagQuery(this.ctx, 'error', 'kql.list.too-long', `value list has ${v.children.length} values, more than the limit of ${this.ctx.limits.maxListItems}`, v.start, v.end);
       return opaque(this.text.slice(v.start, v.end), 'value list over the limit', this.src(v.start, v.end));
     }
     switch (v.type) {

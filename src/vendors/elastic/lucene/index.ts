@@ -56,7 +56,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
       case 'not':
         return not(value(field, v.child, v.child), src(v.start, v.end));
       case 'regex':
-        if (v.pattern.length > ctx.limits.maxRegexChars) diagQuery(ctx, 'warning', 'lucene.regex.too_long', 'regular expression longer than the limit', v.start, v.end);
+        if (v.pattern.length > ctx.limits.maxRegexChars) diagQuery(ctx, 'warning', 'lucene.regex.too-long', 'regular expression longer than the limit', v.start, v.end);
         return predicate(field, 'regex_match', v.pattern, { caseSensitive: true, regex: { flavor: 'lucene', flags: '', anchored: true }, vendorOp: ':/', raw: v.raw, source });
       case 'range': {
         const parts: Node[] = [];
