@@ -1,4 +1,5 @@
 /** Traversal helpers over nodes, queries and rules. */
+import { pushAll } from '../core/arrays.js';
 import type { Node, OpaqueNode, Predicate, Query, Rule } from './schema.js';
 
 export interface Visitor {
@@ -123,7 +124,7 @@ export function opaqueNodes(query: Query): OpaqueNode[] {
       },
     });
   }
-  if (query.kind === 'aggregate' && query.post) out.push(...query.post);
+  if (query.kind === 'aggregate' && query.post) pushAll(out, query.post);
   return out;
 }
 
