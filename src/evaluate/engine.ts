@@ -124,12 +124,16 @@ function candidates(idx: Index, v: EventView): Entry[] {
 export function createEngine(rules: readonly Rule[], options: EngineOptions = {}): Engine {
   const layer = options.layer ?? defaultLayer();
   const matchers = rules.map((r) => compileRule(r, { ...options, layer }));
-  const filters = matchers.filter((m) => m.rule.query.kind === 'filter');
-  const streams = matchers.filter((m) => m.rule.query.kind === 'sequence' || m.rule.query.kind === 'sample' || m.rule.query.kind === 'aggregate');
+  // Aggregations over a plain filter take their input events from the per-event loop (index and
+  // prefilter included); only the grouping runs over the stream.
+  const aggOverFilter = (m: RuleMatcher) => m.rule.query.kind === 'aggregate' && m.rule.query.input.kind === 'filter';
+  const filters = matchers.filter((m) => m.rule.query.kind === 'filter' || aggOverFilter(m));
+  const streams = matchers.filter((m) => m.rule.query.kind === 'sequence' || m.rule.query.kind === 'sample' || (m.rule.query.kind === 'aggregate' && !aggOverFilter(m)));
+  const filterOf = (m: RuleMatcher) => (m.rule.query.kind === 'filter' ? m.rule.query.filter : m.rule.query.kind === 'aggregate' && m.rule.query.input.kind === 'filter' ? m.rule.query.input.filter : null);
   const correlations = matchers.filter((m) => m.rule.query.kind === 'correlation');
   const entries: Entry[] = filters.map((m, no) => ({ test: m.test, gate: m.gate, m, no }));
   const pf = options.prefilter === false ? null : new Prefilter(
-        filters.map((m) => (m.rule.query.kind === 'filter' ? m.rule.query.filter : null)),
+        filters.map(filterOf),
         filters.map((m) => m.gate),
       );
   // Anchored rules are reached through the prefilter's hits; the index holds the others.
@@ -178,7 +182,7 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
     const v = event instanceof EventView ? event : new EventView(event, index, layer);
     const out: MatchRecord[] = [];
     for (const { m, test, gate } of eventCandidates(v)) {
-      if (!gateAllows(gate, v.cls)) continue;
+      if (m.stateful || !gateAllows(gate, v.cls)) continue;
       if (test(v) === 1) out.push(record(m, v, m.explain(v).map((p) => printPredicate(p))));
     }
     return out;
@@ -200,6 +204,7 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
       rulesMatched: 0,
     };
     const matchedRules = new Set<RuleMatcher>();
+    const aggInputs = new Map<RuleMatcher, EventView[]>();
     // Hits of correlation inputs: rule -> views that matched.
     const hits = new Map<RuleMatcher, EventView[]>();
     const emit = (m: RuleMatcher, rec: MatchRecord) => {
@@ -220,6 +225,13 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
         const r = test(v);
         if (r === 2) stats.undetermined++;
         if (r !== 1) continue;
+        if (m.stateful) {
+          // An aggregation's input event: grouped after the loop.
+          const l = aggInputs.get(m);
+          if (l) l.push(v);
+          else aggInputs.set(m, [v]);
+          continue;
+        }
         if (silenced.has(m) || correlations.length) {
           const l = hits.get(m);
           if (l) l.push(v);
@@ -229,6 +241,15 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
       }
     }
     const ordered = streams.length || correlations.length ? timeOrder(views) : views;
+    for (const [m, inputs] of aggInputs) {
+      for (const s of m.matchStream(inputs)) {
+        if (s.undetermined) {
+          stats.undetermined++;
+          continue;
+        }
+        emit(m, streamRecord(m, s));
+      }
+    }
     for (const m of streams) {
       for (const s of m.matchStream(ordered)) {
         if (s.undetermined) {
