@@ -259,8 +259,11 @@ describe('log source gate and event shapes', () => {
       { 'process.name': 'rundll32.exe' },
       { winlog: { channel: 'Microsoft-Windows-Sysmon/Operational', event_id: 1, provider_name: 'Microsoft-Windows-Sysmon', event_data: { Image: 'C:\\Windows\\System32\\rundll32.exe' } } },
       { source: 'XmlWinEventLog:Microsoft-Windows-Sysmon/Operational', EventCode: '1', Image: 'C:\\Windows\\System32\\rundll32.exe' },
+      // Splunk CIM results (data-model and bare names).
+      { 'Processes.process_name': 'rundll32.exe', 'Processes.dest': 'host1' },
+      { process_name: 'rundll32.exe', dest: 'host1' },
     ];
-    expect(shapes.map((e) => m(e).matched)).toEqual([true, true, true, true, true]);
+    expect(shapes.map((e) => m(e).matched)).toEqual([true, true, true, true, true, true, true]);
   });
 
   it('Windows EventData names with spaces are also reachable without them; UserData leaves by name', () => {
