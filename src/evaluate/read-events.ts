@@ -17,6 +17,7 @@ export interface ReadEventsResult {
 }
 
 const EVENT_EXT = /\.(json|jsonl|ndjson|jsoncls)$/i;
+const MAX_ERRORS_PER_FILE = 100;
 
 /** Split a text into its top-level JSON values. A top-level array contributes its elements. */
 export function parseConcatenatedJson(text: string, path = '<events>'): ReadEventsResult {
@@ -25,6 +26,7 @@ export function parseConcatenatedJson(text: string, path = '<events>'): ReadEven
   const diagnostics: Diagnostic[] = [];
   let i = 0;
   let line = 1;
+  let errors = 0;
   const n = text.length;
   if (text.charCodeAt(0) === 0xfeff) i = 1;
   while (i < n) {
@@ -71,6 +73,11 @@ export function parseConcatenatedJson(text: string, path = '<events>'): ReadEven
       value = JSON.parse(chunk);
     } catch (e) {
       diagnostics.push({ severity: 'error', code: 'events.json', message: `not valid JSON: ${(e as Error).message}`, path, line: startLine, column: 1 });
+      if (++errors >= MAX_ERRORS_PER_FILE) {
+        // A binary or non-JSON file: say so once instead of once per chunk.
+        diagnostics.push({ severity: 'error', code: 'events.not-json', message: `${MAX_ERRORS_PER_FILE} invalid values; the rest of the file is skipped`, path, line: startLine, column: 1 });
+        break;
+      }
       continue;
     }
     if (Array.isArray(value) && c === '[') {

@@ -236,4 +236,10 @@ describe('event reader', () => {
     expect(r.events).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }, { a: 'x}{"y' }, { a: 5 }]);
     expect(r.diagnostics.map((d) => [d.code, d.line])).toEqual([['events.json', 6]]);
   });
+  it('stops after 100 invalid values in one file (binary input) with one summary diagnostic', () => {
+    const r = parseConcatenatedJson('x '.repeat(1000), 'e.evtx');
+    expect(r.events).toEqual([]);
+    expect(r.diagnostics).toHaveLength(101);
+    expect(r.diagnostics.at(-1)!.code).toBe('events.not-json');
+  });
 });
