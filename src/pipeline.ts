@@ -13,7 +13,7 @@ import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
 import { loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
 import { summarize, type CheckSummary } from './loader/summary.js';
-import { loadUserMappings, type NormalizeOptions } from './normalize/index.js';
+import { createNormalizer, loadUserMappings, type NormalizeOptions } from './normalize/index.js';
 import { writeCatalog, type WriteResult } from './render/index.js';
 
 export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
@@ -29,6 +29,8 @@ export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
 export interface PipelineContext {
   attack: AttackData;
   normalize: NormalizeOptions;
+  /** Canonical-name prefixes the user mappings declare (count as validated in field coverage). */
+  extensions: readonly string[];
   /** Problems with the options themselves (unreadable mappings file...). */
   diagnostics: Diagnostic[];
 }
@@ -51,7 +53,9 @@ export function pipelineContext(opts: PipelineOptions = {}): PipelineContext {
       mappings = r.mappings;
     }
   }
-  return { attack, normalize: { attack, ...(mappings !== undefined ? { mappings } : {}) }, diagnostics };
+  const normalize: NormalizeOptions = { attack, ...(mappings !== undefined ? { mappings } : {}) };
+  const extensions = mappings !== undefined ? createNormalizer(normalize).extensions : [];
+  return { attack, normalize, extensions, diagnostics };
 }
 
 /** Load, parse and normalize with the pipeline's ATT&CK data and mappings. */

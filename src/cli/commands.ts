@@ -7,16 +7,12 @@ import { catalogJsonSchema } from '../catalog/index.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { renderTechniqueJson, renderTechniqueMarkdown } from '../render/index.js';
 import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
-import { buildFromPaths, loadNormalized, type PipelineOptions } from '../pipeline.js';
+import { buildFromPaths, loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
+import type { Command } from './command.js';
 import { progressBar } from './progress.js';
 
-export interface Command {
-  summary: string;
-  usage: string;
-  run(argv: string[]): Promise<number>;
-}
 
 type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string };
 
@@ -34,7 +30,10 @@ function pipelineOptions(flags: LoadFlags, onProgress?: (done: number, total: nu
 async function loadWithFlags(paths: string[], flags: LoadFlags) {
   const bar = progressBar('parsing');
   try {
-    return await loadNormalized(paths, pipelineOptions(flags, bar));
+    const opts = pipelineOptions(flags, bar);
+    const ctx = pipelineContext(opts);
+    const result = await loadNormalized(paths, opts, ctx);
+    return Object.assign(result, { extensions: ctx.extensions });
   } finally {
     bar.end();
   }
@@ -97,7 +96,7 @@ const check: Command = {
     const { values, positionals } = parse(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' }, ...LOAD_OPTIONS }, CHECK_USAGE);
     const result = await loadWithFlags(requirePaths(positionals, CHECK_USAGE), values);
     const summary = summarize(result);
-    const coverage = fieldCoverage(result.rules);
+    const coverage = fieldCoverage(result.rules, result.extensions);
     const { unmapped, ...cov } = coverage;
     const out = values.json
       ? JSON.stringify({ ...summary, fieldCoverage: { ...cov, unmappedFields: unmapped.length, topUnmapped: unmapped.slice(0, 20) } })
@@ -153,7 +152,7 @@ const build: Command = {
       bar.end();
     }
     const s = r.summary;
-    const t = Object.keys(r.catalog.techniques ?? {}).length;
+    const t = r.catalog.techniques.length;
     process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${r.written?.files ?? 0} files written in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s\n`);
     process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
@@ -222,7 +221,7 @@ const fields: Command = {
   async run(argv) {
     const { values, positionals } = parse(argv, { unmapped: { type: 'boolean' }, json: { type: 'boolean' }, ...LOAD_OPTIONS }, FIELDS_USAGE);
     const result = await loadWithFlags(requirePaths(positionals, FIELDS_USAGE), values);
-    const coverage = fieldCoverage(result.rules);
+    const coverage = fieldCoverage(result.rules, result.extensions);
     let rows: Array<{ vendor: string; field: string; canonical?: string; count: number; status: string }>;
     if (values.unmapped) rows = coverage.unmapped.map((u) => ({ ...u, status: 'unmapped' }));
     else {
@@ -250,4 +249,4 @@ const fields: Command = {
   },
 };
 
-export const COMMANDS: Record<string, Command> = { check, normalize, build, technique, fields, schema };
+export const CORE_COMMANDS: Record<string, Command> = { check, normalize, build, technique, fields, schema };

@@ -8,7 +8,7 @@ import { createEngine, readEvents, normalizerLayer, type MatchRecord } from '../
 import { validateUserMappings } from '../normalize/index.js';
 import { loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
-import type { Command } from './commands.js';
+import type { Command } from './command.js';
 import { progressBar } from './progress.js';
 
 const USAGE = `Usage: ruleatlas match --rules <paths…> --events <file|folder> [options]

@@ -38,7 +38,7 @@ if (task === 'catalog' || task === 'site') {
   const tc = performance.now();
   result.stages.aggregate = tb - ta;
   result.stages.render = tc - tb;
-  result.techniques = Object.keys(catalog.techniques ?? {}).length;
+  result.techniques = catalog.techniques.length;
   if (!values.out) rmSync(out, { recursive: true, force: true });
 }
 if (task === 'evaluator') {

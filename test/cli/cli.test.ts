@@ -1,0 +1,139 @@
+/**
+ * The CLI, run in-process: exit codes, help, the check figures (on the
+ * fixtures and, when present, the real corpora), normalize, build,
+ * technique, schema and fields.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { RuleSchema } from '../../src/ast/schema.js';
+import { CatalogSchema } from '../../src/catalog/index.js';
+import { runCli } from '../../src/cli/run.js';
+import { corpus, describeCorpus } from '../helpers/corpora.js';
+
+const FIXTURES = join(__dirname, '..', '..', 'fixtures');
+
+async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
+  try {
+    const code = await runCli(argv);
+    return { code, out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('usage', () => {
+  it('prints help and exits 2 without a command, 0 with --help', async () => {
+    expect((await cli()).code).toBe(2);
+    const h = await cli('--help');
+    expect(h.code).toBe(0);
+    for (const c of ['check', 'normalize', 'build', 'technique', 'fields', 'schema', 'match']) expect(h.out).toContain(`  ${c}`);
+  });
+
+  it('gives every command a --help', async () => {
+    for (const c of ['check', 'normalize', 'build', 'technique', 'fields', 'schema', 'match']) {
+      const r = await cli(c, '--help');
+      expect(r.code, c).toBe(0);
+      expect(r.out, c).toMatch(/^Usage: ruleatlas /);
+    }
+  });
+
+  it('exits 2 on usage errors', async () => {
+    expect((await cli('nope')).code).toBe(2);
+    expect((await cli('check')).code).toBe(2);
+    expect((await cli('check', '--bogus', FIXTURES)).code).toBe(2);
+    expect((await cli('build', FIXTURES)).code).toBe(2);
+    expect((await cli('check', FIXTURES, '--workers', 'many')).code).toBe(2);
+    expect((await cli('technique', 'T1059', FIXTURES, '--format', 'pdf')).code).toBe(2);
+  });
+});
+
+describe('on the bundled fixtures', () => {
+  it('check --json counts every vendor and language and fails nothing', async () => {
+    const r = await cli('check', FIXTURES, '--json', '--strict', '--workers', '0');
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.out);
+    expect(s.failed).toBe(0);
+    expect(s.failures).toEqual([]);
+    expect(Object.keys(s.byVendor).sort()).toEqual(['elastic', 'sigma', 'splunk']);
+    expect(s.total).toBe(s.parsed + s.failed);
+    for (const v of Object.values(s.byVendor) as Array<{ rules: number; parsed: number }>) expect(v.parsed).toBe(v.rules);
+    expect(s.fieldCoverage.share).toBeGreaterThanOrEqual(0.97);
+  });
+
+  it('normalize prints one valid rule per line', async () => {
+    const r = await cli('normalize', join(FIXTURES, 'sigma'), '--workers', '0');
+    const lines = r.out.trim().split('\n');
+    expect(lines.length).toBeGreaterThanOrEqual(10);
+    for (const l of lines) {
+      const rule = RuleSchema.parse(JSON.parse(l));
+      expect(rule.vendor).toBe('sigma');
+    }
+  });
+
+  it('build writes a valid catalog, Markdown pages, layers and the site', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ruleatlas-cli-'));
+    try {
+      const r = await cli('build', FIXTURES, '--out', out, '--workers', '0');
+      expect(r.code).toBe(0);
+      expect(r.out.trim()).toBe(join(out, 'index.html'));
+      const catalog = CatalogSchema.parse(JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')));
+      expect(catalog.techniques.map((t) => t.id)).toContain('T1114.002');
+      for (const f of ['index.html', 'navigator-layer.json', 'techniques/T1114.002.md', 'techniques/T1114.002.html']) expect(existsSync(join(out, f)), f).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
+  it('technique prints one page, Markdown or JSON; an unknown id exits 1', async () => {
+    const md = await cli('technique', 'T1114.002', FIXTURES, '--workers', '0');
+    expect(md.code).toBe(0);
+    expect(md.out).toMatch(/T1114\.002/);
+    expect(md.out).toContain('## Events covered');
+    const js = await cli('technique', 'T1114.002', FIXTURES, '--format', 'json', '--workers', '0');
+    expect(JSON.parse(js.out)).toBeTruthy();
+    expect((await cli('technique', 'T9999', FIXTURES, '--workers', '0')).code).toBe(1);
+  });
+
+  it('schema prints JSON Schemas of the catalog and of a rule', async () => {
+    const c = JSON.parse((await cli('schema')).out);
+    expect(c.type).toBe('object');
+    expect(Object.keys(c.properties)).toContain('techniques');
+    const r = JSON.parse((await cli('schema', 'rule')).out);
+    expect(Object.keys(r.properties)).toEqual(expect.arrayContaining(['id', 'vendor', 'query', 'diagnostics']));
+  });
+
+  it('fields lists written and canonical names (Image|endswith \\x.exe is process.name)', async () => {
+    const r = await cli('fields', FIXTURES, '--json', '--workers', '0');
+    const j = JSON.parse(r.out);
+    expect(j.fields.some((f: { vendor: string; field: string; canonical: string }) => f.vendor === 'sigma' && f.field === 'Image' && f.canonical === 'process.name')).toBe(true);
+  });
+});
+
+describeCorpus('ruleatlas check on ../shared/corpora', () => {
+  it('recognizes and counts every rule file correctly', async () => {
+    const r = await cli('check', corpus(), '--json', '--workers', '0');
+    const s = JSON.parse(r.out);
+    // Rules per vendor: Sigma's rules* folders, Elastic's rules + building blocks, Splunk's detections.
+    expect(s.byVendor.sigma.rules).toBe(3780);
+    expect(s.byVendor.elastic.rules).toBe(2068);
+    expect(s.byVendor.splunk.rules).toBe(1613);
+    // Hunting files are counted apart from rules: 140 files, one entry per query.
+    expect(s.byVendor.elastic.hunts).toBe(239);
+    expect(s.byVendor.elastic.files).toBe(2068 + 140);
+    // Macros, data sources and stories are supporting files, not rules.
+    expect(s.supportFiles).toEqual({ 'splunk-macro-yaml': 189, 'splunk-datasource-yaml': 205, 'splunk-story-yaml': 261 });
+    expect(s.byVendor.elastic.noQuery).toBe(106);
+    expect(s.failed).toBe(0);
+    expect(s.parsed).toBe(3780 + 2068 + 1613);
+    expect(s.fieldCoverage.share).toBeGreaterThanOrEqual(0.97);
+  });
+});
