@@ -239,6 +239,7 @@ export function createEngine(rules: readonly Rule[], options: EngineOptions = {}
         }
         emit(m, record(m, v, m.explain(v).map((p) => printPredicate(p))));
       }
+      if (keepViews) v.compact();
     }
     const ordered = streams.length || correlations.length ? timeOrder(views) : views;
     for (const [m, inputs] of aggInputs) {

@@ -59,6 +59,16 @@ export class EventView {
   private folded = new Map<Values, string[]>();
   private strs = new Map<Values, string[]>();
   private bases = new Map<Values, Values>();
+
+  /** Drop the per-event caches (they are rebuilt on demand): for views kept for a later stream pass. */
+  compact(): void {
+    this.folded = new Map();
+    this.strs = new Map();
+    this.bases = new Map();
+    this.lowerKeys = undefined;
+    this.allText = undefined;
+    this.allTextFolded = undefined;
+  }
   private allText: string[] | undefined;
   private allTextFolded: string[] | undefined;
 
