@@ -22,7 +22,7 @@ import { walk } from '../../ast/walk.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { Limits } from '../../core/limits.js';
 import type { SourceFile } from '../../core/source-file.js';
-import { parse as parseSpl } from '../../generated/spl.js';
+import { parseSpl } from './parse.js';
 import { AGGREGATING, ANALYTICS, GENERATING, NEUTRAL, NON_EVENT_GENERATING, STATS_SYNTAX, SUBSEARCH_HOSTS } from './commands.js';
 import type { ConvertCtx } from './convert.js';
 import { evalToNode, searchToNode, splitInlineFlags } from './convert.js';

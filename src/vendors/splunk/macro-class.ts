@@ -10,7 +10,7 @@
  *  - `other`: anything else (a bare comma-separated value list).
  */
 import { pushAll } from '../../core/arrays.js';
-import { parse as parseSpl } from '../../generated/spl.js';
+import { tryParseSpl } from './parse.js';
 
 export type MacroClass = 'source' | 'predicate' | 'pipeline' | 'options' | 'constant' | 'noop' | 'other';
 
@@ -59,19 +59,10 @@ function classify(body: string): MacroClass {
   if (t === '' || /^search\s+\*$/i.test(t) || t === '*') return 'noop';
   if (hasTopLevelPipe(t) || COMMAND_FIRST.test(t)) return 'pipeline';
   if (CONSTANT.test(t)) return 'constant';
-  let generic: Array<{ k: string; key?: string }> | null = null;
-  try {
-    generic = parseSpl(t, { startRule: 'GenericArgs' });
-  } catch {
-    generic = null;
-  }
+  const generic: Array<{ k: string; key?: string }> | null = tryParseSpl(t, { startRule: 'GenericArgs' });
   if (generic && generic.length && generic.every((i) => i.k === 'opt' && TSTATS_OPTIONS.has(i.key ?? ''))) return 'options';
-  let tree: SNode;
-  try {
-    tree = parseSpl(t, { startRule: 'SearchExpr' });
-  } catch {
-    return 'other';
-  }
+  const tree: SNode | null = tryParseSpl(t, { startRule: 'SearchExpr' });
+  if (!tree) return 'other';
   let fields = 0;
   let sourceOnly = true;
   let terms = 0;
