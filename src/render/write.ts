@@ -61,39 +61,50 @@ export function safeOutputPath(root: string, rel: string): string {
 export async function writeJsonStreamed(path: string, value: Record<string, unknown>): Promise<number> {
   const fh = await open(path, 'w');
   let bytes = 0;
-  let buf = '';
+  // Pending pieces, each encoded on its own (a flat string from JSON.stringify encodes fast,
+  // where one long concatenation would first have to be flattened), written together with writev.
+  let pieces: Buffer[] = [];
+  let pending = 0;
+  const put = (s: string) => {
+    const b = s === ',' ? COMMA : Buffer.from(s);
+    pieces.push(b);
+    pending += b.length;
+  };
   const flush = async (force: boolean) => {
-    if (!force && buf.length < 1 << 20) return;
-    const b = Buffer.from(buf);
-    bytes += b.length;
-    buf = '';
-    await fh.write(b);
+    if (!force && pending < 1 << 20) return;
+    const out = pieces;
+    bytes += pending;
+    pieces = [];
+    pending = 0;
+    if (out.length) await fh.writev(out);
   };
   try {
-    buf += '{';
+    put('{');
     let first = true;
     for (const [k, v] of Object.entries(value)) {
-      if (v === undefined || typeof v === 'function') continue;
-      buf += (first ? '' : ',') + JSON.stringify(k) + ':';
+      if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
+      put((first ? '' : ',') + JSON.stringify(k) + ':');
       first = false;
       if (Array.isArray(v)) {
-        buf += '[';
+        put('[');
         for (let i = 0; i < v.length; i++) {
-          const item = JSON.stringify(v[i]);
-          buf += (i ? ',' : '') + (item === undefined ? 'null' : item);
+          if (i) put(',');
+          put(JSON.stringify(v[i]) ?? 'null');
           await flush(false);
         }
-        buf += ']';
-      } else buf += JSON.stringify(v);
+        put(']');
+      } else put(JSON.stringify(v));
       await flush(false);
     }
-    buf += '}\n';
+    put('}\n');
     await flush(true);
   } finally {
     await fh.close();
   }
   return bytes;
 }
+
+const COMMA = Buffer.from(',');
 
 async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -143,9 +154,10 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   let bytes = 0;
   if (!options.pretty) bytes += await writeJsonStreamed(safeOutputPath(root, 'catalog.json'), catalog);
   await pool(targets, 16, async (t) => {
-    const text = t.make();
-    bytes += Buffer.byteLength(text);
-    await writeFile(t.abs, text);
+    // One UTF-8 encoding per page (the byte count comes from the buffer written).
+    const data = Buffer.from(t.make());
+    bytes += data.length;
+    await writeFile(t.abs, data);
   });
 
   // Remove what the previous run wrote and this one did not.
