@@ -107,7 +107,24 @@ function argValue(a: string): string {
   return a;
 }
 
+/** Substituted bodies per definition and argument list: the same call recurs across detections. */
+const substituted = new WeakMap<MacroDef, Map<string, string>>();
+
 function substitute(def: MacroDef, args: string[]): string {
+  if (args.length === 0 && def.args.length === 0) return def.definition;
+  let memo = substituted.get(def);
+  if (!memo) substituted.set(def, (memo = new Map()));
+  const key = args.join('\u0000');
+  let body = memo.get(key);
+  if (body === undefined) {
+    body = substituteNow(def, args);
+    if (memo.size > 1000) memo.clear();
+    memo.set(key, body);
+  }
+  return body;
+}
+
+function substituteNow(def: MacroDef, args: string[]): string {
   let values = args.map(argValue);
   // Named arguments: `name(field=x)`.
   const named = args.map((a) => /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([\s\S]*)$/.exec(a));

@@ -35,6 +35,10 @@ export function filterMacroName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9]/g, '_') + '_filter';
 }
 
+/** `^key:` per key, and the start of the next top-level line (compiled once). */
+const KEY_RE = new Map<string, RegExp>();
+const NEXT_TOP = /\n(?=[^\s#-]|---|\.\.\.)/g;
+
 /**
  * Offset of a top-level key's value in a single-document YAML file (`key:` at
  * the start of a line). Detection files are large (6 MB for the corpus) and
@@ -42,13 +46,14 @@ export function filterMacroName(name: string): string {
  * tree and the offsets are found in the text.
  */
 function topKeyValue(text: string, key: string, from: number, to: number): { start: number; end: number } | undefined {
-  const re = new RegExp(`^${key}:[ \t]*`, 'gm');
+  let re = KEY_RE.get(key);
+  if (!re) KEY_RE.set(key, (re = new RegExp(`^${key}:[ \t]*`, 'gm')));
   re.lastIndex = from;
   const m = re.exec(text);
   if (!m || m.index >= to) return undefined;
   const start = m.index + m[0].length;
   // The value ends at the next line that starts a top-level key, a comment, or a document marker.
-  const next = /\n(?=[^\s#-]|---|\.\.\.)/g;
+  const next = NEXT_TOP;
   next.lastIndex = start;
   const n = next.exec(text);
   let end = n && n.index < to ? n.index : to;
