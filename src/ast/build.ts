@@ -5,6 +5,7 @@ export interface PredicateOptions {
   caseSensitive?: boolean;
   regex?: RegexInfo;
   ref?: FieldRef;
+  refMatch?: 'contains' | 'startswith' | 'endswith';
   placeholder?: string;
   vendorOp?: string;
   raw?: string;
@@ -26,6 +27,7 @@ export function predicate(fieldName: string | FieldRef | null, op: PredicateOp, 
   };
   if (opts.regex) p.regex = opts.regex;
   if (opts.ref) p.ref = opts.ref;
+  if (opts.refMatch) p.refMatch = opts.refMatch;
   if (opts.placeholder !== undefined) p.placeholder = opts.placeholder;
   if (opts.vendorOp !== undefined) p.vendorOp = opts.vendorOp;
   if (opts.raw !== undefined) p.raw = opts.raw;

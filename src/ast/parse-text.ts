@@ -32,6 +32,7 @@ export function semanticProjection(n: Node): Node {
       const p: Node = { type: 'predicate', field: n.field ? projectField(n.field) : null, op: n.op, value: n.value, caseSensitive: n.caseSensitive };
       if (n.regex) p.regex = { flavor: n.regex.flavor, flags: n.regex.flags, anchored: n.regex.anchored };
       if (n.ref) p.ref = projectField(n.ref);
+      if (n.refMatch) p.refMatch = n.refMatch;
       if (n.placeholder !== undefined) p.placeholder = n.placeholder;
       return p;
     }

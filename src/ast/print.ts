@@ -37,6 +37,7 @@ export function printPredicate(p: Predicate, opts: PrintOptions = {}): string {
   let op: string = p.op;
   const flags: string[] = [];
   if (p.caseSensitive && (opts.exact || (typeof p.value === 'string' && p.op !== 'regex_match' && p.op !== 'cidr'))) flags.push('cs');
+  if (p.refMatch) flags.push(p.refMatch);
   if (p.regex) {
     if (opts.exact) flags.push(p.regex.flavor);
     if (p.regex.flags) flags.push(p.regex.flags);
@@ -178,7 +179,7 @@ export function nodeKey(n: Node): string {
     case 'predicate': {
       const f = n.field ? `${n.field.canonical ?? ''}|${n.field.name}` : '';
       const r = n.ref ? `${n.ref.canonical ?? ''}|${n.ref.name}` : '';
-      const rx = n.regex ? `${n.regex.flavor}:${n.regex.flags}:${n.regex.anchored}` : '';
+      const rx = (n.regex ? `${n.regex.flavor}:${n.regex.flags}:${n.regex.anchored}` : '') + (n.refMatch ? `:${n.refMatch}` : '');
       return `P(${f};${n.op};${JSON.stringify(n.value)};${n.caseSensitive ? 1 : 0};${rx};${r};${n.placeholder ?? ''})`;
     }
     case 'constant':

@@ -84,6 +84,12 @@ export const PredicateSchema = z.object({
   caseSensitive: z.boolean(),
   regex: RegexInfoSchema.optional(),
   ref: FieldRefSchema.optional(),
+  /**
+   * For a `wildcard` field-to-field comparison: where the referenced field's
+   * value must appear in this field's value (Sigma `fieldref|contains`, EQL
+   * `startsWith(a, b)`). Absent for whole-value comparisons.
+   */
+  refMatch: z.enum(['contains', 'startswith', 'endswith']).optional(),
   placeholder: z.string().optional(),
   /** Vendor operator/modifier chain as written (e.g. `contains|all`, `:`, `like~`, `IN`), for display. */
   vendorOp: z.string().optional(),

@@ -267,10 +267,9 @@ function compileCompare(p: Predicate, ctx: CompileContext): CompiledPredicate {
 
 /**
  * Field-to-field comparison (Sigma `fieldref`, SPL `where a = b`). `eq`
- * compares whole values; `wildcard` says how the other field's value is
- * placed in a pattern, read from `vendorOp` (`contains`, `startswith`,
- * `endswith`) or from the stars around a string `value` (`*` before: ends
- * with; after: starts with). gt/gte/lt/lte compare numbers.
+ * compares whole values; `wildcard` places the other field's value as the
+ * predicate's `refMatch` says (`contains`, `startswith`, `endswith`).
+ * gt/gte/lt/lte compare numbers.
  */
 function compileFieldRef(p: Predicate, ctx: CompileContext): CompiledPredicate {
   const get = valuesOf(p);
@@ -281,11 +280,9 @@ function compileFieldRef(p: Predicate, ctx: CompileContext): CompiledPredicate {
   let mode: 'eq' | 'contains' | 'startswith' | 'endswith' | 'cmp' = 'eq';
   if (p.op === 'gt' || p.op === 'gte' || p.op === 'lt' || p.op === 'lte') mode = 'cmp';
   else if (p.op === 'wildcard' || p.op === 'match') {
-    const vo = (p.vendorOp ?? '').toLowerCase();
-    const v = typeof p.value === 'string' ? p.value : '';
-    const lead = v.startsWith('*') || vo.includes('contains') || vo.includes('endswith');
-    const trail = (v.endsWith('*') && v.length > 1) || vo.includes('contains') || vo.includes('startswith');
-    mode = lead && trail ? 'contains' : lead ? 'endswith' : trail ? 'startswith' : p.op === 'match' ? 'contains' : 'eq';
+    // Where the other field's value goes is recorded by the AST (`refMatch`); without it, a
+    // wildcard or match comparison means containment.
+    mode = p.refMatch ?? 'contains';
   } else if (p.op !== 'eq') {
     note(ctx, p, 'evaluate.fieldref.op', `field reference with operator ${p.op} is not supported: undetermined`);
     return { test: UNDETERMINED, cost: 100 };

@@ -218,7 +218,8 @@ function valueNode(ctx: RuleCtx, field: string | null, v: SValue, rv: RawValue, 
       return make('cidr', v.cidr);
     case 'ref': {
       const op = v.startsWith || v.endsWith ? 'wildcard' : 'eq';
-      return make(op, null, { ref: { name: v.field } });
+      const refMatch = v.startsWith && v.endsWith ? 'contains' : v.startsWith ? 'startswith' : v.endsWith ? 'endswith' : undefined;
+      return make(op, null, { ref: { name: v.field }, ...(refMatch ? { refMatch } : {}) });
     }
     case 'cmp':
       if (v.part) {

@@ -123,7 +123,7 @@ describe('functions', () => {
         and
         opaque("length(a) - (length(b) + 1) == 0", "comparison on a computed value (function, arithmetic or variable)")
         and
-        a wildcard @b
+        a wildcard:startswith @b
         and
         opaque("between(x, \\"a\\", \\"b\\") == \\"c\\"", "comparison on a computed value (function, arithmetic or variable)")
         and

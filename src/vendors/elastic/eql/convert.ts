@@ -667,7 +667,9 @@ export class EqlConverter {
         // `fieldref|startswith`: op wildcard, value null, `ref` the other field, `vendorOp` the function.
         const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
         const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t);
-        children.push(predicate(field, 'wildcard', null, { caseSensitive: !x.tilde, ref: this.fieldRef(a), vendorOp: written, source }));
+        const fnName = written.toLowerCase();
+        const refMatch = fnName.startsWith('startswith') ? 'startswith' : fnName.startsWith('endswith') ? 'endswith' : 'contains';
+        children.push(predicate(field, 'wildcard', null, { caseSensitive: !x.tilde, ref: this.fieldRef(a), refMatch, vendorOp: written, source }));
         continue;
       }
       if (!lit || typeof lit.value !== 'string') {
