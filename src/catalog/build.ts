@@ -71,8 +71,9 @@ interface KeyInfo {
 interface FieldUse {
   fk: string;
   field: string | null;
-  ops: Set<PredicateOp>;
-  written: Set<string>;
+  /** Distinct, in first-use order (a handful at most: arrays, not Sets). */
+  ops: PredicateOp[];
+  written: string[];
   indicator: boolean;
   exclusion: boolean;
 }
@@ -152,6 +153,12 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const keyList: KeyInfo[] = [];
   const ruleSlugs = new Map<string, SlugAllocator>();
   const prepared: Prepared[] = [];
+  // Per-rule dedupe of keys without per-rule Maps: the rule that last used key k as
+  // indicator / exclusion, and its KeyUse (arrays grow with the key list).
+  const indLast: number[] = [];
+  const exclLast: number[] = [];
+  const indUse: KeyUse[] = [];
+  const exclUse: KeyUse[] = [];
 
   // ---- 1. Each rule once: slug, predicates classified and interned, fields, events.
   for (let idx = 0; idx < rules.length; idx++) {
@@ -167,8 +174,6 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     const uses = classifyPredicates(rule.query);
     const ind: KeyUse[] = [];
     const excl: KeyUse[] = [];
-    const indSeen = new Map<number, KeyUse>();
-    const exclSeen = new Map<number, KeyUse>();
     const fields = new Map<string, FieldUse>();
     const preds: CatalogPredicate[] = [];
     const predKeys: number[] = [];
@@ -182,6 +187,10 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         if (id.regex) ki.regex = id.regex;
         if (id.foldedKey !== undefined) ki.foldedKey = id.foldedKey;
         keyList.push(ki);
+        indLast.push(-1);
+        exclLast.push(-1);
+        indUse.push(undefined as unknown as KeyUse);
+        exclUse.push(undefined as unknown as KeyUse);
       } else {
         const ki = keyList[k]!;
         if (ki.displays) bump(ki.displays, id.display);
@@ -190,22 +199,30 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       const ki = keyList[k]!;
       if (id.ci) ki.ci = true;
       const cs = p.caseSensitive && typeof p.value === 'string';
-      if (role === 'indicator' || role === 'exclusion') {
-        const seen = role === 'indicator' ? indSeen : exclSeen;
-        const u = seen.get(k);
-        if (u) u.cs ||= cs;
+      if (role === 'indicator') {
+        if (indLast[k] === idx) indUse[k]!.cs ||= cs;
         else {
           const nu = { k, cs };
-          seen.set(k, nu);
-          (role === 'indicator' ? ind : excl).push(nu);
-          (role === 'indicator' ? ki.indRules : ki.exclRules).push(idx);
+          indLast[k] = idx;
+          indUse[k] = nu;
+          ind.push(nu);
+          ki.indRules.push(idx);
+        }
+      } else if (role === 'exclusion') {
+        if (exclLast[k] === idx) exclUse[k]!.cs ||= cs;
+        else {
+          const nu = { k, cs };
+          exclLast[k] = idx;
+          exclUse[k] = nu;
+          excl.push(nu);
+          ki.exclRules.push(idx);
         }
       }
       const fk = fieldKey(id.field);
       let fu = fields.get(fk);
-      if (!fu) fields.set(fk, (fu = { fk, field: id.field, ops: new Set(), written: new Set(), indicator: false, exclusion: false }));
-      fu.ops.add(id.op);
-      if (id.written !== null) fu.written.add(id.written);
+      if (!fu) fields.set(fk, (fu = { fk, field: id.field, ops: [], written: [], indicator: false, exclusion: false }));
+      if (!fu.ops.includes(id.op)) fu.ops.push(id.op);
+      if (id.written !== null && !fu.written.includes(id.written)) fu.written.push(id.written);
       if (role === 'indicator') fu.indicator = true;
       else if (role === 'exclusion') fu.exclusion = true;
 
@@ -350,7 +367,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const hasEventCatalog = options.events !== undefined;
 
   const lowerTitles = prepared.map((p) => p.out.title.toLowerCase());
-  const ruleOrder = (a: number, b: number) => {
+  const ruleOrderByText = (a: number, b: number) => {
     const pa = prepared[a]!;
     const pb = prepared[b]!;
     if (pa.vendor !== pb.vendor) return byStr(pa.vendor, pb.vendor);
@@ -358,6 +375,13 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     const tb = lowerTitles[b]!;
     return ta < tb ? -1 : ta > tb ? 1 : a - b;
   };
+  // The order is total (ties break by index): rank every rule once, then sorts compare integers.
+  const ruleRank = new Int32Array(prepared.length);
+  {
+    const order = Array.from({ length: prepared.length }, (_, i) => i).sort(ruleOrderByText);
+    for (let i = 0; i < order.length; i++) ruleRank[order[i]!] = i;
+  }
+  const ruleOrder = (a: number, b: number) => ruleRank[a]! - ruleRank[b]!;
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);

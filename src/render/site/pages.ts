@@ -33,10 +33,47 @@ interface Ctx {
   root: string;
 }
 
+/**
+ * Markup repeated on many pages (a rule's link and list item, a field's link), made and
+ * escaped once per catalog and page depth: the same few thousand rules are listed hundreds
+ * of thousands of times across the site.
+ */
+interface LinkCache {
+  ruleLinks: (Html | undefined)[];
+  ruleItems: (Html | undefined)[];
+  fieldLinks: Map<string | null, Html>;
+}
+const linkCaches = new WeakMap<Catalog, Map<string, LinkCache>>();
+
+function linkCache(c: Ctx): LinkCache {
+  let byRoot = linkCaches.get(c.catalog);
+  if (!byRoot) linkCaches.set(c.catalog, (byRoot = new Map()));
+  let lc = byRoot.get(c.root);
+  if (!lc) byRoot.set(c.root, (lc = { ruleLinks: [], ruleItems: [], fieldLinks: new Map() }));
+  return lc;
+}
+
 function ruleLink(c: Ctx, index: number): Html {
-  const r = c.catalog.rules[index];
-  if (!r) return html`<span class="muted">rule #${index}</span>`;
-  return html`<a href="${c.root}rules/${r.key}.html">${r.title || r.id}</a>`;
+  const lc = linkCache(c);
+  let l = lc.ruleLinks[index];
+  if (!l) {
+    const r = c.catalog.rules[index];
+    l = r ? html`<a href="${c.root}rules/${r.key}.html">${r.title || r.id}</a>` : html`<span class="muted">rule #${index}</span>`;
+    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) lc.ruleLinks[index] = l;
+  }
+  return l;
+}
+
+/** `<li>` of a rule in an expanded row. */
+function ruleItem(c: Ctx, index: number): Html {
+  const lc = linkCache(c);
+  let s = lc.ruleItems[index];
+  if (s === undefined) {
+    const r = c.catalog.rules[index];
+    s = html`<li>${ruleLink(c, index)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`;
+    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) lc.ruleItems[index] = s;
+  }
+  return s;
 }
 
 function techLink(c: Ctx, id: string, text?: string): Html {
@@ -46,10 +83,15 @@ function techLink(c: Ctx, id: string, text?: string): Html {
 }
 
 function fieldLink(c: Ctx, field: string | null): Html {
-  const f = lookup(c.catalog).fields.get(fieldLookupKey(field));
-  const label = fieldName(field);
-  if (!f) return html`<code>${label}</code>`;
-  return html`<a href="${c.root}fields/${f.slug}.html"><code>${label}</code></a>`;
+  const lc = linkCache(c);
+  let l = lc.fieldLinks.get(field);
+  if (!l) {
+    const f = lookup(c.catalog).fields.get(fieldLookupKey(field));
+    const label = fieldName(field);
+    l = f ? html`<a href="${c.root}fields/${f.slug}.html"><code>${label}</code></a>` : html`<code>${label}</code>`;
+    lc.fieldLinks.set(field, l);
+  }
+  return l;
 }
 
 function valueCell(op: string, value: string): Html {
@@ -63,10 +105,7 @@ const MAX_LISTED = 100;
 
 function ruleList(c: Ctx, idxs: readonly number[], more?: Html): Html {
   const shown = idxs.length > MAX_LISTED ? idxs.slice(0, MAX_LISTED) : idxs;
-  return html`<ul>${shown.map((i) => {
-    const r = c.catalog.rules[i];
-    return html`<li>${ruleLink(c, i)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`;
-  })}${idxs.length > shown.length ? html`<li class="muted">and ${formatCount(idxs.length - shown.length)} more${more ? html` (${more})` : ''}</li>` : ''}</ul>`;
+  return html`<ul>${join(shown.map((i) => ruleItem(c, i)), '')}${idxs.length > shown.length ? html`<li class="muted">and ${formatCount(idxs.length - shown.length)} more${more ? html` (${more})` : ''}</li>` : ''}</ul>`;
 }
 
 function externalLink(url: string): Html {
