@@ -13,7 +13,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { classifyPredicates, opaqueParts, thresholds } from './classify.js';
-import { fieldKey, valueIdentity } from './keys.js';
+import { fieldKey, valueIdentityParts } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
   type Catalog,
@@ -64,8 +64,8 @@ interface KeyInfo {
   exclRules: number[];
   /** Some use compares case-insensitively (so the key is a case-folded value). */
   ci: boolean;
-  /** Case-sensitive value: the key of its folded form. */
-  foldedKey?: string;
+  /** Case-sensitive value: its folded form (same field and op), when it differs. */
+  foldedNorm?: string;
 }
 
 interface FieldUse {
@@ -149,7 +149,15 @@ function techniqueOrder(a: string, b: string): number {
 
 export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOptions = {}): Catalog {
   const info = new AttackInfo(options.attack);
-  const keys = new Map<string, number>();
+  // (field, op, value) -> key id, as nested maps: no joined key string per predicate.
+  const keys = new Map<string, Map<string, Map<string, number>>>();
+  const keyMap = (fk: string, op: string): Map<string, number> => {
+    let byOp = keys.get(fk);
+    if (!byOp) keys.set(fk, (byOp = new Map()));
+    let m = byOp.get(op);
+    if (!m) byOp.set(op, (m = new Map()));
+    return m;
+  };
   const keyList: KeyInfo[] = [];
   const ruleSlugs = new Map<string, SlugAllocator>();
   const prepared: Prepared[] = [];
@@ -178,14 +186,16 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     const preds: CatalogPredicate[] = [];
     const predKeys: number[] = [];
     for (const { predicate: p, role } of uses) {
-      const id = valueIdentity(p);
-      let k = keys.get(id.key);
+      const id = valueIdentityParts(p);
+      const fk = fieldKey(id.field);
+      const km = keyMap(fk, id.op);
+      let k = km.get(id.norm);
       if (k === undefined) {
         k = keyList.length;
-        keys.set(id.key, k);
+        km.set(id.norm, k);
         const ki: KeyInfo = { field: id.field, op: id.op, display: id.display, indRules: [], exclRules: [], ci: false };
         if (id.regex) ki.regex = id.regex;
-        if (id.foldedKey !== undefined) ki.foldedKey = id.foldedKey;
+        if (id.foldedNorm !== undefined) ki.foldedNorm = id.foldedNorm;
         keyList.push(ki);
         indLast.push(-1);
         exclLast.push(-1);
@@ -218,7 +228,6 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
           ki.exclRules.push(idx);
         }
       }
-      const fk = fieldKey(id.field);
       let fu = fields.get(fk);
       if (!fu) fields.set(fk, (fu = { fk, field: id.field, ops: [], written: [], indicator: false, exclusion: false }));
       if (!fu.ops.includes(id.op)) fu.ops.push(id.op);
@@ -284,8 +293,8 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const alias = new Map<number, number>();
   for (let k = 0; k < keyList.length; k++) {
     const ki = keyList[k]!;
-    if (ki.ci || ki.foldedKey === undefined) continue;
-    const t = keys.get(ki.foldedKey);
+    if (ki.ci || ki.foldedNorm === undefined) continue;
+    const t = keys.get(fieldKey(ki.field))?.get(ki.op)?.get(ki.foldedNorm);
     if (t !== undefined && t !== k && keyList[t]!.ci) alias.set(k, t);
   }
   if (alias.size) {

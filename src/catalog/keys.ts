@@ -69,7 +69,24 @@ function fold(s: string, caseSensitive: boolean): string {
   return caseSensitive ? s : s.toLowerCase();
 }
 
+/**
+ * The identity without the joined key strings: `norm` compared within (field, op), and for a
+ * case-sensitive string value its case-folded form when it differs (`foldedNorm`).
+ * buildCatalog keys on (field, op, norm) directly, so no long key string is built per predicate.
+ */
+export interface ValueIdentityParts extends Omit<ValueIdentity, 'key' | 'foldedKey'> {
+  foldedNorm?: string;
+}
+
 export function valueIdentity(p: Predicate): ValueIdentity {
+  const { foldedNorm, ...parts } = valueIdentityParts(p);
+  const prefix = fieldKey(parts.field) + SEP + parts.op + SEP;
+  const out: ValueIdentity = { ...parts, key: prefix + parts.norm };
+  if (foldedNorm !== undefined) out.foldedKey = prefix + foldedNorm;
+  return out;
+}
+
+export function valueIdentityParts(p: Predicate): ValueIdentityParts {
   const field = p.field ? (p.field.canonical ?? p.field.name) : null;
   const written = p.field ? p.field.name : null;
   const mapped = !!p.field?.canonical;
@@ -129,12 +146,11 @@ export function valueIdentity(p: Predicate): ValueIdentity {
         norm = typeof v === 'string' ? fold(v, p.caseSensitive) : scalarText(v);
     }
   }
-  const key = fieldKey(field) + SEP + op + SEP + norm;
-  const out: ValueIdentity = regex ? { field, written, mapped, op, norm, display, regex, key } : { field, written, mapped, op, norm, display, key };
+  const out: ValueIdentityParts = regex ? { field, written, mapped, op, norm, display, regex } : { field, written, mapped, op, norm, display };
   if (!p.ref && p.placeholder === undefined && typeof v === 'string' && (op === 'eq' || op === 'wildcard' || op === 'match')) {
     if (p.caseSensitive) {
       const folded = norm.toLowerCase();
-      if (folded !== norm) out.foldedKey = fieldKey(field) + SEP + op + SEP + folded;
+      if (folded !== norm) out.foldedNorm = folded;
     } else out.ci = true;
   }
   return out;
