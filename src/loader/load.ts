@@ -206,7 +206,15 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     }
     parsedFiles = await parseInWorkers(jobs, states, opts, nWorkers, options.onProgress);
   } else {
-    parsedFiles = jobs.map((job, i) => {
+    parsedFiles = [];
+    let lastYield = performance.now();
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      // Let the event loop breathe every ~50 ms (progress output, timers, RPC of a host process).
+      if (performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
+      }
       const ts = performance.now();
       const r = parseJob(job, stateOf(job.role.vendor), parseOpts(job.role.vendor));
       const ms = performance.now() - ts;
@@ -218,8 +226,8 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
         e.ms += ms / r.rules.length;
       }
       options.onProgress?.(i + 1, jobs.length);
-      return r;
-    });
+      parsedFiles.push(r);
+    }
   }
 
   const byVendor = new Map<Vendor, Rule[]>();
@@ -249,17 +257,27 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const t4 = performance.now();
   if (options.normalize !== false) {
     const normalizer = createNormalizer(typeof options.normalize === 'object' ? options.normalize : {});
-    rules = rules.map((r) => {
-      try {
-        return normalizer.normalizeRule(r);
-      } catch (e) {
-        return { ...r, diagnostics: [...r.diagnostics, diagLine(r.path, 'error', 'internal.exception', `normalizer crashed: ${(e as Error).stack ?? String(e)}`)] };
+    let lastYield = performance.now();
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i]!;
+      if (performance.now() - lastYield > 50) {
+        await yieldToEventLoop();
+        lastYield = performance.now();
       }
-    });
+      try {
+        rules[i] = normalizer.normalizeRule(r);
+      } catch (e) {
+        rules[i] = { ...r, diagnostics: [...r.diagnostics, diagLine(r.path, 'error', 'internal.exception', `normalizer crashed: ${(e as Error).stack ?? String(e)}`)] };
+      }
+    }
   }
   const t5 = performance.now();
   const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2, link: t4 - t3, normalize: t5 - t4, workers: nWorkers, byLanguage };
   return { rules, files: entries, unrecognized, diagnostics, timings };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */
