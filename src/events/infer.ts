@@ -59,6 +59,9 @@ interface Tables {
   splunk: SplunkEventsTable;
   channelToService: Map<string, string>;
   scriptFields: Set<string>;
+  /** Precomputed once: lower-cased index family patterns, and the action table as entries. */
+  familyPatterns: string[];
+  actionEntries: Array<[string, Pair[]]>;
 }
 let tables: Tables | undefined;
 function getTables(): Tables {
@@ -68,7 +71,15 @@ function getTables(): Tables {
   const splunk = readSeedJson<SplunkEventsTable>('events/splunk.json');
   const channelToService = new Map<string, string>();
   for (const [svc, v] of Object.entries(ls.services)) if (!channelToService.has(v.channel.toLowerCase())) channelToService.set(v.channel.toLowerCase(), svc);
-  return (tables = { ls, elastic, splunk, channelToService, scriptFields: new Set(elastic.scriptBlockFields) });
+  return (tables = {
+    ls,
+    elastic,
+    splunk,
+    channelToService,
+    scriptFields: new Set(elastic.scriptBlockFields),
+    familyPatterns: elastic.indexFamilies.map((f) => f.pattern.toLowerCase()),
+    actionEntries: Object.entries(elastic.actions),
+  });
 }
 
 // ---------------------------------------------------------------- constraint algebra
@@ -351,8 +362,9 @@ function elasticEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): Event
   const familyProviders = new Set<string>();
   let any = false;
   for (const i of indices) {
-    for (const f of t.elastic.indexFamilies) {
-      if (!i.startsWith(f.pattern.toLowerCase())) continue;
+    for (let k = 0; k < t.elastic.indexFamilies.length; k++) {
+      const f = t.elastic.indexFamilies[k]!;
+      if (!i.startsWith(t.familyPatterns[k]!)) continue;
       for (const p of f.providers) (p === '*' ? (any = true) : familyProviders.add(p));
       break;
     }
@@ -395,7 +407,7 @@ function elasticEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): Event
       for (const a of c.actions ?? []) {
         const pattern = a.replace(/ \(rule: .*$/, '');
         const star = pattern.indexOf('*');
-        for (const [action, pairs] of Object.entries(t.elastic.actions)) {
+        for (const [action, pairs] of t.actionEntries) {
           const ok = star < 0 ? action === pattern : action.startsWith(pattern.slice(0, star));
           if (!ok) continue;
           for (const [p, id] of pairs) if (allowed(p)) (set.add(p, id, 'event.action'), (found = true));

@@ -6,7 +6,7 @@
  */
 import { pushAll } from '../core/arrays.js';
 import type { Diagnostic, EventRef, FieldRef, Node, Predicate, Query, Rule } from '../ast/schema.js';
-import { mapNode, mapQueryFilters, queryFilters as queryFiltersOf, walk } from '../ast/walk.js';
+import { mapQueryFilters, queryFilters as queryFiltersOf, walk } from '../ast/walk.js';
 import type { AttackData } from '../attack/types.js';
 import { loadAttackData, loadCrosswalk, normalizeTechniqueText, resolveTactic, resolveTechnique, tacticIndex, type Crosswalk } from '../attack/index.js';
 import { inferEvents, loadEventCatalog, type EventCatalog } from '../events/index.js';
@@ -158,7 +158,23 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
       return basenameRewrite(eventCodeString(out), separators);
     };
 
-    const mapFilter = (n: Node): Node => mapNode(n, (x) => (x.type === 'predicate' ? mapPredicate(x) : x));
+    // mapNode(n, predicates -> mapPredicate), without a callback per node.
+    const mapFilter = (n: Node): Node => {
+      switch (n.type) {
+        case 'predicate':
+          return mapPredicate(n);
+        case 'and':
+        case 'or': {
+          const children: Node[] = [];
+          for (const c of n.children) children.push(mapFilter(c));
+          return { ...n, children };
+        }
+        case 'not':
+          return { ...n, child: mapFilter(n.child) };
+        default:
+          return n;
+      }
+    };
     const mapRefs = (list: FieldRef[] | undefined) => list?.map((f) => mapRef(f).ref);
 
     const mapQuery = (q: Query): Query => {
