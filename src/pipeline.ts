@@ -103,7 +103,7 @@ export function corpusSummary(result: LoadResult, summary: CheckSummary = summar
     diagnostics,
   };
   if (sources) out.sources = [...sources];
-  if (result.timings) out.durationMs = Object.entries(result.timings).reduce((s, [k, v]) => (typeof v === 'number' && k !== 'workers' ? s + v : s), 0);
+  // No timings: the same rules must give byte-identical catalogs (reproducible builds, diffable in CI).
   return out;
 }
 
