@@ -12,6 +12,8 @@ import type { LoadResult } from './load.js';
 export interface Counts {
   files: number;
   rules: number;
+  /** The same as `rules` (named like the top-level `total`). */
+  total: number;
   /** Rules without error diagnostics (clean + opaque). */
   parsed: number;
   clean: number;
@@ -52,7 +54,7 @@ export interface CheckSummary {
   warnings: number;
 }
 
-const zero = (): Counts => ({ files: 0, rules: 0, parsed: 0, clean: 0, opaque: 0, failed: 0, noQuery: 0, hunts: 0, huntsParsed: 0, huntsFailed: 0 });
+const zero = (): Counts => ({ files: 0, rules: 0, total: 0, parsed: 0, clean: 0, opaque: 0, failed: 0, noQuery: 0, hunts: 0, huntsParsed: 0, huntsFailed: 0 });
 
 function toFailure(d: Diagnostic, ruleId?: string): Failure {
   const f: Failure = { code: d.code, message: d.message };
@@ -76,6 +78,7 @@ function tally(c: Counts, r: Rule, status: ReturnType<typeof ruleStatus>): void 
     return;
   }
   c.rules++;
+  c.total++;
   if (status === 'failed') c.failed++;
   else {
     c.parsed++;

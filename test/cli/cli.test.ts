@@ -126,6 +126,7 @@ describeCorpus('ruleatlas check on ../shared/corpora', () => {
     expect(s.byVendor.sigma.rules).toBe(3780);
     expect(s.byVendor.elastic.rules).toBe(2068);
     expect(s.byVendor.splunk.rules).toBe(1613);
+    for (const v of ['sigma', 'elastic', 'splunk']) expect(s.byVendor[v].total).toBe(s.byVendor[v].rules);
     // Hunting files are counted apart from rules: 140 files, one entry per query.
     expect(s.byVendor.elastic.hunts).toBe(239);
     expect(s.byVendor.elastic.files).toBe(2068 + 140);
