@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
 import type { AttackData } from './attack/types.js';
-import { buildCatalog, type Catalog, type CorpusSummary } from './catalog/index.js';
+import { buildCatalog, corpusSummaryFromCheck, type Catalog, type CorpusSummary } from './catalog/index.js';
 import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
 import { loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
@@ -65,45 +65,19 @@ export async function loadNormalized(paths: readonly string[], opts: PipelineOpt
   return result;
 }
 
-/** The loader's figures in the catalog's corpus-summary shape. */
+/**
+ * The loader's figures in the catalog's corpus-summary shape: the catalog's
+ * own conversion of the check figures, plus the per-vendor language counts
+ * that only the rules themselves carry.
+ */
 export function corpusSummary(result: LoadResult, summary: CheckSummary = summarize(result), sources?: readonly string[]): CorpusSummary {
+  const out = corpusSummaryFromCheck(summary, sources ? { sources: [...sources] } : {});
   const byLanguage: Record<string, Record<string, number>> = {};
-  const byVendor: Record<string, number> = {};
-  const failuresByVendor: Record<string, number> = {};
-  const diagnostics = { error: 0, warning: 0, info: 0 };
-  const failed: NonNullable<CorpusSummary['failed']> = [];
   for (const r of result.rules) {
-    byVendor[r.vendor] = (byVendor[r.vendor] ?? 0) + 1;
     const l = (byLanguage[r.vendor] ??= {});
     l[r.language] = (l[r.language] ?? 0) + 1;
-    const err = r.diagnostics.find((d) => d.severity === 'error');
-    for (const d of r.diagnostics) diagnostics[d.severity]++;
-    if (err) {
-      failuresByVendor[r.vendor] = (failuresByVendor[r.vendor] ?? 0) + 1;
-      const f: (typeof failed)[number] = { path: err.path ?? r.path, vendor: r.vendor, code: err.code, message: err.message };
-      if (err.line !== undefined) f.line = err.line;
-      if (err.column !== undefined) f.column = err.column;
-      failed.push(f);
-    }
   }
-  for (const d of result.diagnostics) {
-    diagnostics[d.severity]++;
-    if (d.severity === 'error') failed.push({ path: d.path ?? '', code: d.code, message: d.message, ...(d.line !== undefined ? { line: d.line } : {}), ...(d.column !== undefined ? { column: d.column } : {}) });
-  }
-  const out: CorpusSummary = {
-    files: summary.files,
-    ruleFiles: summary.ruleFiles,
-    supportFiles: Object.values(summary.supportFiles).reduce((a, b) => a + b, 0),
-    rules: result.rules.length,
-    byVendor,
-    byLanguage,
-    failures: failed.length,
-    failuresByVendor,
-    failed,
-    diagnostics,
-  };
-  if (sources) out.sources = [...sources];
-  // No timings: the same rules must give byte-identical catalogs (reproducible builds, diffable in CI).
+  out.byLanguage = byLanguage;
   return out;
 }
 
