@@ -20,13 +20,15 @@ export const LOAD_OPTIONS = {
   attack: { type: 'string' },
   mappings: { type: 'string' },
   workers: { type: 'string' },
+  cache: { type: 'string' },
 } as const satisfies Options;
 
 export const LOAD_USAGE = `  --macros <path>        Splunk macro library (folder of macro YAML or macros.conf); overrides macros found in the paths (repeatable)
   --follow-symlinks      follow symbolic links that point outside the given paths
   --attack <bundle.json> ATT&CK STIX bundle to use instead of the bundled table (adds descriptions)
   --mappings <file.yml>  user field mappings (see docs/normalization.md)
-  --workers <n|auto>     worker threads for parsing (default auto; 0 parses in-process)`;
+  --workers <n|auto>     worker threads beside the main one, one vendor each at most (default auto; 0 = one thread)
+  --cache <dir>          parse cache: unchanged rule files are not parsed again (see docs/performance.md)`;
 
 /** `--workers` value: a whole number or 'auto'. */
 export function workersFlag(v: string | undefined): number | 'auto' | undefined {

@@ -14,13 +14,14 @@ import type { Command } from './command.js';
 import { progressBar } from './progress.js';
 
 
-type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string };
+type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string; cache?: string };
 
 function pipelineOptions(flags: LoadFlags, onProgress?: (done: number, total: number) => void): PipelineOptions {
   return {
     macros: flags.macros,
     followSymlinks: flags['follow-symlinks'],
     workers: workersFlag(flags.workers),
+    ...(flags.cache !== undefined ? { cache: flags.cache } : {}),
     attackBundle: flags.attack,
     mappingsFile: flags.mappings,
     onProgress,

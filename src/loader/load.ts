@@ -11,16 +11,17 @@
 import { pushAll } from '../core/arrays.js';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename } from 'node:path';
-import type { Diagnostic, Language, Rule, Vendor } from '../ast/schema.js';
+import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { decodeBytes, SourceFile } from '../core/source-file.js';
-import { createNormalizer, type NormalizeOptions } from '../normalize/index.js';
+import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
-import type { FileFormat, FileRole, ParsedFile, ParseOptions } from '../vendors/types.js';
-import { canParseInWorkers, parseInWorkers } from './parallel.js';
-import { parseJob, type ParseJob } from './parse-files.js';
+import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
+import { canParseInWorkers, planShards, startShardWorker } from './parallel.js';
+import type { ParseJob } from './parse-files.js';
+import { mergeByLanguage, runShard, type ShardResult } from './shard.js';
+import { openParseCache, sha256, type CacheStats } from './cache.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
 
@@ -38,14 +39,22 @@ export interface LoadOptions {
   /** Called as rule files are parsed. */
   onProgress?: (done: number, total: number) => void;
   /**
-   * Worker threads for parsing: a number (2 or more uses worker threads when
-   * the built worker entry is available), 0 for in-process, or 'auto' (the
-   * default; in-process for now, see docs/performance.md). The output is
-   * identical either way.
+   * Worker threads beside the main thread for parsing, linking and
+   * normalizing: 0 for one thread, a number, or 'auto' (the default: one per
+   * core beyond the first, for corpora of more than 4 MB). The files are
+   * split by vendor (a shard is one or more whole vendors), so there is never
+   * more than one thread per vendor; worker threads need the built package
+   * (dist/worker.js). The output is identical either way.
    */
   workers?: number | 'auto';
   /** Vendor-specific options, passed to the vendor modules. */
   vendorOptions?: Partial<Record<Vendor, Record<string, unknown>>>;
+  /**
+   * Directory of the parse cache (src/loader/cache.ts): files whose content,
+   * format, options, supporting files and code are unchanged are not parsed
+   * again. Off by default; the output is the same with or without it.
+   */
+  cache?: string;
 }
 
 export interface FileEntry {
@@ -66,6 +75,8 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
   /** Wall milliseconds per stage (for benchmarks). */
   timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; byLanguage: Record<string, { rules: number; ms: number }> };
+  /** Parse-cache figures, when `cache` was given. */
+  cache?: CacheStats;
 }
 
 interface ReadFile {
@@ -130,23 +141,23 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
   return { file: new SourceFile(path, dec.text), role };
 }
 
-const DEFAULT_LANGUAGE: Record<Vendor, Language> = { sigma: 'sigma', elastic: 'none', splunk: 'spl' };
+export { failedFileRule } from './failed-rule.js';
 
-/** A rule that stands for a file whose rules could not be read, carrying the errors. */
-export function failedFileRule(path: string, vendor: Vendor, diagnostics: Diagnostic[]): Rule {
-  return {
-    id: `file:${path}`,
-    title: basename(path),
-    vendor,
-    language: DEFAULT_LANGUAGE[vendor],
-    kind: 'detection',
-    path,
-    attack: { techniques: [], tactics: [], raw: [] },
-    logsource: {},
-    query: { kind: 'none', reason: 'the file could not be parsed' },
-    metadata: {},
-    diagnostics,
-  };
+/** Below this much rule text, 'auto' stays on one thread: starting a worker costs more than it saves. */
+const AUTO_MIN_BYTES = 4 << 20;
+
+/**
+ * Worker threads for a load: shards are whole vendors, so never more than
+ * one per vendor group beyond the main thread's. 'auto' uses the cores there
+ * are, for corpora large enough to gain from it.
+ */
+function workerCount(asked: LoadOptions['workers'], groups: { bytes: number }[]): number {
+  if (groups.length < 2 || asked === 0 || !canParseInWorkers()) return 0;
+  if (asked === undefined || asked === 'auto') {
+    const bytes = groups.reduce((n, g) => n + g.bytes, 0);
+    return bytes < AUTO_MIN_BYTES ? 0 : Math.min(groups.length - 1, availableParallelism() - 1);
+  }
+  return Math.min(asked, groups.length - 1);
 }
 
 export async function loadCorpus(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
@@ -193,92 +204,107 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
 
   const t2 = performance.now();
   const jobs: ParseJob[] = ruleFiles.map((rf) => ({ path: rf.file.path, text: rf.file.text, role: rf.role }));
-  // 'auto' parses in-process for now: measured on 2 cores, each worker pays the parsers' cold start
-  // and the rules are cloned back, so workers were slower (docs/performance.md). A number asks for them.
-  const nWorkers = options.workers === undefined || options.workers === 'auto' ? 0 : options.workers > 1 && canParseInWorkers() ? Math.min(options.workers, availableParallelism() * 2) : 0;
-  let parsedFiles: ParsedFile[];
-  const byLanguage: Record<string, { rules: number; ms: number }> = {};
-  if (nWorkers > 1) {
+  const cache = options.cache ? openParseCache(options.cache, diagnostics) : null;
+  if (cache) {
+    // What a vendor's parse results depend on beyond the file itself: the options and its supporting files.
+    const optsKey = JSON.stringify({ limits, placeholders: options.placeholders ?? null });
+    const stateKeys = new Map<Vendor, string | null>();
+    const stateKey = (vendor: Vendor): string | null => {
+      if (!stateKeys.has(vendor)) {
+        // Vendor options may name files read by the vendor itself (user macro libraries): not cached.
+        const own = options.vendorOptions?.[vendor];
+        const parts = [vendor, optsKey];
+        for (const s of support) if (s.role.vendor === vendor) parts.push(s.file.path, s.role.format, s.file.text);
+        stateKeys.set(vendor, own !== undefined && Object.keys(own).length ? null : sha256(...parts));
+      }
+      return stateKeys.get(vendor)!;
+    };
+    for (const j of jobs) {
+      const sk = stateKey(j.role.vendor);
+      if (sk === null) continue;
+      j.cacheKey = sha256(sk, j.path, j.role.format, j.text);
+      const hit = cache.get(j.cacheKey);
+      if (hit !== undefined) j.cached = hit;
+    }
+  }
+  const normalize: NormalizeOptions | false = options.normalize === false ? false : typeof options.normalize === 'object' ? options.normalize : {};
+
+  // Vendor groups in order of first appearance (the order of the rules in the result).
+  const groups = new Map<Vendor, { vendor: Vendor; bytes: number; jobs: number[] }>();
+  jobs.forEach((j, i) => {
+    let g = groups.get(j.role.vendor);
+    if (!g) groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [] }));
+    // A cached file costs reading its JSON back, a small part of parsing it.
+    g.bytes += j.cached !== undefined ? j.text.length / 10 : j.text.length;
+    g.jobs.push(i);
+  });
+  const nWorkers = workerCount(options.workers, [...groups.values()]);
+  const plan = nWorkers > 0 ? planShards([...groups.values()], nWorkers + 1) : [[...groups.keys()]];
+  const shardOf = new Map<Vendor, number>();
+  plan.forEach((vendors, s) => vendors.forEach((v) => shardOf.set(v, s)));
+
+  let done = 0;
+  const progress = () => options.onProgress?.(done, jobs.length);
+  const shardJobs = plan.map((vendors) => jobs.filter((j) => vendors.includes(j.role.vendor)));
+  const pending = plan.map((vendors, s): Promise<ShardResult> | null => {
+    if (s === 0 || !shardJobs[s]!.length) return null;
+    const w = startShardWorker();
     const states: Partial<Record<Vendor, unknown>> = {};
     const opts: Partial<Record<Vendor, ParseOptions>> = {};
-    for (const v of new Set(jobs.map((j) => j.role.vendor))) {
+    for (const v of vendors) {
       states[v] = stateOf(v);
       opts[v] = parseOpts(v);
     }
-    parsedFiles = await parseInWorkers(jobs, states, opts, nWorkers, options.onProgress);
-  } else {
-    parsedFiles = [];
-    let lastYield = performance.now();
-    for (let i = 0; i < jobs.length; i++) {
-      const job = jobs[i]!;
-      // Let the event loop breathe every ~50 ms (progress output, timers, RPC of a host process).
-      if (performance.now() - lastYield > 50) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      const ts = performance.now();
-      const r = parseJob(job, stateOf(job.role.vendor), parseOpts(job.role.vendor));
-      const ms = performance.now() - ts;
-      // Per-language parse cost (benchmarks): a file's time is shared among its rules.
-      for (const rule of r.rules) {
-        const k = `${rule.vendor}/${rule.language}`;
-        const e = (byLanguage[k] ??= { rules: 0, ms: 0 });
-        e.rules++;
-        e.ms += ms / r.rules.length;
-      }
-      options.onProgress?.(i + 1, jobs.length);
-      parsedFiles.push(r);
-    }
-  }
-
-  const byVendor = new Map<Vendor, Rule[]>();
-  parsedFiles.forEach((parsed, i) => {
-    const job = jobs[i]!;
-    const vendor = job.role.vendor;
-    let rules = parsed.rules;
-    if (!rules.length && parsed.diagnostics.some((d) => d.severity === 'error')) rules = [failedFileRule(job.path, vendor, parsed.diagnostics)];
-    else pushAll(diagnostics, parsed.diagnostics);
-    entries.push({ path: job.path, format: job.role.format, vendor, role: 'rules', rules: rules.length });
-    let list = byVendor.get(vendor);
-    if (!list) byVendor.set(vendor, (list = []));
-    for (const r of rules) list.push(r);
+    return w.run({ jobs: shardJobs[s]!, states, opts, normalize }).then(
+      (r) => {
+        w.stop();
+        done += shardJobs[s]!.length;
+        progress();
+        return r;
+      },
+      (e: unknown) => {
+        w.stop();
+        throw e;
+      },
+    );
   });
+  let mainDone = 0;
+  const mine = await runShard({
+    jobs: shardJobs[0]!,
+    stateOf,
+    parseOpts,
+    normalize,
+    onFile: (n) => {
+      done += n - mainDone;
+      mainDone = n;
+      progress();
+    },
+  });
+  const results: ShardResult[] = [mine];
+  for (let s = 1; s < plan.length; s++) results.push(pending[s] ? await pending[s]! : { perJob: [], vendors: [], byLanguage: {}, ms: { parse: 0, link: 0, normalize: 0 } });
 
+  // Put everything back in load order: files and their diagnostics by job, then rules and link diagnostics by vendor.
+  const cursor = results.map(() => 0);
+  for (const job of jobs) {
+    const s = shardOf.get(job.role.vendor)!;
+    const r = results[s]!.perJob[cursor[s]!++]!;
+    if (cache && r.fresh !== undefined && job.cacheKey !== undefined) cache.put(job.cacheKey, r.fresh);
+    pushAll(diagnostics, r.diagnostics);
+    entries.push({ path: job.path, format: job.role.format, vendor: job.role.vendor, role: 'rules', rules: r.rules });
+  }
+  const rules: Rule[] = [];
+  const byLanguage: Record<string, { rules: number; ms: number }> = {};
+  for (const vendor of groups.keys()) {
+    const v = results[shardOf.get(vendor)!]!.vendors.find((x) => x.vendor === vendor)!;
+    pushAll(diagnostics, v.diagnostics);
+    pushAll(rules, v.rules);
+  }
+  for (const r of results) mergeByLanguage(byLanguage, r.byLanguage);
+  cache?.save();
   const t3 = performance.now();
-  let rules: Rule[] = [];
-  for (const [vendor, list] of byVendor) {
-    const mod = VENDOR_MODULES[vendor];
-    if (mod.link) {
-      const linked = mod.link(list, stateOf(vendor), parseOpts(vendor));
-      pushAll(diagnostics, linked.diagnostics);
-      pushAll(rules, linked.rules);
-    } else pushAll(rules, list);
-  }
-
-  const t4 = performance.now();
-  if (options.normalize !== false) {
-    const normalizer = createNormalizer(typeof options.normalize === 'object' ? options.normalize : {});
-    let lastYield = performance.now();
-    for (let i = 0; i < rules.length; i++) {
-      const r = rules[i]!;
-      if (performance.now() - lastYield > 50) {
-        await yieldToEventLoop();
-        lastYield = performance.now();
-      }
-      try {
-        rules[i] = normalizer.normalizeRule(r);
-      } catch (e) {
-        rules[i] = { ...r, diagnostics: [...r.diagnostics, diagLine(r.path, 'error', 'internal.exception', `normalizer crashed: ${(e as Error).stack ?? String(e)}`)] };
-      }
-    }
-  }
-  const t5 = performance.now();
-  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2, link: t4 - t3, normalize: t5 - t4, workers: nWorkers, byLanguage };
-  return { rules, files: entries, unrecognized, diagnostics, timings };
-}
-
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+  // Stage times of the main thread's shard (workers run beside it); `parse` includes waiting for them and reading their rules back.
+  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - mine.ms.link - mine.ms.normalize, link: mine.ms.link, normalize: mine.ms.normalize, workers: nWorkers, byLanguage };
+  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}) };
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */

@@ -1,17 +1,17 @@
 /**
- * Parse rule files on worker threads. The files are split into one
- * contiguous batch per worker (balanced by text size) and the results come
- * back in input order, so the output is identical to the in-process path.
- * Available only from the built package (dist/worker.js); from sources the
- * loader parses in-process.
+ * Shards on worker threads. The loader splits the rule files by vendor
+ * (each thread warms only its own vendors' parsers, and a vendor's link pass
+ * sees all of its rules) and runs one shard on the main thread while the
+ * others run here; results are put back in load order, so the output is the
+ * same as the one-thread path. Available only from the built package
+ * (dist/worker.js); from sources the loader runs in-process.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { Vendor } from '../ast/schema.js';
-import type { ParsedFile, ParseOptions } from '../vendors/types.js';
-import type { ParseJob } from './parse-files.js';
-import type { WorkerRequest } from './worker.js';
+import type { Rule, Vendor } from '../ast/schema.js';
+import type { ShardResult } from './shard.js';
+import type { WorkerReply, WorkerRequest } from './worker.js';
 
 function workerPath(): string | null {
   try {
@@ -26,46 +26,64 @@ export function canParseInWorkers(): boolean {
   return workerPath() !== null;
 }
 
-function split(jobs: ParseJob[], n: number): ParseJob[][] {
-  const total = jobs.reduce((s, j) => s + j.text.length, 0);
-  const target = total / n;
-  const out: ParseJob[][] = [[]];
-  let acc = 0;
-  for (const j of jobs) {
-    if (acc >= target * out.length && out.length < n) out.push([]);
-    out[out.length - 1]!.push(j);
-    acc += j.text.length;
+/**
+ * Estimated cost of a vendor's files, per byte of text (relative units measured
+ * on the three corpora: parse + normalize time per KB of source).
+ */
+const COST_PER_BYTE: Partial<Record<Vendor, number>> = { sigma: 1.6, elastic: 1.15, splunk: 1.9 };
+/** A worker's start-up (loading the package) in the same units, and the main thread's share of reading a worker's rules back. */
+const WORKER_START = 200_000;
+const READ_BACK = 0.2;
+
+/**
+ * Assign vendor groups to threads (index 0 = the main thread), largest first,
+ * each to the thread that would finish it earliest. A group sent to a worker
+ * also costs the main thread the time to read its rules back.
+ */
+export function planShards(groups: { vendor: Vendor; bytes: number }[], threads: number): Vendor[][] {
+  const plan: Vendor[][] = Array.from({ length: Math.max(1, threads) }, () => []);
+  const load = plan.map((_, i) => (i === 0 ? 0 : WORKER_START));
+  const sorted = groups.map((g) => ({ ...g, cost: g.bytes * (COST_PER_BYTE[g.vendor] ?? 1.5) })).sort((a, b) => b.cost - a.cost);
+  for (const g of sorted) {
+    let best = 0;
+    let bestEnd = Infinity;
+    for (let t = 0; t < plan.length; t++) {
+      // Finishing time of the main thread includes reading back every worker's rules.
+      const end = t === 0 ? load[0]! + g.cost : Math.max(load[t]! + g.cost, load[0]! + READ_BACK * g.cost);
+      if (end < bestEnd) {
+        bestEnd = end;
+        best = t;
+      }
+    }
+    plan[best]!.push(g.vendor);
+    load[best]! += g.cost;
+    if (best !== 0) load[0]! += READ_BACK * g.cost;
   }
-  return out.filter((b) => b.length);
+  return plan;
 }
 
-export async function parseInWorkers(
-  jobs: ParseJob[],
-  states: Partial<Record<Vendor, unknown>>,
-  opts: Partial<Record<Vendor, ParseOptions>>,
-  workers: number,
-  onProgress?: (done: number, total: number) => void,
-): Promise<ParsedFile[]> {
+/** Start a worker now (its module loading overlaps the main thread's work); send it a shard later. */
+export function startShardWorker(): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => void } {
   const path = workerPath();
-  if (!path) throw new Error('worker entry not found (parallel parsing needs the built package)');
-  const batches = split(jobs, Math.max(1, workers));
-  let done = 0;
-  const results = await Promise.all(
-    batches.map(
-      (batch) =>
-        new Promise<ParsedFile[]>((resolve, reject) => {
-          const w = new Worker(path);
-          w.once('message', (r: ParsedFile[]) => {
-            done += batch.length;
-            onProgress?.(done, jobs.length);
-            resolve(r);
-            void w.terminate();
-          });
-          w.once('error', reject);
-          const req: WorkerRequest = { jobs: batch, states, opts };
-          w.postMessage(req);
-        }),
-    ),
-  );
-  return results.flat();
+  if (!path) throw new Error('worker entry not found (parallel loading needs the built package)');
+  const w = new Worker(path);
+  let failed: Error | null = null;
+  const early = (e: Error) => (failed = e);
+  w.on('error', early);
+  return {
+    run: (req) =>
+      new Promise((resolve, reject) => {
+        if (failed) return reject(failed);
+        w.off('error', early);
+        w.once('error', reject);
+        w.once('message', (reply: WorkerReply) => {
+          if (!reply.ok) return reject(new Error(`loader worker failed: ${reply.error}`));
+          const r = reply.result;
+          resolve({ ...r, vendors: r.vendors.map((v) => ({ ...v, rules: JSON.parse(v.rules) as Rule[] })) });
+        });
+        w.postMessage(req);
+      }),
+    stop: () => void w.terminate(),
+  };
 }
+

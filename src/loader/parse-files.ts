@@ -12,6 +12,10 @@ export interface ParseJob {
   path: string;
   text: string;
   role: FileRole;
+  /** Parse-cache key (src/loader/cache.ts), when caching is on. */
+  cacheKey?: string;
+  /** The cached parse result as JSON text, when the cache has it. */
+  cached?: string;
 }
 
 export function parseJob(job: ParseJob, state: unknown, opts: ParseOptions): ParsedFile {
