@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 
 const ROOT = join(__dirname, '..', '..');
-const CODE = /['`]((?:yaml|io|sigma|kql|eql|esql|lucene|spl|splunk|elastic|toml|json|attack|mappings|normalize|events|evaluate|internal|parser)\.[a-z0-9.-]*[a-z0-9])['`]/g;
+const CODE = /['`]((?:yaml|io|cache|sigma|kql|eql|esql|lucene|spl|splunk|elastic|toml|json|attack|mappings|normalize|events|evaluate|internal|parser)\.[a-z0-9.-]*[a-z0-9])['`]/g;
 /** Strings with a code's shape that are not codes: ATT&CK tags in comments and examples, file names. */
 const NOT_CODES = new Set(['attack.execution', 'attack.t1059.001', 'events.json']);
 /** Codes built from a language prefix at run time (src/vendors/elastic/context.ts). */
