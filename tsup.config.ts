@@ -16,7 +16,7 @@ export default defineConfig([
     platform: 'node',
   },
   {
-    entry: { cli: 'src/cli/main.ts', worker: 'src/loader/worker.ts' },
+    entry: { cli: 'src/cli/main.ts', worker: 'src/worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

@@ -255,7 +255,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       states[v] = stateOf(v);
       opts[v] = parseOpts(v);
     }
-    return w.run({ jobs: shardJobs[s]!, states, opts, normalize }).then(
+    return w.run({ kind: 'shard', jobs: shardJobs[s]!, states, opts, normalize }).then(
       (r) => {
         w.stop();
         done += shardJobs[s]!.length;

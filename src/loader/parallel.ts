@@ -6,24 +6,13 @@
  * same as the one-thread path. Available only from the built package
  * (dist/worker.js); from sources the loader runs in-process.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { canUseWorkers, startWorker } from '../core/worker-thread.js';
 import type { Rule, Vendor } from '../ast/schema.js';
 import type { ShardResult } from './shard.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
-function workerPath(): string | null {
-  try {
-    const p = fileURLToPath(new URL('./worker.js', import.meta.url));
-    return existsSync(p) ? p : null;
-  } catch {
-    return null;
-  }
-}
-
 export function canParseInWorkers(): boolean {
-  return workerPath() !== null;
+  return canUseWorkers();
 }
 
 /**
@@ -62,28 +51,16 @@ export function planShards(groups: { vendor: Vendor; bytes: number }[], threads:
   return plan;
 }
 
-/** Start a worker now (its module loading overlaps the main thread's work); send it a shard later. */
+/** Start a worker for a shard now (its module loading overlaps the main thread's work); send the shard later. */
 export function startShardWorker(): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => void } {
-  const path = workerPath();
-  if (!path) throw new Error('worker entry not found (parallel loading needs the built package)');
-  const w = new Worker(path);
-  let failed: Error | null = null;
-  const early = (e: Error) => (failed = e);
-  w.on('error', early);
+  const w = startWorker();
   return {
-    run: (req) =>
-      new Promise((resolve, reject) => {
-        if (failed) return reject(failed);
-        w.off('error', early);
-        w.once('error', reject);
-        w.once('message', (reply: WorkerReply) => {
-          if (!reply.ok) return reject(new Error(`loader worker failed: ${reply.error}`));
-          const r = reply.result;
-          resolve({ ...r, vendors: r.vendors.map((v) => ({ ...v, rules: JSON.parse(v.rules) as Rule[] })) });
-        });
-        w.postMessage(req);
-      }),
-    stop: () => void w.terminate(),
+    run: async (req) => {
+      const reply = await w.request<WorkerReply>(req);
+      if (!reply.ok) throw new Error(`loader worker failed: ${reply.error}`);
+      const r = reply.result;
+      return { ...r, vendors: r.vendors.map((v) => ({ ...v, rules: JSON.parse(v.rules) as Rule[] })) };
+    },
+    stop: () => w.stop(),
   };
 }
-
