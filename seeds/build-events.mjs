@@ -13,7 +13,11 @@
  *   names ("Event 4104 - StartingCommand") are task names, not messages, and
  *   are never used.
  * - seeds/events/curated-events.json: channels per provider and the events
- *   rules point at beyond those, with their message titles.
+ *   rules point at beyond those, with their message titles. Providers listed
+ *   in its `etwOnly` (Microsoft-Windows-Kernel-File) define no event-log
+ *   channel and no message at all: their events are titled with the
+ *   manifest's task name (OSSEM-DD "Event 12 - Create" -> "Create"), the only
+ *   name the manifest gives them.
  * Output rows: provider, providerShort, eventId, channel, title, fields.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +34,15 @@ const ossem = JSON.parse(readFileSync(input, 'utf8'));
 const FULL = new Set(['Microsoft-Windows-Sysmon', 'Microsoft-Windows-Security-Auditing', 'Microsoft-Windows-PowerShell']);
 
 const short = (p) => p.replace(/^Microsoft-Windows-/, '').replace(/^Microsoft-/, '');
+
+/** ETW-only providers (no channel, no messages): title = manifest task name. */
+const ETW_ONLY = new Set(Object.keys(curated.etwOnly ?? {}));
+/** "Event 12 - Create" -> "Create" (only used for ETW_ONLY providers). */
+function taskTitle(name, id) {
+  const m = /^Event (\d+) - (.+)$/.exec(name);
+  if (!m || Number(m[1]) !== id || /^(task_\d+|None)$/.test(m[2])) return null;
+  return m[2].trim();
+}
 
 /** "Event ID 4688: A new process has been created" -> "A new process has been created." ; null for generated names. */
 function messageTitle(name, id) {
@@ -49,7 +62,7 @@ for (const e of ossem) {
   if (!FULL.has(e.provider) && !inCurated) continue;
   const k = key(e.provider, id);
   const prev = rows.get(k);
-  const title = messageTitle(e.name ?? '', id);
+  const title = ETW_ONLY.has(e.provider) ? taskTitle(e.name ?? '', id) : messageTitle(e.name ?? '', id);
   const fields = [...new Set([...(prev?.fields ?? []), ...(e.fields ?? [])])];
   const row = prev ?? { provider: e.provider, providerShort: short(e.provider), eventId: id };
   if (title && (!prev?.title || !prev.titleFromOssem)) {
@@ -97,7 +110,8 @@ const out = {
       'OTRF OSSEM-DD Windows event dictionary (MIT licence, https://github.com/OTRF/OSSEM-DD): providers, event ids, field names, and message titles where OSSEM-DD names the message',
       'seeds/events/curated-events.json: channels and further events with their message titles (see its source field)',
     ],
-    titles: "The event's message with insertion strings replaced by parameter names; 'Event ID N' where no message is recorded here.",
+    titles:
+      "The event's message with insertion strings replaced by parameter names; for ETW-only providers whose manifest has no channel and no messages (curated-events.json etwOnly: Microsoft-Windows-Kernel-File), the manifest's task name; 'Event ID N' where no message is recorded here.",
   },
   events,
 };

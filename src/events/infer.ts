@@ -338,7 +338,78 @@ function sigmaEvents(rule: Rule, ctx: EventInferenceContext, t: Tables): EventRe
       if (p) set.add(p, id, 'predicate');
     }
   }
+  if (set.list.length === 0 && svc?.provider && unconstrained) {
+    // A channel and event-data fields but no event id (Security `SamAccountName|startswith: ...` on purpose "any event"):
+    // the channel provider's catalog events that carry the fields of some positive branch (only when nothing pinned the
+    // event's identity: a contradiction such as `EventID: 4624 and EventID: 4625` still reaches none). An event without the
+    // field cannot satisfy a positive predicate on it, so this is every event the rule can match (as far as the
+    // catalog's field lists go).
+    const sets = positiveFieldSets(rule);
+    if (sets?.length) {
+      const channel = svc.channel.toLowerCase();
+      for (const e of ctx.catalog.events) {
+        if (e.provider.toLowerCase() !== svc.provider.toLowerCase() || e.channel?.toLowerCase() !== channel || !e.fields?.length) continue;
+        const have = new Set(e.fields.map(lower));
+        if (sets.some((need) => need.every((f) => have.has(f)))) set.add(e.provider, e.eventId, 'fields');
+      }
+    }
+  }
   return set.list;
+}
+
+const MAX_FIELD_SETS = 64;
+/**
+ * The event-data fields the rule's positive logic requires, as a disjunction of conjunctions (lower-cased vendor
+ * field names: for Sigma the EventData names). null when some branch requires no field at all (keywords, constants,
+ * opaque parts, only exclusions): then the rule can match an event without any of them.
+ */
+function positiveFieldSets(rule: Rule): string[][] | null {
+  const out: string[][] = [];
+  for (const { filter, role } of queryFilters(rule.query)) {
+    if (role !== 'event') continue;
+    const r = fieldSets(filter);
+    if (r === null) return null;
+    pushAll(out, r);
+  }
+  return out.length ? out : null;
+}
+function fieldSets(node: Node): string[][] | null {
+  switch (node.type) {
+    case 'predicate': {
+      // `field: null` / `not exists` match an absent field; keywords have no field; EventID/Channel/Provider_Name say
+      // which event it is, not which data it carries.
+      if (!node.field || node.ref || node.value === null || (node.op === 'exists' && node.value !== true)) return null;
+      if (EVENT_FIELDS.has(node.field.canonical ?? '')) return null;
+      return [[node.field.name.toLowerCase()]];
+    }
+    case 'and': {
+      let acc: string[][] | null = null;
+      for (const c of node.children) {
+        const r = fieldSets(c);
+        if (r === null) continue;
+        if (acc === null) {
+          acc = r;
+          continue;
+        }
+        const next: string[][] = [];
+        for (const a of acc) for (const b of r) next.push([...new Set([...a, ...b])]);
+        if (next.length > MAX_FIELD_SETS) return acc;
+        acc = next;
+      }
+      return acc;
+    }
+    case 'or': {
+      const out: string[][] = [];
+      for (const c of node.children) {
+        const r = fieldSets(c);
+        if (r === null) return null;
+        pushAll(out, r);
+      }
+      return out.length > MAX_FIELD_SETS ? null : out;
+    }
+    default:
+      return null;
+  }
 }
 
 /** Event ids of non-negated event.code predicates anywhere in the rule's event filters. */

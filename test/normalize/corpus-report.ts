@@ -5,8 +5,10 @@
  * field coverage, the most frequent unmapped fields, ATT&CK resolution and
  * event coverage.
  */
+import { loadEventCatalog } from '../../src/events/index.js';
 import { loadCorpus } from '../../src/loader/load.js';
 import { fieldCoverage } from '../../src/normalize/index.js';
+import { logWide, targetsWindowsEvents } from './windows-target.js';
 const CORPORA = resolve(import.meta.dirname ?? '.', '..', '..', '..', 'shared', 'corpora');
 import { resolve } from 'node:path';
 
@@ -42,13 +44,9 @@ const ev = new Set(t.flatMap((r) => (r.events ?? []).map((e) => `${e.provider}/$
 console.log(`T1114.002 rules ${t.length}:`, [...ev]);
 const failed = rules.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
 console.log('rules with errors', failed);
-// Windows-targeting rules without events (Sigma: product windows; Elastic: Windows event-log indices; Splunk: Windows data_source).
-const winTarget = (r: (typeof rules)[number]) =>
-  r.vendor === 'sigma'
-    ? r.logsource.product === 'windows'
-    : r.vendor === 'elastic'
-      ? (r.logsource.index ?? []).some((i) => /^(winlogbeat-|logs-windows\.|logs-system\.(security|system))/.test(i))
-      : ((r.metadata['dataSourceEvents'] as unknown[] | undefined) ?? []).length > 0;
+// Windows-targeting rules without events (test/normalize/windows-target.ts: a Windows event source, and a source or
+// positive logic that names an event; log-wide keyword / event.kind / existence-only rules are listed apart).
+const winTarget = targetsWindowsEvents;
 for (const v of ['sigma', 'elastic', 'splunk']) {
   const w = rules.filter((r) => r.vendor === v && winTarget(r));
   const miss = w.filter((r) => !r.events?.length);
@@ -59,3 +57,9 @@ for (const v of ['sigma', 'elastic', 'splunk']) {
   }
   console.log(`${v}: Windows-targeting ${w.length}, with events ${w.length - miss.length}, without ${miss.length}`, [...why.entries()]);
 }
+for (const v of ['sigma', 'elastic', 'splunk']) {
+  const lw = rules.filter((r) => r.vendor === v && logWide(r));
+  console.log(`${v}: log-wide (not Windows-targeting) ${lw.length}, of them with events ${lw.filter((r) => r.events?.length).length}`, lw.map((r) => r.path.replace(/^.*corpora\//, '')));
+}
+const fallback = loadEventCatalog().events.filter((e) => /^Event ID \d+$/.test(e.title)).length;
+console.log(`event catalog: ${loadEventCatalog().events.length} events, ${fallback} with the fallback title 'Event ID N'`);

@@ -10,6 +10,7 @@ import { loadEventCatalog } from '../../src/events/index.js';
 import { loadCorpus } from '../../src/loader/load.js';
 import { fieldCoverage } from '../../src/normalize/index.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
+import { logWide, targetsWindowsEvents, windowsSource } from './windows-target.js';
 
 let rules: Rule[] = [];
 
@@ -68,6 +69,43 @@ describeCorpus('normalization over the three corpora', () => {
     const pins = (r: Rule) => predicates(r).some((u) => !u.negated && /^(event\.code|event\.action|event\.category|powershell\.file\.script_block_text)$/.test(u.predicate.field?.canonical ?? ''));
     const elMissing = el.filter((r) => pins(r) && !r.events?.length);
     expect(elMissing.length / el.length).toBeLessThan(0.01);
+  });
+
+  it('every rule that targets Windows events has an event in the catalog (counts per vendor); log-wide rules are listed', () => {
+    // test/normalize/windows-target.ts and docs/normalization.md "Which rules target Windows events".
+    const target = (v: string) => rules.filter((r) => r.vendor === v && targetsWindowsEvents(r));
+    expect({ sigma: target('sigma').length, elastic: target('elastic').length, splunk: target('splunk').length }).toEqual({ sigma: 2870, elastic: 509, splunk: 1100 });
+    for (const v of ['sigma', 'elastic', 'splunk']) expect(target(v).filter((r) => !r.events?.length).map((r) => r.path), v).toEqual([]);
+    // Log-wide: keyword searches over a whole log (Sigma) and indicator-match / alert-promotion / onboarding rules over
+    // catch-all indices (Elastic). None of them is given an event, and none had one.
+    const wide = rules.filter(logWide);
+    const name = (r: Rule) => `${r.vendor}:${r.path.replace(/^.*corpora\//, '')}`;
+    expect(wide.map(name).sort()).toEqual([
+      'elastic:elastic/rules/cross-platform/guided_onboarding_sample_rule.toml',
+      'elastic:elastic/rules/promotions/external_alerts.toml',
+      'elastic:elastic/rules/threat_intel/threat_intel_indicator_match_address.toml',
+      'elastic:elastic/rules/threat_intel/threat_intel_indicator_match_hash.toml',
+      'elastic:elastic/rules/threat_intel/threat_intel_indicator_match_registry.toml',
+      'elastic:elastic/rules/threat_intel/threat_intel_indicator_match_url.toml',
+      'elastic:elastic/rules/threat_intel/threat_intel_rapid7_threat_command.toml',
+      'sigma:sigma/rules/windows/builtin/application/Other/win_av_relevant_match.yml',
+      'sigma:sigma/rules/windows/builtin/win_alert_mimikatz_keywords.yml',
+    ]);
+    expect(wide.filter((r) => r.events?.length)).toEqual([]);
+    // Every Windows-source rule is either targeting or log-wide.
+    expect(rules.filter(windowsSource).length).toBe(2870 + 509 + 1100 + wide.length);
+    // Sigma file_access / file_rename come from the ETW provider Microsoft-Windows-Kernel-File (Create 12, RenamePath 27).
+    const kf = rules.filter((r) => r.vendor === 'sigma' && r.logsource.product === 'windows' && ['file_access', 'file_rename'].includes(r.logsource.category ?? ''));
+    expect(kf.length).toBe(15);
+    for (const r of kf) {
+      const want = r.logsource.category === 'file_access' ? 12 : 27;
+      expect(r.events, r.path).toEqual([{ provider: 'Microsoft-Windows-Kernel-File', eventId: want, via: 'logsource' }]);
+    }
+    // A Security-log rule without an event id ("any event in security" on purpose): the Security events carrying its fields.
+    const sam = rules.find((r) => r.path.endsWith('win_security_susp_computer_name.yml'))!;
+    const ids = (sam.events ?? []).map((e) => e.eventId);
+    expect(new Set(sam.events!.map((e) => e.via))).toEqual(new Set(['fields']));
+    for (const id of [4624, 4720, 4741, 4742, 4768]) expect(ids, String(id)).toContain(id);
   });
 
   it('rules tagged T1114.002 cover Sysmon 1, Security 4688 and PowerShell 4104', () => {

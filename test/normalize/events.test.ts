@@ -50,6 +50,34 @@ describe('Sigma events', () => {
     // registry_event narrowed by EventID.
     expect(events('sigma', predicate('EventID', 'eq', 13), { product: 'windows', category: 'registry_event' })).toEqual([`${SYSMON}/13 predicate`]);
   });
+  it('file_access / file_rename from the Kernel-File ETW provider (no event log, manifest task names as titles)', () => {
+    const KF = 'Microsoft-Windows-Kernel-File';
+    expect(events('sigma', predicate('FileName', 'wildcard', '*\\Protect\\CREDHIST'), { product: 'windows', category: 'file_access' })).toEqual([`${KF}/12 logsource`]);
+    expect(events('sigma', predicate('TargetFilename', 'wildcard', '*.dll'), { product: 'windows', category: 'file_rename' })).toEqual([`${KF}/27 logsource`]);
+    expect(catalog.get(KF, 12)).toMatchObject({ title: 'Create', providerShort: 'Kernel-File' });
+    expect(catalog.get(KF, 12)!.channel).toBeUndefined();
+    expect(catalog.get(KF, 12)!.fields).toEqual(expect.arrayContaining(['FileName', 'CreateOptions', 'ShareAccess']));
+    expect(catalog.get(KF, 27)).toMatchObject({ title: 'RenamePath' });
+    expect(catalog.get(KF, 27)!.fields).toContain('FilePath');
+  });
+  it('a channel with event-data fields but no event id: the channel events that carry the fields', () => {
+    const ls = { product: 'windows', service: 'security' };
+    // SamAccountName alone: the account-management events that record it.
+    const sam = events('sigma', predicate('SamAccountName', 'wildcard', 'X-*'), ls);
+    expect(sam).toContain(`${SEC}/4741 fields`);
+    expect(sam).not.toContain(`${SEC}/4624 fields`);
+    for (const e of sam) expect(catalog.get(SEC, Number(e.split(/[/ ]/)[1]))!.fields).toContain('SamAccountName');
+    // An `or` unions; an `and` needs every field; exclusions and absent-field tests require nothing.
+    const either = events('sigma', or([predicate('SamAccountName', 'eq', 'x'), predicate('TargetUserName', 'eq', 'x')]), ls);
+    expect(either).toContain(`${SEC}/4624 fields`);
+    const both = events('sigma', and([predicate('SamAccountName', 'eq', 'x'), predicate('TargetUserName', 'eq', 'x'), not(predicate('SubjectUserName', 'eq', 'y'))]), ls);
+    expect(both.length).toBeGreaterThan(0);
+    expect(both.length).toBeLessThanOrEqual(sam.length);
+    expect(events('sigma', and([predicate('TargetUserName', 'eq', null)]), ls)).toEqual([]);
+    // Keywords name no field: a keyword search over a whole log gets no event.
+    expect(events('sigma', predicate(null, 'match', 'mimikatz'), { product: 'windows', service: 'application' })).toEqual([]);
+    expect(events('sigma', predicate(null, 'match', 'mimikatz'), ls)).toEqual([]);
+  });
   it('nothing for non-Windows sources', () => {
     expect(events('sigma', predicate('eventName', 'eq', 'x'), { product: 'aws', service: 'cloudtrail' })).toEqual([]);
   });
