@@ -20,31 +20,23 @@ const result = { task, workers, stages: {} };
 const t0 = performance.now();
 const loadOpts = { workers };
 if (values.cache) loadOpts.cache = values.cache;
-const loaded = await lib.loadCorpus(paths, loadOpts);
-const t1 = performance.now();
-result.stages = { ...loaded.timings };
-result.stages.load = t1 - t0;
-result.rules = loaded.rules.length;
-const byLang = {};
-for (const r of loaded.rules) byLang[`${r.vendor}/${r.language}`] = (byLang[`${r.vendor}/${r.language}`] ?? 0) + 1;
-result.byLanguage = byLang;
-
 if (task === 'catalog' || task === 'site') {
+  // The whole build as `ruleatlas build` runs it (src/pipeline.ts).
   const out = values.out ?? mkdtempSync(join(tmpdir(), 'ruleatlas-bench-'));
-  const ta = performance.now();
-  const catalog = lib.buildCatalog(loaded.rules, { attack: lib.loadAttackData?.(), events: lib.loadEventCatalog?.().events, corpus: lib.summarize(loaded) });
-  const tb = performance.now();
-  await lib.writeCatalog(catalog, out, { site: task === 'site' });
-  const tc = performance.now();
-  result.stages.aggregate = tb - ta;
-  result.stages.render = tc - tb;
-  result.techniques = catalog.techniques.length;
+  const built = await lib.buildFromPaths(paths, { ...loadOpts, out, site: task === 'site' });
+  result.stages = { ...built.load.timings, load: built.timings.load, aggregate: built.timings.aggregate, render: built.timings.write };
+  result.rules = built.load.rules.length;
+  result.techniques = built.catalog.techniques.length;
+  if (built.load.cache) result.cache = built.load.cache;
   if (!values.out) rmSync(out, { recursive: true, force: true });
-}
-if (task === 'evaluator') {
-  const bench = lib.benchmarkEvaluator;
-  const events = await lib.loadRegressionEvents?.(paths[1]);
-  Object.assign(result, bench(loaded.rules, events));
+} else {
+  const loaded = await lib.loadCorpus(paths, loadOpts);
+  result.stages = { ...loaded.timings, load: performance.now() - t0 };
+  result.rules = loaded.rules.length;
+  if (task === 'evaluator') {
+    const events = await lib.loadRegressionEvents?.(paths[1]);
+    Object.assign(result, lib.benchmarkEvaluator(loaded.rules, events));
+  }
 }
 result.wall = (performance.now() - t0) / 1000;
 result.maxRssMB = process.resourceUsage().maxRSS / 1024;

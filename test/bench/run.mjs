@@ -112,7 +112,7 @@ try {
   rmSync(big, { recursive: true, force: true });
 }
 
-log('incremental: rebuild after one changed rule file (no content-hash cache yet: a full rebuild)');
+log('incremental: rebuild after one changed rule file, with the parse cache (--cache)');
 {
   const copy = mkdtempSync(join(tmpdir(), 'ruleatlas-incr-'));
   const cache = join(copy, '.cache');
@@ -166,7 +166,7 @@ if (results.scale) {
   row('10× / 1× time ratio', f(ratio), '≤ 11', check(ratio, 11));
   row('10× peak RSS (MB)', f(results.scale.maxRssMB, 0), '≤ 2048', check(results.scale.maxRssMB, 2048));
 }
-if (results.incremental) row('rebuild after one changed file (s; no cache yet)', f(results.incremental.wall), '≤ 0.5', check(results.incremental.wall, 0.5));
+if (results.incremental) row(`rebuild after one changed file, parse cache (s; ${results.incremental.cache ? `${results.incremental.cache.hits} hits, ${results.incremental.cache.misses} re-parsed` : 'no cache figures'})`, f(results.incremental.wall), '≤ 0.5', check(results.incremental.wall, 0.5));
 if (results.evaluator?.eventsPerSecond) row('evaluator: events/s (all Sigma rules, one core)', f(results.evaluator.eventsPerSecond, 0), '≥ 1,000', results.evaluator.eventsPerSecond >= 1000 ? 'ok' : 'MISSED');
 else row('evaluator', results.evaluator?.error ?? 'n/a');
 
