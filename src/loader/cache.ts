@@ -84,7 +84,7 @@ export function codeFingerprint(): string {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p, depth + 1);
-      else if (/\.(c?js|mjs|ts)$/.test(e.name) && !e.name.endsWith('.d.ts') && !e.name.endsWith('.d.cts')) files.push(p);
+      else if (/\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts')) files.push(p);
     }
   };
   walk(root, 0);
@@ -106,25 +106,27 @@ export function openParseCache(dir: string, diagnostics: Diagnostic[]): ParseCac
   }
   const packPath = join(dir, PACK);
   const header = `${HEADER} ${codeFingerprint()}`;
-  const entries = new Map<string, string>();
+  // Entries as byte ranges of the pack, decoded when asked for: one UTF-8 decoding per entry
+  // keeps ASCII entries in V8's compact one-byte strings (the whole pack as one string would not be).
+  let pack: Buffer = Buffer.alloc(0);
+  const entries = new Map<string, { start: number; end: number }>();
   let lines = 0;
   let valid = false;
   try {
     if (existsSync(packPath) && statSync(packPath).size <= MAX_PACK_BYTES) {
-      const text = readFileSync(packPath, 'utf8');
-      let nl = text.indexOf('\n');
-      if (nl > 0 && text.slice(0, nl) === header) {
+      pack = readFileSync(packPath);
+      let nl = pack.indexOf(10);
+      if (nl > 0 && pack.toString('utf8', 0, nl) === header) {
         valid = true;
         let pos = nl + 1;
-        while (pos < text.length) {
-          nl = text.indexOf('\n', pos);
+        while (pos < pack.length) {
+          nl = pack.indexOf(10, pos);
           // A line without its newline was cut short by a crash: ignored (and dropped on the next rewrite).
           if (nl < 0) break;
-          const tab = pos + 64;
-          if (text.charCodeAt(tab) === 9) {
-            const key = text.slice(pos, tab);
+          if (pack[pos + 64] === 9) {
+            const key = pack.toString('latin1', pos, pos + 64);
             if (KEY.test(key)) {
-              entries.set(key, text.slice(tab + 1, nl));
+              entries.set(key, { start: pos + 65, end: nl });
               lines++;
             }
           }
@@ -135,13 +137,17 @@ export function openParseCache(dir: string, diagnostics: Diagnostic[]): ParseCac
   } catch (e) {
     diagnostics.push(diagLine(packPath, 'warning', 'cache.unreadable', `cache pack not readable, starting over: ${(e as Error).message}`));
   }
+  const text = (key: string): string | undefined => {
+    const r = entries.get(key);
+    return r ? pack.toString('utf8', r.start, r.end) : undefined;
+  };
 
   const used = new Set<string>();
   const fresh = new Map<string, string>();
   return {
     stats,
     get(key) {
-      const v = entries.get(key);
+      const v = text(key);
       if (v === undefined) stats.misses++;
       else {
         stats.hits++;
@@ -160,7 +166,7 @@ export function openParseCache(dir: string, diagnostics: Diagnostic[]): ParseCac
         if (compact) {
           const out: string[] = [header];
           for (const key of used) {
-            const v = fresh.get(key) ?? entries.get(key);
+            const v = fresh.get(key) ?? text(key);
             if (v !== undefined) out.push(`${key}\t${v}`);
           }
           const tmp = `${packPath}.${process.pid}.tmp`;
