@@ -31,6 +31,18 @@ describe('event catalog', () => {
     expect(catalog.get('microsoft-windows-sysmon', 1)).toBe(catalog.get(SYSMON, 1));
     for (const e of catalog.events) expect(e.title.length, `${e.provider}/${e.eventId}`).toBeGreaterThan(0);
   });
+  it('Security-Auditing titles from Microsoft Learn where OSSEM-DD has none; `Event ID N` only where no message was found', () => {
+    expect(catalog.get(SEC, 4612)!.title).toBe('Internal resources allocated for the queuing of audit messages have been exhausted, leading to the loss of some audits.');
+    expect(catalog.get(SEC, 5712)!.title).toBe('A Remote Procedure Call (RPC) was attempted.');
+    expect(catalog.get(SEC, 4868)!.title).toBe('The certificate manager denied a pending certificate request.');
+    expect(catalog.get(SEC, 5441)!.title).toBe('The following filter was present when the Windows Filtering Platform Base Filtering Engine started.');
+    expect(catalog.get(SEC, 4790)!.title).toBe('An LDAP query group was created.');
+    const fallback = catalog.events.filter((e) => /^Event ID \d+$/.test(e.title));
+    expect(fallback.length).toBeLessThanOrEqual(323);
+    // Every Sysmon event and every Security event rules commonly use has a real title.
+    for (const e of fallback) expect(e.provider, `${e.provider}/${e.eventId}`).not.toBe(SYSMON);
+    for (const id of [4624, 4625, 4688, 4698, 4720, 4768, 5136, 5145]) expect(catalog.get(SEC, id)!.title).not.toMatch(/^Event ID/);
+  });
 });
 
 describe('Sigma events', () => {
