@@ -56,6 +56,22 @@ export function diagQuery(ctx: QueryCtx, severity: Diagnostic['severity'], code:
   ctx.diagnostics.push(diagAt(ctx.loc.file, severity, code, message, off, endOff, expected));
 }
 
+/**
+ * Runs a generated Peggy parser with its expectation bookkeeping off first
+ * (`peg$silentFails`): Peggy records, at every failed alternative, what it
+ * expected there, only to build the message of a syntax error, and almost
+ * every query parses. The tree of a successful parse is the same; a failure
+ * is parsed again with the bookkeeping on, which throws the usual error (same
+ * message, location and `expected` list).
+ */
+export function parseQuietly<T>(parse: (text: string, options?: Record<string, unknown>) => T, text: string, options: Record<string, unknown> = {}): T {
+  try {
+    return parse(text, { ...options, peg$silentFails: 1 });
+  } catch {
+    return parse(text, options);
+  }
+}
+
 /** Peggy syntax error -> diagnostic (never throws). */
 export function syntaxDiag(ctx: QueryCtx, code: string, e: unknown): void {
   const err = e as { message?: string; location?: { start: { offset: number }; end: { offset: number } }; expected?: Array<{ type: string; text?: string; description?: string }> | null };

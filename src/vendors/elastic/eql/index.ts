@@ -12,6 +12,7 @@ import { diagAt } from '../../../core/diagnostics.js';
 import type { Limits } from '../../../core/limits.js';
 import type { SourceFile } from '../../../core/source-file.js';
 import { parse, SyntaxError as PeggySyntaxError } from '../../../generated/eql.js';
+import { parseQuietly } from '../context.js';
 import { EqlConverter } from './convert.js';
 import { maxNesting } from './prescan.js';
 import type { QuerySyn } from './syntax.js';
@@ -65,7 +66,7 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
 
   let syn: QuerySyn;
   try {
-    syn = parse(text) as QuerySyn;
+    syn = parseQuietly(parse, text) as QuerySyn;
   } catch (e) {
     if (e instanceof PeggySyntaxError) {
       const at = e.location?.start.offset ?? 0;

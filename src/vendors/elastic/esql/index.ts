@@ -26,7 +26,7 @@ import { constant, not, opaque, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
 import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
 import type { AggregateCondition, FieldRef, Node, OpaqueNode, PredicateOp, Query, Scalar } from '../../../ast/schema.js';
-import { diagQuery, shiftLoc, sourceAt, subLoc, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
+import { diagQuery, parseQuietly, shiftLoc, sourceAt, subLoc, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { parseKql } from '../kql/index.js';
 import { parseLucene } from '../lucene/index.js';
 
@@ -91,7 +91,7 @@ export function parseEsql(text: string, ctx: QueryCtx): EsqlResult | null {
   if (!withinLimits(ctx, text, 'esql')) return null;
   let tree: { commands: Command[] };
   try {
-    tree = parseEsqlText(text, { startRule: 'Query' });
+    tree = parseQuietly(parseEsqlText, text, { startRule: 'Query' });
   } catch (e) {
     syntaxDiag(ctx, 'esql.syntax', e);
     return null;

@@ -21,7 +21,7 @@ import { constant, not, opaque, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
 import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
 import type { Node } from '../../../ast/schema.js';
-import { diagQuery, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
+import { diagQuery, parseQuietly, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { isCaselessField, isTextField } from '../field-semantics.js';
 
 interface KValue {
@@ -55,7 +55,7 @@ export function parseKql(text: string, ctx: QueryCtx): Node | null {
   if (!withinLimits(ctx, text, 'kql')) return null;
   let tree: KNode;
   try {
-    tree = parseKqlText(text, { startRule: 'Query' }) as KNode;
+    tree = parseQuietly(parseKqlText, text, { startRule: 'Query' }) as KNode;
   } catch (e) {
     syntaxDiag(ctx, 'kql.syntax', e);
     return null;

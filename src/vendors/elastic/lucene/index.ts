@@ -11,7 +11,7 @@ import { constant, not, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
 import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
 import type { Node, PredicateOp } from '../../../ast/schema.js';
-import { diagQuery, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
+import { diagQuery, parseQuietly, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { isCaselessField, isTextField } from '../field-semantics.js';
 import { CIDR } from '../kql/index.js';
 
@@ -35,7 +35,7 @@ export function parseLucene(text: string, ctx: QueryCtx): Node | null {
   if (!withinLimits(ctx, text, 'lucene')) return null;
   let tree: LNode;
   try {
-    tree = parseLuceneText(text, { startRule: 'Query' }) as LNode;
+    tree = parseQuietly(parseLuceneText, text, { startRule: 'Query' }) as LNode;
   } catch (e) {
     syntaxDiag(ctx, 'lucene.syntax', e);
     return null;
