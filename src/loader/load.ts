@@ -18,9 +18,9 @@ import { decodeBytes, SourceFile } from '../core/source-file.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
-import { canParseInWorkers, planShards, startShardWorker } from './parallel.js';
+import { canParseInWorkers, planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
 import type { ParseJob } from './parse-files.js';
-import { mergeByLanguage, runShard, type ShardResult } from './shard.js';
+import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
@@ -42,9 +42,11 @@ export interface LoadOptions {
    * Worker threads beside the main thread for parsing, linking and
    * normalizing: 0 for one thread, a number, or 'auto' (the default: one per
    * core beyond the first, for corpora of more than 4 MB). The files are
-   * split by vendor (a shard is one or more whole vendors), so there is never
-   * more than one thread per vendor; worker threads need the built package
-   * (dist/worker.js). The output is identical either way.
+   * split by vendor where there are enough vendors (each thread then warms
+   * only its own parsers), otherwise a vendor's files are split into
+   * contiguous parts that are linked and normalized on the main thread once
+   * all are parsed. Worker threads need the built package (dist/worker.js).
+   * The output is identical either way.
    */
   workers?: number | 'auto';
   /** Vendor-specific options, passed to the vendor modules. */
@@ -146,18 +148,18 @@ export { failedFileRule } from './failed-rule.js';
 /** Below this much rule text, 'auto' stays on one thread: starting a worker costs more than it saves. */
 const AUTO_MIN_BYTES = 4 << 20;
 
-/**
- * Worker threads for a load: shards are whole vendors, so never more than
- * one per vendor group beyond the main thread's. 'auto' uses the cores there
- * are, for corpora large enough to gain from it.
- */
-function workerCount(asked: LoadOptions['workers'], groups: { bytes: number }[]): number {
-  if (groups.length < 2 || asked === 0 || !canParseInWorkers()) return 0;
+/** Most worker threads a load starts, whatever is asked. */
+const MAX_WORKERS = 16;
+
+/** Worker threads for a load. 'auto' uses the cores there are, for corpora large enough to gain from it. */
+function workerCount(asked: LoadOptions['workers'], groups: { bytes: number; jobs: number[] }[]): number {
+  const files = groups.reduce((n, g) => n + g.jobs.length, 0);
+  if (files < 2 || asked === 0 || !canParseInWorkers()) return 0;
   if (asked === undefined || asked === 'auto') {
     const bytes = groups.reduce((n, g) => n + g.bytes, 0);
-    return bytes < AUTO_MIN_BYTES ? 0 : Math.min(groups.length - 1, availableParallelism() - 1);
+    return bytes < AUTO_MIN_BYTES ? 0 : Math.min(MAX_WORKERS, availableParallelism() - 1);
   }
-  return Math.min(asked, groups.length - 1);
+  return Math.min(asked, MAX_WORKERS, files - 1);
 }
 
 export async function loadCorpus(paths: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
@@ -230,35 +232,45 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const normalize: NormalizeOptions | false = options.normalize === false ? false : typeof options.normalize === 'object' ? options.normalize : {};
 
   // Vendor groups in order of first appearance (the order of the rules in the result).
-  const groups = new Map<Vendor, { vendor: Vendor; bytes: number; jobs: number[] }>();
+  const groups = new Map<Vendor, VendorGroup>();
   jobs.forEach((j, i) => {
     let g = groups.get(j.role.vendor);
-    if (!g) groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [] }));
+    if (!g) groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [], sizes: [] }));
     // A cached file costs reading its JSON back, a small part of parsing it.
-    g.bytes += j.cached !== undefined ? j.text.length / 10 : j.text.length;
+    const size = j.cached !== undefined ? j.text.length / 10 : j.text.length;
+    g.bytes += size;
     g.jobs.push(i);
+    g.sizes.push(size);
   });
   const nWorkers = workerCount(options.workers, [...groups.values()]);
-  const plan = nWorkers > 0 ? planShards([...groups.values()], nWorkers + 1) : [[...groups.keys()]];
-  const shardOf = new Map<Vendor, number>();
-  plan.forEach((vendors, s) => vendors.forEach((v) => shardOf.set(v, s)));
+  // Each thread's parts (thread 0 is this one). A vendor split over several threads comes back
+  // as parsed and is linked and normalized here, once all of its parts are in.
+  const plan: ShardPart[][] = nWorkers > 0 ? planShards([...groups.values()], nWorkers + 1) : [[...groups.values()].map((g) => ({ vendor: g.vendor, jobs: g.jobs, whole: true }))];
+  const split = new Set<Vendor>(plan.flat().filter((p) => !p.whole).map((p) => p.vendor));
+  // Where each job's result is: thread, and position in that thread's job list.
+  const where: { thread: number; at: number }[] = new Array(jobs.length);
+  const threadJobs = plan.map((parts, t) => {
+    const idx = parts.flatMap((p) => p.jobs).sort((x, y) => x - y);
+    idx.forEach((j, at) => (where[j] = { thread: t, at }));
+    return idx.map((j) => jobs[j]!);
+  });
 
   let done = 0;
   const progress = () => options.onProgress?.(done, jobs.length);
-  const shardJobs = plan.map((vendors) => jobs.filter((j) => vendors.includes(j.role.vendor)));
-  const pending = plan.map((vendors, s): Promise<ShardResult> | null => {
-    if (s === 0 || !shardJobs[s]!.length) return null;
+  const pending = plan.map((parts, t): Promise<ShardResult> | null => {
+    if (t === 0 || !threadJobs[t]!.length) return null;
     const w = startShardWorker();
     const states: Partial<Record<Vendor, unknown>> = {};
     const opts: Partial<Record<Vendor, ParseOptions>> = {};
-    for (const v of vendors) {
-      states[v] = stateOf(v);
-      opts[v] = parseOpts(v);
+    for (const { vendor } of parts) {
+      states[vendor] = stateOf(vendor);
+      opts[vendor] = parseOpts(vendor);
     }
-    return w.run({ kind: 'shard', jobs: shardJobs[s]!, states, opts, normalize }).then(
+    const raw = parts.filter((p) => !p.whole).map((p) => p.vendor);
+    return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw }).then(
       (r) => {
         w.stop();
-        done += shardJobs[s]!.length;
+        done += threadJobs[t]!.length;
         progress();
         return r;
       },
@@ -270,10 +282,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   });
   let mainDone = 0;
   const mine = await runShard({
-    jobs: shardJobs[0]!,
+    jobs: threadJobs[0]!,
     stateOf,
     parseOpts,
     normalize,
+    raw: split,
     onFile: (n) => {
       done += n - mainDone;
       mainDone = n;
@@ -281,29 +294,44 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     },
   });
   const results: ShardResult[] = [mine];
-  for (let s = 1; s < plan.length; s++) results.push(pending[s] ? await pending[s]! : { perJob: [], vendors: [], byLanguage: {}, ms: { parse: 0, link: 0, normalize: 0 } });
+  for (let t = 1; t < plan.length; t++) results.push(pending[t] ? await pending[t]! : emptyShard());
 
   // Put everything back in load order: files and their diagnostics by job, then rules and link diagnostics by vendor.
-  const cursor = results.map(() => 0);
-  for (const job of jobs) {
-    const s = shardOf.get(job.role.vendor)!;
-    const r = results[s]!.perJob[cursor[s]!++]!;
+  for (let i = 0; i < jobs.length; i++) {
+    const job = jobs[i]!;
+    const r = results[where[i]!.thread]!.perJob[where[i]!.at]!;
     if (cache && r.fresh !== undefined && job.cacheKey !== undefined) cache.put(job.cacheKey, r.fresh);
     pushAll(diagnostics, r.diagnostics);
     entries.push({ path: job.path, format: job.role.format, vendor: job.role.vendor, role: 'rules', rules: r.rules });
   }
+  // Split vendors: their parts' parsed rules in job order, then link and normalize.
+  const ts = performance.now();
+  const splitDone = new Map<Vendor, { vendor: Vendor; rules: Rule[]; diagnostics: Diagnostic[] }>();
+  if (split.size) {
+    const parsed = [...split].map((vendor) => {
+      // Each thread holds one contiguous part: put the parts in the order of their first file.
+      const first = (t: number) => Math.min(...plan[t]!.filter((p) => p.vendor === vendor).map((p) => p.jobs[0]!));
+      const threads = plan.map((_, t) => t).filter((t) => plan[t]!.some((p) => p.vendor === vendor && p.jobs.length));
+      threads.sort((x, y) => first(x) - first(y));
+      return { vendor, rules: threads.flatMap((t) => results[t]!.vendors.filter((v) => v.vendor === vendor).flatMap((v) => v.rules)) };
+    });
+    for (const v of await linkAndNormalize(parsed, stateOf, parseOpts, normalize)) splitDone.set(v.vendor, v);
+  }
+  const splitMs = performance.now() - ts;
   const rules: Rule[] = [];
   const byLanguage: Record<string, { rules: number; ms: number }> = {};
   for (const vendor of groups.keys()) {
-    const v = results[shardOf.get(vendor)!]!.vendors.find((x) => x.vendor === vendor)!;
+    const v = splitDone.get(vendor) ?? results.flatMap((r) => r.vendors).find((x) => x.vendor === vendor)!;
     pushAll(diagnostics, v.diagnostics);
     pushAll(rules, v.rules);
   }
   for (const r of results) mergeByLanguage(byLanguage, r.byLanguage);
   cache?.save();
   const t3 = performance.now();
-  // Stage times of the main thread's shard (workers run beside it); `parse` includes waiting for them and reading their rules back.
-  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - mine.ms.link - mine.ms.normalize, link: mine.ms.link, normalize: mine.ms.normalize, workers: nWorkers, byLanguage };
+  // Stage times of this thread (workers run beside it); `parse` includes waiting for them and reading their rules back.
+  const linkMs = mine.ms.link;
+  const normalizeMs = mine.ms.normalize + splitMs;
+  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, byLanguage };
   return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}) };
 }
 

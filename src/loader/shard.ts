@@ -22,6 +22,8 @@ export interface ShardInput {
   parseOpts: (vendor: Vendor) => ParseOptions;
   /** Normalization options, or false to keep the rules as parsed. */
   normalize: NormalizeOptions | false;
+  /** Vendors whose rules are returned as parsed (not linked or normalized): their files are split over several threads. */
+  raw?: ReadonlySet<Vendor> | readonly Vendor[];
   /** Called after each parsed file (count within the shard). */
   onFile?: (done: number) => void;
 }
@@ -96,19 +98,36 @@ export async function runShard(input: ShardInput): Promise<ShardResult> {
   }
 
   const t1 = performance.now();
-  const vendors: ShardResult['vendors'] = [];
-  for (const [vendor, list] of byVendor) {
+  const raw = new Set(input.raw ?? []);
+  const whole = [...byVendor].filter(([v]) => !raw.has(v)).map(([vendor, rules]) => ({ vendor, rules }));
+  const linked = await linkAndNormalize(whole, stateOf, parseOpts, input.normalize);
+  const vendors: ShardResult['vendors'] = [...byVendor].map(([vendor, rules]) => linked.find((l) => l.vendor === vendor) ?? { vendor, rules, diagnostics: [] });
+  return { perJob, vendors, byLanguage, ms: { parse: t1 - t0, link: linked.linkMs, normalize: linked.normalizeMs } };
+}
+
+/**
+ * Each vendor's cross-rule link pass over all of its rules, then
+ * normalization: what a vendor's rules go through once every file is parsed.
+ */
+export async function linkAndNormalize(
+  byVendor: { vendor: Vendor; rules: Rule[] }[],
+  stateOf: (vendor: Vendor) => unknown,
+  parseOpts: (vendor: Vendor) => ParseOptions,
+  normalize: NormalizeOptions | false,
+): Promise<{ vendor: Vendor; rules: Rule[]; diagnostics: Diagnostic[] }[] & { linkMs: number; normalizeMs: number }> {
+  const t0 = performance.now();
+  const vendors: { vendor: Vendor; rules: Rule[]; diagnostics: Diagnostic[] }[] = [];
+  for (const { vendor, rules: list } of byVendor) {
     const mod = VENDOR_MODULES[vendor];
     if (mod.link) {
       const linked = mod.link(list, stateOf(vendor), parseOpts(vendor));
       vendors.push({ vendor, rules: linked.rules, diagnostics: linked.diagnostics });
     } else vendors.push({ vendor, rules: list, diagnostics: [] });
   }
-
-  const t2 = performance.now();
-  if (input.normalize !== false) {
-    const normalizer = createNormalizer(input.normalize);
-    lastYield = performance.now();
+  const t1 = performance.now();
+  if (normalize !== false && vendors.length) {
+    const normalizer = createNormalizer(normalize);
+    let lastYield = performance.now();
     for (const v of vendors) {
       const rules = v.rules;
       for (let i = 0; i < rules.length; i++) {
@@ -125,8 +144,12 @@ export async function runShard(input: ShardInput): Promise<ShardResult> {
       }
     }
   }
-  const t3 = performance.now();
-  return { perJob, vendors, byLanguage, ms: { parse: t1 - t0, link: t2 - t1, normalize: t3 - t2 } };
+  return Object.assign(vendors, { linkMs: t1 - t0, normalizeMs: performance.now() - t1 });
+}
+
+/** The result of a thread that had nothing to do. */
+export function emptyShard(): ShardResult {
+  return { perJob: [], vendors: [], byLanguage: {}, ms: { parse: 0, link: 0, normalize: 0 } };
 }
 
 /** Merge per-language timings of several shards. */

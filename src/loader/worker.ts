@@ -17,6 +17,8 @@ export interface WorkerRequest {
   states: Partial<Record<Vendor, unknown>>;
   opts: Partial<Record<Vendor, ParseOptions>>;
   normalize: NormalizeOptions | false;
+  /** Vendors split over several threads: returned as parsed, linked and normalized by the main thread. */
+  raw: Vendor[];
 }
 
 /** A shard's result with each vendor's rules as JSON text. */
@@ -24,7 +26,7 @@ export type WorkerReply = { ok: true; result: ShardResult<string> } | { ok: fals
 
 export async function handleShard(req: WorkerRequest): Promise<WorkerReply> {
   try {
-    const r = await runShard({ jobs: req.jobs, stateOf: (v) => req.states[v], parseOpts: (v) => req.opts[v]!, normalize: req.normalize });
+    const r = await runShard({ jobs: req.jobs, stateOf: (v) => req.states[v], parseOpts: (v) => req.opts[v]!, normalize: req.normalize, raw: req.raw });
     return { ok: true, result: { ...r, vendors: r.vendors.map((v) => ({ ...v, rules: JSON.stringify(v.rules) })) } };
   } catch (e) {
     return { ok: false, error: (e as Error).stack ?? String(e) };

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { planShards } from '../../src/loader/parallel.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
 
-const DIST = resolve(__dirname, '..', '..', 'dist', 'index.js');
+const DIST = process.env.RULEATLAS_DIST ?? resolve(__dirname, '..', '..', 'dist', 'index.js');
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 const HAS_DIST = existsSync(DIST);
 if (!HAS_DIST) console.warn('[skip] worker-thread identity: dist/ is not built (npm run build)');
@@ -17,43 +17,71 @@ if (!HAS_DIST) console.warn('[skip] worker-thread identity: dist/ is not built (
 type Lib = typeof import('../../src/index.js');
 const lib = async (): Promise<Lib> => (await import(DIST)) as Lib;
 
+const group = (vendor: 'sigma' | 'elastic' | 'splunk', first: number, sizes: number[]) => ({
+  vendor,
+  bytes: sizes.reduce((a, b) => a + b, 0),
+  jobs: sizes.map((_, i) => first + i),
+  sizes,
+});
+
 describe('shard plan', () => {
-  it('puts whole vendors on threads, the main thread first, balancing the estimated cost', () => {
-    const groups = [
-      { vendor: 'sigma' as const, bytes: 5_800_000 },
-      { vendor: 'elastic' as const, bytes: 16_500_000 },
-      { vendor: 'splunk' as const, bytes: 7_500_000 },
-    ];
-    const two = planShards(groups, 2);
-    expect(two.flat().sort()).toEqual(['elastic', 'sigma', 'splunk']);
-    expect(two.every((s) => s.length > 0)).toBe(true);
-    expect(planShards(groups, 1)[0]!.sort()).toEqual(['elastic', 'sigma', 'splunk']);
-    expect(planShards(groups, 3).every((s) => s.length === 1)).toBe(true);
+  const groups = [group('sigma', 0, Array(58).fill(100_000)), group('elastic', 58, Array(165).fill(100_000)), group('splunk', 223, Array(75).fill(100_000))];
+
+  it('puts whole vendors on threads when there are enough vendors', () => {
+    for (const threads of [1, 2, 3]) {
+      const plan = planShards(groups, threads);
+      expect(plan).toHaveLength(threads);
+      expect(plan.flat().every((p) => p.whole)).toBe(true);
+      expect(plan.flat().map((p) => p.vendor).sort()).toEqual(['elastic', 'sigma', 'splunk']);
+      expect(plan.every((t) => t.length > 0)).toBe(true);
+    }
+  });
+
+  it('splits a lone vendor into contiguous parts, in thread order', () => {
+    const plan = planShards([groups[0]!], 2);
+    expect(plan.every((t) => t.length === 1 && !t[0]!.whole)).toBe(true);
+    const parts = plan.map((t) => t[0]!.jobs);
+    expect(parts.flat().sort((a, b) => a - b)).toEqual(groups[0]!.jobs);
+    // Contiguous runs of files (the loader puts the parts back in file order).
+    const [a, b] = parts[0]![0]! < parts[1]![0]! ? [parts[0]!, parts[1]!] : [parts[1]!, parts[0]!];
+    expect(a.at(-1)! + 1).toBe(b[0]);
   });
 });
 
 describe.skipIf(!HAS_DIST)('worker threads (built package)', () => {
-  it('load the fixtures exactly as one thread does', async () => {
+  it('load the fixtures exactly as one thread does, vendors on threads or one vendor split', async () => {
     const { loadCorpus } = await lib();
-    const one = await loadCorpus([FIXTURES], { workers: 0 });
-    const two = await loadCorpus([FIXTURES], { workers: 2 });
-    expect(two.timings?.workers).toBe(2);
-    expect(JSON.stringify(two.rules)).toBe(JSON.stringify(one.rules));
-    expect(two.diagnostics).toEqual(one.diagnostics);
-    expect(two.files).toEqual(one.files);
+    for (const paths of [[FIXTURES], [resolve(FIXTURES, 'sigma')]]) {
+      const one = await loadCorpus(paths, { workers: 0 });
+      for (const workers of [1, 2]) {
+        const many = await loadCorpus(paths, { workers });
+        expect(many.timings?.workers).toBe(workers);
+        expect(JSON.stringify(many.rules)).toBe(JSON.stringify(one.rules));
+        expect(many.diagnostics).toEqual(one.diagnostics);
+        expect(many.files).toEqual(one.files);
+      }
+    }
   });
 });
 
-describeCorpus('worker threads on the three corpora', () => {
-  it.skipIf(!HAS_DIST)('give the one-thread rules, diagnostics and files', async () => {
-    const { loadCorpus } = await lib();
-    const paths = ['sigma', 'elastic', 'splunk'].map((v) => corpus(v));
-    const one = await loadCorpus(paths, { workers: 0 });
-    const auto = await loadCorpus(paths, { workers: 1 });
-    expect(auto.timings?.workers).toBe(1);
-    expect(auto.rules.length).toBe(one.rules.length);
-    expect(JSON.stringify(auto.rules)).toBe(JSON.stringify(one.rules));
-    expect(JSON.stringify(auto.diagnostics)).toBe(JSON.stringify(one.diagnostics));
-    expect(auto.files).toEqual(one.files);
-  }, 180_000);
+describeCorpus('worker threads on the real corpora', () => {
+  // The three corpora (vendors on threads) and the Sigma corpus alone (split, linked on the main thread).
+  for (const [name, parts] of [
+    ['three corpora', ['sigma', 'elastic', 'splunk']],
+    ['Sigma alone', ['sigma']],
+  ] as const) {
+    it.skipIf(!HAS_DIST)(`${name}: the one-thread rules, diagnostics and files`, async () => {
+      const { loadCorpus } = await lib();
+      const paths = parts.map((v) => corpus(v));
+      const one = await loadCorpus(paths, { workers: 0 });
+      const two = await loadCorpus(paths, { workers: 1 });
+      expect(two.timings?.workers).toBe(1);
+      expect(two.rules.length).toBe(one.rules.length);
+      // The first rule that differs (a failing comparison of the whole corpus would print a diff too large to show).
+      const differs = one.rules.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(two.rules[i]));
+      expect(differs, differs >= 0 ? `rule ${differs}: ${one.rules[differs]!.path}` : '').toBe(-1);
+      expect(JSON.stringify(two.diagnostics) === JSON.stringify(one.diagnostics)).toBe(true);
+      expect(two.files).toEqual(one.files);
+    }, 180_000);
+  }
 });
