@@ -11,7 +11,7 @@
  * Storage: one append-only pack file, `parse-v1.pack`, in the cache
  * directory. Its first line names the format and the code fingerprint (a
  * different build starts a new pack); every other line is
- * `<key>\t<ParsedFile as JSON>`. New entries are appended in one write; when
+ * `<key>\t<ParsedFile as JSON>`. New entries are appended at the end; when
  * more than half of the pack is entries this run did not use, the pack is
  * rewritten with the used ones only (written beside it, then renamed). A line
  * that cannot be read (a crash in the middle of a write, another process
@@ -21,7 +21,7 @@
  * its size is bounded.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../ast/schema.js';
@@ -164,19 +164,27 @@ export function openParseCache(dir: string, diagnostics: Diagnostic[]): ParseCac
       try {
         const compact = !valid || lines + fresh.size > 2 * used.size;
         if (compact) {
-          const out: string[] = [header];
-          for (const key of used) {
-            const v = fresh.get(key) ?? text(key);
-            if (v !== undefined) out.push(`${key}\t${v}`);
-          }
+          // Written line by line: the pack of a large corpus is longer than a JavaScript string can be.
           const tmp = `${packPath}.${process.pid}.tmp`;
-          writeFileSync(tmp, out.join('\n') + '\n');
+          const fd = openSync(tmp, 'w');
+          try {
+            writeSync(fd, header + '\n');
+            for (const key of used) {
+              const v = fresh.get(key) ?? text(key);
+              if (v !== undefined) writeSync(fd, `${key}\t${v}\n`);
+            }
+          } finally {
+            closeSync(fd);
+          }
           renameSync(tmp, packPath);
           stats.compacted = valid;
         } else if (fresh.size) {
-          let s = '';
-          for (const [key, v] of fresh) s += `${key}\t${v}\n`;
-          appendFileSync(packPath, s);
+          const fd = openSync(packPath, 'a');
+          try {
+            for (const [key, v] of fresh) writeSync(fd, `${key}\t${v}\n`);
+          } finally {
+            closeSync(fd);
+          }
         }
         stats.stored = fresh.size;
       } catch (e) {

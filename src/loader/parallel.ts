@@ -107,7 +107,7 @@ export function startShardWorker(): { run: (req: WorkerRequest) => Promise<Shard
       const reply = await w.request<WorkerReply>(req);
       if (!reply.ok) throw new Error(`loader worker failed: ${reply.error}`);
       const r = reply.result;
-      return { ...r, vendors: r.vendors.map((v) => ({ ...v, rules: JSON.parse(v.rules) as Rule[] })) };
+      return { ...r, vendors: r.vendors.map((v) => ({ ...v, rules: v.rules.flatMap((batch) => JSON.parse(batch) as Rule[]) })) };
     },
     stop: () => w.stop(),
   };
