@@ -251,7 +251,7 @@ export const EventRefSchema = z.object({
   provider: z.string(),
   eventId: z.number().int(),
   channel: z.string().optional(),
-  /** How the event was inferred (logsource, explicit predicate, data_source, index, action...). */
+  /** How the event was inferred (logsource, explicit predicate, data_source, index, action, fields: the channel's events carrying the rule's fields...). */
   via: z.string().optional(),
 });
 export type EventRef = z.infer<typeof EventRefSchema>;
