@@ -2,12 +2,14 @@
  * TOML loading shared by rule and hunting files: smol-toml for values (its
  * errors carry line/column and become diagnostics), toml-locate for where the
  * query strings sit, so predicates can point at file lines and columns.
+ * toml-fast reads the common subset of both in one pass first.
  */
 import { parse as parseToml } from 'smol-toml';
 import type { Diagnostic } from '../../ast/schema.js';
 import { diagLine } from '../../core/diagnostics.js';
 import type { SourceFile } from '../../core/source-file.js';
 import type { QueryLoc } from './context.js';
+import { fastToml } from './toml-fast.js';
 import { decodeTomlBasic, locateTomlStrings, type TomlLayout, type TomlStringLoc } from './toml-locate.js';
 
 export type Json = Record<string, unknown>;
@@ -16,6 +18,9 @@ export function loadToml(file: SourceFile, maxBytes: number): { doc: Json | null
   if (file.text.length > maxBytes) {
     return { doc: null, layout: null, diagnostics: [diagLine(file.path, 'error', 'file.too_large', `file has ${file.text.length} characters, more than the limit of ${maxBytes}`, 1, 1)] };
   }
+  // The common case in one pass (same values and layout); anything it does not read, smol-toml.
+  const fast = fastToml(file.text);
+  if (fast) return { doc: fast.doc, layout: fast.layout, diagnostics: [] };
   try {
     const doc = parseToml(file.text) as Json;
     return { doc, layout: locateTomlStrings(file.text), diagnostics: [] };

@@ -39,7 +39,8 @@ function isWs(c: string | undefined): boolean {
 
 const PLAIN_KEY = /^[A-Za-z0-9_.-]+$/;
 
-function normKey(k: string): string {
+/** A key or table name as written -> the dotted path used in TomlStringLoc (quotes of plain parts dropped). */
+export function normKey(k: string): string {
   const t = k.trim();
   if (PLAIN_KEY.test(t)) return t;
   return k
