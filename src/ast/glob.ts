@@ -74,9 +74,83 @@ export function formatGlob(tokens: readonly GlobToken[]): string {
   return out;
 }
 
-/** Re-encode any (leniently written) pattern canonically. */
+const BACKSLASH = 92;
+const STAR_CODE = 42;
+const QUESTION = 63;
+
+/**
+ * True when `pattern` is already in canonical form: every backslash starts
+ * an escape (`\\`, `\*`, `\?`) and no two unescaped stars are adjacent.
+ * Patterns in the AST are canonical, so this scan lets `canonicalGlob`
+ * return them as they are without decoding them into tokens.
+ */
+function isCanonicalGlob(pattern: string): boolean {
+  let prevStar = false;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === BACKSLASH) {
+      const n = pattern.charCodeAt(i + 1);
+      if (n !== STAR_CODE && n !== QUESTION && n !== BACKSLASH) return false;
+      i++;
+      prevStar = false;
+    } else if (c === STAR_CODE) {
+      if (prevStar) return false;
+      prevStar = true;
+    } else prevStar = false;
+  }
+  return true;
+}
+
+/** Re-encode any (leniently written) pattern canonically (a canonical pattern is returned as is). */
 export function canonicalGlob(pattern: string): string {
-  return formatGlob(parseGlob(pattern));
+  return isCanonicalGlob(pattern) ? pattern : formatGlob(parseGlob(pattern));
+}
+
+/** `hasWildcard` for a canonical pattern, without decoding it. */
+export function canonicalHasWildcard(canonical: string): boolean {
+  for (let i = 0; i < canonical.length; i++) {
+    const c = canonical.charCodeAt(i);
+    if (c === BACKSLASH) i++;
+    else if (c === STAR_CODE || c === QUESTION) return true;
+  }
+  return false;
+}
+
+/** The text a canonical pattern without wildcards matches: its escapes decoded. */
+export function canonicalLiteral(canonical: string): string {
+  if (!canonical.includes('\\')) return canonical;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < canonical.length; i++) {
+    if (canonical.charCodeAt(i) !== BACKSLASH) continue;
+    out += canonical.slice(from, i);
+    from = i + 1; // keep the escaped character, drop the backslash
+    i++;
+  }
+  return out + canonical.slice(from);
+}
+
+/**
+ * `displayGlob` for a canonical pattern, in one scan: the canonical text
+ * with each escaped backslash (`\\`) written single, unless the next
+ * character is `*`, `?` or `\` (where a single one would read as an escape).
+ */
+export function displayCanonicalGlob(canonical: string): string {
+  if (!canonical.includes('\\')) return canonical;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < canonical.length; i++) {
+    if (canonical.charCodeAt(i) !== BACKSLASH) continue;
+    if (canonical.charCodeAt(i + 1) === BACKSLASH) {
+      const next = canonical.charCodeAt(i + 2);
+      if (next !== STAR_CODE && next !== QUESTION && next !== BACKSLASH) {
+        out += canonical.slice(from, i + 1);
+        from = i + 2;
+      }
+    }
+    i++;
+  }
+  return out + canonical.slice(from);
 }
 
 export function hasWildcard(pattern: string): boolean {

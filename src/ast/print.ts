@@ -23,8 +23,18 @@ const IDENT = /^[A-Za-z_@$][\w.@$-]*$/;
 /** Words of the text syntax: a field with such a name is quoted. */
 const RESERVED = new Set(['and', 'or', 'not', 'true', 'false', 'null', 'opaque', 'eval', 'placeholder']);
 
+/** Field names repeat across a corpus: their quoted form is cached (bounded, cleared when full). */
+const quoted = new Map<string, string>();
+const QUOTED_MAX = 50_000;
+
 function quoteName(name: string): string {
-  return IDENT.test(name) && !RESERVED.has(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+  let q = quoted.get(name);
+  if (q === undefined) {
+    q = IDENT.test(name) && !RESERVED.has(name) ? name : '`' + name.replace(/`/g, '``') + '`';
+    if (quoted.size >= QUOTED_MAX) quoted.clear();
+    quoted.set(name, q);
+  }
+  return q;
 }
 
 export function printField(f: FieldRef | null, opts: PrintOptions = {}): string {
@@ -34,67 +44,193 @@ export function printField(f: FieldRef | null, opts: PrintOptions = {}): string 
 }
 
 export function printPredicate(p: Predicate, opts: PrintOptions = {}): string {
+  const t = predicateText(p, opts, { field: '', op: '', value: null });
+  return t.value === null ? `${t.field} exists` : `${t.field} ${t.op} ${t.value}`;
+}
+
+/** The parts of a predicate's text: `<field> <op> <value>`, or `<field> exists` (value null). */
+interface PredicateText {
+  field: string;
+  op: string;
+  value: string | null;
+}
+
+function predicateText(p: Predicate, opts: PrintOptions, out: PredicateText): PredicateText {
+  // The operator with its flags (`eq:cs`, `regex_match:i:anchored`), built without a flags array.
   let op: string = p.op;
-  const flags: string[] = [];
-  if (p.caseSensitive && (opts.exact || (typeof p.value === 'string' && p.op !== 'regex_match' && p.op !== 'cidr'))) flags.push('cs');
-  if (p.refMatch) flags.push(p.refMatch);
+  if (p.caseSensitive && (opts.exact || (typeof p.value === 'string' && p.op !== 'regex_match' && p.op !== 'cidr'))) op += ':cs';
+  if (p.refMatch) op += ':' + p.refMatch;
   if (p.regex) {
-    if (opts.exact) flags.push(p.regex.flavor);
-    if (p.regex.flags) flags.push(p.regex.flags);
-    if (p.regex.anchored) flags.push('anchored');
+    if (opts.exact) op += ':' + p.regex.flavor;
+    if (p.regex.flags) op += ':' + p.regex.flags;
+    if (p.regex.anchored) op += ':anchored';
   }
-  if (flags.length) op += ':' + flags.join(':');
-  let value: string;
-  if (p.ref) value = '@' + printField(p.ref, opts);
-  else if (p.placeholder !== undefined) value = opts.exact ? `placeholder(${JSON.stringify(p.placeholder)}, ${JSON.stringify(p.value)})` : `%${p.placeholder}%`;
-  else value = JSON.stringify(p.value);
-  if (p.op === 'exists' && p.value === true && !flags.length) return `${printField(p.field, opts)} exists`;
-  return `${printField(p.field, opts)} ${op} ${value}`;
+  out.field = printField(p.field, opts);
+  out.op = op;
+  const hasFlags = op.length !== p.op.length;
+  if (p.op === 'exists' && p.value === true && !hasFlags) out.value = null;
+  else if (p.ref) out.value = '@' + printField(p.ref, opts);
+  else if (p.placeholder !== undefined) out.value = opts.exact ? `placeholder(${JSON.stringify(p.placeholder)}, ${JSON.stringify(p.value)})` : `%${p.placeholder}%`;
+  else out.value = JSON.stringify(p.value);
+  return out;
 }
 
-function flat(n: Node, opts: PrintOptions): string {
+/**
+ * Layout in two passes, so that no text is built twice. `measure` records in
+ * pre-order each leaf's text and each node's one-line length and subtree
+ * size (node `i`'s first child is `i + 1`, each next sibling follows the
+ * previous one's subtree). `emitPretty` then writes every node once: on one
+ * line when that fits (`emitFlat`), else broken. Pieces go into one array,
+ * joined at the end. (Building each group's one-line text, at each level of
+ * the tree, cost most of the catalog's printing time and allocation.)
+ */
+interface Layout {
+  /** Leaf text: the whole text of a constant or opaque node; a predicate's field. */
+  leaf: string[];
+  /** A predicate's operator and value (null: `exists`); null for other nodes. */
+  leafOp: (string | null)[];
+  leafValue: (string | null)[];
+  len: number[];
+  size: number[];
+  out: string[];
+}
+
+// Reused by every printNode call (printing never re-enters printNode).
+const layout: Layout = { leaf: [], leafOp: [], leafValue: [], len: [], size: [], out: [] };
+const predicate: PredicateText = { field: '', op: '', value: null };
+
+function measure(n: Node, opts: PrintOptions, L: Layout): number {
+  const at = L.len.length;
+  L.leaf.push('');
+  L.leafOp.push(null);
+  L.leafValue.push(null);
+  L.len.push(0);
+  L.size.push(1);
+  let len: number;
   switch (n.type) {
-    case 'predicate':
-      return printPredicate(n, opts);
+    case 'predicate': {
+      // Kept in parts: emitFlat writes them out, no joined string per predicate.
+      const t = predicateText(n, opts, predicate);
+      L.leaf[at] = t.field;
+      L.leafOp[at] = t.op;
+      L.leafValue[at] = t.value;
+      len = t.value === null ? t.field.length + 7 : t.field.length + t.op.length + t.value.length + 2;
+      break;
+    }
     case 'constant':
-      return String(n.value);
-    case 'opaque':
-      return `opaque(${JSON.stringify(n.text)}, ${JSON.stringify(n.reason)})`;
+    case 'opaque': {
+      const t = n.type === 'constant' ? String(n.value) : `opaque(${JSON.stringify(n.text)}, ${JSON.stringify(n.reason)})`;
+      L.leaf[at] = t;
+      len = t.length;
+      break;
+    }
     case 'not':
-      return `not ${group(n.child, opts)}`;
-    case 'and':
-    case 'or':
-      // Groups of fewer than two children have no infix form.
-      if (n.children.length < 2) return `${n.type}(${n.children.map((c) => flat(c, opts)).join('')})`;
-      return '(' + n.children.map((c) => flat(c, opts)).join(` ${n.type} `) + ')';
-  }
-}
-
-function group(n: Node, opts: PrintOptions): string {
-  return flat(n, opts);
-}
-
-function pretty(n: Node, opts: PrintOptions, indent: string): string {
-  const width = opts.width ?? 100;
-  const one = flat(n, opts);
-  if (indent.length + one.length <= width) return one;
-  switch (n.type) {
-    case 'not':
-      return `not ${pretty(n.child, opts, indent)}`;
+      len = 4 + measure(n.child, opts, L);
+      break;
     case 'and':
     case 'or': {
-      if (n.children.length < 2) return `${n.type}(${n.children.map((c) => pretty(c, opts, indent)).join('')})`;
-      const inner = indent + '  ';
-      return '(\n' + n.children.map((c) => inner + pretty(c, opts, inner)).join(`\n${inner}${n.type}\n`) + '\n' + indent + ')';
+      const cs = n.children;
+      // Groups of fewer than two children have no infix form: `and(x)`.
+      if (cs.length < 2) len = n.type.length + 2 + (cs.length ? measure(cs[0]!, opts, L) : 0);
+      else {
+        len = 2 + (cs.length - 1) * (n.type.length + 2);
+        for (const c of cs) len += measure(c, opts, L);
+      }
+      break;
+    }
+  }
+  L.len[at] = len;
+  L.size[at] = L.len.length - at;
+  return len;
+}
+
+/** Node `at` on one line: `(a and b)`, `not x`. */
+function emitFlat(n: Node, at: number, L: Layout): void {
+  switch (n.type) {
+    case 'not':
+      L.out.push('not ');
+      emitFlat(n.child, at + 1, L);
+      return;
+    case 'and':
+    case 'or': {
+      const cs = n.children;
+      if (cs.length < 2) {
+        L.out.push(n.type + '(');
+        if (cs.length) emitFlat(cs[0]!, at + 1, L);
+        L.out.push(')');
+        return;
+      }
+      const sep = n.type === 'and' ? ' and ' : ' or ';
+      L.out.push('(');
+      let child = at + 1;
+      for (let i = 0; i < cs.length; i++) {
+        if (i > 0) L.out.push(sep);
+        emitFlat(cs[i]!, child, L);
+        child += L.size[child]!;
+      }
+      L.out.push(')');
+      return;
+    }
+    default: {
+      L.out.push(L.leaf[at]!);
+      const op = L.leafOp[at];
+      if (op === null) return;
+      const value = L.leafValue[at]!;
+      if (value === null) L.out.push(' exists');
+      else L.out.push(' ', op, ' ', value);
+    }
+  }
+}
+
+/** Indentation strings by depth, built once. */
+const INDENTS: string[] = [''];
+function indentOf(depth: number): string {
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + '  ');
+  return INDENTS[depth]!;
+}
+
+/** Node `at`: on one line when it fits in `width` after its indentation, else each child on its own lines. */
+function emitPretty(n: Node, at: number, width: number, depth: number, L: Layout): void {
+  if (2 * depth + L.len[at]! <= width) return emitFlat(n, at, L);
+  switch (n.type) {
+    case 'not':
+      L.out.push('not ');
+      emitPretty(n.child, at + 1, width, depth, L);
+      return;
+    case 'and':
+    case 'or': {
+      const cs = n.children;
+      if (cs.length < 2) {
+        L.out.push(n.type + '(');
+        if (cs.length) emitPretty(cs[0]!, at + 1, width, depth, L);
+        L.out.push(')');
+        return;
+      }
+      const inner = indentOf(depth + 1);
+      L.out.push('(\n');
+      let child = at + 1;
+      for (let i = 0; i < cs.length; i++) {
+        if (i > 0) L.out.push('\n', inner, n.type, '\n');
+        L.out.push(inner);
+        emitPretty(cs[i]!, child, width, depth + 1, L);
+        child += L.size[child]!;
+      }
+      L.out.push('\n', indentOf(depth), ')');
+      return;
     }
     default:
-      return one;
+      emitFlat(n, at, L);
   }
 }
 
 /** Render a node as canonical text. */
 export function printNode(n: Node, opts: PrintOptions = {}): string {
-  const s = pretty(n, opts, '');
+  const L = layout;
+  L.leaf.length = L.leafOp.length = L.leafValue.length = L.len.length = L.size.length = L.out.length = 0;
+  measure(n, opts, L);
+  emitPretty(n, 0, opts.width ?? 100, 0, L);
+  const s = L.out.join('');
+  L.leaf.length = L.leafOp.length = L.leafValue.length = L.out.length = 0; // do not keep the last strings alive
   // A top-level group needs no outer parentheses when it fits on one line.
   return s.startsWith('(') && !s.includes('\n') && balancedOuter(s) ? s.slice(1, -1) : s;
 }
@@ -131,7 +267,8 @@ function cond(c: AggregateCondition): string {
 
 /** Render a query shape as canonical text. */
 export function printQuery(q: Query, opts: PrintOptions = {}): string {
-  const ind = (s: string) => s.split('\n').map((l) => '  ' + l).join('\n');
+  // Every line indented by two spaces.
+  const ind = (s: string) => '  ' + s.replace(/\n/g, '\n  ');
   switch (q.kind) {
     case 'filter':
       return printNode(q.filter, opts);

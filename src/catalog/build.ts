@@ -1,24 +1,27 @@
 /**
  * `buildCatalog`: aggregates normalized rules per ATT&CK technique.
  *
- * One pass over each rule's predicates (classify, intern the value keys),
- * then per technique one pass over its rules' precomputed distinct sets.
- * Everything is keyed by strings/ints in Maps: linear in the total size of
- * the rules times the number of technique pages each rule appears on.
- * Every count is over distinct rules. docs/catalog.md documents each figure.
+ * One pass over each rule's predicates (src/catalog/collect.ts: classify,
+ * intern fields, values and written names to integer ids, record each rule's
+ * distinct uses in flat arrays), then per technique one pass over its rules'
+ * lists, counting in typed arrays indexed by id and reset lazily by a stamp.
+ * Linear in the total size of the rules times the number of technique pages
+ * each rule appears on; ties are broken by ranks computed once, so sorts
+ * compare integers. Every count is over distinct rules. docs/catalog.md
+ * documents each figure; docs/performance.md says why it is built this way.
  */
-import type { PredicateOp, Rule } from '../ast/schema.js';
+import type { Rule } from '../ast/schema.js';
 import { printNode, printQuery } from '../ast/print.js';
 import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
-import { classifyPredicates, opaqueParts, thresholds } from './classify.js';
-import { fieldKey, valueIdentityParts } from './keys.js';
+import { thresholds } from './classify.js';
+import { collectRules, FIELD_EXCLUSION, FIELD_INDICATOR, type Collected, type KeyInfo } from './collect.js';
+import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
   type Catalog,
   type CatalogField,
-  type CatalogPredicate,
   type CatalogRule,
   type CatalogTechnique,
   type CorpusSummary,
@@ -51,59 +54,25 @@ export interface BuildCatalogOptions {
 
 export const DEFAULT_ROW_LIMIT = 250;
 
-/** One interned (field, op, value) combination. */
-interface KeyInfo {
-  field: string | null;
-  op: PredicateOp;
-  regex?: { flags: string; anchored: boolean };
-  /** Written forms and their uses, only once a second form shows up. */
-  displays?: Map<string, number>;
-  display: string;
-  /** Rule indexes using it as indicator / as exclusion (each rule once). */
-  indRules: number[];
-  exclRules: number[];
-  /** Some use compares case-insensitively (so the key is a case-folded value). */
-  ci: boolean;
-  /** Case-sensitive value: its folded form (same field and op), when it differs. */
-  foldedNorm?: string;
-}
-
-interface FieldUse {
-  fk: string;
-  field: string | null;
-  /** Distinct, in first-use order (a handful at most: arrays, not Sets). */
-  ops: PredicateOp[];
-  written: string[];
-  indicator: boolean;
-  exclusion: boolean;
-}
-
-interface KeyUse {
-  k: number;
-  cs: boolean;
-}
-
+/** A rule's own figures, computed once. */
 interface Prepared {
-  idx: number;
-  rule: Rule;
-  key: string;
   vendor: string;
   techniques: string[];
   tactics: string[];
-  ind: KeyUse[];
-  excl: KeyUse[];
-  fields: FieldUse[];
-  events: { ek: string; provider: string; eventId: number; channel?: string }[];
+  /** Distinct events (provider case-insensitive, event id), each at its first occurrence. */
+  events: RuleEvent[];
   out: CatalogRule;
-  /** Parallel to out.predicates: interned key and role, to fill `reach`. */
-  predKeys: number[];
+}
+
+interface RuleEvent {
+  /** Interned (provider, event id). */
+  eid: number;
+  provider: string;
+  eventId: number;
+  channel: string | undefined;
 }
 
 const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-function bump<K>(m: Map<K, number>, k: K, n = 1): void {
-  m.set(k, (m.get(k) ?? 0) + n);
-}
 
 function vendorCounts(idxs: Iterable<number>, prepared: Prepared[]): VendorCounts {
   const out: Record<string, number> = {};
@@ -147,114 +116,37 @@ function techniqueOrder(a: string, b: string): number {
   return byStr(a, b);
 }
 
-export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOptions = {}): Catalog {
-  const info = new AttackInfo(options.attack);
-  // (field, op, value) -> key id, as nested maps: no joined key string per predicate.
-  const keys = new Map<string, Map<string, Map<string, number>>>();
-  const keyMap = (fk: string, op: string): Map<string, number> => {
-    let byOp = keys.get(fk);
-    if (!byOp) keys.set(fk, (byOp = new Map()));
-    let m = byOp.get(op);
-    if (!m) byOp.set(op, (m = new Map()));
-    return m;
-  };
-  const keyList: KeyInfo[] = [];
+/** Rank of each item in the order `cmp` gives; items comparing equal share a rank. */
+function ranks(n: number, cmp: (a: number, b: number) => number): Int32Array {
+  const order = Array.from({ length: n }, (_, i) => i).sort(cmp);
+  const rank = new Int32Array(n);
+  for (let i = 1; i < n; i++) rank[order[i]!] = rank[order[i - 1]!]! + (cmp(order[i - 1]!, order[i]!) === 0 ? 0 : 1);
+  return rank;
+}
+
+/** The catalog's own rule row, slug and distinct events of each rule. */
+function prepareRules(rules: readonly Rule[], vendors: readonly string[], c: Collected, eventIds: Map<string, number>): Prepared[] {
   const ruleSlugs = new Map<string, SlugAllocator>();
   const prepared: Prepared[] = [];
-  // Per-rule dedupe of keys without per-rule Maps: the rule that last used key k as
-  // indicator / exclusion, and its KeyUse (arrays grow with the key list).
-  const indLast: number[] = [];
-  const exclLast: number[] = [];
-  const indUse: KeyUse[] = [];
-  const exclUse: KeyUse[] = [];
-
-  // ---- 1. Each rule once: slug, predicates classified and interned, fields, events.
   for (let idx = 0; idx < rules.length; idx++) {
     const rule = rules[idx]!;
-    const vendor = String(rule.vendor);
+    const vendor = vendors[idx]!;
     let alloc = ruleSlugs.get(vendor);
     if (!alloc) ruleSlugs.set(vendor, (alloc = new SlugAllocator()));
     const slug = alloc.allocate(rule.id ?? '', `${rule.path}\u0001${rule.id}\u0001${rule.line ?? ''}\u0001${idx}`, rule.title || 'rule');
-    const key = `${vendor}/${slug}`;
     const techniques = [...new Set((rule.attack?.techniques ?? []).map(normalizeTechniqueId).filter(Boolean))];
     const tactics = [...new Set(rule.attack?.tactics ?? [])];
 
-    const uses = classifyPredicates(rule.query);
-    const ind: KeyUse[] = [];
-    const excl: KeyUse[] = [];
-    const fields = new Map<string, FieldUse>();
-    const preds: CatalogPredicate[] = [];
-    const predKeys: number[] = [];
-    for (const { predicate: p, role } of uses) {
-      const id = valueIdentityParts(p);
-      const fk = fieldKey(id.field);
-      const km = keyMap(fk, id.op);
-      let k = km.get(id.norm);
-      if (k === undefined) {
-        k = keyList.length;
-        km.set(id.norm, k);
-        const ki: KeyInfo = { field: id.field, op: id.op, display: id.display, indRules: [], exclRules: [], ci: false };
-        if (id.regex) ki.regex = id.regex;
-        if (id.foldedNorm !== undefined) ki.foldedNorm = id.foldedNorm;
-        keyList.push(ki);
-        indLast.push(-1);
-        exclLast.push(-1);
-        indUse.push(undefined as unknown as KeyUse);
-        exclUse.push(undefined as unknown as KeyUse);
-      } else {
-        const ki = keyList[k]!;
-        if (ki.displays) bump(ki.displays, id.display);
-        else if (ki.display !== id.display) ki.displays = new Map([[ki.display, ki.indRules.length + ki.exclRules.length + 1], [id.display, 1]]);
-      }
-      const ki = keyList[k]!;
-      if (id.ci) ki.ci = true;
-      const cs = p.caseSensitive && typeof p.value === 'string';
-      if (role === 'indicator') {
-        if (indLast[k] === idx) indUse[k]!.cs ||= cs;
-        else {
-          const nu = { k, cs };
-          indLast[k] = idx;
-          indUse[k] = nu;
-          ind.push(nu);
-          ki.indRules.push(idx);
-        }
-      } else if (role === 'exclusion') {
-        if (exclLast[k] === idx) exclUse[k]!.cs ||= cs;
-        else {
-          const nu = { k, cs };
-          exclLast[k] = idx;
-          exclUse[k] = nu;
-          excl.push(nu);
-          ki.exclRules.push(idx);
-        }
-      }
-      let fu = fields.get(fk);
-      if (!fu) fields.set(fk, (fu = { fk, field: id.field, ops: [], written: [], indicator: false, exclusion: false }));
-      if (!fu.ops.includes(id.op)) fu.ops.push(id.op);
-      if (id.written !== null && !fu.written.includes(id.written)) fu.written.push(id.written);
-      if (role === 'indicator') fu.indicator = true;
-      else if (role === 'exclusion') fu.exclusion = true;
-
-      const cp: CatalogPredicate = { field: id.field, op: id.op, value: id.display, role };
-      if (id.written !== null && id.written !== id.field) cp.written = id.written;
-      if (!id.mapped && id.field !== null) cp.unmapped = true;
-      if (cs) cp.caseSensitive = true;
-      if (id.regex) cp.regex = id.regex;
-      if (p.vendorOp !== undefined) cp.vendorOp = p.vendorOp;
-      if (p.raw !== undefined && p.raw !== id.display && p.raw !== p.value) cp.raw = p.raw;
-      if (p.source?.line !== undefined) cp.line = p.source.line;
-      preds.push(cp);
-      predKeys.push(role === 'negated' ? -1 : k);
-    }
-
-    const evSeen = new Map<string, Prepared['events'][number]>();
+    const events: RuleEvent[] = [];
     for (const e of rule.events ?? []) {
       const ek = eventKey(e.provider, e.eventId);
-      if (!evSeen.has(ek)) evSeen.set(ek, e.channel ? { ek, provider: e.provider, eventId: e.eventId, channel: e.channel } : { ek, provider: e.provider, eventId: e.eventId });
+      let eid = eventIds.get(ek);
+      if (eid === undefined) eventIds.set(ek, (eid = eventIds.size));
+      if (!events.some((x) => x.eid === eid)) events.push({ eid, provider: e.provider, eventId: e.eventId, channel: e.channel || undefined });
     }
 
     const out: CatalogRule = {
-      key,
+      key: `${vendor}/${slug}`,
       slug,
       id: rule.id ?? '',
       title: rule.title ?? '',
@@ -266,9 +158,9 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       tactics,
       events: rule.events ?? [],
       logic: printQuery(rule.query),
-      predicates: preds,
+      predicates: c.predicates[idx]!,
       thresholds: thresholds(rule.query),
-      opaque: opaqueParts(rule.query),
+      opaque: c.opaque[idx]!,
       diagnostics: rule.diagnostics ?? [],
     };
     if (rule.ruleType !== undefined) out.ruleType = rule.ruleType;
@@ -284,67 +176,51 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     const ls = logsourceText(rule);
     if (ls !== undefined) out.logsource = ls;
     if (rule.queryText !== undefined) out.queryText = rule.queryText;
-
-    prepared.push({ idx, rule, key, vendor, techniques, tactics, ind, excl, fields: [...fields.values()], events: [...evSeen.values()], out, predKeys });
+    prepared.push({ vendor, techniques, tactics, events, out });
   }
+  return prepared;
+}
 
-  // ---- 1b. A case-sensitive value joins the case-insensitive row of its folded form, when
-  // one exists (the case-insensitive use matches it). Rules are re-counted once per row.
-  const alias = new Map<number, number>();
-  for (let k = 0; k < keyList.length; k++) {
-    const ki = keyList[k]!;
-    if (ki.ci || ki.foldedNorm === undefined) continue;
-    const t = keys.get(fieldKey(ki.field))?.get(ki.op)?.get(ki.foldedNorm);
-    if (t !== undefined && t !== k && keyList[t]!.ci) alias.set(k, t);
-  }
-  if (alias.size) {
-    for (const ki of keyList) {
-      ki.indRules = [];
-      ki.exclRules = [];
-    }
-    const remap = (list: KeyUse[]): KeyUse[] => {
-      const seen = new Map<number, KeyUse>();
-      for (const u of list) {
-        const k = alias.get(u.k) ?? u.k;
-        const prev = seen.get(k);
-        if (prev) prev.cs ||= u.cs;
-        else seen.set(k, { k, cs: u.cs });
-      }
-      return [...seen.values()];
-    };
-    for (const pr of prepared) {
-      pr.ind = remap(pr.ind);
-      pr.excl = remap(pr.excl);
-      for (const u of pr.ind) keyList[u.k]!.indRules.push(pr.idx);
-      for (const u of pr.excl) keyList[u.k]!.exclRules.push(pr.idx);
-      for (let i = 0; i < pr.predKeys.length; i++) {
-        const t = alias.get(pr.predKeys[i]!);
-        if (t !== undefined) pr.predKeys[i] = t;
-      }
+/** Corpus reach on each rule's predicates (`uses.predKey` lists every predicate in rule order). */
+function setReach(prepared: Prepared[], c: Collected): void {
+  const predKey = c.uses.predKey;
+  let j = 0;
+  for (let r = 0; r < prepared.length; r++) {
+    const preds = prepared[r]!.out.predicates;
+    for (let i = 0; i < preds.length; i++) {
+      const k = predKey[j++]!;
+      if (k < 0) continue;
+      const cp = preds[i]!;
+      cp.reach = cp.role === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
     }
   }
+}
 
-  // Display form of each key: the most frequent written form (first seen on ties).
-  for (const ki of keyList) {
+/** Display form of each key: the most frequent written form (first seen on ties). */
+function chooseDisplays(keys: KeyInfo[]): void {
+  for (const ki of keys) {
     if (!ki.displays) continue;
     let best = -1;
-    for (const [d, n] of ki.displays) {
+    ki.displays.forEach((n, d) => {
       if (n > best) {
         best = n;
         ki.display = d;
       }
-    }
+    });
   }
-  // Corpus reach on each rule's predicates.
-  for (const pr of prepared) {
-    const preds = pr.out.predicates;
-    for (let i = 0; i < preds.length; i++) {
-      const k = pr.predKeys[i]!;
-      if (k < 0) continue;
-      const ki = keyList[k]!;
-      preds[i]!.reach = preds[i]!.role === 'indicator' ? ki.indRules.length : ki.exclRules.length;
-    }
-  }
+}
+
+export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOptions = {}): Catalog {
+  const info = new AttackInfo(options.attack);
+  const vendors = rules.map((r) => String(r.vendor));
+
+  // ---- 1. Each rule once: predicates classified and interned, slug, rule row, events.
+  const c = collectRules(rules, vendors);
+  const { keys, uses } = c;
+  const eventIds = new Map<string, number>();
+  const prepared = prepareRules(rules, vendors, c, eventIds);
+  chooseDisplays(keys);
+  setReach(prepared, c);
 
   // ---- 2. Technique membership: sub-techniques on their own, parents rolled up.
   const members = new Map<string, Map<number, string[]>>();
@@ -355,15 +231,16 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     if (!v) m.set(idx, [via]);
     else if (!v.includes(via)) v.push(via);
   };
-  for (const pr of prepared) {
-    for (const t of pr.techniques) {
-      addMember(t, pr.idx, t);
+  for (let idx = 0; idx < prepared.length; idx++) {
+    for (const t of prepared[idx]!.techniques) {
+      addMember(t, idx, t);
       const parent = parentOf(t);
-      if (parent) addMember(parent, pr.idx, t);
+      if (parent) addMember(parent, idx, t);
     }
   }
+  const techIds = [...members.keys()].sort(techniqueOrder);
 
-  // ---- 3. Event catalog index.
+  // ---- 3. Event catalog index, per interned event.
   const eventIndex = new Map<string, CatalogEvent>();
   for (const e of options.events ?? []) {
     const k1 = eventKey(e.provider, e.eventId);
@@ -373,67 +250,89 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (!eventIndex.has(k2)) eventIndex.set(k2, e);
     }
   }
+  const catalogEvent: (CatalogEvent | undefined)[] = [];
+  for (const [ek, eid] of eventIds) catalogEvent[eid] = eventIndex.get(ek);
   const hasEventCatalog = options.events !== undefined;
 
+  // ---- Orders, ranked once so that the many sorts below compare integers.
   const lowerTitles = prepared.map((p) => p.out.title.toLowerCase());
-  const ruleOrderByText = (a: number, b: number) => {
-    const pa = prepared[a]!;
-    const pb = prepared[b]!;
-    if (pa.vendor !== pb.vendor) return byStr(pa.vendor, pb.vendor);
+  // Rules: by vendor, then title (case-insensitive); the order is total (ties break by index).
+  const ruleRank = ranks(prepared.length, (a, b) => {
+    const va = prepared[a]!.vendor;
+    const vb = prepared[b]!.vendor;
+    if (va !== vb) return byStr(va, vb);
     const ta = lowerTitles[a]!;
     const tb = lowerTitles[b]!;
     return ta < tb ? -1 : ta > tb ? 1 : a - b;
-  };
-  // The order is total (ties break by index): rank every rule once, then sorts compare integers.
-  const ruleRank = new Int32Array(prepared.length);
-  {
-    const order = Array.from({ length: prepared.length }, (_, i) => i).sort(ruleOrderByText);
-    for (let i = 0; i < order.length; i++) ruleRank[order[i]!] = i;
-  }
+  });
   const ruleOrder = (a: number, b: number) => ruleRank[a]! - ruleRank[b]!;
+  // Fields by name (null, "any field", sorts as the empty string), operators by name.
+  const fieldRank = ranks(c.fields.length, (a, b) => byStr(c.fields[a] ?? '', c.fields[b] ?? ''));
+  const opRank = ranks(c.ops.length, (a, b) => byStr(c.ops[a]!, c.ops[b]!));
+  const opsByName = Array.from({ length: c.ops.length }, (_, i) => i).sort((a, b) => opRank[a]! - opRank[b]!);
+  // Written names by vendor, then name.
+  const writtenRank = ranks(c.writtenName.length, (a, b) => byStr(c.writtenVendor[a]!, c.writtenVendor[b]!) || byStr(c.writtenName[a]!, c.writtenName[b]!));
+  // Value rows tie on count by (field, op, value); only keys some rule counts need a rank.
+  const tieRank = new Int32Array(keys.length);
+  {
+    const counted: number[] = [];
+    const group = new Int32Array(keys.length); // (field, op) rank
+    for (let k = 0; k < keys.length; k++) {
+      const ki = keys[k]!;
+      if (!ki.indRules.length && !ki.exclRules.length) continue;
+      counted.push(k);
+      group[k] = fieldRank[ki.fid]! * c.ops.length + opRank[ki.opId]!;
+    }
+    counted.sort((a, b) => group[a]! - group[b]! || byStr(keys[a]!.display, keys[b]!.display) || a - b);
+    for (let i = 0; i < counted.length; i++) tieRank[counted[i]!] = i;
+  }
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);
-  // Per-technique value counting without per-key allocations: counters indexed by key id,
-  // reset lazily by a technique stamp; rule lists are collected for the kept rows only.
-  const nKeys = keyList.length;
+  /** Operator counts as a record sorted by operator name. */
+  const opsRecord = (counts: Int32Array, base: number): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const o of opsByName) if (counts[base + o]) out[c.ops[o]!] = counts[base + o]!;
+    return out;
+  };
+  const writtenAs = (wids: number[], count: Int32Array) =>
+    wids
+      .sort((a, b) => count[b]! - count[a]! || writtenRank[a]! - writtenRank[b]!)
+      .map((w) => ({ vendor: c.writtenVendor[w]!, name: c.writtenName[w]!, count: count[w]! }));
+
+  // ---- Per-technique counters indexed by id, reset lazily by a technique stamp.
+  const nKeys = keys.length;
+  const nFields = c.fields.length;
+  const nOps = c.ops.length;
   const stamp = new Int32Array(nKeys).fill(-1);
   const counts = new Int32Array(nKeys);
   const csCounts = new Int32Array(nKeys);
   const keep = new Int32Array(nKeys).fill(-1);
   let techStamp = 0;
-  // Tie order (field, op, value) ranked once for all keys, so per-technique sorts compare integers.
-  const tieRank = new Int32Array(nKeys);
-  {
-    const order = Array.from({ length: nKeys }, (_, i) => i);
-    order.sort((a, b) => {
-      const x = keyList[a]!;
-      const y = keyList[b]!;
-      return byStr(x.field ?? '', y.field ?? '') || byStr(x.op, y.op) || byStr(x.display, y.display) || a - b;
-    });
-    order.forEach((k, i) => (tieRank[k] = i));
-  }
   const keyOrder = (a: number, b: number) => counts[b]! - counts[a]! || tieRank[a]! - tieRank[b]!;
-  const valueRows = (idxs: number[], role: 'indicator' | 'exclusion'): { rows: ValueRow[]; distinct: number } => {
+  /** Value rows of one role over a technique's rules; `kept` receives the key of each row. */
+  const valueRows = (idxs: number[], list: number[], off: number[], role: 'indicator' | 'exclusion', kept: number[]): { rows: ValueRow[]; distinct: number } => {
     const s = ++techStamp;
     const touched: number[] = [];
     for (const i of idxs) {
-      for (const u of role === 'indicator' ? prepared[i]!.ind : prepared[i]!.excl) {
-        if (stamp[u.k] !== s) {
-          stamp[u.k] = s;
-          counts[u.k] = 0;
-          csCounts[u.k] = 0;
-          touched.push(u.k);
+      for (let j = off[i]!; j < off[i + 1]!; j++) {
+        const k = list[j]! >> 1;
+        if (stamp[k] !== s) {
+          stamp[k] = s;
+          counts[k] = 0;
+          csCounts[k] = 0;
+          touched.push(k);
         }
-        counts[u.k]++;
-        if (u.cs) csCounts[u.k]++;
+        counts[k]++;
+        csCounts[k] += list[j]! & 1;
       }
     }
     touched.sort(keyOrder);
-    const kept = top(touched);
-    const rows: ValueRow[] = kept.map((k, j) => {
-      keep[k] = j; // row position; reset to -1 below
-      const ki = keyList[k]!;
+    const rows: ValueRow[] = [];
+    for (const k of top(touched)) {
+      keep[k] = rows.length; // row position; reset to -1 below
+      kept.push(k);
+      const ki = keys[k]!;
       const row: ValueRow = {
         field: ki.field,
         op: ki.op,
@@ -441,99 +340,155 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         count: counts[k]!,
         caseSensitive: csCounts[k]!,
         reach: role === 'indicator' ? ki.indRules.length : ki.exclRules.length,
-        rules: [],
+        // Exactly sized: filled below (arrays grown by push keep up to 16 spare slots each).
+        rules: new Array<number>(counts[k]!),
       };
       if (ki.regex) row.regex = ki.regex;
-      return row;
-    });
+      rows.push(row);
+    }
+    // Rule lists for the kept rows only (`counts` now counts the rules filled in).
+    for (const k of kept) counts[k] = 0;
     for (const i of idxs) {
-      for (const u of role === 'indicator' ? prepared[i]!.ind : prepared[i]!.excl) {
-        const j = keep[u.k]!;
-        if (j >= 0) rows[j]!.rules.push(i);
+      for (let j = off[i]!; j < off[i + 1]!; j++) {
+        const k = list[j]! >> 1;
+        const at = keep[k]!;
+        if (at >= 0) rows[at]!.rules[counts[k]!++] = i;
       }
     }
-    for (const k of touched) keep[k] = -1;
+    for (const k of kept) keep[k] = -1;
     return { rows, distinct: touched.length };
   };
 
-  const eventRow = (ek: string, provider: string, eventId: number, channel: string | undefined, rs: number[]): EventRow => {
-    const ce = eventIndex.get(ek);
-    return {
-      provider: ce?.provider ?? provider,
-      providerShort: ce?.providerShort ?? null,
-      eventId,
-      channel: ce?.channel ?? channel ?? null,
-      title: ce?.title ?? null,
-      inCatalog: hasEventCatalog ? !!ce : null,
-      count: rs.length,
-      rules: rs,
-    };
+  const fStamp = new Int32Array(nFields).fill(-1);
+  const fCount = new Int32Array(nFields);
+  const fInd = new Int32Array(nFields);
+  const fExcl = new Int32Array(nFields);
+  const fOps = new Int32Array(nFields * nOps);
+  const fKeep = new Int32Array(nFields).fill(-1);
+  const nWritten = c.writtenName.length;
+  const wStamp = new Int32Array(nWritten).fill(-1);
+  const wCount = new Int32Array(nWritten);
+  /** The "fields filtered most" rows of a technique (and the number of distinct fields). */
+  const fieldRows = (idxs: number[], s: number, sampleKeys: number[]): { rows: FieldRow[]; distinct: number } => {
+    const touched: number[] = [];
+    const wTouched: number[] = [];
+    for (const i of idxs) {
+      for (let j = uses.fieldOff[i]!; j < uses.fieldOff[i + 1]!; j++) {
+        const fid = uses.fieldId[j]!;
+        if (fStamp[fid] !== s) {
+          fStamp[fid] = s;
+          fCount[fid] = fInd[fid] = fExcl[fid] = 0;
+          fOps.fill(0, fid * nOps, fid * nOps + nOps);
+          touched.push(fid);
+        }
+        fCount[fid]++;
+        const flags = uses.fieldFlags[j]!;
+        if (flags & FIELD_INDICATOR) fInd[fid]++;
+        if (flags & FIELD_EXCLUSION) fExcl[fid]++;
+        const opBits = uses.fieldOps[j]!;
+        for (let o = 0; o < nOps; o++) if (opBits & (1 << o)) fOps[fid * nOps + o]++;
+      }
+      for (let j = uses.writtenOff[i]!; j < uses.writtenOff[i + 1]!; j++) {
+        const w = uses.written[j]!;
+        if (wStamp[w] !== s) {
+          wStamp[w] = s;
+          wCount[w] = 0;
+          wTouched.push(w);
+        }
+        wCount[w]++;
+      }
+    }
+    // Stable sort: equal names (only null and "") keep first-use order.
+    touched.sort((a, b) => fCount[b]! - fCount[a]! || fieldRank[a]! - fieldRank[b]!);
+    const kept = top(touched);
+    const wids: number[][] = [];
+    const rows: FieldRow[] = kept.map((fid, j) => {
+      fKeep[fid] = j;
+      wids.push([]);
+      return {
+        field: c.fields[fid]!,
+        count: fCount[fid]!,
+        indicatorRules: fInd[fid]!,
+        exclusionRules: fExcl[fid]!,
+        ops: opsRecord(fOps, fid * nOps),
+        writtenAs: [],
+        samples: [],
+      };
+    });
+    for (const w of wTouched) {
+      const j = fKeep[c.writtenField[w]!]!;
+      if (j >= 0) wids[j]!.push(w);
+    }
+    for (let j = 0; j < rows.length; j++) rows[j]!.writtenAs = writtenAs(wids[j]!, wCount);
+    // Samples come from the ranked indicator rows, so they are the most used values (within the row limit).
+    for (const k of sampleKeys) {
+      const ki = keys[k]!;
+      const j = fKeep[ki.fid]!;
+      if (j < 0) continue;
+      const samples = rows[j]!.samples;
+      if (samples.length < 5 && ki.op !== 'exists' && !samples.includes(ki.display)) samples.push(ki.display);
+    }
+    for (const fid of kept) fKeep[fid] = -1;
+    return { rows, distinct: touched.length };
+  };
+
+  const evStamp = new Int32Array(eventIds.size).fill(-1);
+  const evFirst: RuleEvent[] = [];
+  const evRules: number[][] = [];
+  /** The "events covered" rows of a technique. */
+  const eventRows = (idxs: number[], s: number): EventRow[] => {
+    const touched: number[] = [];
+    for (const i of idxs) {
+      for (const e of prepared[i]!.events) {
+        if (evStamp[e.eid] !== s) {
+          evStamp[e.eid] = s;
+          evFirst[e.eid] = e;
+          evRules[e.eid] = [];
+          touched.push(e.eid);
+        }
+        evRules[e.eid]!.push(i);
+      }
+    }
+    return touched
+      .map((eid): EventRow => {
+        const e = evFirst[eid]!;
+        const ce = catalogEvent[eid];
+        const rs = evRules[eid]!;
+        return {
+          provider: ce?.provider ?? e.provider,
+          providerShort: ce?.providerShort ?? null,
+          eventId: e.eventId,
+          channel: ce?.channel ?? e.channel ?? null,
+          title: ce?.title ?? null,
+          inCatalog: hasEventCatalog ? !!ce : null,
+          count: rs.length,
+          rules: rs,
+        };
+      })
+      .sort((x, y) => y.count - x.count || byStr(x.provider, y.provider) || x.eventId - y.eventId);
   };
 
   // ---- 4. Per-technique aggregation.
-  const techniques: CatalogTechnique[] = [];
   const techSlugs = new SlugAllocator();
-  for (const tid of [...members.keys()].sort(techniqueOrder)) {
+  const technique = (tid: string): CatalogTechnique => {
     const m = members.get(tid)!;
     const idxs = [...m.keys()].sort(ruleOrder);
-    const fieldAgg = new Map<
-      string,
-      { field: string | null; count: number; ind: number; excl: number; ops: Map<string, number>; written: Map<string, number> }
-    >();
-    const evAgg = new Map<string, { provider: string; eventId: number; channel?: string; rules: number[] }>();
     const ruleTactics = new Set<string>();
     let direct = 0;
     const subs = new Set<string>();
     for (const i of idxs) {
-      const pr = prepared[i]!;
       const via = m.get(i)!;
       if (via.includes(tid)) direct++;
       for (const v of via) if (v !== tid) subs.add(v);
-      for (const t of pr.tactics) ruleTactics.add(t);
-      for (const f of pr.fields) {
-        let a = fieldAgg.get(f.fk);
-        if (!a) fieldAgg.set(f.fk, (a = { field: f.field, count: 0, ind: 0, excl: 0, ops: new Map(), written: new Map() }));
-        a.count++;
-        if (f.indicator) a.ind++;
-        if (f.exclusion) a.excl++;
-        for (const op of f.ops) bump(a.ops, op);
-        for (const w of f.written) bump(a.written, pr.vendor + '\u0001' + w);
-      }
-      for (const e of pr.events) {
-        let a = evAgg.get(e.ek);
-        if (!a) evAgg.set(e.ek, (a = e.channel ? { provider: e.provider, eventId: e.eventId, channel: e.channel, rules: [] } : { provider: e.provider, eventId: e.eventId, rules: [] }));
-        a.rules.push(i);
-      }
+      for (const t of prepared[i]!.tactics) ruleTactics.add(t);
     }
-    const { rows: indicators, distinct: distinctInd } = valueRows(idxs, 'indicator');
-    const { rows: exclusions, distinct: distinctExcl } = valueRows(idxs, 'exclusion');
-    const samples = new Map<string, string[]>();
-    // Samples come from the ranked rows, so they are the most used values (within the row limit).
-    for (const r of indicators) {
-      const fk = fieldKey(r.field);
-      let s = samples.get(fk);
-      if (!s) samples.set(fk, (s = []));
-      if (s.length < 5 && r.op !== 'exists' && !s.includes(r.value)) s.push(r.value);
-    }
-    const fields: FieldRow[] = [...fieldAgg.entries()].map(([fk, a]) => ({
-      field: a.field,
-      count: a.count,
-      indicatorRules: a.ind,
-      exclusionRules: a.excl,
-      ops: sortedRecord(Object.fromEntries(a.ops)),
-      writtenAs: [...a.written]
-        .map(([k, n]) => {
-          const [vendor, name] = k.split('\u0001') as [string, string];
-          return { vendor, name, count: n };
-        })
-        .sort((x, y) => y.count - x.count || byStr(x.vendor, y.vendor) || byStr(x.name, y.name)),
-      samples: samples.get(fk) ?? [],
-    }));
-    fields.sort((x, y) => y.count - x.count || byStr(x.field ?? '', y.field ?? ''));
-    const distinct = { events: evAgg.size, fields: fields.length, indicators: distinctInd, exclusions: distinctExcl };
-    const events = [...evAgg.entries()]
-      .map(([ek, a]) => eventRow(ek, a.provider, a.eventId, a.channel, a.rules))
-      .sort((x, y) => y.count - x.count || byStr(x.provider, y.provider) || x.eventId - y.eventId);
+    const indKeys: number[] = [];
+    const { rows: indicators, distinct: distinctInd } = valueRows(idxs, uses.ind, uses.indOff, 'indicator', indKeys);
+    const { rows: exclusions, distinct: distinctExcl } = valueRows(idxs, uses.excl, uses.exclOff, 'exclusion', []);
+    const s = ++techStamp;
+    const { rows: fields, distinct: distinctFields } = fieldRows(idxs, s, indKeys);
+    const events = eventRows(idxs, s);
+    const distinct = { events: events.length, fields: distinctFields, indicators: distinctInd, exclusions: distinctExcl };
 
     const at = info.technique(tid);
     const parent = parentOf(tid);
@@ -554,7 +509,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       tacticsFrom = 'rules';
     }
     const validId = /^T\d{4}(\.\d{3})?$/.test(tid);
-    techniques.push({
+    return {
       id: tid,
       slug: techSlugs.allocate(tid, tid, 'technique'),
       name: at?.name ?? null,
@@ -575,82 +530,16 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       rules: idxs.map((i) => ({ rule: i, via: m.get(i)!.slice().sort(byStr) })),
       distinct,
       events,
-      fields: top(fields),
+      fields,
       indicators,
       exclusions,
-    });
-  }
+    };
+  };
+  const techniques = techIds.map(technique);
   const techById = new Map(techniques.map((t) => [t.id, t]));
 
   // ---- 5. Catalog-wide field pages.
-  const fieldPages = new Map<
-    string,
-    {
-      field: string | null;
-      rules: number[];
-      ops: Map<string, number>;
-      written: Map<string, number>;
-      techniques: Map<string, number>;
-      values: Map<number, { ind: number[]; excl: number[] }>;
-    }
-  >();
-  const fieldPage = (fk: string, field: string | null) => {
-    let f = fieldPages.get(fk);
-    if (!f) fieldPages.set(fk, (f = { field, rules: [], ops: new Map(), written: new Map(), techniques: new Map(), values: new Map() }));
-    return f;
-  };
-  for (const pr of prepared) {
-    for (const fu of pr.fields) {
-      const f = fieldPage(fu.fk, fu.field);
-      f.rules.push(pr.idx);
-      for (const op of fu.ops) bump(f.ops, op);
-      for (const w of fu.written) bump(f.written, pr.vendor + '\u0001' + w);
-      for (const t of pr.techniques) bump(f.techniques, t);
-    }
-    for (const [list, isInd] of [
-      [pr.ind, true],
-      [pr.excl, false],
-    ] as const) {
-      for (const u of list) {
-        const ki = keyList[u.k]!;
-        const f = fieldPage(fieldKey(ki.field), ki.field);
-        let v = f.values.get(u.k);
-        if (!v) f.values.set(u.k, (v = { ind: [], excl: [] }));
-        (isInd ? v.ind : v.excl).push(pr.idx);
-      }
-    }
-  }
-  const fieldSlugs = new SlugAllocator(['index']); // fields/index.html is the field list
-  const fields: CatalogField[] = [...fieldPages.values()]
-    .sort((a, b) => b.rules.length - a.rules.length || byStr(a.field ?? '', b.field ?? ''))
-    .map((f) => ({
-      field: f.field,
-      slug: fieldSlugs.allocate(f.field ?? 'any-field', fieldKey(f.field), 'field'),
-      count: f.rules.length,
-      byVendor: vendorCounts(f.rules, prepared),
-      ops: sortedRecord(Object.fromEntries(f.ops)),
-      writtenAs: [...f.written]
-        .map(([k, n]) => {
-          const [vendor, name] = k.split('\u0001') as [string, string];
-          return { vendor, name, count: n };
-        })
-        .sort((x, y) => y.count - x.count || byStr(x.vendor, y.vendor) || byStr(x.name, y.name)),
-      techniques: [...f.techniques].map(([id, count]) => ({ id, count })).sort((x, y) => y.count - x.count || techniqueOrder(x.id, y.id)),
-      rules: f.rules.slice().sort(ruleOrder),
-      values: [...f.values]
-        .sort((x, y) => y[1].ind.length + y[1].excl.length - (x[1].ind.length + x[1].excl.length) || x[0] - y[0])
-        .map(([k, v]) => {
-          const ki = keyList[k]!;
-          const row: CatalogField['values'][number] = {
-            op: ki.op,
-            value: ki.display,
-            indicatorRules: v.ind,
-            exclusionRules: v.excl,
-          };
-          if (ki.regex) row.regex = ki.regex;
-          return row;
-        }),
-    }));
+  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs });
 
   // ---- 6. Matrix.
   const matrix: MatrixColumn[] = [];
@@ -768,4 +657,77 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     rules: prepared.map((p) => p.out),
     fields,
   };
+}
+
+interface FieldPageOrders {
+  fieldRank: Int32Array;
+  ruleOrder: (a: number, b: number) => number;
+  opsRecord: (counts: Int32Array, base: number) => Record<string, number>;
+  writtenAs: (wids: number[], count: Int32Array) => { vendor: string; name: string; count: number }[];
+}
+
+/** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
+function fieldPages(c: Collected, prepared: Prepared[], techIds: string[], o: FieldPageOrders): CatalogField[] {
+  const { keys, uses } = c;
+  const nFields = c.fields.length;
+  const nOps = c.ops.length;
+  const pageRules: number[][] = Array.from({ length: nFields }, () => []);
+  const pageOps = new Int32Array(nFields * nOps);
+  for (let r = 0; r < prepared.length; r++) {
+    for (let j = uses.fieldOff[r]!; j < uses.fieldOff[r + 1]!; j++) {
+      const fid = uses.fieldId[j]!;
+      pageRules[fid]!.push(r);
+      const opBits = uses.fieldOps[j]!;
+      for (let op = 0; op < nOps; op++) if (opBits & (1 << op)) pageOps[fid * nOps + op]++;
+    }
+  }
+  // A written name belongs to one field, and each rule lists it once: its count is its number of rules.
+  const writtenCount = new Int32Array(c.writtenName.length);
+  for (const w of uses.written) writtenCount[w]++;
+  const pageWritten: number[][] = Array.from({ length: nFields }, () => []);
+  for (let w = 0; w < c.writtenField.length; w++) pageWritten[c.writtenField[w]!]!.push(w);
+  const pageKeys: number[][] = Array.from({ length: nFields }, () => []);
+  for (let k = 0; k < keys.length; k++) if (keys[k]!.indRules.length || keys[k]!.exclRules.length) pageKeys[keys[k]!.fid]!.push(k);
+  // Techniques (as tagged, no roll-up) as ranks in `techIds` order.
+  const techRank = new Map(techIds.map((t, i) => [t, i]));
+  const ruleTechs = prepared.map((p) => p.techniques.map((t) => techRank.get(t)!));
+  const tStamp = new Int32Array(techIds.length).fill(-1);
+  const tCount = new Int32Array(techIds.length);
+
+  // Field ids follow first use, the order pages are listed in before sorting (stable: ties keep it).
+  const order = Array.from({ length: nFields }, (_, i) => i).sort((a, b) => pageRules[b]!.length - pageRules[a]!.length || o.fieldRank[a]! - o.fieldRank[b]!);
+  const slugs = new SlugAllocator(['index']); // fields/index.html is the field list
+  return order.map((fid) => {
+    const field = c.fields[fid]!;
+    const rules = pageRules[fid]!;
+    const techs: number[] = [];
+    for (const r of rules) {
+      for (const t of ruleTechs[r]!) {
+        if (tStamp[t] !== fid) {
+          tStamp[t] = fid;
+          tCount[t] = 0;
+          techs.push(t);
+        }
+        tCount[t]++;
+      }
+    }
+    return {
+      field,
+      slug: slugs.allocate(field ?? 'any-field', fieldKey(field), 'field'),
+      count: rules.length,
+      byVendor: vendorCounts(rules, prepared),
+      ops: o.opsRecord(pageOps, fid * nOps),
+      writtenAs: o.writtenAs(pageWritten[fid]!, writtenCount),
+      techniques: techs.sort((a, b) => tCount[b]! - tCount[a]! || a - b).map((t) => ({ id: techIds[t]!, count: tCount[t]! })),
+      rules: rules.slice().sort(o.ruleOrder),
+      values: pageKeys[fid]!
+        .sort((a, b) => keys[b]!.indRules.length + keys[b]!.exclRules.length - (keys[a]!.indRules.length + keys[a]!.exclRules.length) || a - b)
+        .map((k) => {
+          const ki = keys[k]!;
+          const row: CatalogField['values'][number] = { op: ki.op, value: ki.display, indicatorRules: ki.indRules, exclusionRules: ki.exclRules };
+          if (ki.regex) row.regex = ki.regex;
+          return row;
+        }),
+    };
+  });
 }

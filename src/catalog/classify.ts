@@ -13,8 +13,8 @@
  * Aggregation thresholds and correlation conditions are collected as text;
  * they are shown on the rule page but are never indicators.
  */
-import type { AggregateCondition, Node, Predicate, Query } from '../ast/schema.js';
-import { opaqueNodes, queryFilters, walk } from '../ast/walk.js';
+import type { AggregateCondition, Node, OpaqueNode, Predicate, Query } from '../ast/schema.js';
+import { opaqueNodes, queryFilters } from '../ast/walk.js';
 import type { PredicateRole } from './schema.js';
 
 export interface PredicateUse {
@@ -22,44 +22,84 @@ export interface PredicateUse {
   role: PredicateRole;
 }
 
-function collect(node: Node, negatedRole: PredicateRole, positiveRole: PredicateRole, out: PredicateUse[]): void {
-  walk(node, {
-    enter(n, negated) {
-      if (n.type === 'predicate') out.push({ predicate: n, role: negated ? negatedRole : positiveRole });
-    },
-  });
-}
-
-/** The conjuncts of a node: the children of nested `and`s, in order (iterative). */
-function conjuncts(node: Node): Node[] {
-  if (node.type !== 'and') return [node];
-  const out: Node[] = [];
-  const stack: Node[] = [node];
-  while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'and') for (let i = n.children.length - 1; i >= 0; i--) stack.push(n.children[i]!);
-    else out.push(n);
-  }
-  return out;
-}
-
 /** Every predicate of the query with its role, in source order. */
 export function classifyPredicates(query: Query): PredicateUse[] {
-  const out: PredicateUse[] = [];
+  const c = classifyInto(query, newClassified());
+  return c.predicates.map((predicate, i) => ({ predicate, role: c.roles[i]! }));
+}
+
+/** The predicates of a query with their roles (parallel arrays), and its opaque parts. */
+export interface Classified {
+  predicates: Predicate[];
+  roles: PredicateRole[];
+  /** What `opaqueNodes` gives: opaque nodes of every filter, then opaque post-aggregation parts. */
+  opaque: OpaqueNode[];
+}
+
+export function newClassified(): Classified {
+  return { predicates: [], roles: [], opaque: [] };
+}
+
+// Traversal states. CONJ: in the root conjunction of an event filter (nested `and`s flattened).
+// IND / EXC: inside an indicator conjunct / inside a top-level `not`; *_NEG: under a further
+// negation there. NEG: a filter that is not an event filter (missing step, until).
+const CONJ = 0;
+const IND = 1;
+const IND_NEG = 2;
+const EXC = 3;
+const EXC_NEG = 4;
+const NEG = 5;
+/** The state of a `not` node's child. */
+const UNDER_NOT = [EXC, IND_NEG, IND, EXC_NEG, EXC, NEG];
+const ROLE: PredicateRole[] = ['indicator', 'indicator', 'negated', 'exclusion', 'negated', 'negated'];
+
+// Explicit stack (deep trees cannot overflow the call stack), reused across calls.
+const stackNodes: Node[] = [];
+const stackStates: number[] = [];
+
+/**
+ * One pre-order traversal of each filter of the query gives both the roles
+ * (same order and roles as walking each conjunct, as the module comment
+ * defines them) and the opaque nodes. Fills `out` (cleared first), so that
+ * buildCatalog can reuse one object for every rule.
+ */
+export function classifyInto(query: Query, out: Classified): Classified {
+  out.predicates.length = 0;
+  out.roles.length = 0;
+  out.opaque.length = 0;
+  stackNodes.length = stackStates.length = 0; // in case a malformed node threw last time
   for (const { filter, role } of queryFilters(query)) {
-    if (role !== 'event') {
-      collect(filter, 'negated', 'negated', out);
-      continue;
-    }
-    // The root conjunction, with nested `and`s flattened (`and` is associative, so
-    // `a and (b and not c)` excludes `c` at the top level just like `a and b and not c`;
-    // parsers may leave such nesting, e.g. SPL `f!=v` = `exists(f) and not f=v`).
-    for (const c of conjuncts(filter)) {
-      // A `not` conjunct: what it holds is excluded. A second negation inside is not an exclusion path.
-      if (c.type === 'not') collect(c.child, 'negated', 'exclusion', out);
-      else collect(c, 'negated', 'indicator', out);
+    stackNodes.push(filter);
+    stackStates.push(role === 'event' ? CONJ : NEG);
+    while (stackNodes.length) {
+      const n = stackNodes.pop()!;
+      const state = stackStates.pop()!;
+      switch (n.type) {
+        case 'predicate':
+          out.predicates.push(n);
+          out.roles.push(ROLE[state]!);
+          break;
+        case 'opaque':
+          out.opaque.push(n);
+          break;
+        case 'not':
+          stackNodes.push(n.child);
+          stackStates.push(UNDER_NOT[state]!);
+          break;
+        case 'and':
+        case 'or': {
+          // An `or` conjunct is positive logic as a whole: an indicator conjunct.
+          const childState = state === CONJ && n.type === 'or' ? IND : state;
+          for (let i = n.children.length - 1; i >= 0; i--) {
+            stackNodes.push(n.children[i]!);
+            stackStates.push(childState);
+          }
+          break;
+        }
+      }
     }
   }
+  if (query.kind === 'aggregate' && query.post) for (const p of query.post) out.opaque.push(p);
   return out;
 }
 

@@ -26,7 +26,7 @@
  * - Field-to-field comparisons compare by the referenced field (`@field`),
  *   placeholders by their name (`%name%`).
  */
-import { displayGlob, formatGlob, parseGlob } from '../ast/glob.js';
+import { canonicalGlob, canonicalHasWildcard, canonicalLiteral, displayCanonicalGlob } from '../ast/glob.js';
 import type { Predicate, PredicateOp } from '../ast/schema.js';
 
 export interface ValueIdentity {
@@ -87,13 +87,47 @@ export function valueIdentity(p: Predicate): ValueIdentity {
 }
 
 export function valueIdentityParts(p: Predicate): ValueIdentityParts {
-  const field = p.field ? (p.field.canonical ?? p.field.name) : null;
-  const written = p.field ? p.field.name : null;
-  const mapped = !!p.field?.canonical;
+  const id = identityInto(p, newIdentityScratch());
+  const { field, written, mapped, op, norm, display, regex } = id;
+  const out: ValueIdentityParts = regex ? { field, written, mapped, op, norm, display, regex } : { field, written, mapped, op, norm, display };
+  if (id.foldedNorm !== undefined) out.foldedNorm = id.foldedNorm;
+  else if (id.ci) out.ci = true;
+  return out;
+}
+
+/**
+ * The identity parts in a caller-owned object that is overwritten on each call:
+ * buildCatalog computes one per predicate (≈ 100,000 on the real corpora) and
+ * keeps only strings out of it, so it reuses one object instead of allocating.
+ */
+export interface IdentityScratch {
+  field: string | null;
+  written: string | null;
+  mapped: boolean;
+  op: PredicateOp;
+  norm: string;
+  display: string;
+  regex: { flags: string; anchored: boolean } | undefined;
+  foldedNorm: string | undefined;
+  ci: boolean;
+}
+
+export function newIdentityScratch(): IdentityScratch {
+  return { field: null, written: null, mapped: false, op: 'eq', norm: '', display: '', regex: undefined, foldedNorm: undefined, ci: false };
+}
+
+/** Fill `out` with the identity of `p` (see `valueIdentityParts`) and return it. */
+export function identityInto(p: Predicate, out: IdentityScratch): IdentityScratch {
+  const f = p.field;
+  out.field = f ? (f.canonical ?? f.name) : null;
+  out.written = f ? f.name : null;
+  out.mapped = !!f?.canonical;
+  out.regex = undefined;
+  out.foldedNorm = undefined;
+  out.ci = false;
   let op: PredicateOp = p.op;
   let norm: string;
   let display: string;
-  let regex: ValueIdentity['regex'];
   const v = p.value;
   if (p.ref) {
     const name = p.ref.canonical ?? p.ref.name;
@@ -108,27 +142,24 @@ export function valueIdentityParts(p: Predicate): ValueIdentityParts {
           norm = display = scalarText(v);
           break;
         }
-        // One parse gives the canonical form, the literal (no wildcard) and the display form.
-        const toks = parseGlob(v);
-        let literal = true;
-        for (const t of toks) if (t.t !== 'lit') literal = false;
-        if (literal && p.op === 'wildcard') {
-          const lit = toks.length ? (toks[0] as { s: string }).s : '';
+        // AST patterns are canonical already, so these are scans, not token lists.
+        const c = canonicalGlob(v);
+        if (p.op === 'wildcard' && !canonicalHasWildcard(c)) {
+          // No wildcard: it matches exactly its literal, so it is an `eq` of it.
+          const lit = canonicalLiteral(c);
           op = 'eq';
           norm = fold(lit, p.caseSensitive);
           display = lit;
         } else {
-          const c = formatGlob(toks);
           norm = fold(c, p.caseSensitive);
-          // Without a backslash the display form is the canonical form itself.
-          display = c.includes('\\') ? displayGlob(c) : c;
+          display = displayCanonicalGlob(c);
         }
         break;
       }
       case 'regex_match': {
         const flags = p.regex?.flags ?? '';
         const anchored = p.regex?.anchored ?? false;
-        regex = { flags, anchored };
+        out.regex = { flags, anchored };
         display = scalarText(v);
         norm = `${flags}${anchored ? '^' : ''}/${display}`;
         break;
@@ -146,7 +177,9 @@ export function valueIdentityParts(p: Predicate): ValueIdentityParts {
         norm = typeof v === 'string' ? fold(v, p.caseSensitive) : scalarText(v);
     }
   }
-  const out: ValueIdentityParts = regex ? { field, written, mapped, op, norm, display, regex } : { field, written, mapped, op, norm, display };
+  out.op = op;
+  out.norm = norm;
+  out.display = display;
   if (!p.ref && p.placeholder === undefined && typeof v === 'string' && (op === 'eq' || op === 'wildcard' || op === 'match')) {
     if (p.caseSensitive) {
       const folded = norm.toLowerCase();

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { canonicalGlob, displayGlob, escapeGlob, formatGlob, globLiteral, globToRegExp, hasWildcard, parseGlob } from '../../src/ast/glob.js';
+import {
+  canonicalGlob,
+  canonicalHasWildcard,
+  canonicalLiteral,
+  displayCanonicalGlob,
+  displayGlob,
+  escapeGlob,
+  formatGlob,
+  globLiteral,
+  globToRegExp,
+  hasWildcard,
+  parseGlob,
+} from '../../src/ast/glob.js';
 
 describe('canonical glob syntax', () => {
   it('decodes escapes like Sigma: only * ? \\ are escapable, a lone backslash is literal', () => {
@@ -53,6 +65,20 @@ describe('canonical glob syntax', () => {
         expect(parseGlob(escapeGlob(s) + '*').at(-1)).toEqual({ t: 'star' });
       }),
       { seed: 42, numRuns: 500 },
+    );
+  });
+
+  it('property: the one-scan helpers on canonical text agree with the token-based functions', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('a', 'B', '\\', '*', '?', 'é', ' ') }), (s) => {
+        // canonicalGlob returns an already canonical pattern as is, anything else re-encoded.
+        expect(canonicalGlob(s)).toBe(formatGlob(parseGlob(s)));
+        const c = canonicalGlob(s);
+        expect(canonicalHasWildcard(c)).toBe(hasWildcard(c));
+        if (!hasWildcard(c)) expect(canonicalLiteral(c)).toBe(globLiteral(c));
+        expect(displayCanonicalGlob(c)).toBe(displayGlob(c));
+      }),
+      { seed: 7, numRuns: 3000 },
     );
   });
 });
