@@ -25,7 +25,8 @@ export function canUseWorkers(): boolean {
 export interface WorkerHandle {
   /** Send one message and wait for the one reply. */
   request<Reply>(msg: unknown): Promise<Reply>;
-  stop(): void;
+  /** Ends the thread; resolves once it has exited (its memory is returned). */
+  stop(): Promise<void>;
 }
 
 /** Start a worker now (its module loading overlaps the caller's work); send it work later. */
@@ -50,6 +51,6 @@ export function startWorker(): WorkerHandle {
         });
         w.postMessage(msg);
       }),
-    stop: () => void w.terminate(),
+    stop: () => w.terminate().then(() => undefined, () => undefined),
   };
 }

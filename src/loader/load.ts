@@ -267,18 +267,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       opts[vendor] = parseOpts(vendor);
     }
     const raw = parts.filter((p) => !p.whole).map((p) => p.vendor);
-    return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw }).then(
-      (r) => {
-        w.stop();
-        done += threadJobs[t]!.length;
-        progress();
-        return r;
-      },
-      (e: unknown) => {
-        w.stop();
-        throw e;
-      },
-    );
+    return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw }).then((r) => {
+      done += threadJobs[t]!.length;
+      progress();
+      return r;
+    });
   });
   let mainDone = 0;
   const mine = await runShard({

@@ -99,12 +99,18 @@ export function planShards(groups: VendorGroup[], threads: number): ShardPart[][
   return plan.map((us) => us.map(({ vendor, jobs, whole }) => ({ vendor, jobs, whole })));
 }
 
-/** Start a worker for a shard now (its module loading overlaps the main thread's work); send the shard later. */
-export function startShardWorker(): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => void } {
+/** Start a worker for one shard now (its module loading overlaps the main thread's work); send the shard later. */
+export function startShardWorker(): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => Promise<void> } {
   const w = startWorker();
   return {
     run: async (req) => {
-      const reply = await w.request<WorkerReply>(req);
+      let reply: WorkerReply;
+      try {
+        reply = await w.request<WorkerReply>(req);
+      } finally {
+        // One shard per worker: the thread has exited (its heap is returned) before its rules are rebuilt here.
+        await w.stop();
+      }
       if (!reply.ok) throw new Error(`loader worker failed: ${reply.error}`);
       const r = reply.result;
       return { ...r, vendors: r.vendors.map((v) => ({ ...v, rules: v.rules.flatMap((batch) => JSON.parse(batch) as Rule[]) })) };
