@@ -85,6 +85,9 @@ function predicateText(p: Predicate, opts: PrintOptions, out: PredicateText): Pr
  * the tree, cost most of the catalog's printing time and allocation.)
  */
 interface Layout {
+  /** Nodes measured, pieces written: the arrays are reused and never shrunk (growing them again cost allocation). */
+  nodes: number;
+  pieces: number;
   /** Leaf text: the whole text of a constant or opaque node; a predicate's field. */
   leaf: string[];
   /** A predicate's operator and value (null: `exists`); null for other nodes. */
@@ -96,16 +99,14 @@ interface Layout {
 }
 
 // Reused by every printNode call (printing never re-enters printNode).
-const layout: Layout = { leaf: [], leafOp: [], leafValue: [], len: [], size: [], out: [] };
+const layout: Layout = { nodes: 0, pieces: 0, leaf: [], leafOp: [], leafValue: [], len: [], size: [], out: [] };
 const predicate: PredicateText = { field: '', op: '', value: null };
 
 function measure(n: Node, opts: PrintOptions, L: Layout): number {
-  const at = L.len.length;
-  L.leaf.push('');
-  L.leafOp.push(null);
-  L.leafValue.push(null);
-  L.len.push(0);
-  L.size.push(1);
+  const at = L.nodes++;
+  L.leaf[at] = '';
+  L.leafOp[at] = null;
+  L.leafValue[at] = null;
   let len: number;
   switch (n.type) {
     case 'predicate': {
@@ -140,44 +141,53 @@ function measure(n: Node, opts: PrintOptions, L: Layout): number {
     }
   }
   L.len[at] = len;
-  L.size[at] = L.len.length - at;
+  L.size[at] = L.nodes - at;
   return len;
+}
+
+function put(L: Layout, piece: string): void {
+  L.out[L.pieces++] = piece;
 }
 
 /** Node `at` on one line: `(a and b)`, `not x`. */
 function emitFlat(n: Node, at: number, L: Layout): void {
   switch (n.type) {
     case 'not':
-      L.out.push('not ');
+      put(L, 'not ');
       emitFlat(n.child, at + 1, L);
       return;
     case 'and':
     case 'or': {
       const cs = n.children;
       if (cs.length < 2) {
-        L.out.push(n.type + '(');
+        put(L, n.type + '(');
         if (cs.length) emitFlat(cs[0]!, at + 1, L);
-        L.out.push(')');
+        put(L, ')');
         return;
       }
       const sep = n.type === 'and' ? ' and ' : ' or ';
-      L.out.push('(');
+      put(L, '(');
       let child = at + 1;
       for (let i = 0; i < cs.length; i++) {
-        if (i > 0) L.out.push(sep);
+        if (i > 0) put(L, sep);
         emitFlat(cs[i]!, child, L);
         child += L.size[child]!;
       }
-      L.out.push(')');
+      put(L, ')');
       return;
     }
     default: {
-      L.out.push(L.leaf[at]!);
+      put(L, L.leaf[at]!);
       const op = L.leafOp[at];
       if (op === null) return;
       const value = L.leafValue[at]!;
-      if (value === null) L.out.push(' exists');
-      else L.out.push(' ', op, ' ', value);
+      if (value === null) put(L, ' exists');
+      else {
+        put(L, ' ');
+        put(L, op);
+        put(L, ' ');
+        put(L, value);
+      }
     }
   }
 }
@@ -194,28 +204,34 @@ function emitPretty(n: Node, at: number, width: number, depth: number, L: Layout
   if (2 * depth + L.len[at]! <= width) return emitFlat(n, at, L);
   switch (n.type) {
     case 'not':
-      L.out.push('not ');
+      put(L, 'not ');
       emitPretty(n.child, at + 1, width, depth, L);
       return;
     case 'and':
     case 'or': {
       const cs = n.children;
       if (cs.length < 2) {
-        L.out.push(n.type + '(');
+        put(L, n.type + '(');
         if (cs.length) emitPretty(cs[0]!, at + 1, width, depth, L);
-        L.out.push(')');
+        put(L, ')');
         return;
       }
       const inner = indentOf(depth + 1);
-      L.out.push('(\n');
+      put(L, '(\n');
       let child = at + 1;
       for (let i = 0; i < cs.length; i++) {
-        if (i > 0) L.out.push('\n', inner, n.type, '\n');
-        L.out.push(inner);
+        if (i > 0) {
+          put(L, '\n');
+          put(L, inner);
+          put(L, n.type === 'and' ? 'and\n' : 'or\n');
+        }
+        put(L, inner);
         emitPretty(cs[i]!, child, width, depth + 1, L);
         child += L.size[child]!;
       }
-      L.out.push('\n', indentOf(depth), ')');
+      put(L, '\n');
+      put(L, indentOf(depth));
+      put(L, ')');
       return;
     }
     default:
@@ -226,11 +242,11 @@ function emitPretty(n: Node, at: number, width: number, depth: number, L: Layout
 /** Render a node as canonical text. */
 export function printNode(n: Node, opts: PrintOptions = {}): string {
   const L = layout;
-  L.leaf.length = L.leafOp.length = L.leafValue.length = L.len.length = L.size.length = L.out.length = 0;
+  L.nodes = L.pieces = 0;
   measure(n, opts, L);
   emitPretty(n, 0, opts.width ?? 100, 0, L);
+  L.out.length = L.pieces; // drops the previous call's tail (trimmed in place, not reallocated)
   const s = L.out.join('');
-  L.leaf.length = L.leafOp.length = L.leafValue.length = L.out.length = 0; // do not keep the last strings alive
   // A top-level group needs no outer parentheses when it fits on one line.
   return s.startsWith('(') && !s.includes('\n') && balancedOuter(s) ? s.slice(1, -1) : s;
 }

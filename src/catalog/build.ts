@@ -274,6 +274,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const writtenRank = ranks(c.writtenName.length, (a, b) => byStr(c.writtenVendor[a]!, c.writtenVendor[b]!) || byStr(c.writtenName[a]!, c.writtenName[b]!));
   // Value rows tie on count by (field, op, value); only keys some rule counts need a rank.
   const tieRank = new Int32Array(keys.length);
+  let keyByTie: number[];
   {
     const counted: number[] = [];
     const group = new Int32Array(keys.length); // (field, op) rank
@@ -285,6 +286,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     }
     counted.sort((a, b) => group[a]! - group[b]! || byStr(keys[a]!.display, keys[b]!.display) || a - b);
     for (let i = 0; i < counted.length; i++) tieRank[counted[i]!] = i;
+    keyByTie = counted;
   }
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
@@ -310,8 +312,23 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const keep = new Int32Array(nKeys).fill(-1);
   let techStamp = 0;
   const keyOrder = (a: number, b: number) => counts[b]! - counts[a]! || tieRank[a]! - tieRank[b]!;
+  /**
+   * `touched` in `keyOrder` (count descending, then tie rank), as one native numeric sort
+   * of `(maxCount - count) * ranked + tieRank` (exact in a double): no comparator calls.
+   */
+  const sortKeys = (touched: number[], maxCount: number): void => {
+    const ranked = keyByTie.length;
+    if ((maxCount + 1) * ranked > Number.MAX_SAFE_INTEGER) {
+      touched.sort(keyOrder);
+      return;
+    }
+    const packed = new Float64Array(touched.length);
+    for (let i = 0; i < touched.length; i++) packed[i] = (maxCount - counts[touched[i]!]!) * ranked + tieRank[touched[i]!]!;
+    packed.sort();
+    for (let i = 0; i < packed.length; i++) touched[i] = keyByTie[packed[i]! % ranked]!;
+  };
   /** Value rows of one role over a technique's rules; `kept` receives the key of each row. */
-  const valueRows = (idxs: number[], list: number[], off: number[], role: 'indicator' | 'exclusion', kept: number[]): { rows: ValueRow[]; distinct: number } => {
+  const valueRows = (idxs: number[], list: Int32Array, off: Int32Array, role: 'indicator' | 'exclusion', kept: number[]): { rows: ValueRow[]; distinct: number } => {
     const s = ++techStamp;
     const touched: number[] = [];
     for (const i of idxs) {
@@ -327,7 +344,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         csCounts[k] += list[j]! & 1;
       }
     }
-    touched.sort(keyOrder);
+    sortKeys(touched, idxs.length);
     const rows: ValueRow[] = [];
     for (const k of top(touched)) {
       keep[k] = rows.length; // row position; reset to -1 below

@@ -47,23 +47,45 @@ export const FIELD_EXCLUSION = 2;
 /**
  * What the rules use, as flat per-rule lists (see the module comment).
  * A key use is packed as `key * 2 + caseSensitive`: one integer per use.
+ * Typed arrays live outside the JS heap: the young-generation GC, which
+ * copies every surviving object, neither scans nor copies them.
  */
 export interface RuleUses {
   /** Distinct keys used as indicator / in an exclusion, in first-use order. */
-  ind: number[];
-  indOff: number[];
-  excl: number[];
-  exclOff: number[];
+  ind: Int32Array;
+  indOff: Int32Array;
+  excl: Int32Array;
+  exclOff: Int32Array;
   /** Distinct fields in first-use order (any role), with role bits and a bit set of operator ids. */
-  fieldId: number[];
-  fieldFlags: number[];
-  fieldOps: number[];
-  fieldOff: number[];
+  fieldId: Int32Array;
+  fieldFlags: Int32Array;
+  fieldOps: Int32Array;
+  fieldOff: Int32Array;
   /** Distinct written names (`Interned.written*`). */
-  written: number[];
-  writtenOff: number[];
+  written: Int32Array;
+  writtenOff: Int32Array;
   /** Per predicate of every rule, in catalog order: its key, or -1 for a negated predicate. */
-  predKey: number[];
+  predKey: Int32Array;
+}
+
+/** A growable list of 32-bit integers (a typed array, doubled when full). */
+export class IntList {
+  data = new Int32Array(256);
+  length = 0;
+
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const d = new Int32Array(this.data.length * 2);
+      d.set(this.data);
+      this.data = d;
+    }
+    this.data[this.length++] = v;
+  }
+
+  /** The filled part (a view, no copy). */
+  view(): Int32Array {
+    return this.data.subarray(0, this.length);
+  }
 }
 
 /** The intern tables. */
@@ -179,13 +201,13 @@ class Interner implements Interned {
  * `pos[k]` is where the key was last appended, so a position at or after the
  * rule's start means "already used by this rule" (then only the flag is or-ed).
  */
-function addKeyUse(list: number[], pos: number[], start: number, k: number, cs: boolean): boolean {
-  const at = pos[k]!;
+function addKeyUse(list: IntList, pos: IntList, start: number, k: number, cs: boolean): boolean {
+  const at = pos.data[k]!;
   if (at >= start) {
-    if (cs) list[at]! |= 1;
+    if (cs) list.data[at]! |= 1;
     return false;
   }
-  pos[k] = list.length;
+  pos.data[k] = list.length;
   list.push(k * 2 + (cs ? 1 : 0));
   return true;
 }
@@ -193,36 +215,35 @@ function addKeyUse(list: number[], pos: number[], start: number, k: number, cs: 
 /** Classify, intern and record every predicate of every rule; build the rule page rows. */
 export function collectRules(rules: readonly Rule[], vendors: readonly string[]): Collected {
   const t = new Interner();
-  const uses: RuleUses = {
-    ind: [],
-    indOff: [0],
-    excl: [],
-    exclOff: [0],
-    fieldId: [],
-    fieldFlags: [],
-    fieldOps: [],
-    fieldOff: [0],
-    written: [],
-    writtenOff: [0],
-    predKey: [],
-  };
+  const n = rules.length;
+  const ind = new IntList();
+  const excl = new IntList();
+  const fieldId = new IntList();
+  const fieldFlags = new IntList();
+  const fieldOps = new IntList();
+  const written = new IntList();
+  const predKey = new IntList();
+  const indOff = new Int32Array(n + 1);
+  const exclOff = new Int32Array(n + 1);
+  const fieldOff = new Int32Array(n + 1);
+  const writtenOff = new Int32Array(n + 1);
   const predicates: CatalogPredicate[][] = [];
   const opaque: { text: string; reason: string }[][] = [];
   // Last position of each key / field in the lists, and the last rule of each written name
-  // (-1: none yet; grown as ids are created, so they stay packed arrays of small integers).
-  const indPos: number[] = [];
-  const exclPos: number[] = [];
-  const fieldPos: number[] = [];
-  const writtenLast: number[] = [];
+  // (-1: none yet; grown as ids are created).
+  const indPos = new IntList();
+  const exclPos = new IntList();
+  const fieldPos = new IntList();
+  const writtenLast = new IntList();
   const cls = newClassified();
   const id = newIdentityScratch();
 
   for (let idx = 0; idx < rules.length; idx++) {
     const rule = rules[idx]!;
     const vendor = vendors[idx]!;
-    const indStart = uses.ind.length;
-    const exclStart = uses.excl.length;
-    const fieldStart = uses.fieldId.length;
+    const indStart = ind.length;
+    const exclStart = excl.length;
+    const fieldStart = fieldId.length;
     classifyInto(rule.query, cls);
     const preds: CatalogPredicate[] = [];
     for (let i = 0; i < cls.predicates.length; i++) {
@@ -242,41 +263,54 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
       const cs = p.caseSensitive && typeof p.value === 'string';
       let roleBit = 0;
       if (role === 'indicator') {
-        if (addKeyUse(uses.ind, indPos, indStart, k, cs)) ki.nInd++;
+        if (addKeyUse(ind, indPos, indStart, k, cs)) ki.nInd++;
         roleBit = FIELD_INDICATOR;
       } else if (role === 'exclusion') {
-        if (addKeyUse(uses.excl, exclPos, exclStart, k, cs)) ki.nExcl++;
+        if (addKeyUse(excl, exclPos, exclStart, k, cs)) ki.nExcl++;
         roleBit = FIELD_EXCLUSION;
       }
 
-      let fpos = fieldPos[fid]!;
+      let fpos = fieldPos.data[fid]!;
       if (fpos < fieldStart) {
-        fpos = fieldPos[fid] = uses.fieldId.length;
-        uses.fieldId.push(fid);
-        uses.fieldFlags.push(0);
-        uses.fieldOps.push(0);
+        fpos = fieldPos.data[fid] = fieldId.length;
+        fieldId.push(fid);
+        fieldFlags.push(0);
+        fieldOps.push(0);
       }
-      uses.fieldFlags[fpos]! |= roleBit;
-      uses.fieldOps[fpos]! |= 1 << opId;
+      fieldFlags.data[fpos]! |= roleBit;
+      fieldOps.data[fpos]! |= 1 << opId;
       if (id.written !== null) {
         const wid = t.written(fid, vendor, id.written);
         if (wid === writtenLast.length) writtenLast.push(-1);
-        if (writtenLast[wid] !== idx) {
-          writtenLast[wid] = idx;
-          uses.written.push(wid);
+        if (writtenLast.data[wid] !== idx) {
+          writtenLast.data[wid] = idx;
+          written.push(wid);
         }
       }
 
       preds.push(predicateRow(p, id, role, cs));
-      uses.predKey.push(role === 'negated' ? -1 : k);
+      predKey.push(role === 'negated' ? -1 : k);
     }
-    uses.indOff.push(uses.ind.length);
-    uses.exclOff.push(uses.excl.length);
-    uses.fieldOff.push(uses.fieldId.length);
-    uses.writtenOff.push(uses.written.length);
+    indOff[idx + 1] = ind.length;
+    exclOff[idx + 1] = excl.length;
+    fieldOff[idx + 1] = fieldId.length;
+    writtenOff[idx + 1] = written.length;
     predicates.push(preds);
     opaque.push(cls.opaque.map((o) => ({ text: o.text, reason: o.reason })));
   }
+  const uses: RuleUses = {
+    ind: ind.view(),
+    indOff,
+    excl: excl.view(),
+    exclOff,
+    fieldId: fieldId.view(),
+    fieldFlags: fieldFlags.view(),
+    fieldOps: fieldOps.view(),
+    fieldOff,
+    written: written.view(),
+    writtenOff,
+    predKey: predKey.view(),
+  };
   const c: Collected = { ...pick(t), uses, predicates, opaque };
   mergeCaseVariants(c);
   for (const ki of c.keys) {
@@ -289,7 +323,7 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
 }
 
 /** Fill each key's rule list (sized beforehand) from the per-rule key uses. */
-function fillRuleLists(list: number[], off: number[], keys: KeyInfo[], rulesOf: (k: KeyInfo) => number[]): void {
+function fillRuleLists(list: Int32Array, off: Int32Array, keys: KeyInfo[], rulesOf: (k: KeyInfo) => number[]): void {
   const filled = new Int32Array(keys.length);
   for (let r = 0; r + 1 < off.length; r++) {
     for (let j = off[r]!; j < off[r + 1]!; j++) {
@@ -304,9 +338,9 @@ function fillRuleLists(list: number[], off: number[], keys: KeyInfo[], rulesOf: 
  * `aliasOf`, each key once per rule (case flags or-ed), and recount the keys'
  * rules with `count`. Returns the new list and offsets.
  */
-function remapUses(list: number[], off: number[], aliasOf: Int32Array, keys: KeyInfo[], count: (k: KeyInfo) => void): { list: number[]; off: number[] } {
-  const out: number[] = [];
-  const outOff = [0];
+function remapUses(list: Int32Array, off: Int32Array, aliasOf: Int32Array, keys: KeyInfo[], count: (k: KeyInfo) => void): { list: Int32Array; off: Int32Array } {
+  const out = new IntList();
+  const outOff = new Int32Array(off.length);
   const pos = new Int32Array(keys.length).fill(-1);
   for (let r = 0; r + 1 < off.length; r++) {
     const start = out.length;
@@ -314,16 +348,16 @@ function remapUses(list: number[], off: number[], aliasOf: Int32Array, keys: Key
       const k = aliasOf[list[j]! >> 1]!;
       const cs = list[j]! & 1;
       const at = pos[k]!;
-      if (at >= start) out[at]! |= cs;
+      if (at >= start) out.data[at]! |= cs;
       else {
         pos[k] = out.length;
         out.push(k * 2 + cs);
         count(keys[k]!);
       }
     }
-    outOff.push(out.length);
+    outOff[r + 1] = out.length;
   }
-  return { list: out, off: outOff };
+  return { list: out.view(), off: outOff };
 }
 
 /**
