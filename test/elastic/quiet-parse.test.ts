@@ -1,11 +1,11 @@
 /**
  * The generated query parsers run with Peggy's expectation bookkeeping off
  * first (`peg$silentFails`, see parseQuietly in src/vendors/elastic/context.ts)
- * and the ES|QL grammar scans whitespace, comments and strings with
+ * and the ES|QL and KQL grammars scan whitespace, comments and strings with
  * hand-written scanners that record the expectations the replaced rules
  * recorded. These tests pin both: a quiet parse gives the same tree (or fails
- * exactly when the normal parse fails), and ES|QL syntax errors keep their
- * messages, offsets and expected lists (fixtures recorded with the grammar
+ * exactly when the normal parse fails), and syntax errors keep their
+ * messages, offsets and expected lists (fixtures recorded with the grammars
  * before the scanners).
  */
 import { readFileSync } from 'node:fs';
@@ -78,13 +78,18 @@ describe('quiet parse (peg$silentFails) is the normal parse', () => {
   }
 });
 
-describe('ES|QL scanners keep the syntax errors of the rules they replace', () => {
-  const cases = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'esql-syntax-errors.json'), 'utf8')) as Array<[string, { message: string; offset: number; expected: unknown } | null]>;
-  for (const [text, want] of cases) {
-    it(JSON.stringify(text), () => {
-      const got = outcome(esql, text, { startRule: 'Query' }) as { ok?: unknown; error?: string; location?: { start: { offset: number } }; expected?: unknown };
-      if (want === null) expect(got.error).toBeUndefined();
-      else expect({ message: got.error, offset: got.location?.start.offset, expected: got.expected }).toEqual(want);
-    });
-  }
-});
+for (const [name, parser, fixture] of [
+  ['ES|QL', esql, 'esql-syntax-errors.json'],
+  ['KQL', kql, 'kql-syntax-errors.json'],
+] as const) {
+  describe(`${name} scanners keep the syntax errors of the rules they replace`, () => {
+    const cases = JSON.parse(readFileSync(join(__dirname, 'fixtures', fixture), 'utf8')) as Array<[string, { message: string; offset: number; expected: unknown } | null]>;
+    for (const [text, want] of cases) {
+      it(JSON.stringify(text), () => {
+        const got = outcome(parser as Parser, text, { startRule: 'Query' }) as { ok?: unknown; error?: string; location?: { start: { offset: number } }; expected?: unknown };
+        if (want === null) expect(got.error).toBeUndefined();
+        else expect({ message: got.error, offset: got.location?.start.offset, expected: got.expected }).toEqual(want);
+      });
+    }
+  });
+}
