@@ -25,10 +25,17 @@ function fieldCell(f: string | null): string {
 }
 
 function refs(row: ValueRow, numbers: Map<number, number>, max: number): string {
-  const ns = row.rules.map((k) => numbers.get(k)).filter((n): n is number => n !== undefined);
-  const shown = ns.slice(0, max).map((n) => `#${n}`);
-  if (ns.length > max) shown.push(`+${ns.length - max} more`);
-  return shown.join(' ');
+  // The first `max` numbers, and how many there are in all (no array of every number).
+  let s = '';
+  let count = 0;
+  for (const k of row.rules) {
+    const n = numbers.get(k);
+    if (n === undefined) continue;
+    if (count < max) s += count ? ` #${n}` : `#${n}`;
+    count++;
+  }
+  if (count > max) s += s ? ` +${count - max} more` : `+${count - max} more`;
+  return s;
 }
 
 function limited<T>(rows: T[], limit: number): T[] {

@@ -5,9 +5,9 @@
  * file, and each technique / rule / field has its own page.
  */
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique, EventRow, MatrixCell, ValueRow } from '../../catalog/schema.js';
-import { type Html, type HtmlValue, html, join, safeHttpUrl } from '../escape.js';
-import { fieldLookupKey, formatCount, lookup, opLabel, opsText, plural, rulesByVendor, techniqueTitle, vendorLabel } from '../lookup.js';
-import { page, rootOf } from './layout.js';
+import { type Html, type HtmlOut, type HtmlValue, flat, html, join, safeHttpUrl } from '../escape.js';
+import { type CatalogLookup, fieldLookupKey, formatCount, lookup, opLabel, opsText, plural, rulesByVendor, techniqueTitle, vendorLabel } from '../lookup.js';
+import { page, pageBytes, rootOf } from './layout.js';
 
 const VENDOR_SHORT: Record<string, string> = { sigma: 'sig', elastic: 'ela', splunk: 'spl' };
 
@@ -27,10 +27,12 @@ function fieldName(f: string | null): string {
   return f === null ? '(any field)' : f;
 }
 
-/** Context a page needs to make links: depth below the root, the catalog's indexes. */
+/** Context a page needs to make links: depth below the root, the catalog's indexes, the link cache. */
 interface Ctx {
   catalog: Catalog;
   root: string;
+  lk: CatalogLookup;
+  lc: LinkCache;
 }
 
 /**
@@ -45,51 +47,49 @@ interface LinkCache {
 }
 const linkCaches = new WeakMap<Catalog, Map<string, LinkCache>>();
 
-function linkCache(c: Ctx): LinkCache {
-  let byRoot = linkCaches.get(c.catalog);
-  if (!byRoot) linkCaches.set(c.catalog, (byRoot = new Map()));
-  let lc = byRoot.get(c.root);
-  if (!lc) byRoot.set(c.root, (lc = { ruleLinks: [], ruleItems: [], fieldLinks: new Map() }));
-  return lc;
+function ctx(catalog: Catalog, depth: number): Ctx {
+  const root = rootOf(depth);
+  let byRoot = linkCaches.get(catalog);
+  if (!byRoot) linkCaches.set(catalog, (byRoot = new Map()));
+  let lc = byRoot.get(root);
+  if (!lc) byRoot.set(root, (lc = { ruleLinks: [], ruleItems: [], fieldLinks: new Map() }));
+  return { catalog, root, lk: lookup(catalog), lc };
 }
 
 function ruleLink(c: Ctx, index: number): Html {
-  const lc = linkCache(c);
-  let l = lc.ruleLinks[index];
+  let l = c.lc.ruleLinks[index];
   if (!l) {
     const r = c.catalog.rules[index];
     l = r ? html`<a href="${c.root}rules/${r.key}.html">${r.title || r.id}</a>` : html`<span class="muted">rule #${index}</span>`;
-    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) lc.ruleLinks[index] = l;
+    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) c.lc.ruleLinks[index] = l;
   }
   return l;
 }
 
 /** `<li>` of a rule in an expanded row. */
 function ruleItem(c: Ctx, index: number): Html {
-  const lc = linkCache(c);
-  let s = lc.ruleItems[index];
+  let s = c.lc.ruleItems[index];
   if (s === undefined) {
     const r = c.catalog.rules[index];
-    s = html`<li>${ruleLink(c, index)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`;
-    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) lc.ruleItems[index] = s;
+    s = flat(html`<li>${ruleLink(c, index)}${r ? html` <span class="muted">${vendorLabel(r.vendor)}</span>` : ''}</li>`);
+    if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) c.lc.ruleItems[index] = s;
   }
   return s;
 }
 
 function techLink(c: Ctx, id: string, text?: string): Html {
-  const t = lookup(c.catalog).techniques.get(id.toUpperCase());
+  const t = c.lk.techniques.get(id.toUpperCase());
   if (!t) return html`<span>${text ?? id}</span>`;
   return html`<a href="${c.root}techniques/${t.slug}.html">${text ?? id}</a>`;
 }
 
 function fieldLink(c: Ctx, field: string | null): Html {
-  const lc = linkCache(c);
-  let l = lc.fieldLinks.get(field);
+  let l = c.lc.fieldLinks.get(field);
   if (!l) {
-    const f = lookup(c.catalog).fields.get(fieldLookupKey(field));
+    const f = c.lk.fields.get(fieldLookupKey(field));
     const label = fieldName(field);
-    l = f ? html`<a href="${c.root}fields/${f.slug}.html"><code>${label}</code></a>` : html`<code>${label}</code>`;
-    lc.fieldLinks.set(field, l);
+    l = flat(f ? html`<a href="${c.root}fields/${f.slug}.html"><code>${label}</code></a>` : html`<code>${label}</code>`);
+    c.lc.fieldLinks.set(field, l);
   }
   return l;
 }
@@ -141,7 +141,7 @@ function matrixCell(c: Ctx, cell: MatrixCell, max: number): Html {
 }
 
 export function indexPage(catalog: Catalog): string {
-  const c: Ctx = { catalog, root: '' };
+  const c = ctx(catalog, 0);
   const s = catalog.summary;
   let max = 1;
   for (const col of catalog.matrix) for (const t of col.techniques) max = Math.max(max, t.ruleCount, ...t.subtechniques.map((x) => x.ruleCount));
@@ -211,20 +211,36 @@ function eventsTable(events: EventRow[]): Html {
   )}</table>`;
 }
 
-function valueTable(c: Ctx, rows: ValueRow[], verb: string): Html {
-  return html`<table class="values"><tr><th>Field</th><th>Operator</th><th>Value (click for the rules)</th><th>Rules</th><th>Corpus reach</th></tr>${rows.map(
-    (r) => html`<tr><td>${fieldLink(c, r.field)}</td><td>${opLabel(r.op, r.regex)}</td><td><details><summary>${valueCell(r.op, r.value)}${r.caseSensitive ? html` <span class="muted">case-sensitive in ${r.caseSensitive}</span>` : ''}</summary><div class="muted">${plural(r.count, 'rule')} under this technique ${verb}:</div>${ruleList(c, r.rules)}</details></td><td class="n">${r.count}</td><td class="n">${r.reach === r.count ? '' : r.reach}</td></tr>`,
-  )}</table>`;
+/** Rows of a technique's indicator or exclusion table, streamed one by one. */
+function valueTableTo(out: HtmlOut, c: Ctx, rows: ValueRow[], verb: string): void {
+  out.add(html`<table class="values"><tr><th>Field</th><th>Operator</th><th>Value (click for the rules)</th><th>Rules</th><th>Corpus reach</th></tr>`);
+  for (const r of rows) {
+    out.add(
+      html`<tr><td>${fieldLink(c, r.field)}</td><td>${opLabel(r.op, r.regex)}</td><td><details><summary>${valueCell(r.op, r.value)}${r.caseSensitive ? html` <span class="muted">case-sensitive in ${r.caseSensitive}</span>` : ''}</summary><div class="muted">${plural(r.count, 'rule')} under this technique ${verb}:</div>${ruleList(c, r.rules)}</details></td><td class="n">${r.count}</td><td class="n">${r.reach === r.count ? '' : r.reach}</td></tr>`,
+    );
+  }
+  out.add(TABLE_END);
 }
+
+const TABLE_END = html`</table>`;
 
 function shownNote(shown: number, total: number): Html | '' {
   return total > shown ? html`<p class="note">The top ${formatCount(shown)} of ${formatCount(total)} distinct combinations; each rule page lists all of its predicates.</p>` : '';
 }
 
 export function techniquePage(catalog: Catalog, t: CatalogTechnique): string {
-  const c: Ctx = { catalog, root: rootOf(1) };
+  return Buffer.concat(techniquePageBytes(catalog, t)).toString();
+}
+
+/** The technique page as UTF-8 chunks. */
+export function techniquePageBytes(catalog: Catalog, t: CatalogTechnique): Buffer[] {
+  return pageBytes({ title: techniqueTitle(t), depth: 1 }, (out) => techniqueBody(out, catalog, t));
+}
+
+function techniqueBody(out: HtmlOut, catalog: Catalog, t: CatalogTechnique): void {
+  const c = ctx(catalog, 1);
   const inCat = t.events.filter((e) => e.inCatalog !== false).length;
-  const body = html`
+  out.add(html`
 <h1>${techniqueTitle(t)}</h1>
 <p>Tactic: ${t.tactics.length ? join(t.tactics.map((x) => html`<span class="tag">${x.name ?? x.id}</span>`), ' ') : html`<span class="muted">unknown</span>`}${t.tacticsFrom === 'rules' && t.tactics.length ? html` <span class="muted">(from the rules’ tactic tags)</span>` : ''}
 ${t.parent ? html` · Parent: ${techLink(c, t.parent, t.parentName ? `${t.parent} ${t.parentName}` : t.parent)}` : ''}
@@ -243,26 +259,45 @@ ${t.events.length ? html`<p>${plural(inCat, catalog.eventCatalog ? 'catalog even
 
 <h3 id="fields">Fields filtered most (${formatCount(t.distinct.fields)} distinct)</h3>
 <p class="note">How: the operators used, with the number of rules using each. Sample values are the most used indicator values, not an exhaustive list.</p>
-${t.fields.length ? html`<table><tr><th>Field</th><th>Rules</th><th>How</th><th>Written as</th><th>Sample values</th></tr>${t.fields.map(
-    (f) => html`<tr><td>${fieldLink(c, f.field)}</td><td class="n">${f.count}${f.exclusionRules && !f.indicatorRules ? html` <span class="muted">(excluded only)</span>` : ''}</td><td>${opsText(f.ops)}</td><td>${join(f.writtenAs.map((w) => html`<code>${w.name}</code> <span class="muted">${vendorLabel(w.vendor)} ${w.count}</span>`), ', ')}</td><td>${join(f.samples.map((v) => html`<span class="v">${v}</span>`), ' ')}</td></tr>`,
-  )}</table>` : ''}
+`);
+  if (t.fields.length) {
+    out.add(html`<table><tr><th>Field</th><th>Rules</th><th>How</th><th>Written as</th><th>Sample values</th></tr>`);
+    for (const f of t.fields) {
+      out.add(
+        html`<tr><td>${fieldLink(c, f.field)}</td><td class="n">${f.count}${f.exclusionRules && !f.indicatorRules ? html` <span class="muted">(excluded only)</span>` : ''}</td><td>${opsText(f.ops)}</td><td>${join(f.writtenAs.map((w) => html`<code>${w.name}</code> <span class="muted">${vendorLabel(w.vendor)} ${w.count}</span>`), ', ')}</td><td>${join(f.samples.map((v) => html`<span class="v">${v}</span>`), ' ')}</td></tr>`,
+      );
+    }
+    out.add(TABLE_END);
+  }
+  out.add(html`
 
 <h3 id="indicators">Top indicator values (${formatCount(t.distinct.indicators)} distinct)</h3>
 <p class="note">Specific (field, operator, value) combinations from the rules’ positive logic, ranked by how many rules under this technique use each one. Corpus reach counts the rules across the entire catalog (any technique) using the same combination: high numbers are widely used indicators, noisy on their own. Blank means every rule using it is under this technique. Click a value to expand its rules.</p>
-${t.indicators.length ? valueTable(c, t.indicators, 'use it') : ''}${shownNote(t.indicators.length, t.distinct.indicators)}
+`);
+  if (t.indicators.length) valueTableTo(out, c, t.indicators, 'use it');
+  out.add(html`${shownNote(t.indicators.length, t.distinct.indicators)}
 
 <h3 id="exclusions">Exclusions (${formatCount(t.distinct.exclusions)} distinct)</h3>
 <p class="note">Combinations excluded by rules under this technique (top-level <code>not(...)</code> clauses, Elastic rule filters, Splunk top-level <code>!=</code>/<code>NOT</code>), by how many rules exclude each: the false-positive paths the community filters out. Click a value to expand its rules.</p>
-${t.exclusions.length ? valueTable(c, t.exclusions, 'exclude it') : ''}${shownNote(t.exclusions.length, t.distinct.exclusions)}
+`);
+  if (t.exclusions.length) valueTableTo(out, c, t.exclusions, 'exclude it');
+  out.add(html`${shownNote(t.exclusions.length, t.distinct.exclusions)}
 
 <h2 id="rules">Rules under this technique</h2>
-${rulesByVendor(catalog, t).map(
-    (g) => html`<h3>${vendorLabel(g.vendor)} <span class="muted">${plural(g.rules.length, 'rule')}</span></h3><ol start="${g.rules[0]?.n ?? 1}">${g.rules.map(
-      ({ rule, index, via }) => html`<li>${ruleLink(c, index)}${rule.kind !== 'detection' ? html` <span class="tag">${rule.kind}</span>` : ''}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${t.scope === 'rollup' ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
-    )}</ol>`,
-  )}`;
-  return page({ title: techniqueTitle(t), depth: 1, body });
+`);
+  const rollup = t.scope === 'rollup';
+  for (const g of rulesByVendor(catalog, t)) {
+    out.add(html`<h3>${vendorLabel(g.vendor)} <span class="muted">${plural(g.rules.length, 'rule')}</span></h3><ol start="${g.rules[0]?.n ?? 1}">`);
+    for (const { rule, index, via } of g.rules) {
+      out.add(
+        html`<li>${ruleLink(c, index)}${rule.kind !== 'detection' ? html` <span class="tag">${rule.kind}</span>` : ''}${rule.status ? html` <span class="muted">${rule.status}</span>` : ''}${rollup ? html` <span class="muted">via ${via.join(', ')}</span>` : ''}</li>`,
+      );
+    }
+    out.add(OL_END);
+  }
 }
+
+const OL_END = html`</ol>`;
 
 // ---------------------------------------------------------------- rule
 
@@ -281,7 +316,16 @@ function metaRow(label: string, value: HtmlValue): Html | '' {
 }
 
 export function rulePage(catalog: Catalog, rule: CatalogRule): string {
-  const c: Ctx = { catalog, root: rootOf(2) };
+  return Buffer.concat(rulePageBytes(catalog, rule)).toString();
+}
+
+/** The rule page as UTF-8 chunks. */
+export function rulePageBytes(catalog: Catalog, rule: CatalogRule): Buffer[] {
+  return pageBytes({ title: rule.title || rule.id, depth: 2 }, (out) => out.add(ruleBody(catalog, rule)));
+}
+
+function ruleBody(catalog: Catalog, rule: CatalogRule): Html {
+  const c = ctx(catalog, 2);
   const counts = { indicator: 0, exclusion: 0, negated: 0 };
   for (const p of rule.predicates) counts[p.role]++;
   const body = html`
@@ -324,7 +368,7 @@ ${rule.diagnostics.length ? html`<h2>Diagnostics</h2><ul>${rule.diagnostics.map(
   )}</ul>` : ''}
 
 ${rule.queryText !== undefined ? html`<h2>Original query</h2><pre>${rule.queryText}</pre>` : ''}`;
-  return page({ title: rule.title || rule.id, depth: 2, body });
+  return body;
 }
 
 // ---------------------------------------------------------------- fields
@@ -352,49 +396,67 @@ function pager(f: CatalogField, current: number): Html | '' {
 
 /** Page `n` (1-based) of a field: header, techniques and rules on page 1, values on every page. */
 export function fieldPage(catalog: Catalog, f: CatalogField, n = 1): string {
-  const c: Ctx = { catalog, root: rootOf(1) };
+  return Buffer.concat(fieldPageBytes(catalog, f, n)).toString();
+}
+
+/** Page `n` of a field as UTF-8 chunks. */
+export function fieldPageBytes(catalog: Catalog, f: CatalogField, n = 1): Buffer[] {
+  const name = fieldName(f.field);
+  return pageBytes({ title: n > 1 ? `${name} (${n})` : name, depth: 1 }, (out) => fieldBody(out, catalog, f, n));
+}
+
+function fieldBody(out: HtmlOut, catalog: Catalog, f: CatalogField, n: number): void {
+  const c = ctx(catalog, 1);
   const name = fieldName(f.field);
   const from = (n - 1) * FIELD_VALUES_PER_PAGE;
   const values = f.values.slice(from, from + FIELD_VALUES_PER_PAGE);
   if (n > 1) {
-    const body = html`
+    out.add(html`
 <h1><code>${name}</code> <span class="muted">values, page ${n}</span></h1>
 <p><a href="${fieldPageFile(f.slug, 1)}">Back to the field</a></p>
 ${pager(f, n)}
-${valuesTable(c, values, from)}
-${pager(f, n)}`;
-    return page({ title: `${name} (${n})`, depth: 1, body });
+`);
+    valuesTableTo(out, c, values, from);
+    out.add(html`
+${pager(f, n)}`);
+    return;
   }
-  const body = html`
+  out.add(html`
 <h1><code>${name}</code></h1>
 <p>${plural(f.count, 'rule')} filter on this field (${Object.entries(f.byVendor).map(([v, n]) => `${vendorLabel(v)} ${n}`).join(', ')}). Operators: ${opsText(f.ops)}.</p>
 <p>Written as: ${join(f.writtenAs.map((w) => html`<code>${w.name}</code> <span class="muted">${vendorLabel(w.vendor)} ${w.count}</span>`), ', ')}</p>
 
 <h2>Techniques</h2>
 ${f.techniques.length ? html`<table><tr><th>Technique</th><th>Rules filtering on the field</th></tr>${f.techniques.map((t) => {
-    const tt = lookup(catalog).techniques.get(t.id);
+    const tt = c.lk.techniques.get(t.id);
     return html`<tr><td>${techLink(c, t.id, tt?.name ? `${t.id} ${tt.name}` : t.id)}</td><td class="n">${t.count}</td></tr>`;
   })}</table>` : html`<p class="muted">No technique-tagged rule.</p>`}
 
 <h2>Values (${formatCount(f.values.length)} distinct)</h2>
 <p class="note">Every (operator, value) used on this field, as an indicator or in an exclusion, most used first. Click a count for its rules.</p>
 ${pager(f, 1)}
-${valuesTable(c, values, 0)}
+`);
+  valuesTableTo(out, c, values, 0);
+  out.add(html`
 ${pager(f, 1)}
 
 <h2>Rules</h2>
-<details><summary>${plural(f.rules.length, 'rule')}</summary>${ruleList(c, f.rules)}</details>`;
-  return page({ title: name, depth: 1, body });
+<details><summary>${plural(f.rules.length, 'rule')}</summary>${ruleList(c, f.rules)}</details>`);
 }
 
-function valuesTable(c: Ctx, values: CatalogField['values'], from: number): Html {
-  return html`<table><tr><th>Operator</th><th>Value</th><th>Indicator in</th><th>Excluded by</th></tr>${values.map(
-    (v, i) => html`<tr id="v${from + i}"><td>${opLabel(v.op, v.regex)}</td><td>${valueCell(v.op, v.value)}</td><td>${v.indicatorRules.length ? html`<details><summary>${plural(v.indicatorRules.length, 'rule')}</summary>${ruleList(c, v.indicatorRules)}</details>` : ''}</td><td>${v.exclusionRules.length ? html`<details><summary>${plural(v.exclusionRules.length, 'rule')}</summary>${ruleList(c, v.exclusionRules)}</details>` : ''}</td></tr>`,
-  )}</table>`;
+function valuesTableTo(out: HtmlOut, c: Ctx, values: CatalogField['values'], from: number): void {
+  out.add(html`<table><tr><th>Operator</th><th>Value</th><th>Indicator in</th><th>Excluded by</th></tr>`);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    out.add(
+      html`<tr id="v${from + i}"><td>${opLabel(v.op, v.regex)}</td><td>${valueCell(v.op, v.value)}</td><td>${v.indicatorRules.length ? html`<details><summary>${plural(v.indicatorRules.length, 'rule')}</summary>${ruleList(c, v.indicatorRules)}</details>` : ''}</td><td>${v.exclusionRules.length ? html`<details><summary>${plural(v.exclusionRules.length, 'rule')}</summary>${ruleList(c, v.exclusionRules)}</details>` : ''}</td></tr>`,
+    );
+  }
+  out.add(TABLE_END);
 }
 
 export function fieldsIndexPage(catalog: Catalog): string {
-  const c: Ctx = { catalog, root: rootOf(1) };
+  const c = ctx(catalog, 1);
   const body = html`
 <h1>Fields</h1>
 <p class="note">${plural(catalog.fields.length, 'distinct field')} (canonical names; a field the normalizer could not map keeps its written name), by number of rules filtering on them.</p>

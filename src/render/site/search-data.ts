@@ -13,7 +13,7 @@
  *   p: values per field page
  */
 import type { Catalog } from '../../catalog/schema.js';
-import { jsonForScript } from '../escape.js';
+import { pushUtf8 } from '../bytes.js';
 import { FIELD_VALUES_PER_PAGE } from './pages.js';
 
 export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
@@ -31,7 +31,69 @@ export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: u
 }
 
 export function searchDataScript(catalog: Catalog): string {
-  // JSON.parse of a string literal is faster to load than an object literal of the same size.
-  const json = JSON.stringify(searchData(catalog));
-  return `window.RULEATLAS_SEARCH = JSON.parse(${jsonForScript(json)});\n`;
+  return Buffer.concat(searchDataChunks(catalog)).toString();
+}
+
+/** Rows stringified together (one piece of the file). */
+const BATCH = 2000;
+
+/**
+ * The file as UTF-8 chunks: the same bytes as
+ * `window.RULEATLAS_SEARCH = JSON.parse(${jsonForScript(JSON.stringify(data))});\n`
+ * (JSON.parse of a string literal loads faster than an object literal of the same size),
+ * made piece by piece: each batch of rows is stringified, made a string-literal body
+ * (JSON.stringify of the piece without its quotes) and escaped for a script on its
+ * own (`pushLiteral`). Both escapings are per character, and pieces end between JSON
+ * values, so the pieces add up to the escaped whole without ever building it.
+ */
+export function searchDataChunks(catalog: Catalog): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  pushUtf8(out, 'window.RULEATLAS_SEARCH = JSON.parse("');
+  let first = true;
+  for (const [k, v] of Object.entries(searchData(catalog))) {
+    pushLiteral(out, (first ? '{' : ',') + JSON.stringify(k) + ':');
+    first = false;
+    if (!Array.isArray(v)) {
+      pushLiteral(out, JSON.stringify(v));
+      continue;
+    }
+    pushLiteral(out, '[');
+    for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
+    pushLiteral(out, ']');
+  }
+  pushLiteral(out, first ? '{}' : '}');
+  pushUtf8(out, '");\n');
+  return out;
+}
+
+const SCRIPT_ESCAPE: Record<number, Buffer> = { 0x3c: Buffer.from('\\u003c'), 0x3e: Buffer.from('\\u003e'), 0x26: Buffer.from('\\u0026') };
+const LS = Buffer.from('\\u2028');
+const PS = Buffer.from('\\u2029');
+
+/**
+ * The body of the JSON string literal of `jsonText` (JSON.stringify without the
+ * quotes), with `<`, `>`, `&`, U+2028, U+2029 as \u escapes (`scriptSafe`),
+ * encoded: the escapes are found in the UTF-8 bytes (U+2028/9 are E2 80 A8/A9,
+ * never split between two pieces, which end on whole characters).
+ */
+function pushLiteral(out: Uint8Array[], jsonText: string): void {
+  const pieces: Buffer[] = [];
+  pushUtf8(pieces, JSON.stringify(jsonText));
+  pieces[0] = pieces[0]!.subarray(1);
+  pieces[pieces.length - 1] = pieces[pieces.length - 1]!.subarray(0, -1);
+  for (const b of pieces) {
+    let from = 0;
+    for (let i = 0; i < b.length; i++) {
+      const c = b[i]!;
+      let esc: Buffer | undefined;
+      if (c === 0x3c || c === 0x3e || c === 0x26) esc = SCRIPT_ESCAPE[c];
+      else if (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9)) esc = b[i + 2] === 0xa8 ? LS : PS;
+      else continue;
+      if (i > from) out.push(b.subarray(from, i));
+      out.push(esc!);
+      from = i + (c === 0xe2 ? 3 : 1);
+      i = from - 1;
+    }
+    if (b.length > from) out.push(from ? b.subarray(from) : b);
+  }
 }

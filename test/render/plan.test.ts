@@ -1,0 +1,160 @@
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { buildCatalog } from '../../src/catalog/build.js';
+import { pushUtf8, utf8 } from '../../src/render/bytes.js';
+import { HtmlOut, html, jsonForScript, scriptSafe } from '../../src/render/escape.js';
+import { fieldPage, fieldPageBytes, rulePage, rulePageBytes, techniquePage, techniquePageBytes } from '../../src/render/site/pages.js';
+import { searchData, searchDataChunks, searchDataScript } from '../../src/render/site/search-data.js';
+import { catalogFilePaths, finishCatalogOutput, jsonChunks, planCatalogFiles, writeCatalog, writeCatalogFiles } from '../../src/render/write.js';
+import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
+import { hostileRules } from './hostile.js';
+
+const dirs: string[] = [];
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'ruleatlas-plan-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function list(dir: string, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isDirectory()) out.push(...list(join(dir, e.name), `${prefix}${e.name}/`));
+    else out.push(prefix + e.name);
+  }
+  return out.sort();
+}
+
+/** Every file of a directory, path -> bytes. */
+function snapshot(dir: string): Map<string, Buffer> {
+  return new Map(list(dir).map((f) => [f, readFileSync(join(dir, f))]));
+}
+
+const catalog = () => buildCatalog([...smallCorpus(), ...hostileRules()], { attack: ATTACK, events: EVENTS });
+
+describe('planCatalogFiles / writeCatalogFiles', () => {
+  it('the parts are disjoint and together are the whole output', () => {
+    const cat = catalog();
+    const all = planCatalogFiles(cat).map((f) => f.rel);
+    const rules = planCatalogFiles(cat, { only: 'rules' }).map((f) => f.rel);
+    const others = planCatalogFiles(cat, { only: 'others' }).map((f) => f.rel);
+    expect(rules.length).toBe(cat.rules.length);
+    expect(rules.every((r) => r.startsWith('rules/') && r.endsWith('.html'))).toBe(true);
+    expect(others.some((r) => r.startsWith('rules/'))).toBe(false);
+    expect([...rules, ...others].sort()).toEqual([...all].sort());
+    expect(new Set(all).size).toBe(all.length);
+    expect(catalogFilePaths(cat)).toEqual(all);
+    // Without the site there are no rule pages.
+    expect(planCatalogFiles(cat, { site: false, only: 'rules' })).toEqual([]);
+  });
+
+  it('two partial writes (rules, then others with the manifest) give the same directory as one full write', async () => {
+    const cat = catalog();
+    const whole = tmp();
+    await writeCatalog(cat, whole);
+    const split = tmp();
+    const r = await writeCatalog(cat, split, { only: 'rules' });
+    expect(r.files).toBe(cat.rules.length);
+    expect(list(split).includes('.ruleatlas-manifest.json')).toBe(false);
+    const o = await writeCatalog(cat, split, { only: 'others' });
+    expect(r.files + o.files).toBe(catalogFilePaths(cat).length);
+    expect(snapshot(split)).toEqual(snapshot(whole));
+  });
+
+  it('the job-list API composes the same way, in any order, and removes stale files once', async () => {
+    const cat = buildCatalog([...smallCorpus().filter((r) => r.id !== 'r5-sigma'), ...hostileRules()], { attack: ATTACK, events: EVENTS });
+    const whole = tmp();
+    await writeCatalog(cat, whole);
+    const out = tmp();
+    // A previous run with one rule more: its page (and the pages only it made) must go.
+    await writeCatalog(catalog(), out);
+    expect(list(out)).toContain('rules/sigma/r5-sigma.html');
+    await writeCatalogFiles(out, planCatalogFiles(cat, { only: 'others' }));
+    await writeCatalogFiles(out, planCatalogFiles(cat, { only: 'rules' }));
+    finishCatalogOutput(out, catalogFilePaths(cat));
+    expect(snapshot(out)).toEqual(snapshot(whole));
+  });
+
+  it('refuses a job whose path leaves the directory, before writing anything', async () => {
+    const out = tmp();
+    const jobs = [
+      { rel: 'a.txt', part: 'others' as const, make: () => 'a' },
+      { rel: '../escape.txt', part: 'others' as const, make: () => 'x' },
+    ];
+    await expect(writeCatalogFiles(join(out, 'site'), jobs)).rejects.toThrow(/outside/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
+
+describe('byte-level renderers', () => {
+  it('page bytes equal the page strings', () => {
+    const cat = catalog();
+    for (const t of cat.techniques) expect(Buffer.concat(techniquePageBytes(cat, t)).toString()).toBe(techniquePage(cat, t));
+    for (const r of cat.rules) expect(Buffer.concat(rulePageBytes(cat, r))).toEqual(Buffer.from(rulePage(cat, r)));
+    for (const f of cat.fields) expect(Buffer.concat(fieldPageBytes(cat, f)).toString()).toBe(fieldPage(cat, f));
+  });
+
+  it('HtmlOut chunks add up to the concatenated markup, whatever the chunk size', () => {
+    const parts = ['a’b', 'x'.repeat(40), '\u{1F600}<', 'é'.repeat(33), ''].map((s) => html`<p>${s}</p>`);
+    const whole = Buffer.from(parts.map((p) => p.value).join(''));
+    const saved = HtmlOut.CHUNK;
+    try {
+      for (const size of [1, 7, 64, 16384]) {
+        HtmlOut.CHUNK = size;
+        const out = new HtmlOut();
+        for (const p of parts) out.add(p);
+        expect(Buffer.concat(out.finish())).toEqual(whole);
+      }
+    } finally {
+      HtmlOut.CHUNK = saved;
+    }
+  });
+
+  it('utf8 / pushUtf8 give Buffer.from bytes, long strings split on whole characters', () => {
+    const long = ('ab\u{1F600}’' + 'z'.repeat(1000)).repeat(100) + '\ud800' + 'end';
+    for (const s of ['', 'plain', 'é’\u{1F600}', '\udc00lone', long]) {
+      expect(utf8(s).equals(Buffer.from(s))).toBe(true);
+      const out: Uint8Array[] = [];
+      pushUtf8(out, s);
+      expect(out.length).toBeGreaterThanOrEqual(s === long ? 2 : 0);
+      expect(Buffer.concat(out).equals(Buffer.from(s))).toBe(true);
+    }
+  });
+
+  it('search-data.js chunks equal the one-string formula, hostile values included', () => {
+    const cat = catalog();
+    const ref = `window.RULEATLAS_SEARCH = JSON.parse(${jsonForScript(JSON.stringify(searchData(cat)))});\n`;
+    expect(searchDataScript(cat)).toBe(ref);
+    expect(Buffer.concat(searchDataChunks(cat))).toEqual(Buffer.from(ref));
+    expect(scriptSafe('<a>&\u2028\u2029')).toBe('\\u003ca\\u003e\\u0026\\u2028\\u2029');
+  });
+
+  it('catalog.json chunks equal JSON.stringify', () => {
+    const cat = catalog();
+    expect(Buffer.concat([...jsonChunks(cat)]).toString()).toBe(JSON.stringify(cat) + '\n');
+  });
+});
+
+describe('rule pages from a partial catalog (what a worker thread holds)', () => {
+  it('needs only the rules and the techniques\' and fields\' slugs and names', async () => {
+    const cat = catalog();
+    const whole = tmp();
+    await writeCatalog(cat, whole);
+    const out = tmp();
+    const partial = {
+      rules: JSON.parse(JSON.stringify(cat.rules)),
+      techniques: cat.techniques.map((t) => ({ id: t.id, slug: t.slug, name: t.name })),
+      fields: cat.fields.map((f) => ({ field: f.field, slug: f.slug })),
+    } as unknown as typeof cat;
+    const r = await writeCatalog(partial, out, { only: 'rules', manifest: false });
+    expect(r.files).toBe(cat.rules.length);
+    const o = await writeCatalog(cat, out, { only: 'others' });
+    expect(o.files + r.files).toBe(catalogFilePaths(cat).length);
+    expect(snapshot(out)).toEqual(snapshot(whole));
+  });
+});
