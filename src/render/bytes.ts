@@ -4,7 +4,8 @@
  * are tens of thousands of such strings. Here each string is written straight
  * into the free end of a 1 MB slab and returned as a view of it: no second pass
  * over the text and one allocation per megabyte. A slab is never written twice,
- * so a view stays valid for as long as it is kept.
+ * so a view stays valid for as long as it is kept. Views share their slab's
+ * ArrayBuffer: copy one before putting it in a postMessage transfer list.
  */
 
 const SLAB = 1 << 20;
