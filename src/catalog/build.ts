@@ -196,6 +196,40 @@ function setReach(prepared: Prepared[], c: Collected): void {
   }
 }
 
+/**
+ * Rank of each counted key (used by some rule as indicator or exclusion) in
+ * (field, op, display) order, ties by id. The keys are bucketed by their
+ * (field, op) rank first (a counting sort), so display texts are compared
+ * only within a bucket. `keyByTie` lists the counted keys in that order.
+ */
+function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array): { tieRank: Int32Array; keyByTie: number[] } {
+  const nOps = opRank.length;
+  const nGroups = fieldRank.length * nOps;
+  const group = new Int32Array(keys.length).fill(-1);
+  const start = new Int32Array(nGroups + 1);
+  for (let k = 0; k < keys.length; k++) {
+    const ki = keys[k]!;
+    if (!ki.indRules.length && !ki.exclRules.length) continue;
+    const g = (group[k] = fieldRank[ki.fid]! * nOps + opRank[ki.opId]!);
+    start[g + 1]++;
+  }
+  for (let g = 0; g < nGroups; g++) start[g + 1] += start[g]!;
+  const keyByTie = new Array<number>(start[nGroups]!);
+  const next = start.slice(0, nGroups);
+  for (let k = 0; k < keys.length; k++) if (group[k]! >= 0) keyByTie[next[group[k]!]!++] = k;
+  const byDisplay = (a: number, b: number) => byStr(keys[a]!.display, keys[b]!.display) || a - b;
+  for (let g = 0; g < nGroups; g++) {
+    const from = start[g]!;
+    const to = start[g + 1]!;
+    if (to - from < 2) continue;
+    const bucket = keyByTie.slice(from, to).sort(byDisplay);
+    for (let i = 0; i < bucket.length; i++) keyByTie[from + i] = bucket[i]!;
+  }
+  const tieRank = new Int32Array(keys.length);
+  for (let i = 0; i < keyByTie.length; i++) tieRank[keyByTie[i]!] = i;
+  return { tieRank, keyByTie };
+}
+
 /** Display form of each key: the most frequent written form (first seen on ties). */
 function chooseDisplays(keys: KeyInfo[]): void {
   for (const ki of keys) {
@@ -273,21 +307,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   // Written names by vendor, then name.
   const writtenRank = ranks(c.writtenName.length, (a, b) => byStr(c.writtenVendor[a]!, c.writtenVendor[b]!) || byStr(c.writtenName[a]!, c.writtenName[b]!));
   // Value rows tie on count by (field, op, value); only keys some rule counts need a rank.
-  const tieRank = new Int32Array(keys.length);
-  let keyByTie: number[];
-  {
-    const counted: number[] = [];
-    const group = new Int32Array(keys.length); // (field, op) rank
-    for (let k = 0; k < keys.length; k++) {
-      const ki = keys[k]!;
-      if (!ki.indRules.length && !ki.exclRules.length) continue;
-      counted.push(k);
-      group[k] = fieldRank[ki.fid]! * c.ops.length + opRank[ki.opId]!;
-    }
-    counted.sort((a, b) => group[a]! - group[b]! || byStr(keys[a]!.display, keys[b]!.display) || a - b);
-    for (let i = 0; i < counted.length; i++) tieRank[counted[i]!] = i;
-    keyByTie = counted;
-  }
+  const { tieRank, keyByTie } = rankKeys(keys, fieldRank, opRank);
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);
