@@ -303,7 +303,8 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   // (A rule-pages-only writer without the manifest reads nothing of the catalog but the
   // rules and the techniques' and fields' slugs and names.)
   const all = manifest ? (only === 'all' ? mine.map((f) => f.rel) : catalogFilePaths(catalog, options)) : [];
-  for (const rel of all) safeOutputPath(root, rel);
+  // (writeCatalogFiles checks its own files before writing the first one.)
+  if (only !== 'all') for (const rel of all) safeOutputPath(root, rel);
   const { files, bytes } = await writeCatalogFiles(root, mine);
   const { removed } = manifest ? finishCatalogOutput(root, all) : { removed: 0 };
   return { outDir: root, files, bytes, removed };
