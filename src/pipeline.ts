@@ -15,6 +15,9 @@ import { loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js'
 import { summarize, type CheckSummary } from './loader/summary.js';
 import { createNormalizer, loadUserMappings, type NormalizeOptions } from './normalize/index.js';
 import { writeCatalog, type WriteResult } from './render/index.js';
+import { writeCatalogWithWorker } from './render/offload.js';
+import { canUseWorkers, startWorker } from './core/worker-thread.js';
+import { availableParallelism } from 'node:os';
 
 export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
   /** ATT&CK STIX bundle to load at run time instead of the bundled table (adds descriptions). */
@@ -97,9 +100,26 @@ export async function buildFromPaths(paths: readonly string[], opts: PipelineOpt
   const load = await loadNormalized(paths, opts, ctx);
   const summary = summarize(load);
   const t1 = performance.now();
-  const catalog = buildCatalog(load.rules, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
-  const t2 = performance.now();
-  const written = opts.out ? await writeCatalog(catalog, opts.out, { site: opts.site ?? true }) : undefined;
-  const t3 = performance.now();
-  return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 } };
+  const site = opts.site ?? true;
+  // The rule pages go to a worker thread; started now, its start-up overlaps the aggregation.
+  const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
+  try {
+    const catalog = buildCatalog(load.rules, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
+    const t2 = performance.now();
+    const written = opts.out ? await (pages ? writeCatalogWithWorker(catalog, opts.out, pages, { site }) : writeCatalog(catalog, opts.out, { site })) : undefined;
+    const t3 = performance.now();
+    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 } };
+  } finally {
+    void pages?.stop();
+  }
 }
+
+/** Below this many rules, 'auto' writes the site on one thread: starting a worker costs more than it saves. */
+const AUTO_PAGE_WORKER_RULES = 2000;
+
+function pageWorkerWanted(workers: PipelineOptions['workers'], rules: number): boolean {
+  if (workers === 0 || !canUseWorkers()) return false;
+  if (workers === undefined || workers === 'auto') return rules >= AUTO_PAGE_WORKER_RULES && availableParallelism() > 1;
+  return true;
+}
+

@@ -1,17 +1,17 @@
 /**
- * Rule pages and field pages on a worker thread. They are two thirds of the
- * site's files and only need the rules, the fields and the techniques' ids,
- * slugs and names, so the main thread sends those as JSON text (the rules'
- * JSON is made for catalog.json anyway; strings are copied in one piece) and
- * writes every other file itself meanwhile. The pages come from the same
- * functions as on one thread (src/render/site/pages.ts), over a catalog that
- * holds exactly what those pages read, so they are byte for byte the same.
+ * Writing a catalog on two threads. The rule pages (three quarters of the
+ * site's files) need only the rules and the techniques' and fields' ids,
+ * slugs and names, so the main thread sends those to a worker as JSON text
+ * (strings are copied in one piece; the rule objects would be cloned node by
+ * node) and writes every other file meanwhile, then the manifest once.
+ * Both threads run `writeCatalog`, each with its part (`only`), over a
+ * catalog that holds what that part reads, so the files are byte for byte
+ * those of one thread.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Catalog, CatalogField, CatalogRule } from '../catalog/schema.js';
-import { fieldPage, fieldPageCount, fieldPageFile, rulePage } from './site/pages.js';
-import { safeOutputPath } from './write.js';
+import { resolve } from 'node:path';
+import type { Catalog, CatalogRule } from '../catalog/schema.js';
+import type { WorkerHandle } from '../core/worker-thread.js';
+import { writeCatalog, type WriteOptions, type WriteResult } from './write.js';
 
 /** What the worker needs: everything as text or small records. */
 export interface PagesRequest {
@@ -19,54 +19,55 @@ export interface PagesRequest {
   root: string;
   /** JSON of each `catalog.rules` entry, in order. */
   rules: string[];
-  /** JSON of `catalog.fields`. */
-  fields: string;
   techniques: { id: string; slug: string; name: string | null }[];
+  fields: { field: string | null; slug: string }[];
 }
 
-export type PagesReply = { ok: true; bytes: number; files: number } | { ok: false; error: string };
+export type PagesReply = { ok: true; result: WriteResult } | { ok: false; error: string };
 
-/** Relative paths of the pages a worker writes (rule pages, field pages), in writing order. */
-export function offloadedPages(catalog: Pick<Catalog, 'rules' | 'fields'>): string[] {
-  const out: string[] = [];
-  for (const r of catalog.rules) out.push(`rules/${r.key}.html`);
-  for (const f of catalog.fields) for (let n = 1; n <= fieldPageCount(f); n++) out.push(`fields/${fieldPageFile(f.slug, n)}`);
-  return out;
-}
-
-/** The request for `catalog`: `rulesJson` is `catalog.rules` as JSON, one string per rule. */
-export function pagesRequest(catalog: Catalog, root: string, rulesJson: string[]): PagesRequest {
+/** The request for `catalog`'s rule pages. */
+export function pagesRequest(catalog: Catalog, root: string): PagesRequest {
   return {
     kind: 'pages',
     root,
-    rules: rulesJson,
-    fields: JSON.stringify(catalog.fields),
+    rules: catalog.rules.map((r) => JSON.stringify(r)),
     techniques: catalog.techniques.map((t) => ({ id: t.id, slug: t.slug, name: t.name })),
+    fields: catalog.fields.map((f) => ({ field: f.field, slug: f.slug })),
   };
 }
 
-/** Worker side: rebuild the part of the catalog the pages read, render and write them. */
-export function writeOffloadedPages(req: PagesRequest): PagesReply {
-  const rules = req.rules.map((s) => JSON.parse(s) as CatalogRule);
-  const fields = JSON.parse(req.fields) as CatalogField[];
-  // Only rules, fields and the techniques' id/slug/name are read by rule and field pages.
-  const catalog = { rules, fields, techniques: req.techniques } as unknown as Catalog;
-  const made = new Set<string>();
-  let bytes = 0;
-  let files = 0;
-  const write = (rel: string, text: string) => {
-    const abs = safeOutputPath(req.root, rel);
-    const dir = dirname(abs);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
+/** Rules parsed and written at a time: the worker never holds every rule as objects. */
+const BATCH = 500;
+
+/** Worker side: rebuild the part of the catalog rule pages read, a batch at a time, and write them (no manifest: the main thread writes it). */
+export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply> {
+  try {
+    const result: WriteResult = { outDir: req.root, files: 0, bytes: 0, removed: 0 };
+    for (let i = 0; i < req.rules.length; i += BATCH) {
+      const rules = req.rules.slice(i, i + BATCH).map((s) => JSON.parse(s) as CatalogRule);
+      // A rule page reads its rule and the techniques' and fields' slugs and names, nothing else of the catalog.
+      const catalog = { rules, techniques: req.techniques, fields: req.fields } as unknown as Catalog;
+      const r = await writeCatalog(catalog, req.root, { site: true, only: 'rules', manifest: false });
+      result.files += r.files;
+      result.bytes += r.bytes;
     }
-    const data = Buffer.from(text);
-    writeFileSync(abs, data);
-    bytes += data.length;
-    files++;
-  };
-  for (const r of rules) write(`rules/${r.key}.html`, rulePage(catalog, r));
-  for (const f of fields) for (let n = 1; n <= fieldPageCount(f); n++) write(`fields/${fieldPageFile(f.slug, n)}`, fieldPage(catalog, f, n));
-  return { ok: true, bytes, files };
+    return { ok: true, result };
+  } catch (e) {
+    return { ok: false, error: (e as Error).stack ?? String(e) };
+  }
+}
+
+/**
+ * `writeCatalog` with the rule pages on `worker` (already started, so its
+ * start-up overlapped the caller's work). Falls back to one thread when the
+ * worker fails, so the output is complete either way.
+ */
+export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, worker: WorkerHandle, options: Pick<WriteOptions, 'site' | 'pretty'> = {}): Promise<WriteResult> {
+  if (options.site === false) return writeCatalog(catalog, outDir, options);
+  const root = resolve(outDir);
+  const pages = worker.request<PagesReply>(pagesRequest(catalog, root)).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));
+  const others = await writeCatalog(catalog, root, { ...options, site: true, only: 'others' });
+  const reply = await pages;
+  const rules = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site: true, only: 'rules', manifest: false });
+  return { outDir: root, files: others.files + rules.files, bytes: others.bytes + rules.bytes, removed: others.removed };
 }
