@@ -37,6 +37,11 @@ export class SourceFile {
 
 export function computeLineStarts(text: string): number[] {
   const starts = [0];
+  // indexOf runs natively: much faster than a character loop on multi-megabyte files.
+  if (text.indexOf('\r') < 0) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    return starts;
+  }
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 10) starts.push(i + 1);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeBytes, SourceFile } from '../../src/core/source-file.js';
+import { computeLineStarts, decodeBytes, SourceFile } from '../../src/core/source-file.js';
 
 describe('SourceFile positions', () => {
   it('maps offsets to 1-based lines and columns with LF, CRLF and CR', () => {
@@ -41,5 +41,35 @@ describe('decodeBytes', () => {
   it('refuses binary and invalid UTF-8', () => {
     expect(decodeBytes(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0, 0, 0]))).toMatchObject({ ok: false });
     expect(decodeBytes(new Uint8Array([0x61, 0xff, 0x62]))).toMatchObject({ ok: false });
+  });
+});
+
+describe('computeLineStarts', () => {
+  // The reference: one character at a time, CRLF, CR and LF each ending a line.
+  const reference = (text: string): number[] => {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text[i];
+      if (c === '\n') starts.push(i + 1);
+      else if (c === '\r') {
+        if (text[i + 1] === '\n') i++;
+        starts.push(i + 1);
+      }
+    }
+    return starts;
+  };
+  it('agrees with a character-by-character scan on random texts with LF, CR and CRLF', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const alphabet = ['a', 'b', ' ', '\n', '\r', '\r\n', 'é'];
+    for (let n = 0; n < 2000; n++) {
+      const parts: string[] = [];
+      const len = Math.floor(rnd() * 40);
+      // Half of the texts without any CR (the fast path).
+      const pool = n % 2 ? alphabet : alphabet.filter((c) => !c.includes('\r'));
+      for (let i = 0; i < len; i++) parts.push(pool[Math.floor(rnd() * pool.length)]!);
+      const text = parts.join('');
+      expect(computeLineStarts(text), JSON.stringify(text)).toEqual(reference(text));
+    }
   });
 });
