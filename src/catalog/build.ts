@@ -510,14 +510,12 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const technique = (tid: string): CatalogTechnique => {
     const m = members.get(tid)!;
     const idxs = [...m.keys()].sort(ruleOrder);
-    const ruleTactics = new Set<string>();
     let direct = 0;
     const subs = new Set<string>();
     for (const i of idxs) {
       const via = m.get(i)!;
       if (via.includes(tid)) direct++;
       for (const v of via) if (v !== tid) subs.add(v);
-      for (const t of prepared[i]!.tactics) ruleTactics.add(t);
     }
     const indKeys: number[] = [];
     const { rows: indicators, distinct: distinctInd } = valueRows(idxs, uses.ind, uses.indOff, 'indicator', indKeys);
@@ -537,6 +535,9 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       tactics = attackTactics.map((t) => info.tactic(t));
       tacticsFrom = 'attack';
     } else {
+      // Without ATT&CK tactics for the id: the union of its rules' tactic tags.
+      const ruleTactics = new Set<string>();
+      for (const i of idxs) for (const t of prepared[i]!.tactics) ruleTactics.add(t);
       const seen = new Map<string, TacticRef>();
       for (const t of [...ruleTactics].sort(byStr)) {
         const ref = info.tactic(t);
