@@ -415,7 +415,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
         if (fStamp[fid] !== s) {
           fStamp[fid] = s;
           fCount[fid] = fInd[fid] = fExcl[fid] = 0;
-          fOps.fill(0, fid * nOps, fid * nOps + nOps);
+          for (let o = 0; o < nOps; o++) fOps[fid * nOps + o] = 0;
           touched.push(fid);
         }
         fCount[fid]++;
