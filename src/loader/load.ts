@@ -249,11 +249,12 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const split = new Set<Vendor>(plan.flat().filter((p) => !p.whole).map((p) => p.vendor));
   // Where each job's result is: thread, and position in that thread's job list.
   const where: { thread: number; at: number }[] = new Array(jobs.length);
-  const threadJobs = plan.map((parts, t) => {
+  const threadIdx = plan.map((parts, t) => {
     const idx = parts.flatMap((p) => p.jobs).sort((x, y) => x - y);
     idx.forEach((j, at) => (where[j] = { thread: t, at }));
-    return idx.map((j) => jobs[j]!);
+    return idx;
   });
+  const threadJobs = threadIdx.map((idx) => idx.map((j) => jobs[j]!));
 
   let done = 0;
   const progress = () => options.onProgress?.(done, jobs.length);
@@ -301,13 +302,22 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const ts = performance.now();
   const splitDone = new Map<Vendor, { vendor: Vendor; rules: Rule[]; diagnostics: Diagnostic[] }>();
   if (split.size) {
-    const parsed = [...split].map((vendor) => {
-      // Each thread holds one contiguous part: put the parts in the order of their first file.
-      const first = (t: number) => Math.min(...plan[t]!.filter((p) => p.vendor === vendor).map((p) => p.jobs[0]!));
-      const threads = plan.map((_, t) => t).filter((t) => plan[t]!.some((p) => p.vendor === vendor && p.jobs.length));
-      threads.sort((x, y) => first(x) - first(y));
-      return { vendor, rules: threads.flatMap((t) => results[t]!.vendors.filter((v) => v.vendor === vendor).flatMap((v) => v.rules)) };
+    // A thread returns a split vendor's rules as parsed, in its own file order: cut them back into
+    // each file's rules (perJob counts them) and lay the files out in load order.
+    const byJob: Rule[][] = new Array(jobs.length);
+    results.forEach((r, t) => {
+      const next = new Map<Vendor, number>();
+      threadJobs[t]!.forEach((job, at) => {
+        const vendor = job.role.vendor;
+        if (!split.has(vendor)) return;
+        const list = r.vendors.find((v) => v.vendor === vendor)!.rules;
+        const from = next.get(vendor) ?? 0;
+        const count = r.perJob[at]!.rules;
+        byJob[threadIdx[t]![at]!] = list.slice(from, from + count);
+        next.set(vendor, from + count);
+      });
     });
+    const parsed = [...split].map((vendor) => ({ vendor, rules: jobs.flatMap((j, i) => (j.role.vendor === vendor ? byJob[i]! : [])) }));
     for (const v of await linkAndNormalize(parsed, stateOf, parseOpts, normalize)) splitDone.set(v.vendor, v);
   }
   const splitMs = performance.now() - ts;

@@ -16,15 +16,21 @@ export function canParseInWorkers(): boolean {
 }
 
 /**
- * Estimated cost of a vendor's files, per byte of text (relative units measured
- * on the three corpora: parse + normalize time per KB of source).
+ * The cost model, in milliseconds per MB of rule text, measured on the three
+ * corpora on one idle core (docs/performance.md): parsing plus normalizing,
+ * and turning the rules into JSON on a worker or back into objects on the
+ * main thread (the same order of cost each way).
  */
-const COST_PER_BYTE: Partial<Record<Vendor, number>> = { sigma: 1.6, elastic: 1.15, splunk: 1.9 };
-/** A worker's start-up (loading the package) in the same units, and the main thread's share of reading a worker's rules back. */
-const WORKER_START = 200_000;
-const READ_BACK = 0.2;
-/** Linking and normalizing a split vendor on the main thread, as a share of the vendor's cost. */
+const PARSE_MS_PER_MB: Partial<Record<Vendor, number>> = { sigma: 170, elastic: 60, splunk: 190 };
+const JSON_MS_PER_MB: Partial<Record<Vendor, number>> = { sigma: 35, elastic: 24, splunk: 19 };
+const DEFAULT_PARSE_MS_PER_MB = 150;
+const DEFAULT_JSON_MS_PER_MB = 30;
+/** Starting a worker: a thread, and compiling the package in it. */
+const WORKER_START_MS = 300;
+/** Linking and normalizing a split vendor on the main thread, as a share of its parse cost. */
 const RELINK = 0.2;
+/** Exhaustive assignment up to this many combinations; greedy beyond. */
+const MAX_COMBINATIONS = 50_000;
 
 /** A vendor's rule files in load order (indexes into the load's job list) and their sizes. */
 export interface VendorGroup {
@@ -42,61 +48,107 @@ export interface ShardPart {
 }
 
 interface Unit extends ShardPart {
-  cost: number;
   sizes: number[];
+  /** Parse cost (ms), and the cost of its rules' JSON one way (ms). */
+  cost: number;
+  json: number;
 }
 
-/** Split a unit into two contiguous halves of about equal cost. */
-function halve(u: Unit): [Unit, Unit] {
-  const half = u.sizes.reduce((a, b) => a + b, 0) / 2;
+function unitOf(vendor: Vendor, jobs: number[], sizes: number[], whole: boolean): Unit {
+  const mb = sizes.reduce((a, b) => a + b, 0) / 1e6;
+  return { vendor, jobs, sizes, whole, cost: mb * (PARSE_MS_PER_MB[vendor] ?? DEFAULT_PARSE_MS_PER_MB), json: mb * (JSON_MS_PER_MB[vendor] ?? DEFAULT_JSON_MS_PER_MB) };
+}
+
+/** Split a unit into `n` contiguous runs of files of about equal size. */
+function split(u: Unit, n: number): Unit[] {
+  const total = u.sizes.reduce((a, b) => a + b, 0);
+  const out: Unit[] = [];
+  let from = 0;
   let acc = 0;
-  let cut = 1;
-  for (let i = 0; i < u.sizes.length - 1; i++) {
-    acc += u.sizes[i]!;
-    cut = i + 1;
-    if (acc >= half) break;
+  for (let k = 1; k <= n && from < u.jobs.length; k++) {
+    let to = from;
+    while (to < u.jobs.length && (k === n || acc + u.sizes[to]! <= (total * k) / n || to === from)) acc += u.sizes[to++]!;
+    out.push(unitOf(u.vendor, u.jobs.slice(from, to), u.sizes.slice(from, to), false));
+    from = to;
   }
-  const part = (jobs: number[], sizes: number[]): Unit => ({ vendor: u.vendor, jobs, sizes, whole: false, cost: (u.cost * sizes.reduce((a, b) => a + b, 0)) / Math.max(1, u.sizes.reduce((a, b) => a + b, 0)) });
-  return [part(u.jobs.slice(0, cut), u.sizes.slice(0, cut)), part(u.jobs.slice(cut), u.sizes.slice(cut))];
+  return out;
+}
+
+/** When the last thread finishes: a worker's units cost it their JSON too, and the main thread reads that JSON back. */
+function makespan(units: Unit[], assign: number[], threads: number): number {
+  const end = new Array<number>(threads).fill(0);
+  for (let t = 1; t < threads; t++) if (assign.includes(t)) end[t] = WORKER_START_MS;
+  let readBack = 0;
+  units.forEach((u, i) => {
+    const t = assign[i]!;
+    end[t]! += u.cost + (t === 0 ? 0 : u.json);
+    if (t !== 0) readBack += u.json;
+    if (!u.whole) end[0]! += RELINK * u.cost;
+  });
+  // The main thread reads the workers' rules back after its own work (or as they arrive).
+  return Math.max(end[0]! + readBack, ...end.slice(1));
 }
 
 /**
  * Assign work to threads (index 0 = the main thread). Whole vendors first:
  * each thread then warms only its own vendors' parsers, and a vendor's link
- * pass runs where its rules are. With fewer vendors than threads, the
- * costliest vendor is split into contiguous parts, which the main thread
- * links and normalizes once all are parsed. Units go largest first, each to
- * the thread that would finish it earliest; a unit on a worker also costs the
- * main thread the time to read its rules back.
+ * pass runs where its rules are. With fewer vendors than threads (the Sigma
+ * corpus alone), the costliest vendor is split into contiguous runs of files,
+ * which the main thread links and normalizes once all are parsed. The
+ * assignment minimizes the estimated finishing time (every combination when
+ * there are few, largest first to the earliest thread otherwise).
  */
 export function planShards(groups: VendorGroup[], threads: number): ShardPart[][] {
   const n = Math.max(1, threads);
-  let units: Unit[] = groups.map((g) => ({ vendor: g.vendor, jobs: g.jobs, sizes: g.sizes, whole: true, cost: g.bytes * (COST_PER_BYTE[g.vendor] ?? 1.5) }));
-  if (n === 1) return [units.map(({ vendor, jobs, whole }) => ({ vendor, jobs, whole }))];
-  while (units.length < n) {
+  let units: Unit[] = groups.map((g) => unitOf(g.vendor, g.jobs, g.sizes, true));
+  if (n > 1 && units.length < n) {
     const big = units.reduce((a, b) => (b.cost > a.cost ? b : a));
-    if (big.jobs.length < 2) break;
-    units = units.flatMap((u) => (u === big ? halve(u) : [u]));
+    // Twice as many runs as threads, so that the main thread can take a smaller share.
+    units = units.flatMap((u) => (u === big && u.jobs.length > 1 ? split(u, Math.min(u.jobs.length, 2 * (n - units.length + 1))) : [u]));
   }
-  const plan: Unit[][] = Array.from({ length: n }, () => []);
-  const load = plan.map((_, i) => (i === 0 ? 0 : WORKER_START));
-  for (const u of units) if (!u.whole) load[0]! += RELINK * u.cost;
-  for (const u of [...units].sort((a, b) => b.cost - a.cost)) {
-    let best = 0;
-    let bestEnd = Infinity;
-    for (let t = 0; t < n; t++) {
-      const end = t === 0 ? load[0]! + u.cost : Math.max(load[t]! + u.cost, load[0]! + READ_BACK * u.cost);
-      if (end < bestEnd) {
-        bestEnd = end;
-        best = t;
+  let best: number[] = units.map(() => 0);
+  if (n > 1) {
+    if (n ** units.length <= MAX_COMBINATIONS) {
+      let bestSpan = Infinity;
+      const assign = units.map(() => 0);
+      const visit = (i: number) => {
+        if (i === units.length) {
+          const span = makespan(units, assign, n);
+          if (span < bestSpan) {
+            bestSpan = span;
+            best = [...assign];
+          }
+          return;
+        }
+        for (let t = 0; t < n; t++) {
+          assign[i] = t;
+          visit(i + 1);
+        }
+      };
+      visit(0);
+    } else {
+      // Largest first, each to the thread that keeps the estimated finishing time lowest.
+      const placed: number[] = [];
+      for (const i of units.map((_, k) => k).sort((a, b) => units[b]!.cost - units[a]!.cost)) {
+        let bestSpan = Infinity;
+        let chosen = 0;
+        placed.push(i);
+        for (let t = 0; t < n; t++) {
+          best[i] = t;
+          const span = makespan(placed.map((k) => units[k]!), placed.map((k) => best[k]!), n);
+          if (span < bestSpan) {
+            bestSpan = span;
+            chosen = t;
+          }
+        }
+        best[i] = chosen;
       }
     }
-    plan[best]!.push(u);
-    load[best]! += u.cost;
-    if (best !== 0) load[0]! += READ_BACK * u.cost;
   }
-  // Parts are contiguous runs of files; the loader puts them back in file order.
-  return plan.map((us) => us.map(({ vendor, jobs, whole }) => ({ vendor, jobs, whole })));
+  const plan: ShardPart[][] = Array.from({ length: n }, () => []);
+  // Units in load order on each thread (parts of a split vendor are contiguous runs; the loader puts them back in file order).
+  units.forEach((u, i) => plan[best[i]!]!.push({ vendor: u.vendor, jobs: u.jobs, whole: u.whole }));
+  return plan;
 }
 
 /** Start a worker for one shard now (its module loading overlaps the main thread's work); send the shard later. */
