@@ -11,13 +11,12 @@ import type { AttackData } from './attack/types.js';
 import { buildCatalog, corpusSummaryFromCheck, type Catalog, type CorpusSummary } from './catalog/index.js';
 import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
-import { loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
+import { autoWorkers, loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
 import { summarize, type CheckSummary } from './loader/summary.js';
 import { createNormalizer, loadUserMappings, type NormalizeOptions } from './normalize/index.js';
 import { writeCatalog, type WriteResult } from './render/index.js';
 import { writeCatalogWithWorker } from './render/offload.js';
 import { canUseWorkers, startWorker } from './core/worker-thread.js';
-import { availableParallelism } from 'node:os';
 
 export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
   /** ATT&CK STIX bundle to load at run time instead of the bundled table (adds descriptions). */
@@ -119,7 +118,7 @@ const AUTO_PAGE_WORKER_RULES = 2000;
 
 function pageWorkerWanted(workers: PipelineOptions['workers'], rules: number): boolean {
   if (workers === 0 || !canUseWorkers()) return false;
-  if (workers === undefined || workers === 'auto') return rules >= AUTO_PAGE_WORKER_RULES && availableParallelism() > 1;
+  if (workers === undefined || workers === 'auto') return rules >= AUTO_PAGE_WORKER_RULES && autoWorkers() > 0;
   return true;
 }
 

@@ -27,7 +27,7 @@ export const LOAD_USAGE = `  --macros <path>        Splunk macro library (folder
   --follow-symlinks      follow symbolic links that point outside the given paths
   --attack <bundle.json> ATT&CK STIX bundle to use instead of the bundled table (adds descriptions)
   --mappings <file.yml>  user field mappings (see docs/normalization.md)
-  --workers <n|auto>     worker threads beside the main one, one vendor each at most (default auto; 0 = one thread)
+  --workers <n|auto>     worker threads beside the main one (default auto: one per two cores beyond two; 0 = one thread)
   --cache <dir>          parse cache: unchanged rule files are not parsed again (see docs/performance.md)`;
 
 /** `--workers` value: a whole number or 'auto'. */

@@ -41,7 +41,9 @@ export interface LoadOptions {
   /**
    * Worker threads beside the main thread for parsing, linking and
    * normalizing: 0 for one thread, a number, or 'auto' (the default: one per
-   * core beyond the first, for corpora of more than 4 MB). The files are
+   * two cores beyond the first two, for corpora of more than 4 MB; none on a
+   * 2-core machine, where V8's own background threads already use the second
+   * core). The files are
    * split by vendor where there are enough vendors (each thread then warms
    * only its own parsers), otherwise a vendor's files are split into
    * contiguous parts that are linked and normalized on the main thread once
@@ -151,13 +153,23 @@ const AUTO_MIN_BYTES = 4 << 20;
 /** Most worker threads a load starts, whatever is asked. */
 const MAX_WORKERS = 16;
 
-/** Worker threads for a load. 'auto' uses the cores there are, for corpora large enough to gain from it. */
+/**
+ * Worker threads for 'auto': one per two cores beyond the first two. A
+ * single-threaded load already keeps about 1.6 cores busy (V8 compiles and
+ * collects garbage on background threads), so on 2 cores a worker thread
+ * only competes with them: measured 10-15% slower (docs/performance.md).
+ */
+export function autoWorkers(): number {
+  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(availableParallelism() / 2) - 1));
+}
+
+/** Worker threads for a load. 'auto' uses spare cores, for corpora large enough to gain from it. */
 function workerCount(asked: LoadOptions['workers'], groups: { bytes: number; jobs: number[] }[]): number {
   const files = groups.reduce((n, g) => n + g.jobs.length, 0);
   if (files < 2 || asked === 0 || !canParseInWorkers()) return 0;
   if (asked === undefined || asked === 'auto') {
     const bytes = groups.reduce((n, g) => n + g.bytes, 0);
-    return bytes < AUTO_MIN_BYTES ? 0 : Math.min(MAX_WORKERS, availableParallelism() - 1);
+    return bytes < AUTO_MIN_BYTES ? 0 : autoWorkers();
   }
   return Math.min(asked, MAX_WORKERS, files - 1);
 }
