@@ -12,7 +12,7 @@ export { SourceFile, decodeBytes } from './core/source-file.js';
 export { formatDiagnostic, hasErrors } from './core/diagnostics.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './core/limits.js';
 export { parseYaml, yamlPosAt, type YamlDocument, type YamlPos } from './formats/yaml.js';
-export { loadCorpus, loadRules, type LoadOptions, type LoadResult, type FileEntry } from './loader/load.js';
+export { autoWorkers, loadCorpus, loadRules, type LoadOptions, type LoadResult, type FileEntry } from './loader/load.js';
 export { summarize, ruleStatus, type CheckSummary, type Counts, type Failure } from './loader/summary.js';
 export { sniff } from './loader/sniff.js';
 export { walkPaths } from './loader/walk.js';

@@ -13,7 +13,7 @@ const { values, positionals } = parseArgs({
   options: { workers: { type: 'string', default: 'auto' }, paths: { type: 'string' }, out: { type: 'string' }, cache: { type: 'string' } },
 });
 const task = positionals[0];
-const lib = await import('../../dist/index.js');
+const lib = await import(process.env.RULEATLAS_DIST ?? '../../dist/index.js');
 const paths = values.paths.split(',');
 const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
 const result = { task, workers, stages: {} };
