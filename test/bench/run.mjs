@@ -31,8 +31,16 @@ const SIGMA = ['sigma/rules', 'sigma/rules-compliance', 'sigma/rules-dfir', 'sig
   .filter(existsSync);
 const ALL = [join(corpora, 'sigma'), join(corpora, 'elastic'), join(corpora, 'splunk')];
 
+// Every build writes into a fresh folder, all removed at the end: deleting a large tree right
+// before the next build made that build's writes several times slower (the disk discards the
+// freed blocks meanwhile), which would be measured as rendering time.
+const outRoot = mkdtempSync(join(tmpdir(), 'ruleatlas-bench-out-'));
+let outCount = 0;
+process.on('exit', () => rmSync(outRoot, { recursive: true, force: true }));
+
 function measure(task, paths, workers, extra = []) {
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'measure.mjs'), task, '--workers', String(workers), '--paths', paths.join(','), ...extra], {
+  const out = task === 'catalog' || task === 'site' ? ['--out', join(outRoot, String(outCount++))] : [];
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, 'measure.mjs'), task, '--workers', String(workers), '--paths', paths.join(','), ...out, ...extra], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -113,19 +121,17 @@ results.site2 = repeat('site', ALL, 1);
 
 log('scale: a corpus ten times larger');
 const big = syntheticCorpus(10);
-try {
-  results.scale = repeat('site', [big], 'auto', [], Math.min(RUNS, 3));
-} finally {
-  rmSync(big, { recursive: true, force: true });
-}
+process.on('exit', () => rmSync(big, { recursive: true, force: true }));
+results.scale = repeat('site', [big], 'auto', [], Math.min(RUNS, 3));
 
 log('incremental: rebuild after one changed rule file, with the parse cache (--cache)');
 {
   const copy = mkdtempSync(join(tmpdir(), 'ruleatlas-incr-'));
+  process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
   const cache = join(copy, '.cache');
   for (const p of ALL) cpSync(p, join(copy, p.split('/').pop()), { recursive: true });
   const paths = ['sigma', 'elastic', 'splunk'].map((v) => join(copy, v));
-  try {
+  {
     measure('catalog', paths, 'auto', ['--cache', cache]); // fills the cache
     const target = join(copy, 'sigma', 'rules', 'windows', 'process_creation');
     const file = existsSync(target) ? join(target, readdirSync(target).find((f) => f.endsWith('.yml'))) : null;
@@ -135,8 +141,6 @@ log('incremental: rebuild after one changed rule file, with the parse cache (--c
       rs.push(measure('catalog', paths, 'auto', ['--cache', cache]));
     }
     if (rs.length) results.incremental = { ...rs[0], wall: median(rs.map((r) => r.wall)), runs: rs.length, changedFile: file };
-  } finally {
-    rmSync(copy, { recursive: true, force: true });
   }
 }
 
