@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
 import { pushUtf8, utf8 } from '../../src/render/bytes.js';
 import { HtmlOut, html, jsonForScript, scriptSafe } from '../../src/render/escape.js';
@@ -10,25 +9,10 @@ import { searchData, searchDataChunks, searchDataScript } from '../../src/render
 import { catalogFilePaths, finishCatalogOutput, jsonChunks, planCatalogFiles, writeCatalog, writeCatalogFiles } from '../../src/render/write.js';
 import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
 import { hostileRules } from './hostile.js';
+import { listFiles, tempDirs } from '../helpers/out-dirs.js';
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ruleatlas-plan-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function list(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) out.push(...list(join(dir, e.name), `${prefix}${e.name}/`));
-    else out.push(prefix + e.name);
-  }
-  return out.sort();
-}
+const tmp = tempDirs('ruleatlas-plan-');
+const list = (dir: string): string[] => listFiles(dir);
 
 /** Every file of a directory, path -> bytes. */
 function snapshot(dir: string): Map<string, Buffer> {

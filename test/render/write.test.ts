@@ -1,32 +1,16 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
 import { CatalogSchema } from '../../src/catalog/schema.js';
 import { NavigatorLayerSchema } from '../../src/render/navigator.js';
 import { safeOutputPath, writeCatalog } from '../../src/render/write.js';
 import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
 import { hostileRules } from './hostile.js';
+import { listFiles, tempDirs } from '../helpers/out-dirs.js';
 
-const dirs: string[] = [];
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'ruleatlas-write-'));
-  dirs.push(d);
-  return d;
-}
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function list(dir: string, prefix = ''): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    if (e.isDirectory()) out.push(...list(join(dir, e.name), `${prefix}${e.name}/`));
-    else out.push(prefix + e.name);
-  }
-  return out.sort();
-}
+const tmp = tempDirs('ruleatlas-write-');
+const list = (dir: string): string[] => listFiles(dir);
 
 describe('writeCatalog', () => {
   it('writes catalog.json, layers, Markdown pages and the site', async () => {
