@@ -43,12 +43,11 @@ export interface LoadOptions {
    * normalizing: 0 for one thread, a number, or 'auto' (the default: one per
    * two cores beyond the first two, for corpora of more than 4 MB; none on a
    * 2-core machine, where V8's own background threads already use the second
-   * core). The files are
-   * split by vendor where there are enough vendors (each thread then warms
-   * only its own parsers), otherwise a vendor's files are split into
-   * contiguous parts that are linked and normalized on the main thread once
-   * all are parsed. Worker threads need the built package (dist/worker.js).
-   * The output is identical either way.
+   * core). The files are split by vendor where there are enough vendors (each
+   * thread then warms only its own parsers), otherwise a vendor's files are
+   * split into contiguous parts that are linked and normalized on the main
+   * thread once all are parsed. Worker threads need the built package
+   * (dist/worker.js). The output is identical either way.
    */
   workers?: number | 'auto';
   /** Vendor-specific options, passed to the vendor modules. */
@@ -157,7 +156,7 @@ const MAX_WORKERS = 16;
  * Worker threads for 'auto': one per two cores beyond the first two. A
  * single-threaded load already keeps about 1.6 cores busy (V8 compiles and
  * collects garbage on background threads), so on 2 cores a worker thread
- * only competes with them: measured 10-15% slower (docs/performance.md).
+ * only competes with them: measured slower, not faster (docs/performance.md).
  */
 export function autoWorkers(): number {
   return Math.max(0, Math.min(MAX_WORKERS, Math.floor(availableParallelism() / 2) - 1));
