@@ -100,14 +100,9 @@ export function valueIdentityParts(p: Predicate): ValueIdentityParts {
  * buildCatalog computes one per predicate (≈ 100,000 on the real corpora) and
  * keeps only strings out of it, so it reuses one object instead of allocating.
  */
-export interface IdentityScratch {
-  field: string | null;
-  written: string | null;
-  mapped: boolean;
-  op: PredicateOp;
-  norm: string;
-  display: string;
-  regex: { flags: string; anchored: boolean } | undefined;
+export interface IdentityScratch extends Pick<ValueIdentity, 'field' | 'written' | 'mapped' | 'op' | 'norm' | 'display'> {
+  regex: ValueIdentity['regex'] | undefined;
+  /** As in `ValueIdentityParts`: a case-sensitive string value's case-folded form, when it differs. */
   foldedNorm: string | undefined;
   ci: boolean;
 }
