@@ -15,10 +15,11 @@ import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { decodeBytes, SourceFile } from '../core/source-file.js';
+import { canUseWorkers } from '../core/worker-thread.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
-import { canParseInWorkers, planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
+import { planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
@@ -165,7 +166,7 @@ export function autoWorkers(): number {
 /** Worker threads for a load. 'auto' uses spare cores, for corpora large enough to gain from it. */
 function workerCount(asked: LoadOptions['workers'], groups: { bytes: number; jobs: number[] }[]): number {
   const files = groups.reduce((n, g) => n + g.jobs.length, 0);
-  if (files < 2 || asked === 0 || !canParseInWorkers()) return 0;
+  if (files < 2 || asked === 0 || !canUseWorkers()) return 0;
   if (asked === undefined || asked === 'auto') {
     const bytes = groups.reduce((n, g) => n + g.bytes, 0);
     return bytes < AUTO_MIN_BYTES ? 0 : autoWorkers();

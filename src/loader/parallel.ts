@@ -6,14 +6,10 @@
  * same as the one-thread path. Available only from the built package
  * (dist/worker.js); from sources the loader runs in-process.
  */
-import { canUseWorkers, startWorker } from '../core/worker-thread.js';
+import { startWorker } from '../core/worker-thread.js';
 import type { Rule, Vendor } from '../ast/schema.js';
 import type { ShardResult } from './shard.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
-
-export function canParseInWorkers(): boolean {
-  return canUseWorkers();
-}
 
 /**
  * The cost model, in milliseconds per MB of rule text, measured on the three
