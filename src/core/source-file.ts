@@ -3,6 +3,8 @@
  * offset -> line/column. Decoding handles the UTF-8 BOM and UTF-16 (with a
  * BOM), and refuses binary content, so parsers only ever see text.
  */
+import { Buffer, isAscii } from 'node:buffer';
+
 export interface Position {
   line: number;
   column: number;
@@ -72,8 +74,12 @@ export function decodeBytes(buf: Uint8Array): DecodeResult {
     if (evenNul > n / 4 && oddNul === 0) return { ok: true, text: new TextDecoder('utf-16be').decode(body), encoding: 'utf-16be' };
     return { ok: false, reason: 'binary content (NUL bytes)' };
   }
+  const encoding = start ? 'utf-8-bom' : 'utf-8';
+  // Most rule files are pure ASCII: a native check and a Latin-1 copy are several times cheaper
+  // than a cold fatal UTF-8 decoder, and give the same (one-byte) string.
+  if (isAscii(body)) return { ok: true, text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), encoding };
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: start ? 'utf-8-bom' : 'utf-8' };
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding };
   } catch {
     return { ok: false, reason: 'not valid UTF-8 or UTF-16 text' };
   }

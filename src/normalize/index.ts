@@ -7,10 +7,11 @@
 import { pushAll } from '../core/arrays.js';
 import type { Diagnostic, EventRef, FieldRef, Node, Predicate, Query, Rule } from '../ast/schema.js';
 import { mapQueryFilters, queryFilters as queryFiltersOf, walk } from '../ast/walk.js';
+import { predicate } from '../ast/build.js';
 import type { AttackData } from '../attack/types.js';
 import { loadAttackData, loadCrosswalk, normalizeTechniqueText, resolveTactic, resolveTechnique, tacticIndex, type Crosswalk } from '../attack/index.js';
 import { inferEvents, loadEventCatalog, type EventCatalog } from '../events/index.js';
-import { FieldResolver, fieldContext, type FieldContext, type FieldResult } from './fields.js';
+import { FieldResolver, fieldContext, type FieldContext } from './fields.js';
 import type { SourceKey } from './tables.js';
 import { basenameRewrite, eventCodeString } from './rewrites.js';
 import { readSeedJson } from './seeds.js';
@@ -130,25 +131,31 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     const unmapped = new Map<string, string | undefined>();
     const separators = rule.vendor === 'sigma' && LINUX_LIKE.has((rule.logsource.product ?? '').toLowerCase()) ? '\\/' : '\\';
 
-    // Per-rule memo: a field usually appears in many predicates of one rule.
-    const memo = new Map<string, FieldResult>();
+    // Per-rule memo: a field usually appears in many predicates of one rule. The mapped
+    // reference is shared by those predicates (nothing mutates a normalized rule's nodes):
+    // one object per field and rule instead of one per predicate.
+    const memo = new Map<string, { ref: FieldRef; caseInsensitive?: boolean }>();
     const mapRef = (f: FieldRef): { ref: FieldRef; caseInsensitive?: boolean } => {
       const computed = f.computed === true;
       const key = computed ? '\u0000' + f.name : f.name;
-      let r = memo.get(key);
-      if (!r) {
-        r = fields.resolve(rule, f.name, ctx, computed);
-        memo.set(key, r);
+      let m = memo.get(key);
+      if (!m) {
+        const r = fields.resolve(rule, f.name, ctx, computed);
         if (r.how === 'unmapped' || (r.status === 'unknown' && r.how !== 'computed')) unmapped.set(f.name, r.canonical);
+        const ref: FieldRef = r.canonical !== undefined ? { name: f.name, canonical: r.canonical } : { name: f.name };
+        if (computed) ref.computed = true;
+        m = r.caseInsensitive ? { ref, caseInsensitive: true } : { ref };
+        memo.set(key, m);
       }
-      const ref: FieldRef = r.canonical !== undefined ? { name: f.name, canonical: r.canonical } : { name: f.name };
-      if (computed) ref.computed = true;
-      return r.caseInsensitive ? { ref, caseInsensitive: true } : { ref };
+      return m;
     };
 
     const mapPredicate = (p: Predicate): Predicate => {
-      // One copy per predicate; the rewrites below copy again only when they apply.
-      const out: Predicate = { ...p };
+      // One copy per predicate; the rewrites below copy again only when they apply. The usual
+      // shapes are copied by the AST builder rather than by spreading: a spread copy of an
+      // 8-property predicate keeps half of them in a separate property array. Rarer shapes are
+      // spread, which keeps their key order (a vendor may have added, say, `placeholder` last).
+      const out: Predicate = p.regex || p.ref || p.refMatch || p.placeholder !== undefined ? { ...p } : predicate(p.field, p.op, p.value, p);
       if (p.field) {
         const m = mapRef(p.field);
         out.field = m.ref;

@@ -27,10 +27,10 @@ export function report(ctx: RuleCtx, severity: Severity, code: string, message: 
 export function sourceOf(ctx: RuleCtx, pos: YamlPos | undefined): Source | undefined {
   if (!pos) return undefined;
   const p = ctx.file.position(pos.start);
-  const s: Source = { vendor: 'sigma', line: p.line, column: p.column };
   const text = ctx.file.text.slice(pos.start, pos.end);
-  if (text) s.text = text;
-  return s;
+  // Built whole, not extended afterwards: an object literal keeps every property in-object (no
+  // separate property array), which matters at ~100,000 sources per corpus (docs/performance.md).
+  return text ? { vendor: 'sigma', line: p.line, column: p.column, text } : { vendor: 'sigma', line: p.line, column: p.column };
 }
 
 export function countPredicate(ctx: RuleCtx): void {
