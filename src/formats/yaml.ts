@@ -18,6 +18,7 @@ import type { Limits } from '../core/limits.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import type { SourceFile } from '../core/source-file.js';
 import { diagAt } from '../core/diagnostics.js';
+import { readYamlFast, Unsupported } from './yaml-fast.js';
 
 export interface YamlPos {
   /** 0-based offsets of the node's first character and just past its end. */
@@ -169,8 +170,24 @@ function checkShape(value: unknown, limits: Limits): string | null {
  * Parse every document of a YAML file. Never throws: syntax errors and limit
  * violations become diagnostics (code `yaml.syntax`, `yaml.depth-limit`,
  * `yaml.alias-limit`, `yaml.size-limit`), and the documents before the error are kept.
+ *
+ * Most rule files are read by the one-pass reader of yaml-fast.ts, which
+ * gives the same result as js-yaml; any file outside its subset (or with any
+ * error or a limit in sight) is parsed by js-yaml (`parseYamlSlow`), which
+ * also words the diagnostics.
  */
 export function parseYaml(file: SourceFile, limits: Limits = DEFAULT_LIMITS, withPositions = true): YamlParseResult {
+  const fast = readYamlFast(file.text, limits, withPositions);
+  if (!(fast instanceof Unsupported)) return { documents: fast, diagnostics: [] };
+  return parseYamlSlow(file, limits, withPositions);
+}
+
+/**
+ * The js-yaml path of parseYaml: the documents, then a position tree rebuilt
+ * from js-yaml's open/close listener events. Exported so that tests can
+ * compare the fast reader with it.
+ */
+export function parseYamlSlow(file: SourceFile, limits: Limits = DEFAULT_LIMITS, withPositions = true): YamlParseResult {
   const text = file.text;
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
