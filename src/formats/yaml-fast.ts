@@ -92,6 +92,8 @@ const CONTENT_RUN = /[^\x00-\x1F\x7F-\x9F\uD800-\uDFFF\uFFFE\uFFFF]*/y;
 // eslint-disable-next-line no-control-regex
 const COMMENT_RUN = /[^\0\n\r]*/y;
 const LONE_CR = /\r(?!\n)/;
+/** A block mapping key of word characters, `|`, `.` and `-`, followed by `:` and a space or a line break. */
+const SIMPLE_KEY = /[A-Za-z_][\w|.-]*(?=:[ \r\n])/y;
 
 /**
  * First characters of the CORE schema's implicit types: a number starts with
@@ -315,8 +317,10 @@ function readBlockMapping(nodeIndent: number, flowIndent: number): boolean {
   while (ch !== 0) {
     const entryLine = line;
     if ((ch === 63 /* ? */ || ch === 58 /* : */) && isWsOrEol(input.charCodeAt(position + 1))) bail('explicit key');
-    // js-yaml records a frame for a key attempt that reads nothing; it ends the mapping and toPos never pairs it.
-    if (!composeNode(flowIndent, FLOW_OUT, false, true)) break;
+    if (!readSimpleKey()) {
+      // js-yaml records a frame for a key attempt that reads nothing; it ends the mapping and toPos never pairs it.
+      if (!composeNode(flowIndent, FLOW_OUT, false, true)) break;
+    }
     if (line === entryLine) {
       ch = input.charCodeAt(position);
       while (ch === 32) ch = input.charCodeAt(++position);
@@ -351,6 +355,25 @@ function readBlockMapping(nodeIndent: number, flowIndent: number): boolean {
   result = map;
   entries = posMap;
   shape = SHAPE_MAP;
+  return true;
+}
+
+/**
+ * Most keys are a word such as `title` or `Image|endswith` right before
+ * `: `. For those, this does what composeNode and readPlainScalar would do,
+ * without their general checks (the key cannot span lines, start a comment
+ * or a document marker, or end in spaces).
+ */
+function readSimpleKey(): boolean {
+  SIMPLE_KEY.lastIndex = position;
+  if (!SIMPLE_KEY.test(input)) return false;
+  if (depth >= maxDepth) bail('nesting near the depth limit');
+  if (++nodes >= maxNodes) bail('node count near the limit');
+  const end = SIMPLE_KEY.lastIndex;
+  result = resolvePlain(text.slice(position, end));
+  shape = SHAPE_SCALAR;
+  if (withPos) lastPos = { start: position, end };
+  position = end;
   return true;
 }
 
