@@ -3,7 +3,7 @@
  * offset -> line/column. Decoding handles the UTF-8 BOM and UTF-16 (with a
  * BOM), and refuses binary content, so parsers only ever see text.
  */
-import { Buffer, isAscii } from 'node:buffer';
+import { Buffer, isAscii, isUtf8 } from 'node:buffer';
 
 export interface Position {
   line: number;
@@ -77,10 +77,10 @@ export function decodeBytes(buf: Uint8Array): DecodeResult {
   const encoding = start ? 'utf-8-bom' : 'utf-8';
   // Most rule files are pure ASCII: a native check and a Latin-1 copy are several times cheaper
   // than a cold fatal UTF-8 decoder, and give the same (one-byte) string.
-  if (isAscii(body)) return { ok: true, text: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('latin1'), encoding };
-  try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding };
-  } catch {
-    return { ok: false, reason: 'not valid UTF-8 or UTF-16 text' };
-  }
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (isAscii(bytes)) return { ok: true, text: bytes.toString('latin1'), encoding };
+  // Validated natively, then decoded; as the fatal TextDecoder did, one more BOM at the start is dropped.
+  if (!isUtf8(bytes)) return { ok: false, reason: 'not valid UTF-8 or UTF-16 text' };
+  const text = bytes.toString('utf8');
+  return { ok: true, text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, encoding };
 }

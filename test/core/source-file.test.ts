@@ -42,6 +42,33 @@ describe('decodeBytes', () => {
     expect(decodeBytes(new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0, 0, 0]))).toMatchObject({ ok: false });
     expect(decodeBytes(new Uint8Array([0x61, 0xff, 0x62]))).toMatchObject({ ok: false });
   });
+  it('decodes UTF-8 exactly as a fatal TextDecoder does (ASCII and native fast paths)', () => {
+    // Random byte strings biased towards UTF-8 edge cases: multi-byte sequences, truncations,
+    // overlongs, surrogates, BOMs (a second BOM after the first is dropped too), plain ASCII.
+    const pieces = [
+      [0x61], [0x0a], [0x20], [0xc3, 0xa9], [0xe2, 0x80, 0x99], [0xf0, 0x9f, 0x98, 0x80], [0xef, 0xbb, 0xbf],
+      [0xc3], [0xe2, 0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xff], [0x80], [0xef, 0xbf, 0xbe],
+    ];
+    let seed = 12345;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff), seed % n);
+    const fatal = new TextDecoder('utf-8', { fatal: true });
+    for (let i = 0; i < 3000; i++) {
+      const bytes: number[] = [];
+      const n = rand(12);
+      for (let j = 0; j < n; j++) bytes.push(...pieces[rand(i % 3 === 0 ? 3 : pieces.length)]!);
+      const buf = new Uint8Array(bytes);
+      const got = decodeBytes(buf);
+      const body = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? buf.subarray(3) : buf;
+      let want: string | null;
+      try {
+        want = fatal.decode(body);
+      } catch {
+        want = null;
+      }
+      if (want === null) expect(got.ok, `bytes ${bytes}`).toBe(false);
+      else expect(got, `bytes ${bytes}`).toMatchObject({ ok: true, text: want });
+    }
+  });
 });
 
 describe('computeLineStarts', () => {
