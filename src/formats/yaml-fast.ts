@@ -15,7 +15,10 @@
  * `skipSpace` goes from where js-yaml opened the node (the node's first
  * character), `end` is where js-yaml closed it (which may lie after trailing
  * spaces, a comment or even the next line's indentation — those quirks are
- * kept on purpose, since positions must not change). Runs of ordinary
+ * kept on purpose, since positions must not change). The transcription
+ * follows the js-yaml installed (4.3); test/formats/yaml-fast*.test.ts
+ * compare the two readers on the corpora and on mutants, so a js-yaml
+ * upgrade that changes its behaviour shows there. Runs of ordinary
  * characters are skipped with sticky regexes rather than character loops:
  * a single pass over a corpus runs mostly before V8 has optimized anything,
  * and the regex engine scans natively from the first call.
