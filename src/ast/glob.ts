@@ -18,15 +18,13 @@ export type GlobToken = { t: 'lit'; s: string } | { t: 'star' } | { t: 'one' };
 export const STAR: GlobToken = { t: 'star' };
 export const ONE: GlobToken = { t: 'one' };
 
+const GLOB_SPECIAL = /[\\*?]/g;
+
 /** Escape a literal string so that it matches only itself. */
 export function escapeGlob(literal: string): string {
-  let out = '';
-  for (let i = 0; i < literal.length; i++) {
-    const c = literal[i]!;
-    if (c === '\\' || c === '*' || c === '?') out += '\\' + c;
-    else out += c;
-  }
-  return out;
+  // One native replace: a flat string. Appending character by character built a chain of one
+  // concatenation node per character, ~30 bytes each, kept as long as the value (a Windows path).
+  return literal.replace(GLOB_SPECIAL, '\\$&');
 }
 
 /** Decode a pattern into tokens; adjacent literals are merged. */

@@ -66,22 +66,31 @@ const SPECIAL = /[*?\\]/;
 export function parseSigmaString(s: string): SStr {
   // Fast path: most values have no wildcard or backslash.
   if (!SPECIAL.test(s)) return { kind: 'str', parts: s ? [{ t: 'lit', s }] : [], cased: false, bytes: false, original: s };
+  // Literal parts are taken as runs (slices) between wildcards and escapes of special characters,
+  // not appended character by character: that built one concatenation node per character, which
+  // the AST kept for as long as the value (about 30 bytes per character of a Windows path).
   const parts: StrPart[] = [];
   let acc = '';
-  let escaped = false;
+  let run = 0; // start of the literal run not yet added to acc
   for (let i = 0; i < s.length; i++) {
-    const c = s[i]!;
-    if (escaped) {
-      acc += c === '*' || c === '?' || c === '\\' ? c : '\\' + c;
-      escaped = false;
-    } else if (c === '\\') escaped = true;
-    else if (c === '*' || c === '?') {
+    const c = s.charCodeAt(i);
+    if (c === 92 /* \ */) {
+      const n = s.charCodeAt(i + 1);
+      // `\*`, `\?`, `\\`: the escaped character alone; any other `\x` (or a final `\`) stays as written.
+      if (n === 42 || n === 63 || n === 92) {
+        acc += s.slice(run, i);
+        run = i + 1;
+      }
+      i++;
+    } else if (c === 42 /* * */ || c === 63 /* ? */) {
+      acc += s.slice(run, i);
       if (acc) parts.push({ t: 'lit', s: acc });
       acc = '';
-      parts.push(c === '*' ? STAR : ONE);
-    } else acc += c;
+      parts.push(c === 42 ? STAR : ONE);
+      run = i + 1;
+    }
   }
-  if (escaped) acc += '\\';
+  acc += s.slice(run);
   if (acc) parts.push({ t: 'lit', s: acc });
   return { kind: 'str', parts, cased: false, bytes: false, original: s };
 }
@@ -124,18 +133,19 @@ export function literalText(v: SStr): string {
  * as their `%name%` text (the predicate carries the names separately).
  */
 export function toGlob(v: SStr): string {
-  let out = '';
+  // Pieces joined once: a flat string (appending kept a concatenation node per part).
+  const out: string[] = [];
   let prev = '';
   for (const p of v.parts) {
     // Consecutive stars are one star in canonical form (and in pySigma's contains: no double wildcard).
     if (p.t === 'star' && prev === 'star') continue;
     prev = p.t;
-    if (p.t === 'lit') out += SPECIAL.test(p.s) ? escapeGlob(p.s) : p.s;
-    else if (p.t === 'star') out += '*';
-    else if (p.t === 'one') out += '?';
-    else out += escapeGlob(`%${p.name}%`);
+    if (p.t === 'lit') out.push(SPECIAL.test(p.s) ? escapeGlob(p.s) : p.s);
+    else if (p.t === 'star') out.push('*');
+    else if (p.t === 'one') out.push('?');
+    else out.push(escapeGlob(`%${p.name}%`));
   }
-  return out;
+  return out.length === 1 ? out[0]! : out.join('');
 }
 
 export function startsWithStar(v: SStr): boolean {

@@ -37,6 +37,15 @@ import type {
   StrSyn,
 } from './syntax.js';
 
+/**
+ * Text of a synthesized source (one value of a list, as `field op value`), joined into one flat
+ * string: a template literal would keep a concatenation node per piece for the life of the AST
+ * (tens of thousands of sources per corpus).
+ */
+function joined(...pieces: string[]): string {
+  return pieces.join('');
+}
+
 export interface ConvertOptions {
   file: SourceFile;
   /** Offset of the query text in the file. */
@@ -568,7 +577,7 @@ export class EqlConverter {
     for (const item0 of x.items) {
       const item = unwrapParen(item0);
       const lit = this.literal(item);
-      const src = () => this.source(item0.s, item0.e, `${fieldText} ${vendorOp} ${this.slice(item0)}`);
+      const src = () => this.source(item0.s, item0.e, joined(fieldText, ' ', vendorOp, ' ', this.slice(item0)));
       if (lit) {
         if (lit.value === null) children.push(not(predicate(field, 'exists', true, { vendorOp, raw: lit.raw, source: src() })));
         else children.push(predicate(field, 'eq', lit.value, { caseSensitive, vendorOp, raw: lit.raw, source: src() }));
@@ -599,7 +608,7 @@ export class EqlConverter {
     const single = x.values.length === 1 && !x.list;
     const children: Node[] = [];
     for (const v of x.values) {
-      const source = single ? this.spanSource(x) : this.source(v.s, v.e, `${fieldText} ${op} ${this.slice(v)}`);
+      const source = single ? this.spanSource(x) : this.source(v.s, v.e, joined(fieldText, ' ', op, ' ', this.slice(v)));
       children.push(this.patternPredicate(field, op, v, source));
     }
     return children.length === 1 ? children[0]! : or(children, this.spanSource(x));
@@ -665,7 +674,7 @@ export class EqlConverter {
       if (a.k === 'field' && fn.maps !== 'cidrMatch') {
         // `startsWith(file.path, dll.path)`: a field-to-field comparison, as the AST records Sigma
         // `fieldref|startswith`: op wildcard, value null, `ref` the other field, `vendorOp` the function.
-        const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
+        const t = values.length === 1 ? this.slice(x) : joined(written, '(', fieldText, ', ', this.slice(a0), ')');
         const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t);
         const fnName = written.toLowerCase();
         const refMatch = fnName.startsWith('startswith') ? 'startswith' : fnName.startsWith('endswith') ? 'endswith' : 'contains';
@@ -676,11 +685,11 @@ export class EqlConverter {
         // Reasons are stable strings (they are counted); the opaque text says which call it was.
         const why = a.k === 'field' ? 'with a field as a CIDR block' : lit?.value === null ? 'with a null argument' : 'with a computed or non-string argument';
         this.check(a0);
-        const t = values.length === 1 ? this.slice(x) : `${written}(${fieldText}, ${this.slice(a0)})`;
+        const t = values.length === 1 ? this.slice(x) : joined(written, '(', fieldText, ', ', this.slice(a0), ')');
         children.push(opaque(t, `${canonical}() ${why}`, values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, t)));
         continue;
       }
-      const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, `${written}(${fieldText}, ${this.slice(a0)})`);
+      const source = values.length === 1 ? this.spanSource(x) : this.source(a0.s, a0.e, joined(written, '(', fieldText, ', ', this.slice(a0), ')'));
       if (fn.maps === 'stringContains' && lit.value === '') {
         // Documented: stringContains(x, "") is false, even for an empty x (unlike startsWith/endsWith).
         children.push(constant(false, source));
