@@ -9,14 +9,14 @@
  *   the whole item. `field: []` means `field: null`.
  * - Every predicate's `source` points at the YAML value it came from.
  */
-import type { Node, Predicate, Scalar } from '../../ast/schema.js';
+import type { FieldRef, Node, Predicate, Scalar, Source } from '../../ast/schema.js';
 import { and, not, opaque, or, predicate } from '../../ast/build.js';
 import type { YamlPos } from '../../formats/yaml.js';
 import { PredicateLimit, countPredicate, report, sourceOf, type RuleCtx } from './context.js';
 import { applyModifiers } from './modifiers.js';
 import { checkRegex } from './regex.js';
 import type { SStr, SValue, StrPart } from './values.js';
-import { hasWildcards, literalText, mergeParts, parseSigmaString, placeholderNames, toGlob } from './values.js';
+import { hasPlaceholders, hasWildcards, literalText, mergeParts, parseSigmaString, placeholderNames, toGlob } from './values.js';
 
 type Plain = string | number | boolean | null;
 
@@ -35,11 +35,13 @@ export function buildSelection(ctx: RuleCtx, def: unknown, pos: YamlPos | undefi
       report(ctx, 'error', 'sigma.detection.empty', `selection '${name}' is empty`, pos);
       return opaque(name, 'empty selection', sourceOf(ctx, pos));
     }
-    const items = keys.map((k) => {
-      const e = pos?.entries?.get(k);
+    const entries = pos?.entries;
+    const items: Node[] = [];
+    for (const k of keys) {
+      const e = entries?.get(k);
       // A YAML alias has no position tree of its own: fall back to the alias's position.
-      return buildItem(ctx, k, def[k], e?.[0] ?? pos, e?.[1] ?? pos);
-    });
+      items.push(buildItem(ctx, k, def[k], e?.[0] ?? pos, e?.[1] ?? pos));
+    }
     return items.length === 1 ? items[0]! : and(items);
   }
   if (Array.isArray(def)) {
@@ -64,62 +66,100 @@ interface RawValue {
   value: SValue;
   raw: string;
   pos: YamlPos | undefined;
+  /**
+   * Source of the YAML value, built once per value: every predicate made from it (one, or the
+   * members of a windash/base64offset expansion or of placeholder variants) shares the object.
+   */
+  source: Source | undefined;
+}
+
+/**
+ * What an item key (`field|mod|mod`) says, independent of its values: the same keys recur across
+ * a corpus (`Image|endswith`, `CommandLine|contains`), so each is split and checked once.
+ */
+interface ItemKey {
+  /** null for a keyword item (or an empty field name). */
+  fieldName: string | null;
+  chain: readonly string[];
+  /** The chain as written (`contains|all`), kept on every predicate. */
+  vendorOp: string | undefined;
+  /** How messages name the item: `'field|mod'` or `keywords`. */
+  label: string;
+  /** Each modifier that repeats an earlier one, in chain order (one warning each). */
+  duplicates: readonly string[];
+}
+
+const KEYWORD_KEY: ItemKey = { fieldName: null, chain: [], vendorOp: undefined, label: 'keywords', duplicates: [] };
+const ITEM_KEYS = new Map<string, ItemKey>();
+/** Bound on ITEM_KEYS (keys are rule text: a hostile corpus must not grow it without limit). */
+const MAX_ITEM_KEYS = 10_000;
+
+function itemKey(key: string): ItemKey {
+  let k = ITEM_KEYS.get(key);
+  if (k) return k;
+  const [fieldName0, ...chain] = key.split('|');
+  // Duplicated modifiers are accepted (as pySigma does) but almost always a mistake.
+  const duplicates: string[] = [];
+  for (let i = 1; i < chain.length; i++) if (chain.indexOf(chain[i]!) < i) duplicates.push(chain[i]!);
+  k = { fieldName: fieldName0 ? fieldName0 : null, chain, vendorOp: chain.length ? chain.join('|') : undefined, label: `'${key}'`, duplicates };
+  if (ITEM_KEYS.size >= MAX_ITEM_KEYS) ITEM_KEYS.clear();
+  ITEM_KEYS.set(key, k);
+  return k;
+}
+
+function itemFail(ctx: RuleCtx, key: string | null, label: string, value: unknown, where: YamlPos | undefined, code: string, message: string): Node {
+  report(ctx, 'error', code, `${label}: ${message}`, where);
+  return opaque(key === null ? JSON.stringify(value) : `${key}: ${JSON.stringify(value)}`, message, sourceOf(ctx, where));
 }
 
 /** One `field|modifiers: value(s)` item, or a keyword item when key is null. */
 function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: YamlPos | undefined, valPos0: YamlPos | undefined): Node {
   // An implicit null (`field:` with nothing after it) has an empty span: point at the key instead.
   const valPos = valPos0 && valPos0.end <= valPos0.start ? keyPos : valPos0;
-  const [fieldName0, ...chain] = key === null ? [''] : key.split('|');
-  const fieldName = fieldName0 ? fieldName0 : null;
-  const vendorOp = chain.length ? chain.join('|') : undefined;
+  const k = key === null ? KEYWORD_KEY : itemKey(key);
+  const { fieldName, chain, vendorOp, label } = k;
   const where = keyPos ?? valPos;
-  const label = key === null ? 'keywords' : `'${key}'`;
-  const fail = (code: string, message: string): Node => {
-    report(ctx, 'error', code, `${label}: ${message}`, where);
-    return opaque(key === null ? JSON.stringify(value) : `${key}: ${JSON.stringify(value)}`, message, sourceOf(ctx, where));
-  };
 
-  const list = Array.isArray(value) ? value : [value];
+  const isList = Array.isArray(value);
+  const count = isList ? value.length : 1;
   const raws: RawValue[] = [];
-  for (let i = 0; i < list.length; i++) {
-    const v = list[i];
-    const p = Array.isArray(value) ? (valPos?.items?.[i] ?? valPos) : valPos;
-    if (!isPlain(v)) return fail('sigma.value.type', 'a value must be a string, number, boolean or null (not a map or list)');
-    raws.push({ value: toSigmaValue(ctx, v, p), raw: rawText(ctx, v, p), pos: p });
+  for (let i = 0; i < count; i++) {
+    const v: unknown = isList ? value[i] : value;
+    const p = isList ? (valPos?.items?.[i] ?? valPos) : valPos;
+    if (!isPlain(v)) return itemFail(ctx, key, label, value, where, 'sigma.value.type', 'a value must be a string, number, boolean or null (not a map or list)');
+    raws.push({ value: toSigmaValue(ctx, v, p), raw: rawText(ctx, v, p), pos: p, source: sourceOf(ctx, p) });
   }
 
-  // Duplicated modifiers are accepted (as pySigma does) but almost always a mistake.
-  for (let i = 1; i < chain.length; i++) {
-    if (chain.indexOf(chain[i]!) < i) report(ctx, 'warning', 'sigma.modifier.duplicate', `${label}: modifier '${chain[i]}' is applied twice`, where);
-  }
+  for (const d of k.duplicates) report(ctx, 'warning', 'sigma.modifier.duplicate', `${label}: modifier '${d}' is applied twice`, where);
 
   if (raws.length === 0) {
     // `field: []` is `field: null` (pySigma: no values -> SigmaNull).
-    if (fieldName === null) return fail('sigma.value.null-keyword', 'a null value must be bound to a field');
-    const shaped = applyModifiers(fieldName, chain, [], budget(ctx));
-    if ('code' in shaped) return fail(shaped.code, shaped.message);
+    if (fieldName === null) return itemFail(ctx, key, label, value, where, 'sigma.value.null-keyword', 'a null value must be bound to a field');
+    const shaped = applyModifiers(fieldName, chain, null, budget(ctx));
+    if ('code' in shaped) return itemFail(ctx, key, label, value, where, shaped.code, shaped.message);
     countPredicate(ctx);
     const p = predicate(fieldName, 'eq', null, { vendorOp, raw: '[]', source: sourceOf(ctx, valPos) });
     return shaped.negated ? not(p) : p;
   }
 
+  // One field reference for every predicate of the item (nothing mutates AST nodes).
+  const field: FieldRef | null = fieldName === null ? null : { name: fieldName };
   // Modifiers apply value by value, so each value keeps its own source position.
   const perValue: Node[] = [];
   let all = false;
   let negated = false;
   for (const rv of raws) {
-    let values: SValue[];
-    if (chain.length === 0) values = [rv.value];
-    else {
-      const shaped = applyModifiers(fieldName, chain, [rv.value], budget(ctx));
-      if ('code' in shaped) return fail(shaped.code, shaped.message);
-      all = shaped.all;
-      negated = shaped.negated;
-      values = shaped.values;
+    if (chain.length === 0) {
+      const n = valueNode(ctx, field, rv.value, rv, vendorOp, label);
+      if (n) perValue.push(n);
+      continue;
     }
-    for (const v of values) {
-      const n = valueNode(ctx, fieldName, v, rv, vendorOp, label);
+    const shaped = applyModifiers(fieldName, chain, rv.value, budget(ctx));
+    if ('code' in shaped) return itemFail(ctx, key, label, value, where, shaped.code, shaped.message);
+    all = shaped.all;
+    negated = shaped.negated;
+    for (const v of shaped.values) {
+      const n = valueNode(ctx, field, v, rv, vendorOp, label);
       if (n) perValue.push(n);
     }
   }
@@ -168,32 +208,36 @@ function rawText(ctx: RuleCtx, v: Plain, pos: YamlPos | undefined): string {
   return String(v);
 }
 
+/** A predicate of a (non-string) value: counted, case-insensitive, with the value's raw text and source. */
+function valuePredicate(ctx: RuleCtx, field: FieldRef | null, op: Predicate['op'], value: Scalar, rv: RawValue, vendorOp: string | undefined): Predicate {
+  countPredicate(ctx);
+  return predicate(field, op, value, { vendorOp, raw: rv.raw, source: rv.source, caseSensitive: false });
+}
+
 /** One (already modified) value as a predicate or OR group; null when reported as an error. */
-function valueNode(ctx: RuleCtx, field: string | null, v: SValue, rv: RawValue, vendorOp: string | undefined, label: string): Node | null {
-  const source = sourceOf(ctx, rv.pos);
-  const base = { vendorOp, raw: rv.raw, source };
-  const make = (op: Predicate['op'], value: Scalar, extra: Partial<Predicate> = {}): Predicate => {
-    countPredicate(ctx);
-    const p = predicate(field, op, value, { ...base, caseSensitive: false, ...extra });
-    return p;
-  };
+function valueNode(ctx: RuleCtx, field: FieldRef | null, v: SValue, rv: RawValue, vendorOp: string | undefined, label: string): Node | null {
+  const source = rv.source;
   switch (v.kind) {
-    case 'exp': {
-      const kids = v.values.map((m) => valueNode(ctx, field, m, rv, vendorOp, label)).filter((n): n is Node => n !== null);
-      return kids.length === 1 ? kids[0]! : or(kids);
-    }
     case 'str':
       return stringNode(ctx, field, v, rv, vendorOp, label);
+    case 'exp': {
+      const kids: Node[] = [];
+      for (const m of v.values) {
+        const n = valueNode(ctx, field, m, rv, vendorOp, label);
+        if (n !== null) kids.push(n);
+      }
+      return kids.length === 1 ? kids[0]! : or(kids);
+    }
     case 'num':
-      return field === null ? make('match', v.raw) : make('eq', v.value);
+      return field === null ? valuePredicate(ctx, field, 'match', v.raw, rv, vendorOp) : valuePredicate(ctx, field, 'eq', v.value, rv, vendorOp);
     case 'bool':
-      return field === null ? make('match', String(v.value)) : make('eq', v.value);
+      return field === null ? valuePredicate(ctx, field, 'match', String(v.value), rv, vendorOp) : valuePredicate(ctx, field, 'eq', v.value, rv, vendorOp);
     case 'null':
       if (field === null) {
         report(ctx, 'error', 'sigma.value.null-keyword', `${label}: a null value must be bound to a field`, rv.pos);
         return opaque('null', 'null keyword', source);
       }
-      return make('eq', null);
+      return valuePredicate(ctx, field, 'eq', null, rv, vendorOp);
     case 're': {
       const chk = checkRegex(v.source);
       if (v.source.length > ctx.limits.maxRegexChars) {
@@ -207,7 +251,8 @@ function valueNode(ctx: RuleCtx, field: string | null, v: SValue, rv: RawValue, 
       if (chk.unsupportedFlags) report(ctx, 'warning', 'sigma.regex.flags', `${label}: inline regex flag(s) '${chk.unsupportedFlags}' are kept in the pattern only`, rv.pos);
       const flags = [...new Set((v.flags + chk.inlineFlags).split(''))].sort().join('');
       const source2 = chk.unsupportedFlags ? v.source : chk.source;
-      const p = make('regex_match', source2, { regex: { flavor: 'pcre', flags, anchored: false }, caseSensitive: !flags.includes('i') });
+      countPredicate(ctx);
+      const p = predicate(field, 'regex_match', source2, { vendorOp, raw: rv.raw, source, regex: { flavor: 'pcre', flags, anchored: false }, caseSensitive: !flags.includes('i') });
       if (v.placeholders?.length) {
         p.placeholder = v.placeholders.join(',');
         report(ctx, 'info', 'sigma.placeholder.unresolved', `${label}: placeholder(s) ${v.placeholders.map((n) => `%${n}%`).join(', ')} in a regular expression are kept unresolved`, rv.pos);
@@ -215,33 +260,34 @@ function valueNode(ctx: RuleCtx, field: string | null, v: SValue, rv: RawValue, 
       return p;
     }
     case 'cidr':
-      return make('cidr', v.cidr);
+      return valuePredicate(ctx, field, 'cidr', v.cidr, rv, vendorOp);
     case 'ref': {
       const op = v.startsWith || v.endsWith ? 'wildcard' : 'eq';
       const refMatch = v.startsWith && v.endsWith ? 'contains' : v.startsWith ? 'startswith' : v.endsWith ? 'endswith' : undefined;
-      return make(op, null, { ref: { name: v.field }, ...(refMatch ? { refMatch } : {}) });
+      countPredicate(ctx);
+      return predicate(field, op, null, { vendorOp, raw: rv.raw, source, caseSensitive: false, ref: { name: v.field }, ...(refMatch ? { refMatch } : {}) });
     }
     case 'cmp':
       if (v.part) {
         countPredicate(ctx);
-        return predicate(field === null ? null : { name: `${v.part}(${field})`, computed: true }, v.op, v.value, base);
+        return predicate(field === null ? null : { name: `${v.part}(${field.name})`, computed: true }, v.op, v.value, { vendorOp, raw: rv.raw, source });
       }
-      return make(v.op, v.value);
+      return valuePredicate(ctx, field, v.op, v.value, rv, vendorOp);
     case 'exists': {
-      const p = make('exists', true);
+      const p = valuePredicate(ctx, field, 'exists', true, rv, vendorOp);
       return v.value ? p : not(p);
     }
     case 'ts': {
       // The AST has no "part of a timestamp" operator: the part is a computed field, hour(EventTime) == 3.
       countPredicate(ctx);
-      return predicate(field === null ? null : { name: `${v.part}(${field})`, computed: true }, 'eq', v.value, base);
+      return predicate(field === null ? null : { name: `${v.part}(${field.name})`, computed: true }, 'eq', v.value, { vendorOp, raw: rv.raw, source });
     }
   }
 }
 
-function stringNode(ctx: RuleCtx, field: string | null, v: SStr, rv: RawValue, vendorOp: string | undefined, label: string): Node {
-  const names = placeholderNames(v);
-  if (names.length) {
+function stringNode(ctx: RuleCtx, field: FieldRef | null, v: SStr, rv: RawValue, vendorOp: string | undefined, label: string): Node {
+  if (hasPlaceholders(v)) {
+    const names = placeholderNames(v);
     const supplied = ctx.placeholders;
     if (supplied && names.every((n) => Array.isArray(supplied[n]))) {
       const variants = substitutePlaceholders(ctx, v, supplied);
@@ -256,13 +302,13 @@ function stringNode(ctx: RuleCtx, field: string | null, v: SStr, rv: RawValue, v
   return stringPredicate(ctx, field, v, rv, vendorOp);
 }
 
-function stringPredicate(ctx: RuleCtx, field: string | null, v: SStr, rv: RawValue, vendorOp: string | undefined): Predicate {
+function stringPredicate(ctx: RuleCtx, field: FieldRef | null, v: SStr, rv: RawValue, vendorOp: string | undefined): Predicate {
   countPredicate(ctx);
-  const opts = { vendorOp, raw: rv.raw, source: sourceOf(ctx, rv.pos), caseSensitive: v.cased };
+  const opts = { vendorOp, raw: rv.raw, source: rv.source, caseSensitive: v.cased };
   if (field === null) return predicate(null, 'match', toGlob(v), opts);
   if (hasWildcards(v)) return predicate(field, 'wildcard', toGlob(v), opts);
   // An unresolved placeholder without wildcards compares equal to each of its (unknown) values: eq '%name%'.
-  if (v.parts.some((p) => p.t === 'ph')) return predicate(field, 'eq', placeholderText(v), opts);
+  if (hasPlaceholders(v)) return predicate(field, 'eq', placeholderText(v), opts);
   return predicate(field, 'eq', literalText(v), opts);
 }
 

@@ -10,7 +10,7 @@
  * Errors name the whole chain (`CommandLine|contains|base64offset`) so that a
  * rule author sees which key is wrong.
  */
-import type { SKind, SStr, SValue } from './values.js';
+import type { SKind, SStr, SValue, StrPart } from './values.js';
 import { KIND_NAMES, endsWithStar, insertPlaceholders, isSpecial, literalText, plainString, startsWithStar } from './values.js';
 import { base64, base64Offsets, utf16, windash, windashCount } from './encodings.js';
 
@@ -53,9 +53,15 @@ function err(code: string, message: string): ModifierError {
 
 function contains(v: SValue): SValue {
   if (v.kind === 'str') {
-    let parts = v.parts;
-    if (!startsWithStar(v)) parts = [STAR, ...parts];
-    if (!endsWithStar({ ...v, parts })) parts = [...parts, STAR];
+    // `*` added at each end that has none, in one new array (an empty value becomes a single `*`).
+    const p = v.parts;
+    const n = p.length;
+    const addStart = n === 0 || p[0]!.t !== 'star';
+    const addEnd = n > 0 && p[n - 1]!.t !== 'star';
+    if (!addStart && !addEnd) return { ...v, parts: p };
+    const parts: StrPart[] = addStart ? [STAR] : [];
+    for (let i = 0; i < n; i++) parts.push(p[i]!);
+    if (addEnd) parts.push(STAR);
     return { ...v, parts };
   }
   if (v.kind === 're') return { ...v, source: reStart(reEnd(v.source)) };
@@ -249,51 +255,58 @@ export const MODIFIERS: Record<string, ModifierDef> = {
 };
 
 /**
- * Apply a modifier chain to an item's values. Returns the shaped values or the
- * first error (pySigma stops at the first error too).
+ * Apply a modifier chain to one value of an item (null: the item has no value, `field: []`, where
+ * only the list modifiers and unknown ids matter). Returns the shaped values or the first error
+ * (pySigma stops at the first error too).
  */
-export function applyModifiers(field: string | null, chain: readonly string[], values: SValue[], budget: number): ItemShape | ModifierError {
-  const shape: ItemShape = { values, all: false, negated: false };
-  const applied: string[] = [];
+export function applyModifiers(field: string | null, chain: readonly string[], value: SValue | null, budget: number): ItemShape | ModifierError {
+  let values: SValue[] = value === null ? [] : [value];
+  let all = false;
+  let negated = false;
+  // One context for the whole chain: `applied` grows as the chain advances, and a modifier only
+  // reads it while it is applied.
+  const ctx: ApplyCtx = { field, applied: [], budget };
   for (const id of chain) {
     const def = MODIFIERS[id];
     if (!def) return err('sigma.modifier.unknown', `unknown modifier '${id}'`);
     if (def.list) {
-      if (id === 'all') shape.all = true;
-      else if (id === 'neq') shape.negated = true;
-      applied.push(id);
+      if (id === 'all') all = true;
+      else if (id === 'neq') negated = true;
+      ctx.applied.push(id);
       continue;
     }
-    const ctx: ApplyCtx = { field, applied, budget };
     const out: SValue[] = [];
-    for (const v of shape.values) {
-      const r = applyOne(id, def, v, ctx);
-      if ('code' in r) return r;
-      out.push(...r);
+    for (const v of values) {
+      const e = applyOne(id, def, v, ctx, out);
+      if (e) return e;
     }
-    shape.values = out;
-    applied.push(id);
+    values = out;
+    ctx.applied.push(id);
   }
-  return shape;
+  return { values, all, negated };
 }
 
-function applyOne(id: string, def: ModifierDef, v: SValue, ctx: ApplyCtx): SValue[] | ModifierError {
+/** Apply one modifier to one value, appending the result(s) to `out`; the error, if any. */
+function applyOne(id: string, def: ModifierDef, v: SValue, ctx: ApplyCtx, out: SValue[]): ModifierError | null {
   if (v.kind === 'exp') {
     const members: SValue[] = [];
     for (const m of v.values) {
-      const r = applyOne(id, def, m, ctx);
-      if ('code' in r) return r;
-      members.push(...r);
+      const e = applyOne(id, def, m, ctx, members);
+      if (e) return e;
     }
-    return [{ kind: 'exp', values: members }];
+    out.push({ kind: 'exp', values: members });
+    return null;
   }
   if (def.accepts !== 'any' && !def.accepts.includes(v.kind)) {
     return err('sigma.modifier.type', `modifier '${id}' cannot be applied to a ${KIND_NAMES[v.kind]} value (expects ${(def.accepts as SKind[]).map((k) => KIND_NAMES[k]).join(' or ')})`);
   }
   // Modifiers that build literal runs (UTF-16, windash, expand) merge them themselves.
   const r = def.apply ? def.apply(v, ctx) : v;
-  if (Array.isArray(r)) return r;
+  if (Array.isArray(r)) {
+    for (const x of r) out.push(x);
+    return null;
+  }
   if ('code' in r) return r;
-  return [r];
+  out.push(r);
+  return null;
 }
-

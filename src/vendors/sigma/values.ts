@@ -116,6 +116,11 @@ export function mergeParts(parts: StrPart[]): StrPart[] {
 export function hasWildcards(v: SStr): boolean {
   return v.parts.some((p) => p.t === 'star' || p.t === 'one');
 }
+/** True when the string has a placeholder part (after `expand`). */
+export function hasPlaceholders(v: SStr): boolean {
+  for (const p of v.parts) if (p.t === 'ph') return true;
+  return false;
+}
 /** True when the string has a wildcard or placeholder part (pySigma `contains_special`). */
 export function isSpecial(v: SStr): boolean {
   return v.parts.some((p) => p.t !== 'lit');
