@@ -90,7 +90,7 @@ export function parseCondition(ctx: RuleCtx, text: string, where: CondAt): Parse
     return null;
   }
   try {
-    return parse(text) as ParsedCondition;
+    return readPlainCondition(text) ?? (parse(text) as ParsedCondition);
   } catch (e) {
     if (e instanceof ConditionSyntaxError) {
       const expected = [...new Set((e.expected ?? []).map((x) => x.description ?? x.text ?? x.type))];
@@ -107,6 +107,134 @@ export function parseCondition(ctx: RuleCtx, text: string, where: CondAt): Parse
     }
     throw e;
   }
+}
+
+/**
+ * A hand-written reader for conditions without an aggregation, the shape of nearly every rule
+ * (`selection and not 1 of filter_*`). It returns exactly the tree of the generated parser
+ * (grammars/sigma-condition.peggy: the same node kinds, key order, names and `loc` offsets), or
+ * undefined for anything else — an aggregation (`|`), a syntax error, deep parentheses — which
+ * then goes through the generated parser, so every error message and expected-token list comes
+ * from there. Why: a corpus load runs each parser only a few thousand times, mostly before V8
+ * has optimized it, and the generated parser's rule functions cost several times this reader
+ * when cold (test/sigma/condition-reader.test.ts compares the two).
+ */
+export function readPlainCondition(text: string): ParsedCondition | undefined {
+  const r = new ConditionReader(text);
+  r.ws();
+  const expr = r.or(0);
+  if (expr === undefined) return undefined;
+  r.ws();
+  return r.pos === text.length ? { expr, agg: null } : undefined;
+}
+
+/** Parentheses deeper than this go to the generated parser (which reports overflows as before). */
+const READER_MAX_DEPTH = 64;
+
+class ConditionReader {
+  pos = 0;
+  constructor(readonly text: string) {}
+
+  /** `_`: [ \t\r\n]* */
+  ws(): void {
+    const t = this.text;
+    let c = t.charCodeAt(this.pos);
+    while (c === 32 || c === 9 || c === 13 || c === 10) c = t.charCodeAt(++this.pos);
+  }
+
+  /** The keyword `kw` at the current position, not followed by a character of the class (IdChar, or PatChar for `of`). */
+  keyword(kw: string, pat = false): boolean {
+    if (!this.text.startsWith(kw, this.pos)) return false;
+    const c = this.text.charCodeAt(this.pos + kw.length);
+    return !(pat ? isPatChar(c) : isIdChar(c));
+  }
+
+  /** OrExpr / AndExpr: `head (_ kw _ next)*`, one n-ary node when there is a tail. */
+  or(depth: number): CondAst | undefined {
+    return this.list('or', depth);
+  }
+
+  list(type: 'or' | 'and', depth: number): CondAst | undefined {
+    const start = this.pos;
+    const head = type === 'or' ? this.list('and', depth) : this.not(depth);
+    if (head === undefined) return undefined;
+    let children: CondAst[] | undefined;
+    for (;;) {
+      const save = this.pos;
+      this.ws();
+      if (!this.keyword(type)) {
+        // No operator: the whitespace belongs to whatever follows.
+        this.pos = save;
+        break;
+      }
+      this.pos += type.length;
+      this.ws();
+      // An operator without an operand never parses (the caller cannot continue either).
+      const next = type === 'or' ? this.list('and', depth) : this.not(depth);
+      if (next === undefined) return undefined;
+      (children ??= [head]).push(next);
+    }
+    return children ? { type, children, loc: { start, end: this.pos } } : head;
+  }
+
+  /** NotExpr: `(not _)* Primary`, each `not` spanning from its keyword to the end of its operand. */
+  not(depth: number): CondAst | undefined {
+    let nots: number[] | undefined;
+    while (this.keyword('not')) {
+      (nots ??= []).push(this.pos);
+      this.pos += 3;
+      this.ws();
+    }
+    let node = this.primary(depth);
+    if (node === undefined) return undefined;
+    if (nots) for (let i = nots.length - 1; i >= 0; i--) node = { type: 'not', child: node, loc: { start: nots[i]!, end: node.loc.end } };
+    return node;
+  }
+
+  /** Primary: `( OrExpr )`, a selector `1|any|all of pattern`, or a selection name. */
+  primary(depth: number): CondAst | undefined {
+    const t = this.text;
+    const start = this.pos;
+    if (t.charCodeAt(start) === 40 /* ( */) {
+      if (depth >= READER_MAX_DEPTH) return undefined;
+      this.pos++;
+      this.ws();
+      const child = this.or(depth + 1);
+      if (child === undefined) return undefined;
+      this.ws();
+      if (t.charCodeAt(this.pos) !== 41 /* ) */) return undefined;
+      this.pos++;
+      return { type: 'group', child, loc: { start, end: this.pos } };
+    }
+    const quantifier = this.keyword('1') ? '1' : this.keyword('any') ? 'any' : this.keyword('all') ? 'all' : undefined;
+    if (quantifier) {
+      this.pos += quantifier.length;
+      this.ws();
+      if (this.keyword('of', true)) {
+        this.pos += 2;
+        this.ws();
+        const p0 = this.pos;
+        while (isPatChar(t.charCodeAt(this.pos))) this.pos++;
+        if (this.pos > p0) return { type: 'of', quantifier, pattern: t.slice(p0, this.pos), loc: { start, end: this.pos } };
+      }
+      // Not a selector: read the quantifier as a selection name.
+      this.pos = start;
+    }
+    while (isIdChar(t.charCodeAt(this.pos))) this.pos++;
+    if (this.pos === start) return undefined;
+    const name = t.slice(start, this.pos);
+    if (name === 'and' || name === 'or' || name === 'not') return undefined;
+    return { type: 'id', name, loc: { start, end: this.pos } };
+  }
+}
+
+/** IdChar: [A-Za-z0-9_-] */
+function isIdChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45;
+}
+/** PatChar: [A-Za-z0-9_*] */
+function isPatChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 42;
 }
 
 /** Full, case-sensitive match of a selection name against a pattern where `*` is any run. */
