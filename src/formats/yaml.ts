@@ -89,10 +89,23 @@ function skipSpace(text: string, i: number): number {
   }
 }
 
-/** Collapse wrapper frames: a frame whose single child has the same result and end is that child. */
+/**
+ * Collapse wrapper frames: a frame whose single child has the same result is that child. A
+ * collection is its wrapper's result by identity even when the wrapper's end differs (js-yaml
+ * closes a flow collection's wrapper after trailing spaces); a scalar only when the ends agree too.
+ */
 function unwrap(c: Closed): Closed {
-  while (c.children.length === 1 && c.children[0]!.result === c.result && c.children[0]!.end === c.end) c = c.children[0]!;
-  return c;
+  for (;;) {
+    const k = c.children.length === 1 ? c.children[0]! : undefined;
+    if (!k || k.result !== c.result) return c;
+    if (k.end !== c.end && !(c.result && typeof c.result === 'object')) return c;
+    c = k;
+  }
+}
+
+/** Same value: identity for collections, equality (NaN too) for scalars. */
+function sameValue(a: unknown, b: unknown): boolean {
+  return a === b || (typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b));
 }
 
 function toPos(c0: Closed, text: string, aliasBudget: { left: number }, seen: Set<object>): YamlPos {
@@ -107,13 +120,38 @@ function toPos(c0: Closed, text: string, aliasBudget: { left: number }, seen: Se
     }
     seen.add(r);
     const kids = c.children.map(unwrap);
+    // js-yaml reports no events for an empty node (a bare `-` entry, a flow-mapping key without a
+    // value): children are matched to the items and entries by value, and a node without events
+    // gets no position (its parent's is used) instead of shifting every later position.
     if (Array.isArray(r)) {
-      pos.items = kids.map((k) => toPos(k, text, aliasBudget, seen));
+      const items: YamlPos[] = new Array<YamlPos>(r.length);
+      for (let i = 0, j = 0; i < r.length && j < kids.length; i++) {
+        if (kids.length - j < r.length - i && !sameValue(kids[j]!.result, r[i])) continue;
+        items[i] = toPos(kids[j++]!, text, aliasBudget, seen);
+      }
+      pos.items = items;
     } else {
       const entries = new Map<string, [YamlPos, YamlPos]>();
-      for (let i = 0; i + 1 < kids.length; i += 2) {
-        const k = kids[i]!;
-        entries.set(String(k.result), [toPos(k, text, aliasBudget, seen), toPos(kids[i + 1]!, text, aliasBudget, seen)]);
+      const obj = r as Record<string, unknown>;
+      for (let j = 0; j < kids.length; ) {
+        const k = kids[j++]!;
+        const key = String(k.result);
+        if (!Object.hasOwn(obj, key) || entries.has(key)) {
+          // Not a key of the value (or one seen already: keys are unique): a `<<` merge key (kept
+          // with the node after it, as pairs), or the empty node js-yaml reports after a mapping's
+          // last entry (dropped).
+          if (j < kids.length) entries.set(key, [toPos(k, text, aliasBudget, seen), toPos(kids[j++]!, text, aliasBudget, seen)]);
+          continue;
+        }
+        const keyPos = toPos(k, text, aliasBudget, seen);
+        const v = kids[j];
+        // The next child is this key's value unless it is missing, or it differs from the value and
+        // reads as a later key (pairs stay pairs otherwise: a `<<` merge's value is not its entry).
+        const nextIsKey = v !== undefined && !sameValue(v.result, obj[key]) && (v.result === null || typeof v.result !== 'object') && Object.hasOwn(obj, String(v.result)) && !entries.has(String(v.result));
+        if (v && !nextIsKey) {
+          entries.set(key, [keyPos, toPos(v, text, aliasBudget, seen)]);
+          j++;
+        } else entries.set(key, [keyPos, { start: keyPos.end, end: keyPos.end }]);
       }
       pos.entries = entries;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseYaml, yamlPosAt } from '../../src/formats/yaml.js';
+import { parseYaml, parseYamlSlow, yamlPosAt } from '../../src/formats/yaml.js';
 import { SourceFile } from '../../src/core/source-file.js';
 import { resolveLimits } from '../../src/core/limits.js';
 
@@ -34,6 +34,31 @@ describe('parseYaml', () => {
     expect(at(f, yamlPosAt(d0.pos, ['tags', 1])?.start)).toEqual({ line: 9, column: 11 });
     expect(at(f, yamlPosAt(r.documents[1]!.pos, ['foo'])?.start)).toEqual({ line: 11, column: 6 });
     expect(yamlPosAt(d0.pos, ['nope'])).toBeUndefined();
+  });
+
+  it('positions the nodes around empty entries and flow collections with trailing spaces (js-yaml path)', () => {
+    // These constructs take the js-yaml path (the fast reader falls back on them); js-yaml reports
+    // no events for an empty node, and closes a flow collection's wrapper after trailing spaces.
+    const text = (t: string, path: (string | number)[], key = false) => {
+      const f = new SourceFile('t.yml', t);
+      const d = parseYamlSlow(f).documents[0]!;
+      const p = yamlPosAt(d.pos, path, key);
+      return p ? t.slice(p.start, p.end) : undefined;
+    };
+    const list = 'a:\n  - x\n  -\n  - y\n';
+    expect([text(list, ['a', 0]), text(list, ['a', 1]), text(list, ['a', 2])]).toEqual(['x', undefined, 'y']);
+    const nested = 'a:\n  - [1, 2]   \n  - z\n';
+    expect([text(nested, ['a', 0]), text(nested, ['a', 0, 1]), text(nested, ['a', 1])]).toEqual(['[1, 2]', '2', 'z']);
+    const nextLine = 'a:\n  [1, 2]   \nb: c\n';
+    expect([text(nextLine, ['a', 0]), text(nextLine, ['a', 1]), text(nextLine, ['b'])]).toEqual(['1', '2', 'c']);
+    const flowMap = 'a: {j, k: 1}\nb: 2\n';
+    expect([text(flowMap, ['a', 'j'], true), text(flowMap, ['a', 'j']), text(flowMap, ['a', 'k']), text(flowMap, ['b'])]).toEqual(['j', '', '1', '2']);
+    // A mapping before a document marker: js-yaml's trailing empty node is not an entry.
+    const doc = 'a: 1\nnull: 2\n---\nb: 3\n';
+    expect([text(doc, ['a']), text(doc, ['null'])]).toEqual(['1', '2']);
+    // A merge key keeps the pairs after it aligned.
+    const merge = 'base: &b {x: 1}\nm:\n  <<: *b\n  y: 2\n';
+    expect(text(merge, ['m', 'y'])).toBe('2');
   });
 
   it('handles CRLF line ends', () => {
