@@ -31,9 +31,9 @@ export interface YamlPos {
 
 export interface YamlDocument {
   value: unknown;
-  /** Position tree of the value (absent only for an empty document). */
+  /** Position tree of the value (absent when `parseYaml` was asked for no positions). */
   pos?: YamlPos;
-  /** 0-based offsets of the document in the file. */
+  /** 0-based offsets of the document in the file (without positions: 0 and the file length). */
   start: number;
   end: number;
 }
