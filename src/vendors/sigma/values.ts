@@ -63,9 +63,18 @@ const ONE = { t: 'one' } as const;
 /** Parse a Sigma string value into parts (escape table of the specification / pySigma). */
 const SPECIAL = /[*?\\]/;
 
+const WILDCARD = /[*?]/;
+
 export function parseSigmaString(s: string): SStr {
   // Fast path: most values have no wildcard or backslash.
   if (!SPECIAL.test(s)) return { kind: 'str', parts: s ? [{ t: 'lit', s }] : [], cased: false, bytes: false, original: s };
+  // Without wildcards the only escape that changes anything is `\\` (one backslash), and pairs
+  // read left to right are exactly what replaceAll finds: the common Windows path (`\cmd.exe`,
+  // `C:\Windows\`) needs no character loop, and usually no new string.
+  if (!WILDCARD.test(s)) {
+    const lit = s.includes('\\\\') ? s.replaceAll('\\\\', '\\') : s;
+    return { kind: 'str', parts: [{ t: 'lit', s: lit }], cased: false, bytes: false, original: s };
+  }
   // Literal parts are taken as runs (slices) between wildcards and escapes of special characters,
   // not appended character by character: that built one concatenation node per character, which
   // the AST kept for as long as the value (about 30 bytes per character of a Windows path).
