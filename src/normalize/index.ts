@@ -112,10 +112,17 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     return fieldContext({ macros }, win, macroSources.map((m) => ({ ...m, macros })));
   }
 
+  // Sigma rules share a few hundred logsources: one (read-only) context each.
+  const sigmaContexts = new Map<string, FieldContext>();
   function contextOf(rule: Rule): FieldContext {
     switch (rule.vendor) {
-      case 'sigma':
-        return fieldContext({ product: rule.logsource.product, category: rule.logsource.category, service: rule.logsource.service });
+      case 'sigma': {
+        const { product, category, service } = rule.logsource;
+        const key = `${product ?? ''}\u0000${category ?? ''}\u0000${service ?? ''}`;
+        let c = sigmaContexts.get(key);
+        if (!c) sigmaContexts.set(key, (c = fieldContext({ product, category, service })));
+        return c;
+      }
       case 'elastic':
         return fieldContext({ indices: [...(rule.logsource.index ?? []), ...(rule.logsource.datasets ?? [])] });
       case 'splunk':

@@ -123,7 +123,8 @@ export function mergeParts(parts: StrPart[]): StrPart[] {
 }
 
 export function hasWildcards(v: SStr): boolean {
-  return v.parts.some((p) => p.t === 'star' || p.t === 'one');
+  for (const p of v.parts) if (p.t === 'star' || p.t === 'one') return true;
+  return false;
 }
 /** True when the string has a placeholder part (after `expand`). */
 export function hasPlaceholders(v: SStr): boolean {
