@@ -32,6 +32,26 @@ const TECHNIQUE_RE = /^t(\d{4})(?:\.(\d{3}))?$/i;
 const GROUP_OR_SOFTWARE_RE = /^(?:[gsm]|ds|dc)\d{4}$/i; // groups, software, mitigations, data sources, data components
 const CAMPAIGN_RE = /^c\d{4}$/i;
 
+/** What one tag says about ATT&CK (depends on the tag text only). */
+type TagClass = { kind: 'technique'; id: string } | { kind: 'tactic'; tactic: string } | { kind: 'none' } | { kind: 'unknown' };
+
+function classifyTag(t: string): TagClass {
+  const dot = t.indexOf('.');
+  if (dot === -1 || t.slice(0, dot).toLowerCase() !== 'attack') return { kind: 'none' };
+  const name = t.slice(dot + 1);
+  const tm = TECHNIQUE_RE.exec(name);
+  if (tm) return { kind: 'technique', id: `T${tm[1]}${tm[2] ? '.' + tm[2] : ''}` };
+  // Sigma writes tactics with hyphens; old rules used underscores.
+  const tactic = name.toLowerCase().replace(/_/g, '-');
+  if (TACTICS.has(tactic)) return { kind: 'tactic', tactic };
+  if (GROUP_OR_SOFTWARE_RE.test(name) || CAMPAIGN_RE.test(name)) return { kind: 'none' };
+  return { kind: 'unknown' };
+}
+
+/** Tags recur across a corpus (`attack.execution`, `attack.t1059.001`): each is classified once. */
+const TAG_CLASSES = new Map<string, TagClass>();
+const MAX_TAG_CLASSES = 10_000;
+
 export function attackFromTags(ctx: RuleCtx, tags: unknown, pos: YamlPos | undefined): Rule['attack'] {
   const attack: Rule['attack'] = { techniques: [], tactics: [], raw: [] };
   if (tags === undefined || tags === null) return attack;
@@ -46,23 +66,19 @@ export function attackFromTags(ctx: RuleCtx, tags: unknown, pos: YamlPos | undef
       continue;
     }
     attack.raw.push(t);
-    const dot = t.indexOf('.');
-    if (dot === -1 || t.slice(0, dot).toLowerCase() !== 'attack') continue;
-    const name = t.slice(dot + 1);
-    const tm = TECHNIQUE_RE.exec(name);
-    if (tm) {
-      const id = `T${tm[1]}${tm[2] ? '.' + tm[2] : ''}`;
-      if (!attack.techniques.includes(id)) attack.techniques.push(id);
-      continue;
+    let c = TAG_CLASSES.get(t);
+    if (!c) {
+      c = classifyTag(t);
+      if (TAG_CLASSES.size >= MAX_TAG_CLASSES) TAG_CLASSES.clear();
+      TAG_CLASSES.set(t, c);
     }
-    // Sigma writes tactics with hyphens; old rules used underscores.
-    const tactic = name.toLowerCase().replace(/_/g, '-');
-    if (TACTICS.has(tactic)) {
-      if (!attack.tactics.includes(tactic)) attack.tactics.push(tactic);
-      continue;
+    if (c.kind === 'technique') {
+      if (!attack.techniques.includes(c.id)) attack.techniques.push(c.id);
+    } else if (c.kind === 'tactic') {
+      if (!attack.tactics.includes(c.tactic)) attack.tactics.push(c.tactic);
+    } else if (c.kind === 'unknown') {
+      report(ctx, 'warning', 'sigma.rule.tag-unknown', `unknown ATT&CK tag '${t}' (not a technique, tactic, group, software or campaign)`, pos?.items?.[i] ?? pos);
     }
-    if (GROUP_OR_SOFTWARE_RE.test(name) || CAMPAIGN_RE.test(name)) continue;
-    report(ctx, 'warning', 'sigma.rule.tag-unknown', `unknown ATT&CK tag '${t}' (not a technique, tactic, group, software or campaign)`, pos?.items?.[i] ?? pos);
   }
   return attack;
 }
@@ -133,9 +149,10 @@ export function checkLevelStatus(ctx: RuleCtx, doc: Record<string, unknown>, pos
 export function authorsOf(v: unknown): string[] | undefined {
   if (v === undefined || v === null) return undefined;
   if (Array.isArray(v)) return v.map(String);
-  const parts = String(v)
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const parts: string[] = [];
+  for (const s of String(v).split(',')) {
+    const a = s.trim();
+    if (a) parts.push(a);
+  }
   return parts.length ? parts : undefined;
 }
