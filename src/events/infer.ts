@@ -177,8 +177,9 @@ function reduce(node: Node, t: Tables): Constraint[] | null {
       return node.value ? null : [];
     case 'or': {
       const out: Constraint[] = [];
-      for (const c of node.children) {
-        const r = reduce(c, t);
+      // Indexed loops: this runs mostly unoptimized, where a for-of steps an iterator object.
+      for (let i = 0; i < node.children.length; i++) {
+        const r = reduce(node.children[i]!, t);
         if (r === null) return null;
         pushAll(out, r);
         if (out.length > MAX_CONSTRAINTS) return null;
@@ -187,8 +188,8 @@ function reduce(node: Node, t: Tables): Constraint[] | null {
     }
     case 'and': {
       let acc: Constraint[] | null = null;
-      for (const c of node.children) {
-        const r = reduce(c, t);
+      for (let i = 0; i < node.children.length; i++) {
+        const r = reduce(node.children[i]!, t);
         if (r === null) continue;
         if (acc === null) {
           acc = r;

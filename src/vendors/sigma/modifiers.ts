@@ -266,7 +266,8 @@ export function applyModifiers(field: string | null, chain: readonly string[], v
   // One context for the whole chain: `applied` grows as the chain advances, and a modifier only
   // reads it while it is applied.
   const ctx: ApplyCtx = { field, applied: [], budget };
-  for (const id of chain) {
+  for (let i = 0; i < chain.length; i++) {
+    const id = chain[i]!;
     const def = MODIFIERS[id];
     if (!def) return err('sigma.modifier.unknown', `unknown modifier '${id}'`);
     if (def.list) {
@@ -276,8 +277,8 @@ export function applyModifiers(field: string | null, chain: readonly string[], v
       continue;
     }
     const out: SValue[] = [];
-    for (const v of values) {
-      const e = applyOne(id, def, v, ctx, out);
+    for (let j = 0; j < values.length; j++) {
+      const e = applyOne(id, def, values[j]!, ctx, out);
       if (e) return e;
     }
     values = out;

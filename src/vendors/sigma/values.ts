@@ -123,12 +123,14 @@ export function mergeParts(parts: StrPart[]): StrPart[] {
 }
 
 export function hasWildcards(v: SStr): boolean {
-  for (const p of v.parts) if (p.t === 'star' || p.t === 'one') return true;
+  const parts = v.parts;
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.t === 'star' || parts[i]!.t === 'one') return true;
   return false;
 }
 /** True when the string has a placeholder part (after `expand`). */
 export function hasPlaceholders(v: SStr): boolean {
-  for (const p of v.parts) if (p.t === 'ph') return true;
+  const parts = v.parts;
+  for (let i = 0; i < parts.length; i++) if (parts[i]!.t === 'ph') return true;
   return false;
 }
 /** True when the string has a wildcard or placeholder part (pySigma `contains_special`). */
@@ -138,8 +140,14 @@ export function isSpecial(v: SStr): boolean {
 
 /** The literal text of a string without wildcards. */
 export function literalText(v: SStr): string {
+  const parts = v.parts;
+  // One literal part (the usual case) is returned as it is.
+  if (parts.length === 1 && parts[0]!.t === 'lit') return parts[0]!.s;
   let out = '';
-  for (const p of v.parts) if (p.t === 'lit') out += p.s;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p.t === 'lit') out += p.s;
+  }
   return out;
 }
 
@@ -151,7 +159,9 @@ export function toGlob(v: SStr): string {
   // Pieces joined once: a flat string (appending kept a concatenation node per part).
   const out: string[] = [];
   let prev = '';
-  for (const p of v.parts) {
+  const parts = v.parts;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
     // Consecutive stars are one star in canonical form (and in pySigma's contains: no double wildcard).
     if (p.t === 'star' && prev === 'star') continue;
     prev = p.t;
