@@ -18,6 +18,7 @@ const paths = values.paths.split(',');
 const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
 const result = { task, workers, stages: {} };
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const loadOpts = { workers };
 if (values.cache) loadOpts.cache = values.cache;
 if (task === 'catalog' || task === 'site') {
@@ -39,5 +40,8 @@ if (task === 'catalog' || task === 'site') {
   }
 }
 result.wall = (performance.now() - t0) / 1000;
+// CPU of the whole process (every thread: V8's compiler and GC threads too), over the same span.
+const cpu = process.cpuUsage(cpu0);
+result.cpu = (cpu.user + cpu.system) / 1e6;
 result.maxRssMB = process.resourceUsage().maxRSS / 1024;
 process.stdout.write(JSON.stringify(result) + '\n');
