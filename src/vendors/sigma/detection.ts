@@ -13,7 +13,7 @@ import type { FieldRef, Node, Predicate, Scalar, Source } from '../../ast/schema
 import { and, not, opaque, or, predicate } from '../../ast/build.js';
 import type { YamlPos } from '../../formats/yaml.js';
 import { PredicateLimit, countPredicate, report, sourceOf, type RuleCtx } from './context.js';
-import { applyModifiers } from './modifiers.js';
+import { applyModifiers, simpleChain, type SimpleChain } from './modifiers.js';
 import { checkRegex } from './regex.js';
 import type { SStr, SValue, StrPart } from './values.js';
 import { hasPlaceholders, hasWildcards, literalText, mergeParts, parseSigmaString, placeholderNames, toGlob } from './values.js';
@@ -90,9 +90,11 @@ interface ItemKey {
   label: string;
   /** Each modifier that repeats an earlier one, in chain order (one warning each). */
   duplicates: readonly string[];
+  /** Set when the chain is only contains/startswith/endswith/all/neq (see simpleChain). */
+  simple: SimpleChain | null;
 }
 
-const KEYWORD_KEY: ItemKey = { fieldName: null, chain: [], vendorOp: undefined, label: 'keywords', duplicates: [] };
+const KEYWORD_KEY: ItemKey = { fieldName: null, chain: [], vendorOp: undefined, label: 'keywords', duplicates: [], simple: null };
 const ITEM_KEYS = new Map<string, ItemKey>();
 /** Bound on ITEM_KEYS (keys are rule text: a hostile corpus must not grow it without limit). */
 const MAX_ITEM_KEYS = 10_000;
@@ -104,7 +106,7 @@ function itemKey(key: string): ItemKey {
   // Duplicated modifiers are accepted (as pySigma does) but almost always a mistake.
   const duplicates: string[] = [];
   for (let i = 1; i < chain.length; i++) if (chain.indexOf(chain[i]!) < i) duplicates.push(chain[i]!);
-  k = { fieldName: fieldName0 ? fieldName0 : null, chain, vendorOp: chain.length ? chain.join('|') : undefined, label: `'${key}'`, duplicates };
+  k = { fieldName: fieldName0 ? fieldName0 : null, chain, vendorOp: chain.length ? chain.join('|') : undefined, label: `'${key}'`, duplicates, simple: chain.length ? simpleChain(chain) : null };
   if (ITEM_KEYS.size >= MAX_ITEM_KEYS) ITEM_KEYS.clear();
   ITEM_KEYS.set(key, k);
   return k;
@@ -155,6 +157,16 @@ function buildItem(ctx: RuleCtx, key: string | null, value: unknown, keyPos: Yam
     const rv = raws[i]!;
     if (chain.length === 0) {
       const n = valueNode(ctx, field, rv.value, rv, vendorOp, label);
+      if (n) perValue.push(n);
+      continue;
+    }
+    const simple = k.simple;
+    if (simple !== null && rv.value.kind === 'str') {
+      let v = rv.value;
+      for (let j = 0; j < simple.steps.length; j++) v = simple.steps[j]!(v);
+      all = simple.all;
+      negated = simple.negated;
+      const n = valueNode(ctx, field, v, rv, vendorOp, label);
       if (n) perValue.push(n);
       continue;
     }

@@ -254,6 +254,39 @@ export const MODIFIERS: Record<string, ModifierDef> = {
   },
 };
 
+/** A chain of only `contains`/`startswith`/`endswith` and the list modifiers (`all`, `neq`). */
+export interface SimpleChain {
+  /** The value modifiers in chain order; each maps a string to a string. */
+  steps: ReadonlyArray<(v: SStr) => SStr>;
+  all: boolean;
+  negated: boolean;
+}
+
+const SIMPLE_STEPS: Record<string, (v: SStr) => SStr> = {
+  contains: (v) => contains(v) as SStr,
+  startswith: (v) => startswith(v) as SStr,
+  endswith: (v) => endswith(v) as SStr,
+};
+
+/**
+ * The chain as a SimpleChain, or null. On a string value such a chain cannot fail (each of these
+ * modifiers accepts strings and returns one string, and none looks at the modifiers before it),
+ * so applying `steps` in order gives what applyModifiers gives: nearly every item of a corpus
+ * (`|contains`, `|endswith`, `|contains|all`) takes this path.
+ */
+export function simpleChain(chain: readonly string[]): SimpleChain | null {
+  const steps: Array<(v: SStr) => SStr> = [];
+  let all = false;
+  let negated = false;
+  for (const id of chain) {
+    if (id === 'all') all = true;
+    else if (id === 'neq') negated = true;
+    else if (Object.prototype.hasOwnProperty.call(SIMPLE_STEPS, id)) steps.push(SIMPLE_STEPS[id]!);
+    else return null;
+  }
+  return { steps, all, negated };
+}
+
 /**
  * Apply a modifier chain to one value of an item (null: the item has no value, `field: []`, where
  * only the list modifiers and unknown ids matter). Returns the shaped values or the first error
