@@ -91,7 +91,11 @@ export function logsourceOf(ctx: RuleCtx, ls: unknown, pos: YamlPos | undefined,
     return out;
   }
   const rest: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(ls as Record<string, unknown>)) {
+  const map = ls as Record<string, unknown>;
+  const keys = Object.keys(map);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = map[k];
     if (k === 'product' || k === 'category' || k === 'service' || k === 'definition') {
       if (typeof v === 'string') out[k] = v;
       else if (v !== null && v !== undefined) {

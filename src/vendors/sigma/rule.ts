@@ -39,7 +39,13 @@ export function buildRule(ctx: RuleCtx, doc: SigmaDoc): Rule {
   const entry = (k: string) => pos?.entries?.get(k);
 
   const metadata: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!MODELLED.has(k)) setOwn(metadata, k, jsonSafe(x));
+  // Keys by index, not `for (const [k, x] of Object.entries(v))`: unoptimized (as most of a corpus
+  // load runs), each destructured pair steps an iterator. An own `__proto__` key reads as itself.
+  const keys = Object.keys(v);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!MODELLED.has(k)) setOwn(metadata, k, jsonSafe(v[k]));
+  }
 
   let id = typeof v.id === 'string' && v.id ? v.id : v.id !== undefined && v.id !== null ? String(v.id) : '';
   if (!id) {
