@@ -329,12 +329,22 @@ function resolveOne(ctx: RuleCtx, a: CondAst, sel: Selections, where: CondAt, re
 /** Depth of a parsed condition (guards the recursive consumers of the AST). */
 export function conditionDepth(ast: CondAst): number {
   let max = 0;
-  const stack: Array<[CondAst, number]> = [[ast, 1]];
-  while (stack.length) {
-    const [a, d] = stack.pop()!;
-    max = Math.max(max, d);
-    if (a.type === 'not' || a.type === 'group') stack.push([a.child, d + 1]);
-    else if (a.type === 'and' || a.type === 'or') for (const c of a.children) stack.push([c, d + 1]);
+  // Nodes and their depths on two stacks (no pair to destructure per node: this runs unoptimized).
+  const nodes: CondAst[] = [ast];
+  const depths: number[] = [1];
+  while (nodes.length) {
+    const a = nodes.pop()!;
+    const d = depths.pop()!;
+    if (d > max) max = d;
+    if (a.type === 'not' || a.type === 'group') {
+      nodes.push(a.child);
+      depths.push(d + 1);
+    } else if (a.type === 'and' || a.type === 'or') {
+      for (let i = 0; i < a.children.length; i++) {
+        nodes.push(a.children[i]!);
+        depths.push(d + 1);
+      }
+    }
   }
   return max;
 }

@@ -48,13 +48,22 @@ export function buildDetectionBlock(ctx: RuleCtx, block: unknown, pos: YamlPos |
 }
 
 function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefined, opts: BlockOptions): BlockResult {
-  const reserved = new Set(opts.reserved);
   const hasTimeframe = opts.allowAggregation && 'timeframe' in def;
-  const names = Object.keys(def).filter((k) => !reserved.has(k) && !(hasTimeframe && k === 'timeframe'));
+  // Indexed loops here and below: this runs once per rule, mostly unoptimized.
+  const keys = Object.keys(def);
+  const names: string[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    if (!opts.reserved.includes(k) && !(hasTimeframe && k === 'timeframe')) names.push(k);
+  }
 
   // Every selection is built (so errors in unused ones are reported too), in YAML order.
   const nodes = new Map<string, Node>();
-  for (const n of names) nodes.set(n, buildSelection(ctx, def[n], pos?.entries?.get(n)?.[1], n));
+  const entries = pos?.entries;
+  for (let i = 0; i < names.length; i++) {
+    const n = names[i]!;
+    nodes.set(n, buildSelection(ctx, def[n], entries?.get(n)?.[1], n));
+  }
   const sel: Selections = { names, get: (n) => nodes.get(n), used: new Set() };
 
   const condPos = pos?.entries?.get('condition')?.[1];
@@ -132,8 +141,11 @@ function build(ctx: RuleCtx, def: Record<string, unknown>, pos: YamlPos | undefi
   if (hasTimeframe && !query) report(ctx, 'warning', 'sigma.detection.timeframe', 'timeframe without an aggregation has no effect', pos?.entries?.get('timeframe')?.[0]);
 
   // After a condition error the set of used selections is unknown: no unused-selection noise.
-  for (const n of conditionFailed ? [] : names) {
-    if (!sel.used.has(n)) report(ctx, 'warning', 'sigma.detection.unused', `selection '${n}' is not used by the condition`, pos?.entries?.get(n)?.[0]);
+  if (!conditionFailed) {
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      if (!sel.used.has(n)) report(ctx, 'warning', 'sigma.detection.unused', `selection '${n}' is not used by the condition`, entries?.get(n)?.[0]);
+    }
   }
 
   if (query && filters.length && query.kind === 'aggregate') {
