@@ -210,7 +210,7 @@ export function gateAllows(g: Gate | null, ec: EventClass | null): boolean {
     // A category of another world (webserver, proxy, firewall...) without a product: not a Windows event log rule.
     return false;
   }
-  if (g.service && SERVICE_CHANNELS[g.service] && !ec.services.has(g.service)) return false;
+  if (g.service && Object.hasOwn(SERVICE_CHANNELS, g.service) && !ec.services.has(g.service)) return false;
   return true;
 }
 

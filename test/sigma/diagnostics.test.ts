@@ -12,6 +12,10 @@ const item = (key: string, value: string) => rule(`    sel:\n        ${key}: ${v
 describe('modifier diagnostics name the modifier chain', () => {
   const cases: Array<[string, string, string, string[], string]> = [
     ['unknown modifier', 'CommandLine|contain', "'x'", ['error sigma.modifier.unknown @9:9'], "'CommandLine|contain': unknown modifier 'contain'"],
+    // Names of Object.prototype members are unknown modifiers too (they once crashed the file).
+    ['toString as a modifier', 'CommandLine|toString', "'x'", ['error sigma.modifier.unknown @9:9'], "'CommandLine|toString': unknown modifier 'toString'"],
+    ['constructor as a modifier', 'CommandLine|contains|constructor', "'x'", ['error sigma.modifier.unknown @9:9'], "'CommandLine|contains|constructor': unknown modifier 'constructor'"],
+    ['__proto__ as a modifier', 'CommandLine|__proto__', "'x'", ['error sigma.modifier.unknown @9:9'], "'CommandLine|__proto__': unknown modifier '__proto__'"],
     ['re not first', 'CommandLine|contains|re', "'x'", ['error sigma.modifier.order @9:9'], "'CommandLine|contains|re': 're' must be the first modifier (it applies to the unmodified value)"],
     ['cidr not first', 'Ip|startswith|cidr', "'10.0.0.0/8'", ['error sigma.modifier.order @9:9'], ''],
     ['base64offset after contains', 'CommandLine|contains|base64offset', "'x'", ['error sigma.modifier.wildcard @9:9'], "'CommandLine|contains|base64offset': base64offset encoding of a value with wildcards or placeholders is not allowed"],

@@ -185,6 +185,11 @@ describe('query shapes', () => {
     expect(codes(r.diagnostics)).toEqual(['info spl.command.unknown']);
     expect(f('a=1 | frobnicate x=1 "y" [search z] | where b=2')).toBe('a eq 1 and b eq 2');
   });
+  it('commands named like Object.prototype members are unknown commands too (they once failed the rule)', () => {
+    const r = run('a=1 | constructor x | toString y | where b=2');
+    expect(codes(r.diagnostics)).toEqual(['info spl.command.unknown', 'info spl.command.unknown']);
+    expect(f('a=1 | constructor x | toString y | where b=2')).toBe('a eq 1 and b eq 2');
+  });
   it('a syntax error in one command is reported with its position and expectation; the rest still counts', () => {
     const r = run('a=1 | where b=="x" AND | search c=2');
     expect(codes(r.diagnostics)).toEqual(['error spl.syntax']);

@@ -301,7 +301,8 @@ export function applyModifiers(field: string | null, chain: readonly string[], v
   const ctx: ApplyCtx = { field, applied: [], budget };
   for (let i = 0; i < chain.length; i++) {
     const id = chain[i]!;
-    const def = MODIFIERS[id];
+    // Own keys only: a modifier named `toString` or `__proto__` is unknown, not Object.prototype's.
+    const def = Object.hasOwn(MODIFIERS, id) ? MODIFIERS[id] : undefined;
     if (!def) return err('sigma.modifier.unknown', `unknown modifier '${id}'`);
     if (def.list) {
       if (id === 'all') all = true;

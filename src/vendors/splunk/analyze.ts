@@ -684,7 +684,8 @@ const RULES: Record<string, string> = {
 };
 /** The grammar start rule for a command's arguments (the same table as the grammar's Command rule). */
 function ruleFor(name: string): string {
-  return RULES[name] ?? 'GenericArgs';
+  // Own keys only: a command named `constructor` or `toString` takes generic arguments.
+  return Object.hasOwn(RULES, name) ? RULES[name]! : 'GenericArgs';
 }
 
 function aggName(a: AggTree): string {
