@@ -46,12 +46,17 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
     }
   }
 
-  const dir = (path: string) => {
+  // `real` is known without a system call for a folder entered from its parent's listing: a
+  // directory entry that is not a link is its parent's real path plus its name.
+  const dir = (path: string, knownReal?: string) => {
     let real: string;
-    try {
-      real = realpath(path);
-    } catch {
-      real = path;
+    if (knownReal !== undefined) real = knownReal;
+    else {
+      try {
+        real = realpath(path);
+      } catch {
+        real = path;
+      }
     }
     if (seenDirs.has(real)) return;
     seenDirs.add(real);
@@ -66,7 +71,7 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
     for (const e of entries) {
       if (skip.has(e.name)) continue;
       const p = join(path, e.name);
-      if (e.isDirectory()) dir(p);
+      if (e.isDirectory()) dir(p, join(real, e.name));
       else if (e.isFile()) files.push(p);
       else if (e.isSymbolicLink()) link(p);
     }
