@@ -92,6 +92,9 @@ const RULE_EXT = /\.(ya?ml|toml|ndjson|jsonl?|conf)$/i;
 /** Extensions that never hold rules: listed as unrecognized without being read. */
 const NEVER_RULES = /\.(md|markdown|rst|txt|py|pyc|js|mjs|cjs|ts|sh|ps1|bat|html?|css|svg|png|jpe?g|gif|ico|pdf|evtx|pcap|gz|tgz|zip|7z|xz|bz2|exe|dll|bin|lock|csv|xml|jsoncls|raw|gitkeep|gitignore)$/i;
 
+const SCRATCH_BYTES = 1 << 20;
+let scratch: Buffer | undefined;
+
 function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unrecognized: string[], entries: FileEntry[]): ReadFile | null {
   if (NEVER_RULES.test(path)) {
     unrecognized.push(path);
@@ -110,14 +113,16 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
       } else unrecognized.push(path);
       return null;
     }
-    bytes = Buffer.allocUnsafe(size);
+    // Files that fit are read into one reused buffer (decoding copies the text out of it): no
+    // buffer allocated, filled and dropped per file.
+    bytes = size <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)) : Buffer.allocUnsafe(size);
     let off = 0;
     while (off < size) {
       const n = readSync(fd, bytes, off, size - off, off);
       if (n === 0) break;
       off += n;
     }
-    if (off < size) bytes = bytes.subarray(0, off);
+    if (bytes.length !== off) bytes = bytes.subarray(0, off);
   } catch (e) {
     diagnostics.push(diagLine(path, 'error', 'io.unreadable', `cannot read: ${(e as Error).message}`));
     return null;
