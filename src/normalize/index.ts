@@ -167,8 +167,8 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
         if (m.caseInsensitive) out.caseSensitive = false;
       }
       if (p.ref) out.ref = mapRef(p.ref).ref;
-      // The rewrites (rewrites.ts) applied to this fresh copy in place: eventCodeString and
-      // basenameRewrite would each copy it again. Assigning existing keys keeps the key order.
+      // The rewrites (rewrites.ts) applied to this fresh copy in place (no further copy);
+      // assigning existing keys keeps the key order.
       if (isEventCode(out)) out.value = String(out.value);
       const b = basenameTarget(out, separators);
       if (b) {

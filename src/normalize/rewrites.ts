@@ -1,7 +1,8 @@
 /**
  * Value-aware rewrites that are exact equivalences (docs/normalization.md
- * "Rewrites"). Each takes a predicate whose canonical field is set and
- * returns the rewritten predicate or the same object.
+ * "Rewrites"). Each takes a predicate whose canonical field is set and says
+ * whether (and into what) it is rewritten; the normalizer applies that to its
+ * own copy of the predicate.
  */
 import type { Predicate } from '../ast/schema.js';
 import { parseGlob } from '../ast/glob.js';
@@ -19,23 +20,16 @@ export const BASENAME_FIELDS: Readonly<Record<string, string>> = {
  * `basename(F) eq "name"`: a path ends with `\name` exactly when its last
  * component is `name` (the base-name fields are defined as that component).
  * `separators` is `\` for Windows sources, `\` and `/` for Linux/macOS ones.
- */
-export function basenameRewrite(p: Predicate, separators: string): Predicate {
-  const r = basenameTarget(p, separators);
-  return r ? { ...p, field: { ...p.field!, canonical: r.canonical }, op: 'eq', value: r.name } : p;
-}
-
-/**
- * What basenameRewrite changes: the base-name field and the name, or null when it does not
- * apply. Most candidates are `*\\name` (the canonical glob of Sigma's `endswith: '\name'`):
- * those are read directly; anything with escapes or wildcards after the separator goes through
- * parseGlob.
+ *
+ * Returns the base-name field and the name, or null when the rewrite does not apply. Most
+ * candidates are `*\\name` (the canonical glob of Sigma's `endswith: '\name'`): those are read
+ * directly; anything with escapes or wildcards after the separator goes through parseGlob.
  */
 export function basenameTarget(p: Predicate, separators: string): { canonical: string; name: string } | null {
   if (p.op !== 'wildcard' || p.ref || p.placeholder !== undefined || typeof p.value !== 'string') return null;
   const canonical = p.field?.canonical;
   if (!canonical) return null;
-  const target = BASENAME_FIELDS[canonical];
+  const target = Object.hasOwn(BASENAME_FIELDS, canonical) ? BASENAME_FIELDS[canonical] : undefined;
   if (!target) return null;
   const v = p.value;
   // The first token must be a star (consecutive stars are one token).
@@ -84,12 +78,10 @@ const QUESTION = 63;
 const BACKSLASH = 92;
 const SLASH = 47;
 
-/** event.code is an ECS keyword: numeric event ids (EventID: 4688, EventCode=4688) become strings. */
-export function eventCodeString(p: Predicate): Predicate {
-  return isEventCode(p) ? { ...p, value: String(p.value) } : p;
-}
-
-/** Whether eventCodeString applies (the value is a number to write as a string). */
+/**
+ * event.code is an ECS keyword: numeric event ids (EventID: 4688, EventCode=4688) are written as
+ * strings. Whether that applies (the value is a number to write as a string).
+ */
 export function isEventCode(p: Predicate): boolean {
   if (p.field?.canonical !== 'event.code' || typeof p.value !== 'number') return false;
   return p.op === 'eq' || p.op === 'wildcard' || p.op === 'match';
