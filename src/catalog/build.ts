@@ -11,6 +11,7 @@
  * documents each figure; docs/performance.md says why it is built this way.
  */
 import type { Rule } from '../ast/schema.js';
+import { exactSize } from '../core/arrays.js';
 import { printNode, printQuery } from '../ast/print.js';
 import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
@@ -393,7 +394,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       }
     }
     for (const k of kept) keep[k] = -1;
-    return { rows, distinct: touched.length };
+    return { rows: exactSize(rows), distinct: touched.length };
   };
 
   const fStamp = new Int32Array(nFields).fill(-1);
@@ -465,6 +466,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       const samples = rows[j]!.samples;
       if (samples.length < 5 && ki.op !== 'exists' && !samples.includes(ki.display)) samples.push(ki.display);
     }
+    for (let j = 0; j < rows.length; j++) rows[j]!.samples = exactSize(rows[j]!.samples);
     for (const fid of kept) fKeep[fid] = -1;
     return { rows, distinct: touched.length };
   };
@@ -499,7 +501,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
           title: ce?.title ?? null,
           inCatalog: hasEventCatalog ? !!ce : null,
           count: rs.length,
-          rules: rs,
+          rules: exactSize(rs),
         };
       })
       .sort((x, y) => y.count - x.count || byStr(x.provider, y.provider) || x.eventId - y.eventId);

@@ -245,7 +245,8 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
     const exclStart = excl.length;
     const fieldStart = fieldId.length;
     classifyInto(rule.query, cls);
-    const preds: CatalogPredicate[] = [];
+    // Sized exactly: kept in the catalog (a list grown by push keeps ~16 spare slots).
+    const preds: CatalogPredicate[] = new Array(cls.predicates.length);
     for (let i = 0; i < cls.predicates.length; i++) {
       const p = cls.predicates[i]!;
       const role: PredicateRole = cls.roles[i]!;
@@ -288,7 +289,7 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
         }
       }
 
-      preds.push(predicateRow(p, id, role, cs));
+      preds[i] = predicateRow(p, id, role, cs);
       predKey.push(role === 'negated' ? -1 : k);
     }
     indOff[idx + 1] = ind.length;

@@ -7,3 +7,15 @@ export function pushAll<T>(target: T[], items: readonly T[]): T[] {
   for (let i = 0; i < items.length; i++) target.push(items[i]!);
   return target;
 }
+
+/**
+ * `list` with a backing store of exactly its length. V8 gives an array that
+ * grows by `push` room for about 16 more elements (a two-item list takes 200
+ * bytes instead of 72); for the many small lists a loaded corpus keeps (tags,
+ * authors, children, rule lists) that slack was 14 of 200 MB of live heap.
+ * `slice()` copies into an exactly sized store; use it where a list built by
+ * `push` is finished and kept.
+ */
+export function exactSize<T>(list: T[]): T[] {
+  return list.slice();
+}

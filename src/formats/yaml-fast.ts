@@ -49,6 +49,7 @@
 import yaml from 'js-yaml';
 import type { Limits } from '../core/limits.js';
 import type { YamlDocument, YamlPos } from './yaml.js';
+import { exactSize } from '../core/arrays.js';
 
 /** The fast reader's answer when the file is outside its subset: the caller falls back to js-yaml. */
 export class Unsupported {
@@ -400,7 +401,8 @@ function readBlockSequence(nodeIndent: number): boolean {
     if ((line === entryLine || lineIndent > nodeIndent) && ch !== 0) bail('bad indentation of a sequence entry');
     if (lineIndent < nodeIndent) break;
   }
-  result = seq;
+  // Kept by the rules (tags, authors, references, metadata lists): sized exactly (see exactSize).
+  result = exactSize(seq);
   items = posItems;
   shape = SHAPE_SEQ;
   return true;
@@ -423,7 +425,7 @@ function readFlowCollection(nodeIndent: number): boolean {
     ch = input.charCodeAt(position);
     if (ch === terminator) {
       position++;
-      result = isMapping ? map : seq;
+      result = isMapping ? map : exactSize(seq);
       items = posItems;
       entries = posMap;
       shape = isMapping ? SHAPE_MAP : SHAPE_SEQ;

@@ -4,7 +4,7 @@
  * docs/normalization.md. `createNormalizer(options)` precomputes every table
  * once; `normalizeRule(rule)` returns a new Rule and never mutates its input.
  */
-import { pushAll } from '../core/arrays.js';
+import { exactSize, pushAll } from '../core/arrays.js';
 import type { Diagnostic, EventRef, FieldRef, Node, Predicate, Query, Rule } from '../ast/schema.js';
 import { mapQueryFilters, queryFilters as queryFiltersOf, walk } from '../ast/walk.js';
 import type { AttackData } from '../attack/types.js';
@@ -189,9 +189,10 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
           return mapPredicate(n);
         case 'and':
         case 'or': {
-          const children: Node[] = [];
-          // Indexed: this runs mostly unoptimized, where a for-of steps an iterator object.
-          for (let i = 0; i < n.children.length; i++) children.push(mapFilter(n.children[i]!));
+          // Sized exactly (a list grown by push keeps ~16 spare slots) and indexed (this runs
+          // mostly unoptimized, where a for-of steps an iterator object).
+          const children: Node[] = new Array(n.children.length);
+          for (let i = 0; i < n.children.length; i++) children[i] = mapFilter(n.children[i]!);
           return { ...n, children };
         }
         case 'not':
@@ -252,7 +253,7 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
             ...(rule.line !== undefined ? { line: rule.line } : {}),
           }),
       });
-      out.events = events;
+      out.events = exactSize(events);
     }
     return out;
   }
@@ -304,7 +305,8 @@ export function createNormalizer(options: NormalizeOptions = {}): Normalizer {
     if (tacticsOut.length === 0) {
       for (const id of techniques) for (const t of attack.techniques[id]?.tactics ?? []) addTactic(t);
     }
-    return { techniques, tactics: tacticsOut, raw: rule.attack.raw };
+    // Kept per rule: sized exactly (lists grown by push keep ~16 spare slots; see exactSize).
+    return { techniques: exactSize(techniques), tactics: exactSize(tacticsOut), raw: exactSize(rule.attack.raw) };
   }
 
   return { normalizeRule, diagnostics: optionDiagnostics, extensions: user.extensions ?? [] };

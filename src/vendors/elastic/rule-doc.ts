@@ -6,7 +6,7 @@
  * the log source hints and the metadata.
  */
 import { setOwn } from '../../core/objects.js';
-import { pushAll } from '../../core/arrays.js';
+import { exactSize, pushAll } from '../../core/arrays.js';
 import { and } from '../../ast/build.js';
 import type { AggregateCondition, Diagnostic, FieldRef, Language, Node, Query, Rule } from '../../ast/schema.js';
 import { queryFilters } from '../../ast/walk.js';
@@ -45,7 +45,7 @@ function str(x: unknown): string | undefined {
 }
 function strList(x: unknown): string[] | undefined {
   if (typeof x === 'string') return [x];
-  if (Array.isArray(x)) return x.filter((v): v is string => typeof v === 'string');
+  if (Array.isArray(x)) return exactSize(x.filter((v): v is string => typeof v === 'string'));
   return undefined;
 }
 /**

@@ -17,6 +17,7 @@
  * copies, and by test/elastic/toml-fast.test.ts).
  */
 import { normKey, type TomlLayout, type TomlStringLoc } from './toml-locate.js';
+import { exactSize } from '../../core/arrays.js';
 
 type Table = Record<string, unknown>;
 
@@ -206,12 +207,12 @@ class Reader {
         this.void();
         if (text.charCodeAt(this.i) === 93) {
           this.i++;
-          return out;
+          return exactSize(out);
         }
         out.push(this.value(path));
         this.void();
         const d = text.charCodeAt(this.i++);
-        if (d === 93) return out;
+        if (d === 93) return exactSize(out);
         if (d !== 44 /* , */) fail();
       }
     }

@@ -4,6 +4,7 @@
  * metadata.
  */
 import { setOwn } from '../../core/objects.js';
+import { exactSize } from '../../core/arrays.js';
 import type { LogSource, Rule } from '../../ast/schema.js';
 import { report, type RuleCtx } from './context.js';
 import type { YamlPos } from '../../formats/yaml.js';
@@ -158,5 +159,5 @@ export function authorsOf(v: unknown): string[] | undefined {
     const a = s.trim();
     if (a) parts.push(a);
   }
-  return parts.length ? parts : undefined;
+  return parts.length ? exactSize(parts) : undefined;
 }

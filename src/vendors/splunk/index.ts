@@ -5,7 +5,7 @@
  * docs/semantics/splunk.md for every semantic decision.
  */
 import { setOwn } from '../../core/objects.js';
-import { pushAll } from '../../core/arrays.js';
+import { exactSize, pushAll } from '../../core/arrays.js';
 import type { Diagnostic } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { SourceFile } from '../../core/source-file.js';
@@ -87,7 +87,7 @@ export const splunkVendor: VendorModule<State> = {
       const names = r.metadata.analyticStories;
       if (!Array.isArray(names)) continue;
       const ids = names.map((n) => state.stories[String(n)]?.id).filter((x): x is string => !!x);
-      if (ids.length) r.metadata.analyticStoryIds = ids;
+      if (ids.length) r.metadata.analyticStoryIds = exactSize(ids);
     }
     const diagnostics = state.setupDiagnostics;
     state.setupDiagnostics = [];

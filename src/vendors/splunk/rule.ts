@@ -1,6 +1,6 @@
 /** Building unified `Rule`s from a security_content detection YAML or a savedsearches.conf stanza. */
 import { setOwn } from '../../core/objects.js';
-import { pushAll } from '../../core/arrays.js';
+import { exactSize, pushAll } from '../../core/arrays.js';
 import type { Diagnostic, Rule } from '../../ast/schema.js';
 import { diagAt } from '../../core/diagnostics.js';
 import type { Limits } from '../../core/limits.js';
@@ -107,7 +107,7 @@ export function parseDetectionYaml(file: SourceFile, state: SplunkState, limits:
     if (typeof v.description === 'string') rule.description = v.description;
     if (typeof v.type === 'string') rule.ruleType = v.type;
     if (typeof v.status === 'string') rule.status = v.status;
-    if (typeof v.author === 'string') rule.authors = v.author.split(/\s*,\s*/).filter(Boolean);
+    if (typeof v.author === 'string') rule.authors = exactSize(v.author.split(/\s*,\s*/).filter(Boolean));
     const refs = strings(v.references);
     if (refs.length) rule.references = refs;
     const fps = strings(v.known_false_positives);
