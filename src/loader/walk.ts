@@ -9,7 +9,7 @@
  * files and folders cost no extra system call; only links are resolved.
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
 
@@ -26,6 +26,21 @@ export interface WalkResult {
 
 const DEFAULT_SKIP = new Set(['.git', 'node_modules', '.hg', '.svn']);
 const realpath = realpathSync.native;
+
+/**
+ * What `join(dir, name)` puts before the name of an entry of `dir`, or null
+ * when that is not a plain prefix. `join` normalizes the whole joined path,
+ * which took half of a corpus walk (3,810 Sigma files: 57 ms with a join per
+ * entry, 27 ms with one normalize per folder); the name of a directory entry
+ * has no separator and is never `.` or `..`, so only the folder part needs
+ * normalizing. The prefix is checked against `join` itself, not assumed (a
+ * Windows drive-relative `C:` normalizes differently).
+ */
+function entryPrefix(dir: string): string | null {
+  const n = normalize(dir);
+  const prefix = n === '.' ? '' : n.endsWith(sep) ? n : n + sep;
+  return join(dir, 'x') === prefix + 'x' ? prefix : null;
+}
 
 function inside(real: string, roots: string[]): boolean {
   return roots.some((r) => real === r || real.startsWith(r.endsWith(sep) ? r : r + sep));
@@ -68,10 +83,12 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const prefix = entryPrefix(path);
+    const realPrefix = entryPrefix(real);
     for (const e of entries) {
       if (skip.has(e.name)) continue;
-      const p = join(path, e.name);
-      if (e.isDirectory()) dir(p, join(real, e.name));
+      const p = prefix !== null ? prefix + e.name : join(path, e.name);
+      if (e.isDirectory()) dir(p, realPrefix !== null ? realPrefix + e.name : join(real, e.name));
       else if (e.isFile()) files.push(p);
       else if (e.isSymbolicLink()) link(p);
     }
