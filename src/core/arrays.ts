@@ -11,8 +11,9 @@ export function pushAll<T>(target: T[], items: readonly T[]): T[] {
 /**
  * `list` with a backing store of exactly its length. V8 gives an array that
  * grows by `push` room for about 16 more elements (a two-item list takes 200
- * bytes instead of 72); for the many small lists a loaded corpus keeps (tags,
- * authors, children, rule lists) that slack was 14 of 200 MB of live heap.
+ * bytes instead of 72); sizing the many small lists a loaded corpus keeps
+ * (tags, authors, children, rule lists) exactly saved about 11 of 200 MB of
+ * live heap (docs/performance.md, "Memory").
  * `slice()` copies into an exactly sized store; use it where a list built by
  * `push` is finished and kept.
  */
