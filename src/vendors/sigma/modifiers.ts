@@ -281,7 +281,7 @@ export function simpleChain(chain: readonly string[]): SimpleChain | null {
   for (const id of chain) {
     if (id === 'all') all = true;
     else if (id === 'neq') negated = true;
-    else if (Object.prototype.hasOwnProperty.call(SIMPLE_STEPS, id)) steps.push(SIMPLE_STEPS[id]!);
+    else if (Object.hasOwn(SIMPLE_STEPS, id)) steps.push(SIMPLE_STEPS[id]!);
     else return null;
   }
   return { steps, all, negated };
