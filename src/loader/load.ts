@@ -100,12 +100,23 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
     unrecognized.push(path);
     return null;
   }
-  // Open, check the size, then read: a hostile multi-gigabyte file is never loaded.
+  // Files that fit the reused scratch buffer (nearly all) are read straight into it, to the
+  // zero-byte read at their end: no fstat and no Stats object per file. A file that fills the
+  // buffer is measured before the rest is read, so a hostile multi-gigabyte file costs at most
+  // one buffer's worth of reading, never its size. Decoding copies the text out of the buffer.
   let bytes: Buffer;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');
-    const size = fstatSync(fd).size;
+    const buf = (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES));
+    let off = 0;
+    for (;;) {
+      const n = readSync(fd, buf, off, SCRATCH_BYTES - off, off);
+      if (n === 0) break;
+      off += n;
+      if (off === SCRATCH_BYTES) break;
+    }
+    const size = off < SCRATCH_BYTES ? off : fstatSync(fd).size;
     if (size > limits.maxFileBytes) {
       if (RULE_EXT.test(path)) {
         diagnostics.push(diagLine(path, 'error', 'io.too-large', `file is ${size} bytes, over the ${limits.maxFileBytes}-byte limit (limits.maxFileBytes); not parsed`, 1, 1));
@@ -113,16 +124,18 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
       } else unrecognized.push(path);
       return null;
     }
-    // Files that fit are read into one reused buffer (decoding copies the text out of it): no
-    // buffer allocated, filled and dropped per file.
-    bytes = size <= SCRATCH_BYTES ? (scratch ??= Buffer.allocUnsafe(SCRATCH_BYTES)) : Buffer.allocUnsafe(size);
-    let off = 0;
-    while (off < size) {
-      const n = readSync(fd, bytes, off, size - off, off);
-      if (n === 0) break;
-      off += n;
+    if (off < SCRATCH_BYTES) bytes = buf.subarray(0, off);
+    else {
+      // Bigger than the buffer and within the limit: the rest is read into a buffer of its own.
+      bytes = Buffer.allocUnsafe(size);
+      buf.copy(bytes, 0, 0, off);
+      while (off < size) {
+        const n = readSync(fd, bytes, off, size - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      if (bytes.length !== off) bytes = bytes.subarray(0, off);
     }
-    if (bytes.length !== off) bytes = bytes.subarray(0, off);
   } catch (e) {
     diagnostics.push(diagLine(path, 'error', 'io.unreadable', `cannot read: ${(e as Error).message}`));
     return null;
