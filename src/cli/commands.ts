@@ -5,7 +5,7 @@ import { RuleSchema } from '../ast/schema.js';
 import { predicates } from '../ast/walk.js';
 import { catalogJsonSchema } from '../catalog/index.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
-import { renderTechniqueJson, renderTechniqueMarkdown } from '../render/index.js';
+import { renderTechniqueJson, renderTechniqueMarkdown, type WriteResult } from '../render/index.js';
 import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
 import { buildFromPaths, loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
@@ -135,9 +135,16 @@ catalog.json, techniques/<ID>.md, navigator-layer.json (+ one layer per
 vendor) and the static web site (index.html, technique, rule and field
 pages). Prints the path of index.html.
 
-  --out <dir>            output folder (created if needed; files of a previous build are replaced)
+  --out <dir>            output folder (created if needed; files of a previous build are updated
+                         where they changed, left untouched where not, removed where gone)
   --no-site              write catalog.json, Markdown and layers only
 ${LOAD_USAGE}`;
+
+/** `104 files written`, or on a rebuild in place `104 files (3 written, 101 unchanged)`. */
+function filesText(w: WriteResult | undefined): string {
+  if (!w) return '0 files written';
+  return w.unchanged ? `${w.files} files (${w.files - w.unchanged} written, ${w.unchanged} unchanged)` : `${w.files} files written`;
+}
 
 const build: Command = {
   summary: 'build the technique catalog (catalog.json, Markdown, web site, Navigator layers)',
@@ -154,7 +161,7 @@ const build: Command = {
     }
     const s = r.summary;
     const t = r.catalog.techniques.length;
-    process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${r.written?.files ?? 0} files written in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s\n`);
+    process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${filesText(r.written)} in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s\n`);
     process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
   },

@@ -42,7 +42,7 @@ const BATCH = 500;
 /** Worker side: rebuild the part of the catalog rule pages read, a batch at a time, and write them (no manifest: the main thread writes it). */
 export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply> {
   try {
-    const result: WriteResult = { outDir: req.root, files: 0, bytes: 0, removed: 0 };
+    const result: WriteResult = { outDir: req.root, files: 0, bytes: 0, unchanged: 0, removed: 0 };
     for (let i = 0; i < req.rules.length; i += BATCH) {
       const rules = req.rules.slice(i, i + BATCH).map((s) => JSON.parse(s) as CatalogRule);
       // A rule page reads its rule and the techniques' and fields' slugs and names, nothing else of the catalog.
@@ -50,6 +50,7 @@ export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply
       const r = await writeCatalog(catalog, req.root, { site: true, only: 'rules', manifest: false });
       result.files += r.files;
       result.bytes += r.bytes;
+      result.unchanged += r.unchanged;
     }
     return { ok: true, result };
   } catch (e) {
@@ -69,5 +70,5 @@ export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, w
   const others = await writeCatalog(catalog, root, { ...options, site: true, only: 'others' });
   const reply = await pages;
   const rules = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site: true, only: 'rules', manifest: false });
-  return { outDir: root, files: others.files + rules.files, bytes: others.bytes + rules.bytes, removed: others.removed };
+  return { outDir: root, files: others.files + rules.files, bytes: others.bytes + rules.bytes, unchanged: others.unchanged + rules.unchanged, removed: others.removed };
 }

@@ -14,7 +14,9 @@
  * path is checked to resolve inside the output directory before writing.
  * Files listed in the previous run's `.ruleatlas-manifest.json` that this run
  * does not write again are removed, so a rebuild leaves no stale pages; no
- * other file in the directory is ever touched.
+ * other file in the directory is ever touched. A file that already holds its
+ * new content is left as it is (`writeData`), so a rebuild in place rewrites
+ * only what changed.
  *
  * The work is split in three steps a caller can also run on its own:
  * `planCatalogFiles` lists the files (each with a function that renders it),
@@ -24,7 +26,7 @@
  * into two disjoint halves, so that two threads can each write one; the
  * manifest always lists the files of the whole output and is written once.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeFileSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/schema.js';
 import { sanitizeSlug } from '../catalog/slug.js';
@@ -59,10 +61,12 @@ export interface WriteOptions {
 
 export interface WriteResult {
   outDir: string;
-  /** Files written by this call. */
+  /** Files of the output this call produced (the manifest not counted): written, or found holding exactly their content. */
   files: number;
-  /** Bytes written by this call (the manifest not counted). */
+  /** Bytes of those files. */
   bytes: number;
+  /** Of `files`, those left untouched because they already held exactly their content (a rebuild in place). */
+  unchanged: number;
   /** Stale files of a previous run removed. */
   removed: number;
 }
@@ -123,7 +127,7 @@ export function* jsonChunks(value: Record<string, unknown>): Generator<Uint8Arra
 
 /** Writes `JSON.stringify(value)` and a newline (byte for byte) in chunks; see `jsonChunks`. */
 export async function writeJsonStreamed(path: string, value: Record<string, unknown>): Promise<number> {
-  return writeData(path, jsonChunks(value));
+  return writeData(path, jsonChunks(value)).bytes;
 }
 
 /** Coalesce chunks into writev calls of about this many bytes. */
@@ -131,10 +135,12 @@ const WRITEV_BYTES = 1 << 20;
 /** writev takes at most IOV_MAX (1024 on Linux) buffers. */
 const WRITEV_MAX = 1024;
 
-function writeAllv(fd: number, bufs: Uint8Array[], total: number): void {
-  let written = writevSync(fd, bufs);
+/** Write `bufs` (`total` bytes) at `position` of `fd`. */
+function writeAllv(fd: number, bufs: Uint8Array[], total: number, position: number): void {
+  let written = writevSync(fd, bufs, position);
   if (written === total) return;
   // A short write (rare on regular files): finish buffer by buffer.
+  let at = position + written;
   for (const b of bufs) {
     if (written >= b.byteLength) {
       written -= b.byteLength;
@@ -142,7 +148,11 @@ function writeAllv(fd: number, bufs: Uint8Array[], total: number): void {
     }
     let off = written;
     written = 0;
-    while (off < b.byteLength) off += writeSync(fd, b, off);
+    while (off < b.byteLength) {
+      const n = writeSync(fd, b, off, b.byteLength - off, at);
+      off += n;
+      at += n;
+    }
   }
 }
 
@@ -156,30 +166,109 @@ function chunksOf(data: FileData): Iterable<Uint8Array> {
   return data instanceof Uint8Array ? [data] : data;
 }
 
-/** Write `data` to `abs` (created or truncated) synchronously; returns the bytes written. */
-function writeData(abs: string, data: FileData): number {
-  const fd = openSync(abs, 'w');
-  let bytes = 0;
+/** Reused buffer for reading back what a file holds (pages of it are touched once per process). */
+const COMPARE_BYTES = 1 << 20;
+let compareBuf: Buffer | undefined;
+
+/** Set by `holds` when it returned false because the file ended (its length is then known). */
+let endedEarly = false;
+
+/** Whether `fd` holds exactly `b` at `position`. */
+function holds(fd: number, b: Uint8Array, position: number): boolean {
+  const buf = (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES));
+  endedEarly = false;
+  for (let off = 0; off < b.byteLength; ) {
+    const want = Math.min(COMPARE_BYTES, b.byteLength - off);
+    let got = 0;
+    while (got < want) {
+      const n = readSync(fd, buf, got, want - got, position + off + got);
+      if (n === 0) {
+        // The file ends here: shorter than the new content.
+        endedEarly = true;
+        return false;
+      }
+      got += n;
+    }
+    if (buf.compare(b, off, off + want, 0, want) !== 0) return false;
+    off += want;
+  }
+  return true;
+}
+
+export interface WrittenFile {
+  /** Bytes of the file's content. */
+  bytes: number;
+  /** False when the file already held exactly these bytes and was left untouched. */
+  changed: boolean;
+}
+
+/**
+ * Make `abs` hold `data`, touching the file only where it differs. The file
+ * is opened once without truncating it; while its current bytes match, the
+ * new content is only compared (read back through one reused buffer); from
+ * the first chunk that differs on, the rest is written over it, and the file
+ * is cut to the new length. A rebuild in place thus leaves every unchanged
+ * page untouched (its modification time too, which keeps deployments by
+ * rsync or by timestamp small), and changes no more than it must of the
+ * others. On this machine's file system rewriting a file costs more than
+ * writing a new one (truncating frees its blocks), and rewriting the whole
+ * site in place took longer than a fresh build; comparing reads from the page
+ * cache instead. A file that does not exist yet costs one read more than a
+ * plain write (of nothing: the file is empty).
+ */
+export function writeData(abs: string, data: FileData): WrittenFile {
+  let fd: number;
+  // While true, the file's bytes so far are the new content's.
+  let same = true;
+  try {
+    fd = openSync(abs, constants.O_RDWR | constants.O_CREAT, 0o666);
+  } catch (e) {
+    // Writable but not readable (or the like): written whole, as a plain write would.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EACCES' && code !== 'EPERM') throw e;
+    fd = openSync(abs, 'w');
+    same = false;
+  }
+  let pos = 0;
+  // True once the old file is known to end before the new content does (nothing to cut then);
+  // a new file (empty) is found so by its first read.
+  let shorter = false;
   try {
     let batch: Uint8Array[] = [];
     let pending = 0;
+    let batchAt = 0;
     for (const b of chunksOf(data)) {
       if (!b.byteLength) continue;
+      if (same) {
+        if (holds(fd, b, pos)) {
+          pos += b.byteLength;
+          continue;
+        }
+        same = false;
+        shorter = endedEarly;
+        batchAt = pos;
+      }
       batch.push(b);
       pending += b.byteLength;
+      pos += b.byteLength;
       if (pending >= WRITEV_BYTES || batch.length >= WRITEV_MAX) {
-        writeAllv(fd, batch, pending);
-        bytes += pending;
+        writeAllv(fd, batch, pending, batchAt);
+        batchAt += pending;
         batch = [];
         pending = 0;
       }
     }
-    if (batch.length) writeAllv(fd, batch, pending);
-    bytes += pending;
+    if (batch.length) writeAllv(fd, batch, pending, batchAt);
+    if (same) {
+      // Every byte matched: unchanged unless the file goes on beyond the new content.
+      const more = readSync(fd, (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES)), 0, 1, pos);
+      if (more === 0) return { bytes: pos, changed: false };
+    }
+    if (!shorter) ftruncateSync(fd, pos);
   } finally {
     closeSync(fd);
   }
-  return bytes;
+  return { bytes: pos, changed: true };
 }
 
 /**
@@ -229,19 +318,20 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 /**
  * Render and write `files` under `outDir` (created as needed). Every path is
  * checked to stay inside `outDir` before anything is written. Each file is
- * rendered just before it is written (memory stays flat) and written with a
- * synchronous open / writev / close: for thousands of small files this is
+ * rendered just before it is written (memory stays flat) and written by
+ * `writeData` (synchronous open, compare or writev, close): for thousands of small files this is
  * faster than asynchronous writes on the libuv thread pool (measured: the
  * parallel file creations cost three times the kernel time, and the
  * promise-based pool twice the JavaScript time). The event loop gets a turn
  * every ~50 ms (progress output, messages from workers).
  */
-export async function writeCatalogFiles(outDir: string, files: readonly CatalogFile[]): Promise<{ files: number; bytes: number }> {
+export async function writeCatalogFiles(outDir: string, files: readonly CatalogFile[]): Promise<{ files: number; bytes: number; unchanged: number }> {
   const root = resolve(outDir);
   const abs = files.map((f) => safeOutputPath(root, f.rel));
   mkdirSync(root, { recursive: true });
   const made = new Set<string>([root]);
   let bytes = 0;
+  let unchanged = 0;
   let last = performance.now();
   for (let i = 0; i < files.length; i++) {
     const path = abs[i]!;
@@ -250,13 +340,15 @@ export async function writeCatalogFiles(outDir: string, files: readonly CatalogF
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    bytes += writeData(path, files[i]!.make());
+    const w = writeData(path, files[i]!.make());
+    bytes += w.bytes;
+    if (!w.changed) unchanged++;
     if (performance.now() - last > 50) {
       await yieldToEventLoop();
       last = performance.now();
     }
   }
-  return { files: files.length, bytes };
+  return { files: files.length, bytes, unchanged };
 }
 
 /**
@@ -290,7 +382,7 @@ export function finishCatalogOutput(outDir: string, rels: Iterable<string>): { r
     /* no previous manifest */
   }
   mkdirSync(root, { recursive: true });
-  writeFileSync(resolve(root, MANIFEST), JSON.stringify({ generator: 'ruleatlas', files: [...written].sort() }) + '\n');
+  writeData(resolve(root, MANIFEST), JSON.stringify({ generator: 'ruleatlas', files: [...written].sort() }) + '\n');
   return { removed };
 }
 
@@ -305,7 +397,7 @@ export async function writeCatalog(catalog: Catalog, outDir: string, options: Wr
   const all = manifest ? (only === 'all' ? mine.map((f) => f.rel) : catalogFilePaths(catalog, options)) : [];
   // (writeCatalogFiles checks its own files before writing the first one.)
   if (only !== 'all') for (const rel of all) safeOutputPath(root, rel);
-  const { files, bytes } = await writeCatalogFiles(root, mine);
+  const { files, bytes, unchanged } = await writeCatalogFiles(root, mine);
   const { removed } = manifest ? finishCatalogOutput(root, all) : { removed: 0 };
-  return { outDir: root, files, bytes, removed };
+  return { outDir: root, files, bytes, unchanged, removed };
 }

@@ -88,6 +88,12 @@ describe('on the bundled fixtures', () => {
       const catalog = CatalogSchema.parse(JSON.parse(readFileSync(join(out, 'catalog.json'), 'utf8')));
       expect(catalog.techniques.map((t) => t.id)).toContain('T1114.002');
       for (const f of ['index.html', 'navigator-layer.json', 'techniques/T1114.002.md', 'techniques/T1114.002.html']) expect(existsSync(join(out, f)), f).toBe(true);
+      const files = /; (\d+) files written in /.exec(r.err);
+      expect(files, r.err).not.toBeNull();
+      // Again into the same folder: every file is already up to date.
+      const again = await cli('build', FIXTURES, '--out', out, '--workers', '0');
+      expect(again.code).toBe(0);
+      expect(again.err).toContain(`; ${files![1]} files (0 written, ${files![1]} unchanged) in `);
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
