@@ -319,11 +319,12 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * Render and write `files` under `outDir` (created as needed). Every path is
  * checked to stay inside `outDir` before anything is written. Each file is
  * rendered just before it is written (memory stays flat) and written by
- * `writeData` (synchronous open, compare or writev, close): for thousands of small files this is
- * faster than asynchronous writes on the libuv thread pool (measured: the
- * parallel file creations cost three times the kernel time, and the
- * promise-based pool twice the JavaScript time). The event loop gets a turn
- * every ~50 ms (progress output, messages from workers).
+ * `writeData` (synchronous open, compare or writev, close): for thousands
+ * of small files this is faster than asynchronous writes on the libuv
+ * thread pool (measured: the parallel file creations cost three times the
+ * kernel time, and the promise-based pool twice the JavaScript time). The
+ * event loop gets a turn every ~50 ms (progress output, messages from
+ * workers).
  */
 export async function writeCatalogFiles(outDir: string, files: readonly CatalogFile[]): Promise<{ files: number; bytes: number; unchanged: number }> {
   const root = resolve(outDir);
