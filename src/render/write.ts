@@ -169,13 +169,14 @@ function chunksOf(data: FileData): Iterable<Uint8Array> {
 /** Reused buffer for reading back what a file holds (pages of it are touched once per process). */
 const COMPARE_BYTES = 1 << 20;
 let compareBuf: Buffer | undefined;
+const compareBuffer = (): Buffer => (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES));
 
 /** Set by `holds` when it returned false because the file ended (its length is then known). */
 let endedEarly = false;
 
 /** Whether `fd` holds exactly `b` at `position`. */
 function holds(fd: number, b: Uint8Array, position: number): boolean {
-  const buf = (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES));
+  const buf = compareBuffer();
   endedEarly = false;
   for (let off = 0; off < b.byteLength; ) {
     const want = Math.min(COMPARE_BYTES, b.byteLength - off);
@@ -261,7 +262,7 @@ export function writeData(abs: string, data: FileData): WrittenFile {
     if (batch.length) writeAllv(fd, batch, pending, batchAt);
     if (same) {
       // Every byte matched: unchanged unless the file goes on beyond the new content.
-      const more = readSync(fd, (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES)), 0, 1, pos);
+      const more = readSync(fd, compareBuffer(), 0, 1, pos);
       if (more === 0) return { bytes: pos, changed: false };
     }
     if (!shorter) ftruncateSync(fd, pos);
