@@ -171,29 +171,26 @@ const COMPARE_BYTES = 1 << 20;
 let compareBuf: Buffer | undefined;
 const compareBuffer = (): Buffer => (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES));
 
-/** Set by `holds` when it returned false because the file ended (its length is then known). */
-let endedEarly = false;
+/** What a file holds where new content goes: the same bytes, other bytes, or its end (it is shorter). */
+const SAME = 0;
+const DIFFERS = 1;
+const ENDS = 2;
 
-/** Whether `fd` holds exactly `b` at `position`. */
-function holds(fd: number, b: Uint8Array, position: number): boolean {
+/** Whether `fd` holds exactly `b` at `position` (SAME), other bytes (DIFFERS), or ends before `b` does (ENDS). */
+function compareAt(fd: number, b: Uint8Array, position: number): typeof SAME | typeof DIFFERS | typeof ENDS {
   const buf = compareBuffer();
-  endedEarly = false;
   for (let off = 0; off < b.byteLength; ) {
     const want = Math.min(COMPARE_BYTES, b.byteLength - off);
     let got = 0;
     while (got < want) {
       const n = readSync(fd, buf, got, want - got, position + off + got);
-      if (n === 0) {
-        // The file ends here: shorter than the new content.
-        endedEarly = true;
-        return false;
-      }
+      if (n === 0) return ENDS;
       got += n;
     }
-    if (buf.compare(b, off, off + want, 0, want) !== 0) return false;
+    if (buf.compare(b, off, off + want, 0, want) !== 0) return DIFFERS;
     off += want;
   }
-  return true;
+  return SAME;
 }
 
 export interface WrittenFile {
@@ -211,10 +208,10 @@ export interface WrittenFile {
  * is cut to the new length. A rebuild in place thus leaves every unchanged
  * page untouched (its modification time too, which keeps deployments by
  * rsync or by timestamp small), and changes no more than it must of the
- * others. On this machine's file system rewriting a file costs more than
- * writing a new one (truncating frees its blocks), and rewriting the whole
- * site in place took longer than a fresh build; comparing reads from the page
- * cache instead. A file that does not exist yet costs one read more than a
+ * others. On ext4 mounted with `discard` (docs/performance.md, "Rendering and
+ * writing") truncating and rewriting a file costs more than writing a new one,
+ * and rewriting a whole site in place took longer than a fresh build;
+ * comparing reads from the page cache instead. A file that does not exist yet costs one read more than a
  * plain write (of nothing: the file is empty).
  */
 export function writeData(abs: string, data: FileData): WrittenFile {
@@ -241,12 +238,13 @@ export function writeData(abs: string, data: FileData): WrittenFile {
     for (const b of chunksOf(data)) {
       if (!b.byteLength) continue;
       if (same) {
-        if (holds(fd, b, pos)) {
+        const c = compareAt(fd, b, pos);
+        if (c === SAME) {
           pos += b.byteLength;
           continue;
         }
         same = false;
-        shorter = endedEarly;
+        shorter = c === ENDS;
         batchAt = pos;
       }
       batch.push(b);
