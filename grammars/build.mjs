@@ -1,10 +1,12 @@
 // Compiles every grammars/*.peggy into src/generated/<name>.js (ES module) with
-// a .d.ts beside it. The generated files are build output: git ignores them and
-// nobody edits them. Runs before build, typecheck and test.
+// a .d.ts beside it, and writes the ECS field-name list (ecs-names.mjs). The
+// generated files are build output: git ignores them and nobody edits them.
+// Runs before build, typecheck and test.
 import { readFileSync, writeFileSync, mkdirSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import peggy from 'peggy';
+import { writeEcsNames } from './ecs-names.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, '..', 'src', 'generated');
@@ -152,3 +154,4 @@ for (const file of readdirSync(here).filter((f) => f.endsWith('.peggy')).sort())
   built++;
 }
 if (built) console.error(`grammars: compiled ${built} grammar(s) into src/generated/`);
+if (writeEcsNames(outDir)) console.error('grammars: wrote the ECS field-name list into src/generated/ecs-names.js');

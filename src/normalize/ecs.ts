@@ -1,9 +1,10 @@
 /**
  * The canonical namespace: ECS field names (the `EcsFlat` list that the
- * `@elastic/ecs` package ships) plus the declared extension prefixes of
+ * `@elastic/ecs` package ships, reduced to its names at build time by
+ * grammars/ecs-names.mjs) plus the declared extension prefixes of
  * seeds/fields/extensions.json.
  */
-import { EcsFlat } from '@elastic/ecs';
+import { ECS_FIELD_NAMES } from '../generated/ecs-names.js';
 import { readSeedJson } from './seeds.js';
 
 export interface ExtensionTable {
@@ -16,13 +17,7 @@ let extensionPrefixes: string[] | undefined;
 
 /** Every ECS field name, including the declared multi-fields (`process.command_line.text`). */
 export function ecsFieldNames(): Set<string> {
-  if (ecsNames) return ecsNames;
-  const s = new Set<string>();
-  for (const [name, def] of Object.entries(EcsFlat as Record<string, { multi_fields?: Array<{ flat_name: string }> }>)) {
-    s.add(name);
-    for (const m of def.multi_fields ?? []) s.add(m.flat_name);
-  }
-  return (ecsNames = s);
+  return (ecsNames ??= new Set(ECS_FIELD_NAMES));
 }
 
 export function extensionPrefixList(): string[] {

@@ -177,6 +177,17 @@ describe('canonical namespace', () => {
     expect(classifyCanonical('winlog.')).toBe('unknown');
   });
 
+  it('the generated name list is exactly the EcsFlat names of the installed @elastic/ecs, multi-fields included', async () => {
+    // The run time reads src/generated/ecs-names.js (grammars/ecs-names.mjs), not the package.
+    const { EcsFlat } = (await import('@elastic/ecs')) as unknown as { EcsFlat: Record<string, { multi_fields?: Array<{ flat_name: string }> }> };
+    const want = new Set<string>();
+    for (const [name, def] of Object.entries(EcsFlat)) {
+      want.add(name);
+      for (const m of def.multi_fields ?? []) want.add(m.flat_name);
+    }
+    expect([...ecsFieldNames()].sort()).toEqual([...want].sort());
+  });
+
   it('every explicit table target is ECS or a declared extension', async () => {
     const { windowsTable, sigmaTable, splunkTable } = await import('../../src/normalize/tables.js');
     const targets: string[] = [];
