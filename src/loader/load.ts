@@ -9,7 +9,7 @@
  * carries the error, so nothing is silently dropped.
  */
 import { pushAll } from '../core/arrays.js';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
@@ -23,6 +23,7 @@ import { planShards, startShardWorker, type ShardPart, type VendorGroup } from '
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
+import { openFileStamps } from './file-stamps.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
 
@@ -56,7 +57,9 @@ export interface LoadOptions {
   /**
    * Directory of the parse cache (src/loader/cache.ts): files whose content,
    * format, options, supporting files and code are unchanged are not parsed
-   * again. Off by default; the output is the same with or without it.
+   * again, and rule files whose stat stamp is unchanged since the last load
+   * are not even read (src/loader/file-stamps.ts). Off by default; the output
+   * is the same with or without it.
    */
   cache?: string;
 }
@@ -88,6 +91,18 @@ interface ReadFile {
   role: FileRole;
 }
 
+/** A rule file known from its unchanged stamp (file-stamps.ts): not read, its text hash recorded. */
+interface StampedFile {
+  path: string;
+  role: FileRole;
+  hash: string;
+}
+
+/** readOne's answer for a file that was read and is of no known format (already listed as unrecognized). */
+const NOT_A_RULE_FILE = 'not-a-rule-file';
+/** The text hash stamped for such a file: nothing is made from its text. */
+const NO_TEXT = '0'.repeat(64);
+
 const RULE_EXT = /\.(ya?ml|toml|ndjson|jsonl?|conf)$/i;
 /** Extensions that never hold rules: listed as unrecognized without being read. */
 const NEVER_RULES = /\.(md|markdown|rst|txt|py|pyc|js|mjs|cjs|ts|sh|ps1|bat|html?|css|svg|png|jpe?g|gif|ico|pdf|evtx|pcap|gz|tgz|zip|7z|xz|bz2|exe|dll|bin|lock|csv|xml|jsoncls|raw|gitkeep|gitignore)$/i;
@@ -95,7 +110,7 @@ const NEVER_RULES = /\.(md|markdown|rst|txt|py|pyc|js|mjs|cjs|ts|sh|ps1|bat|html
 const SCRATCH_BYTES = 1 << 20;
 let scratch: Buffer | undefined;
 
-function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unrecognized: string[], entries: FileEntry[]): ReadFile | null {
+function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unrecognized: string[], entries: FileEntry[]): ReadFile | typeof NOT_A_RULE_FILE | null {
   if (NEVER_RULES.test(path)) {
     unrecognized.push(path);
     return null;
@@ -158,7 +173,7 @@ function readOne(path: string, limits: Limits, diagnostics: Diagnostic[], unreco
   const role = sniff(path, dec.text);
   if (!role) {
     unrecognized.push(path);
-    return null;
+    return NOT_A_RULE_FILE;
   }
   return { file: new SourceFile(path, dec.text), role };
 }
@@ -202,11 +217,39 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   pushAll(diagnostics, walked.diagnostics);
 
   const support: ReadFile[] = [];
-  const ruleFiles: ReadFile[] = [];
+  const ruleFiles: (ReadFile | StampedFile)[] = [];
+  // With a cache, each file's stat is compared with its stamp from the last load first: an
+  // unchanged rule file is not read here (its rules come from the parse cache), an unchanged
+  // file of no known format is listed as before. Files read are hashed and stamped for next time.
+  const stamps = options.cache ? openFileStamps(options.cache, diagnostics) : null;
+  const textHash = new Map<ReadFile, string>();
   for (const path of walked.files) {
+    let before: Stats | null = null;
+    if (stamps && !NEVER_RULES.test(path)) {
+      before = stamps.stat(path);
+      const known = before ? stamps.known(path, before, limits.maxFileBytes) : undefined;
+      if (known) {
+        stamps.keep(path);
+        if (known.role === null) unrecognized.push(path);
+        else ruleFiles.push({ path, role: known.role, hash: known.hash });
+        continue;
+      }
+    }
     const r = readOne(path, limits, diagnostics, unrecognized, entries);
+    if (r === NOT_A_RULE_FILE) {
+      if (before) stamps!.record(path, before, NO_TEXT, null);
+      continue;
+    }
     if (!r) continue;
-    (r.role.role === 'support' ? support : ruleFiles).push(r);
+    if (r.role.role === 'support') support.push(r);
+    else {
+      ruleFiles.push(r);
+      if (stamps) {
+        const h = sha256(r.file.text);
+        textHash.set(r, h);
+        if (before) stamps.record(path, before, h, r.role);
+      }
+    }
   }
   // User macro libraries load after the ones found among the paths, so they win.
   if (options.macros?.length) {
@@ -214,8 +257,8 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     pushAll(diagnostics, extra.diagnostics);
     for (const path of extra.files) {
       const r = readOne(path, limits, diagnostics, unrecognized, entries);
-      if (r && r.role.role === 'support') support.push(r);
-      else if (r) diagnostics.push(diagLine(path, 'warning', 'io.not-macros', 'given as a macro library but holds rules; ignored as macros'));
+      if (r && r !== NOT_A_RULE_FILE && r.role.role === 'support') support.push(r);
+      else if (r && r !== NOT_A_RULE_FILE) diagnostics.push(diagLine(path, 'warning', 'io.not-macros', 'given as a macro library but holds rules; ignored as macros'));
     }
   }
 
@@ -235,8 +278,33 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   }
 
   const t2 = performance.now();
-  const jobs: ParseJob[] = ruleFiles.map((rf) => ({ path: rf.file.path, text: rf.file.text, role: rf.role }));
+  // A stamped file's text is read only if its parse result has to be made (hashes: for the cache keys).
+  const hashes = new Map<ParseJob, string>();
+  const candidates: ParseJob[] = ruleFiles.map((rf) => {
+    if ('hash' in rf) {
+      const j: ParseJob = { path: rf.path, role: rf.role };
+      hashes.set(j, rf.hash);
+      return j;
+    }
+    const j: ParseJob = { path: rf.file.path, text: rf.file.text, role: rf.role };
+    const h = textHash.get(rf);
+    if (h !== undefined) hashes.set(j, h);
+    return j;
+  });
+  /** Read a stamped file whose parse result is not cached. False: it is not the rule file it was (then reported). */
+  const readLate = (j: ParseJob): boolean => {
+    const r = readOne(j.path, limits, diagnostics, unrecognized, entries);
+    if (r && r !== NOT_A_RULE_FILE && r.role.role === 'rules' && r.role.vendor === j.role.vendor && r.role.format === j.role.format) {
+      j.text = r.file.text;
+      hashes.set(j, sha256(r.file.text));
+      return true;
+    }
+    // Only a file written while this load ran gets here; its new stamp has it read next time.
+    if (r && r !== NOT_A_RULE_FILE) diagnostics.push(diagLine(j.path, 'warning', 'io.changed', 'file changed while it was being loaded; not read (load again)', 1, 1));
+    return false;
+  };
   const cache = options.cache ? openParseCache(options.cache, diagnostics) : null;
+  const dropped = new Set<ParseJob>();
   if (cache) {
     // What a vendor's parse results depend on beyond the file itself: the options and its supporting files.
     const optsKey = JSON.stringify({ limits, placeholders: options.placeholders ?? null });
@@ -251,14 +319,32 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       }
       return stateKeys.get(vendor)!;
     };
-    for (const j of jobs) {
+    for (const j of candidates) {
       const sk = stateKey(j.role.vendor);
       if (sk === null) continue;
-      j.cacheKey = sha256(sk, j.path, j.role.format, j.text);
+      // Keyed by the text's hash: a stamped file's hash is known without reading it.
+      j.cacheKey = sha256(sk, j.path, j.role.format, hashes.get(j) ?? sha256(j.text!));
       const hit = cache.get(j.cacheKey);
       if (hit !== undefined) j.cached = hit;
+      else if (j.text === undefined) {
+        const stamped = hashes.get(j);
+        if (!readLate(j)) {
+          dropped.add(j);
+          continue;
+        }
+        // Changed since its stamp (written during this load): keyed again by what was read, so an
+        // entry always matches the text it was made from.
+        if (hashes.get(j) !== stamped) {
+          j.cacheKey = sha256(sk, j.path, j.role.format, hashes.get(j)!);
+          const again = cache.get(j.cacheKey);
+          if (again !== undefined) j.cached = again;
+        }
+      }
     }
   }
+  // Stamped files that are still unread (vendor options turn caching off for their vendor) are read now;
+  // those that are no longer the rule file they were are dropped (readLate reported them).
+  const jobs = candidates.filter((j) => !dropped.has(j) && (j.text !== undefined || j.cached !== undefined || readLate(j)));
   const normalize: NormalizeOptions | false = options.normalize === false ? false : typeof options.normalize === 'object' ? options.normalize : {};
 
   // Vendor groups in order of first appearance (the order of the rules in the result).
@@ -266,8 +352,9 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   jobs.forEach((j, i) => {
     let g = groups.get(j.role.vendor);
     if (!g) groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [], sizes: [] }));
-    // A cached file costs reading its JSON back, a small part of parsing it.
-    const size = j.cached !== undefined ? j.text.length / 10 : j.text.length;
+    // A cached file costs reading its JSON back, a small part of parsing it (the JSON is about
+    // one and a half times the text).
+    const size = j.cached !== undefined ? j.cached.length / 15 : j.text!.length;
     g.bytes += size;
     g.jobs.push(i);
     g.sizes.push(size);
@@ -360,6 +447,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   }
   for (const r of results) mergeByLanguage(byLanguage, r.byLanguage);
   cache?.save();
+  // The stamps only go with a usable cache directory (openParseCache reported it otherwise).
+  if (cache) {
+    stamps?.save();
+    cache.stats.unread = jobs.reduce((n, j) => n + (j.text === undefined ? 1 : 0), 0);
+  }
   const t3 = performance.now();
   // Stage times of this thread (workers run beside it); `parse` includes waiting for them and reading their rules back.
   const linkMs = mine.ms.link;

@@ -72,8 +72,9 @@ export async function runShard(input: ShardInput): Promise<ShardResult> {
     let fresh: string | undefined;
     if (!parsed) {
       parsed = parseJob(job, stateOf(vendor), parseOpts(vendor));
-      // Serialized before the link pass and normalization, which may change the rules.
-      if (job.cacheKey !== undefined) fresh = JSON.stringify(parsed);
+      // Serialized before the link pass and normalization, which may change the rules. Not for a
+      // file read again after its entry failed: its key was made from the text it had then.
+      if (job.cacheKey !== undefined && job.text !== undefined) fresh = JSON.stringify(parsed);
     }
     const ms = performance.now() - ts;
     // Per-language parse cost (benchmarks): a file's time is shared among its rules.

@@ -2,12 +2,12 @@
  * The parse cache (src/loader/cache.ts): the pack format and its failure
  * modes, and a cached load giving exactly the rules of an uncached one.
  */
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, cpSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/ast/schema.js';
-import { openParseCache, sha256 } from '../../src/loader/cache.js';
+import { indexPack, openParseCache, sha256 } from '../../src/loader/cache.js';
 import { loadCorpus } from '../../src/loader/load.js';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
@@ -81,6 +81,67 @@ describe('parse cache pack', () => {
     const d: Diagnostic[] = [];
     expect(openParseCache(join(file, 'sub'), d)).toBeNull();
     expect(d[0]?.code).toBe('cache.unusable');
+  });
+});
+
+describe('pack index', () => {
+  // The pack is indexed through a reused buffer (4 MB in use): lines, keys and the header
+  // may straddle its chunks. The index must be what a scan of the whole pack in memory finds.
+  const HEADER = 'ruleatlas-parse-cache 1 test-build';
+  function wholeScan(pack: Buffer): { valid: boolean; entries: [string, number, number][] } {
+    const entries: [string, number, number][] = [];
+    let nl = pack.indexOf(10);
+    if (nl <= 0 || pack.toString('utf8', 0, nl) !== HEADER) return { valid: false, entries };
+    for (let pos = nl + 1; pos < pack.length; pos = nl + 1) {
+      nl = pack.indexOf(10, pos);
+      if (nl < 0) break;
+      if (nl - pos > 65 && pack[pos + 64] === 9) {
+        const key = pack.toString('latin1', pos, pos + 64);
+        if (/^[0-9a-f]{64}$/.test(key)) entries.push([key, pos + 65, nl]);
+      }
+    }
+    return { valid: true, entries };
+  }
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed % n;
+  };
+  function randomPack(): Buffer {
+    const lines: string[] = [rand(10) === 0 ? 'ruleatlas-parse-cache 1 other-build' : HEADER];
+    const count = rand(12);
+    for (let i = 0; i < count; i++) {
+      const key = sha256(String(rand(1e9)));
+      switch (rand(7)) {
+        case 0: lines.push(`${key}\t`); break; // no value
+        case 1: lines.push(`${key.slice(0, 60)}\tshort key`); break;
+        case 2: lines.push(`${key.toUpperCase()}\t{"x":1}`); break;
+        case 3: lines.push(''); break;
+        default: lines.push(`${key}\t${JSON.stringify({ v: 'é'.repeat(rand(40)), n: rand(1000) })}`);
+      }
+    }
+    // A last line cut short by a crash, sometimes.
+    return Buffer.from(lines.join('\n') + (rand(3) === 0 ? `\n${sha256('cut')}\t{"a":` : '\n'));
+  }
+
+  it('finds what a whole-pack scan finds, for every chunk size and 200 random packs', () => {
+    const path = join(tmp, 'index.pack');
+    for (let round = 0; round < 200; round++) {
+      const pack = randomPack();
+      writeFileSync(path, pack);
+      const want = wholeScan(pack);
+      const fd = openSync(path, 'r');
+      try {
+        for (const chunk of [1, 2, 17, 64, 65, 66, 67, 100, 131, 4096]) {
+          const got: [string, number, number][] = [];
+          const valid = indexPack(fd, pack.length, HEADER, (k, s, e) => got.push([k, s, e]), chunk);
+          expect(valid, `round ${round}, chunk ${chunk}`).toBe(want.valid);
+          expect(got, `round ${round}, chunk ${chunk}`).toEqual(want.valid ? want.entries : []);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    }
   });
 });
 
