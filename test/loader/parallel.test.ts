@@ -62,6 +62,36 @@ describe.skipIf(!HAS_DIST)('worker threads (built package)', () => {
       }
     }
   });
+
+  it('load cached files that were not read (trusted stamps) exactly as one uncached thread does', async () => {
+    const { loadCorpus } = await lib();
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { vi } = await import('vitest');
+    const cache = mkdtempSync(join(tmpdir(), 'ruleatlas-par-cache-'));
+    try {
+      const one = await loadCorpus([FIXTURES], { workers: 0 });
+      // Stamps recorded a minute ahead are trusted by the next loads (test/loader/stamps.test.ts).
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 60_000);
+      try {
+        await loadCorpus([FIXTURES], { workers: 0, cache });
+      } finally {
+        vi.useRealTimers();
+      }
+      for (const workers of [1, 2]) {
+        const many = await loadCorpus([FIXTURES], { workers, cache });
+        expect(many.timings?.workers).toBe(workers);
+        expect(many.cache?.unread).toBe(one.files.filter((f) => f.role === 'rules').length);
+        expect(JSON.stringify(many.rules)).toBe(JSON.stringify(one.rules));
+        expect(many.diagnostics).toEqual(one.diagnostics);
+        expect(many.files).toEqual(one.files);
+      }
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
 });
 
 describe.skipIf(!HAS_DIST)('build with worker threads (built package)', () => {
