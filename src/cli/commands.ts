@@ -5,7 +5,7 @@ import { RuleSchema } from '../ast/schema.js';
 import { predicates } from '../ast/walk.js';
 import { catalogJsonSchema } from '../catalog/index.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
-import { renderTechniqueJson, renderTechniqueMarkdown, type WriteResult } from '../render/index.js';
+import { OutputError, renderTechniqueJson, renderTechniqueMarkdown, type WriteResult } from '../render/index.js';
 import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
 import { buildFromPaths, loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
@@ -156,6 +156,12 @@ const build: Command = {
     let r;
     try {
       r = await buildFromPaths(requirePaths(positionals, BUILD_USAGE), { ...pipelineOptions(values, bar), out: values.out, site: !values['no-site'] });
+    } catch (e) {
+      // The output folder is not writable as asked (a symbolic link inside it, a file where a folder goes).
+      if (!(e instanceof OutputError)) throw e;
+      bar.end();
+      process.stderr.write(`ruleatlas build: ${e.message}\n`);
+      return 1;
     } finally {
       bar.end();
     }

@@ -11,7 +11,8 @@
  *   assets/{style.css,search.js,search-data.js}
  *
  * Every file name comes from a catalog slug (safe characters only) and every
- * path is checked to resolve inside the output directory before writing.
+ * path is checked to resolve inside the output directory before writing; no
+ * symbolic link below the output directory is followed (output-dirs.ts).
  * Files listed in the previous run's `.ruleatlas-manifest.json` that this run
  * does not write again are removed, so a rebuild leaves no stale pages; no
  * other file in the directory is ever touched. A file that already holds its
@@ -28,6 +29,7 @@
  */
 import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { checkNotLink, isRealDirUnder, makeRealDir, O_NOFOLLOW, openError } from './output-dirs.js';
 import type { Catalog } from '../catalog/schema.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { techniqueMarkdown } from './markdown.js';
@@ -218,13 +220,18 @@ export function writeData(abs: string, data: FileData): WrittenFile {
   let fd: number;
   // While true, the file's bytes so far are the new content's.
   let same = true;
+  checkNotLink(abs);
   try {
-    fd = openSync(abs, constants.O_RDWR | constants.O_CREAT, 0o666);
+    fd = openSync(abs, constants.O_RDWR | constants.O_CREAT | O_NOFOLLOW, 0o666);
   } catch (e) {
     // Writable but not readable (or the like): written whole, as a plain write would.
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'EACCES' && code !== 'EPERM') throw e;
-    fd = openSync(abs, 'w');
+    if (code !== 'EACCES' && code !== 'EPERM') throw openError(abs, e);
+    try {
+      fd = openSync(abs, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o666);
+    } catch (e2) {
+      throw openError(abs, e2);
+    }
     same = false;
   }
   let pos = 0;
@@ -335,11 +342,8 @@ export async function writeCatalogFiles(outDir: string, files: readonly CatalogF
   let last = performance.now();
   for (let i = 0; i < files.length; i++) {
     const path = abs[i]!;
-    const dir = dirname(path);
-    if (!made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
-      made.add(dir);
-    }
+    // Each directory made or checked once, level by level, never through a link.
+    makeRealDir(root, dirname(path), made);
     const w = writeData(path, files[i]!.make());
     bytes += w.bytes;
     if (!w.changed) unchanged++;
@@ -370,6 +374,8 @@ export function finishCatalogOutput(outDir: string, rels: Iterable<string>): { r
         } catch {
           continue;
         }
+        // Never through a link: the file would be somewhere else (unlinking a link itself is fine).
+        if (!isRealDirUnder(root, dirname(abs))) continue;
         try {
           unlinkSync(abs);
           removed++;
