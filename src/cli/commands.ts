@@ -159,11 +159,13 @@ const build: Command = {
     } catch (e) {
       // The output folder is not writable as asked (a symbolic link inside it, a file where a folder goes).
       if (!(e instanceof OutputError)) throw e;
-      bar.end();
-      process.stderr.write(`ruleatlas build: ${e.message}\n`);
-      return 1;
+      r = e;
     } finally {
       bar.end();
+    }
+    if (r instanceof OutputError) {
+      process.stderr.write(`ruleatlas build: ${r.message}\n`);
+      return 1;
     }
     const s = r.summary;
     const t = r.catalog.techniques.length;

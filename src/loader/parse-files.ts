@@ -2,7 +2,7 @@
  * Parsing of rule files, shared by the in-process path and the worker
  * threads: one function so both produce identical rules.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
 import { decodeBytes, SourceFile } from '../core/source-file.js';
@@ -27,9 +27,11 @@ export interface ParseJob {
  * A job's text: the one the loader read, or, for a cached file whose entry
  * turned out unreadable, the file read now.
  */
-function jobText(job: ParseJob): string | null {
+function jobText(job: ParseJob, maxBytes: number): string | null {
   if (job.text !== undefined) return job.text;
   try {
+    // Within the size limit when its stamp was checked; checked again, as the file may have grown.
+    if (statSync(job.path).size > maxBytes) return null;
     const dec = decodeBytes(readFileSync(job.path));
     return dec.ok ? dec.text : null;
   } catch {
@@ -39,8 +41,8 @@ function jobText(job: ParseJob): string | null {
 
 export function parseJob(job: ParseJob, state: unknown, opts: ParseOptions): ParsedFile {
   const mod = VENDOR_MODULES[job.role.vendor as Vendor];
-  const text = jobText(job);
-  if (text === null) return { rules: [], diagnostics: [diagLine(job.path, 'error', 'io.unreadable', 'cannot read the file again (its cached parse result was unreadable)', 1, 1)] };
+  const text = jobText(job, opts.limits.maxFileBytes);
+  if (text === null) return { rules: [], diagnostics: [diagLine(job.path, 'error', 'io.unreadable', 'cannot read the file again, or it is now over the size limit (its cached parse result was unreadable)', 1, 1)] };
   try {
     return mod.parseFile(new SourceFile(job.path, text), job.role, state, opts);
   } catch (e) {
