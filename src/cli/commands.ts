@@ -9,6 +9,7 @@ import { OutputError, renderTechniqueJson, renderTechniqueMarkdown, type WriteRe
 import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
 import { buildFromPaths, loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
+import type { CacheStats } from '../loader/cache.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress.js';
@@ -140,6 +141,12 @@ pages). Prints the path of index.html.
   --no-site              write catalog.json, Markdown and layers only
 ${LOAD_USAGE}`;
 
+/** `; cache: 7600 of 7601 rule files parsed before (7600 not read)`, when a cache was used. */
+function cacheText(c: CacheStats | undefined): string {
+  if (!c) return '';
+  return `; cache: ${c.hits} of ${c.hits + c.misses} rule files parsed before${c.unread ? ` (${c.unread} not read)` : ''}`;
+}
+
 /** `104 files written`, or on a rebuild in place `104 files (3 written, 101 unchanged)`. */
 function filesText(w: WriteResult | undefined): string {
   if (!w) return '0 files written';
@@ -169,7 +176,7 @@ const build: Command = {
     }
     const s = r.summary;
     const t = r.catalog.techniques.length;
-    process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${filesText(r.written)} in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s\n`);
+    process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${t}; ${filesText(r.written)} in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s${cacheText(r.load.cache)}\n`);
     process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
   },

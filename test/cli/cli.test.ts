@@ -99,6 +99,23 @@ describe('on the bundled fixtures', () => {
     }
   });
 
+  it('build --cache says how many rule files came from the cache', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ruleatlas-cli-'));
+    try {
+      const cache = join(out, '.cache');
+      const cold = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache);
+      expect(cold.code).toBe(0);
+      const n = /; cache: 0 of (\d+) rule files parsed before\n/.exec(cold.err);
+      expect(n, cold.err).not.toBeNull();
+      const warm = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache);
+      expect(warm.err).toMatch(new RegExp(`; cache: ${n![1]} of ${n![1]} rule files parsed before( \\(\\d+ not read\\))?\\n`));
+      // Without --cache, no cache figures.
+      expect((await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0')).err).not.toContain('cache:');
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('technique prints one page, Markdown or JSON; an unknown id exits 1', async () => {
     const md = await cli('technique', 'T1114.002', FIXTURES, '--workers', '0');
     expect(md.code).toBe(0);
