@@ -35,7 +35,7 @@ import { existsSync, readFileSync, renameSync, statSync, writeFileSync, type Sta
 import { join, resolve } from 'node:path';
 import { VENDORS, type Diagnostic } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
-import type { FileFormat, FileRole } from '../vendors/types.js';
+import { FILE_FORMATS, type FileRole } from '../vendors/types.js';
 import { codeFingerprint } from './cache.js';
 
 const FILE = 'stamps-v1.json';
@@ -49,18 +49,7 @@ const MAX_BYTES = 256 << 20;
  */
 export const RACY_MS = 2000;
 
-const FORMATS: ReadonlySet<string> = new Set<FileFormat>([
-  'sigma-yaml',
-  'elastic-toml',
-  'elastic-hunt-toml',
-  'elastic-ndjson',
-  'splunk-detection-yaml',
-  'splunk-macro-yaml',
-  'splunk-datasource-yaml',
-  'splunk-story-yaml',
-  'splunk-savedsearches-conf',
-  'splunk-macros-conf',
-]);
+const FORMATS: ReadonlySet<string> = new Set(FILE_FORMATS);
 const VENDOR_SET: ReadonlySet<string> = new Set(VENDORS);
 const HASH = /^[0-9a-f]{64}$/;
 

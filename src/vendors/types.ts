@@ -12,17 +12,21 @@ import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import type { Limits } from '../core/limits.js';
 import type { SourceFile } from '../core/source-file.js';
 
-export type FileFormat =
-  | 'sigma-yaml'
-  | 'elastic-toml'
-  | 'elastic-hunt-toml'
-  | 'elastic-ndjson'
-  | 'splunk-detection-yaml'
-  | 'splunk-macro-yaml'
-  | 'splunk-datasource-yaml'
-  | 'splunk-story-yaml'
-  | 'splunk-savedsearches-conf'
-  | 'splunk-macros-conf';
+/** Every file format the loader recognizes (src/loader/sniff.ts). */
+export const FILE_FORMATS = [
+  'sigma-yaml',
+  'elastic-toml',
+  'elastic-hunt-toml',
+  'elastic-ndjson',
+  'splunk-detection-yaml',
+  'splunk-macro-yaml',
+  'splunk-datasource-yaml',
+  'splunk-story-yaml',
+  'splunk-savedsearches-conf',
+  'splunk-macros-conf',
+] as const;
+
+export type FileFormat = (typeof FILE_FORMATS)[number];
 
 export interface FileRole {
   format: FileFormat;
