@@ -68,14 +68,12 @@ export interface FileStamps {
   /** The stat of `path` now, or null when it cannot be taken (the file is then read as usual). */
   stat(path: string): Stats | null;
   /**
-   * What the file is, if its stamp is recorded, unchanged and trusted;
-   * undefined when the file must be read.
+   * What the file is, if its stamp is recorded, unchanged and trusted (the
+   * stamp is then kept for the next load); undefined when the file must be read.
    */
   known(path: string, now: Stats, maxBytes: number): { hash: string; role: StampedRole } | undefined;
   /** Record a file read in this load (stat taken before reading it). */
   record(path: string, before: Stats, hash: string, role: StampedRole): void;
-  /** Keep a trusted entry for the next load. */
-  keep(path: string): void;
   /** Write the stamps of this load, if anything changed. */
   save(): void;
 }
@@ -125,19 +123,16 @@ export function openFileStamps(dir: string, diagnostics: Diagnostic[]): FileStam
       }
     },
     known(p, now, maxBytes) {
-      const e = old.get(resolve(p));
+      const key = resolve(p);
+      const e = old.get(key);
       if (!e || now.size > maxBytes || e.stamp !== stampOf(now)) return undefined;
       if (now.ctimeMs > e.at - RACY_MS) return undefined;
+      next.set(key, e);
       return { hash: e.hash, role: e.role };
     },
     record(p, before, hash, role) {
       next.set(resolve(p), { stamp: stampOf(before), hash, role, at: Date.now() });
       changed = true;
-    },
-    keep(p) {
-      const key = resolve(p);
-      const e = old.get(key);
-      if (e) next.set(key, e);
     },
     save() {
       if (!changed && next.size === old.size) return;

@@ -229,7 +229,6 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       before = stamps.stat(path);
       const known = before ? stamps.known(path, before, limits.maxFileBytes) : undefined;
       if (known) {
-        stamps.keep(path);
         if (known.role === null) unrecognized.push(path);
         else ruleFiles.push({ path, role: known.role, hash: known.hash });
         continue;
