@@ -91,13 +91,6 @@ interface ReadFile {
   role: FileRole;
 }
 
-/** A rule file known from its unchanged stamp (file-stamps.ts): not read, its text hash recorded. */
-interface StampedFile {
-  path: string;
-  role: FileRole;
-  hash: string;
-}
-
 /** readOne's answer for a file that was read and is of no known format (already listed as unrecognized). */
 const NOT_A_RULE_FILE = 'not-a-rule-file';
 /** The text hash stamped for such a file: nothing is made from its text. */
@@ -217,12 +210,13 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   pushAll(diagnostics, walked.diagnostics);
 
   const support: ReadFile[] = [];
-  const ruleFiles: (ReadFile | StampedFile)[] = [];
-  // With a cache, each file's stat is compared with its stamp from the last load first: an
-  // unchanged rule file is not read here (its rules come from the parse cache), an unchanged
-  // file of no known format is listed as before. Files read are hashed and stamped for next time.
+  // Rule files become parse jobs in load order. With a cache, each file's stat is compared with
+  // its stamp from the last load first: an unchanged rule file is not read here (its job has no
+  // text; its rules come from the parse cache), an unchanged file of no known format is listed as
+  // before. Files read are hashed (for the cache keys) and stamped for next time.
   const stamps = options.cache ? openFileStamps(options.cache, diagnostics) : null;
-  const textHash = new Map<ReadFile, string>();
+  const candidates: ParseJob[] = [];
+  const hashes = new Map<ParseJob, string>();
   for (const path of walked.files) {
     let before: Stats | null = null;
     if (stamps && !NEVER_RULES.test(path)) {
@@ -230,7 +224,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       const known = before ? stamps.known(path, before, limits.maxFileBytes) : undefined;
       if (known) {
         if (known.role === null) unrecognized.push(path);
-        else ruleFiles.push({ path, role: known.role, hash: known.hash });
+        else {
+          const j: ParseJob = { path, role: known.role };
+          candidates.push(j);
+          hashes.set(j, known.hash);
+        }
         continue;
       }
     }
@@ -242,10 +240,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     if (!r) continue;
     if (r.role.role === 'support') support.push(r);
     else {
-      ruleFiles.push(r);
+      const j: ParseJob = { path, text: r.file.text, role: r.role };
+      candidates.push(j);
       if (stamps) {
         const h = sha256(r.file.text);
-        textHash.set(r, h);
+        hashes.set(j, h);
         if (before) stamps.record(path, before, h, r.role);
       }
     }
@@ -277,19 +276,6 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   }
 
   const t2 = performance.now();
-  // A stamped file's text is read only if its parse result has to be made (hashes: for the cache keys).
-  const hashes = new Map<ParseJob, string>();
-  const candidates: ParseJob[] = ruleFiles.map((rf) => {
-    if ('hash' in rf) {
-      const j: ParseJob = { path: rf.path, role: rf.role };
-      hashes.set(j, rf.hash);
-      return j;
-    }
-    const j: ParseJob = { path: rf.file.path, text: rf.file.text, role: rf.role };
-    const h = textHash.get(rf);
-    if (h !== undefined) hashes.set(j, h);
-    return j;
-  });
   /** Read a stamped file whose parse result is not cached. False: it is not the rule file it was (then reported). */
   const readLate = (j: ParseJob): boolean => {
     const r = readOne(j.path, limits, diagnostics, unrecognized, entries);
