@@ -2,7 +2,11 @@
  * The `ruleatlas` executable: runs the CLI (src/cli/run.ts) on the process
  * arguments and sets the exit code.
  */
+import { tuneForBatch } from '../core/v8-tuning.js';
 import { runCli } from './run.js';
+
+// Each run is a one-shot batch job: V8 optimizes later and better (src/core/v8-tuning.ts).
+tuneForBatch();
 
 // A closed pipe (`ruleatlas normalize … | head`) is a normal way to stop reading.
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {

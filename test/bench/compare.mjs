@@ -32,6 +32,7 @@ export function metrics(results) {
     }
   }
   add('three corpora → catalog.json', r.catalog?.wall, 's', 'lower');
+  add('three corpora → catalog.json, V8 defaults', r.catalogUntuned?.wall, 's', 'lower');
   add('+ static site', r.site?.wall, 's', 'lower');
   for (const stage of ['read', 'parse', 'normalize', 'aggregate']) add(`stage ${stage}, one thread`, r.catalog1?.stages?.[stage] / 1000, 's', 'lower');
   add('stage render (site), one thread', r.site1?.stages?.render / 1000, 's', 'lower');

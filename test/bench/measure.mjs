@@ -1,6 +1,7 @@
 // One benchmark measurement in a fresh process (so peak memory is this task's
 // alone). Prints one JSON line: wall seconds per stage, rule counts, peak RSS.
 // Usage: node test/bench/measure.mjs <task> --workers N [--paths a,b] [--out dir] [--cache dir]
+// With the CLI's V8 tuning (tuneForBatch) unless RULEATLAS_V8_TUNING=0 is in the environment.
 // Tasks: parse (load+parse+normalize), catalog (+aggregate+catalog.json), site (+ the static site),
 //        evaluator (Sigma rules against the regression events).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,9 +15,11 @@ const { values, positionals } = parseArgs({
 });
 const task = positionals[0];
 const lib = await import(process.env.RULEATLAS_DIST ?? '../../dist/index.js');
+// What the CLI does at start (src/core/v8-tuning.ts); RULEATLAS_V8_TUNING=0 measures V8's defaults.
+const tuning = lib.tuneForBatch ? lib.tuneForBatch() : { applied: false, reason: 'not in this build' };
 const paths = values.paths.split(',');
 const workers = values.workers === 'auto' ? 'auto' : Number(values.workers);
-const result = { task, workers, stages: {} };
+const result = { task, workers, stages: {}, v8Tuning: tuning.reason };
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const loadOpts = { workers };

@@ -47,7 +47,7 @@ process.on('exit', () => rmSync(outRoot, { recursive: true, force: true }));
  * One measurement in a fresh process; `nodeArgs` are Node options of that process (a heap cap).
  * Builds write into a fresh folder, or into `outDir` when given (a rebuild in place).
  */
-function measure(task, paths, workers, extra = [], nodeArgs = [], outDir = undefined) {
+function measure(task, paths, workers, extra = [], nodeArgs = [], outDir = undefined, env = process.env) {
   const out = task === 'catalog' || task === 'site' ? ['--out', outDir ?? join(outRoot, String(outCount++))] : [];
   // Write back what earlier steps left dirty (the build's dist/, earlier outputs) now, not while
   // this measurement runs: the kernel flushes dirty pages about 30 s after they were written, and
@@ -55,6 +55,7 @@ function measure(task, paths, workers, extra = [], nodeArgs = [], outDir = undef
   // code measured alone.
   spawnSync('sync');
   const r = spawnSync(process.execPath, [...nodeArgs, '--expose-gc', join(here, 'measure.mjs'), task, '--workers', String(workers), '--paths', paths.join(','), ...out, ...extra], {
+    env,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -67,10 +68,10 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-function repeat(task, paths, workers, extra = [], runs = RUNS, nodeArgs = [], warm = true) {
-  if (warm) measure(task, paths, workers, extra, nodeArgs); // warm-up (file cache)
+function repeat(task, paths, workers, extra = [], runs = RUNS, nodeArgs = [], warm = true, env = process.env) {
+  if (warm) measure(task, paths, workers, extra, nodeArgs, undefined, env); // warm-up (file cache)
   const rs = [];
-  for (let i = 0; i < runs; i++) rs.push(measure(task, paths, workers, extra, nodeArgs));
+  for (let i = 0; i < runs; i++) rs.push(measure(task, paths, workers, extra, nodeArgs, undefined, env));
   const stageNames = Object.keys(rs[0].stages);
   return {
     ...rs[0],
@@ -128,6 +129,10 @@ for (const v of ['sigma', 'elastic', 'splunk']) results.vendors[v] = repeat('par
 
 log('all three corpora: load + parse + normalize + aggregate + catalog.json');
 results.catalog1 = repeat('catalog', ALL, 0);
+// Every measurement runs with the CLI's V8 tuning (src/core/v8-tuning.ts); this one shows V8's defaults,
+// what a program that imports the library gets unless it calls tuneForBatch().
+log('all three corpora → catalog.json with V8 defaults (no tuneForBatch)');
+results.catalogUntuned = repeat('catalog', ALL, 0, [], Math.min(RUNS, 3), [], false, { ...process.env, RULEATLAS_V8_TUNING: '0' });
 results.catalog = autoRun(results.catalog1, 'catalog', ALL, 'auto');
 log('all three corpora: + static site, one thread, auto, and two threads (workers: 1)');
 results.site1 = repeat('site', ALL, 0);
@@ -206,6 +211,7 @@ const row = (what, value, target = '', ok = '') => rows.push([what, value, targe
 const check = (v, max) => (typeof v === 'number' ? (v <= max ? 'ok' : 'MISSED') : '');
 row('machine', `${results.machine.parallelism} cores, ${results.machine.memGB} GiB, node ${results.machine.node}`);
 row(`workers 'auto' on this machine`, String(results.autoWorkers));
+row('V8 tuning of every run (as the CLI; src/core/v8-tuning.ts)', results.sigma1.v8Tuning ?? 'none');
 row(`sigma load+parse+normalize, auto (s)`, `${f(results.sigma.wall)} [${f(results.sigma.wallMin)}–${f(results.sigma.wallMax)}]`, '≤ 1.0', check(results.sigma.wall, 1.0));
 row('sigma, one thread (s)', f(results.sigma1.wall), '', '');
 row('sigma, two threads (s)', f(results.sigma2.wall), '', '');
@@ -217,6 +223,7 @@ for (const [v, r] of Object.entries(results.vendors)) {
 const st = results.catalog1.stages;
 row('stages, one thread (s): read / parse / link / normalize / aggregate / render', [st.read + st.support, st.parse, st.link, st.normalize, st.aggregate, results.site1.stages.render].map((x) => f(x / 1000)).join(' / '));
 row('all three → catalog.json, auto (s)', f(results.catalog.wall), '≤ 3', check(results.catalog.wall, 3));
+if (results.catalogUntuned) row('  the same with V8 defaults (library without tuneForBatch), one thread (s)', f(results.catalogUntuned.wall));
 row('all three → catalog.json + site, auto (s)', f(results.site.wall), '≤ 6', check(results.site.wall, 6));
 row('peak RSS, full build, auto (MB)', f(results.site.maxRssMB, 0), '≤ 500', check(results.site.maxRssMB, 500));
 row('full build with two threads (s; peak MB)', `${f(results.site2.wall)} (${f(results.site2.maxRssMB, 0)} MB)`);

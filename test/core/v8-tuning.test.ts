@@ -1,0 +1,86 @@
+/**
+ * The CLI's V8 tuning (src/core/v8-tuning.ts): when it applies, and that the
+ * flag set at run time really changes when V8 optimizes (it is not only
+ * accepted: `v8.setFlagsFromString` may ignore a flag after start-up).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BATCH_INTERRUPT_BUDGET, batchTuningDecision } from '../../src/core/v8-tuning.js';
+
+const NODE20 = '11.3.244.8-node.38';
+const root = resolve(__dirname, '..', '..');
+const distIndex = join(root, 'dist', 'index.js');
+const distCli = join(root, 'dist', 'cli.js');
+const HAS_DIST = existsSync(distIndex) && existsSync(distCli);
+if (!HAS_DIST) console.warn('[skip] V8 tuning in a child process: dist/ is not built (npm run build)');
+const IS_V8_11_3 = process.versions.v8.startsWith('11.3.');
+if (!IS_V8_11_3) console.warn(`[skip] V8 tuning effect: this is V8 ${process.versions.v8}, the tuning applies to 11.3 only`);
+
+describe('batchTuningDecision', () => {
+  const base = { env: {}, execArgv: [], v8Version: NODE20 };
+
+  it('applies the 16× budget on V8 11.3 when nothing says otherwise', () => {
+    expect(batchTuningDecision(base)).toEqual({ applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET}` });
+    expect(BATCH_INTERRUPT_BUDGET).toBe(1_081_344);
+  });
+
+  it('leaves a budget the user set alone, in either spelling, on the command line or in NODE_OPTIONS', () => {
+    for (const ctx of [
+      { ...base, execArgv: ['--interrupt-budget=1000'] },
+      { ...base, execArgv: ['--interrupt_budget=1000'] },
+      { ...base, env: { NODE_OPTIONS: '--max-old-space-size=4096 --interrupt-budget=5000' } },
+    ]) {
+      expect(batchTuningDecision(ctx).applied).toBe(false);
+    }
+    // A different flag with the same prefix is not the budget.
+    expect(batchTuningDecision({ ...base, execArgv: ['--interrupt-budget-for-feedback-allocation=10'] }).applied).toBe(true);
+  });
+
+  it('can be switched off, and stays off on V8 lines it was not measured on', () => {
+    expect(batchTuningDecision({ ...base, env: { RULEATLAS_V8_TUNING: '0' } })).toEqual({ applied: false, reason: 'RULEATLAS_V8_TUNING=0' });
+    const v12 = batchTuningDecision({ ...base, v8Version: '12.4.254.21-node.33' });
+    expect(v12.applied).toBe(false);
+    expect(v12.reason).toContain('12.4.254.21');
+  });
+});
+
+describe.skipIf(!HAS_DIST || !IS_V8_11_3)('the tuning takes effect at run time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-v8-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /**
+   * Calls until V8 has optimized a small function, in a child process with
+   * synchronous compilation (so the count is deterministic), after optionally
+   * calling the built package's tuneForBatch().
+   */
+  function callsUntilOptimized(tune: boolean, env: Record<string, string> = {}): number {
+    const script = join(dir, `probe-${tune}.mjs`);
+    writeFileSync(
+      script,
+      `${tune ? `const { tuneForBatch } = await import(${JSON.stringify(pathToFileURL(distIndex).href)}); tuneForBatch();` : ''}
+function f(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a.charCodeAt(i); return s; }
+const s = 'x'.repeat(50);
+let n = 0;
+for (; n < 100000; n++) { f(s); if (%GetOptimizationStatus(f) & 16) break; }
+process.stdout.write(String(n));
+`,
+    );
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--no-concurrent-recompilation', script], { encoding: 'utf8', env: { ...process.env, RULEATLAS_V8_TUNING: '', ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    return Number(r.stdout);
+  }
+
+  it('optimizes a hot function about 16 times later once tuneForBatch() ran', () => {
+    const before = callsUntilOptimized(false);
+    const after = callsUntilOptimized(true);
+    expect(before).toBeGreaterThan(0);
+    expect(after).toBeGreaterThan(before * 8);
+    expect(after).toBeLessThan(100000);
+    // The opt-out leaves V8's default.
+    expect(callsUntilOptimized(true, { RULEATLAS_V8_TUNING: '0' })).toBe(before);
+  });
+});
