@@ -10,7 +10,7 @@
 export * from './ast/index.js';
 export { SourceFile, decodeBytes } from './core/source-file.js';
 export { formatDiagnostic, hasErrors } from './core/diagnostics.js';
-export { tuneForBatch, batchTuningDecision, BATCH_INTERRUPT_BUDGET, type BatchTuning, type BatchTuningContext } from './core/v8-tuning.js';
+export { tuneForBatch, endBatchTuning, batchTuningDecision, BATCH_INTERRUPT_BUDGET, DEFAULT_INTERRUPT_BUDGET, type BatchTuning, type BatchTuningContext } from './core/v8-tuning.js';
 export { DEFAULT_LIMITS, resolveLimits, type Limits } from './core/limits.js';
 export { parseYaml, yamlPosAt, type YamlDocument, type YamlPos } from './formats/yaml.js';
 export { autoWorkers, loadCorpus, loadRules, type LoadOptions, type LoadResult, type FileEntry } from './loader/load.js';

@@ -4,6 +4,7 @@
  * line at the end; a human summary goes to stderr.
  */
 import { formatDiagnostic } from '../core/diagnostics.js';
+import { endBatchTuning } from '../core/v8-tuning.js';
 import { createEngine, readEvents, normalizerLayer, type MatchRecord } from '../evaluate/index.js';
 import { validateUserMappings } from '../normalize/index.js';
 import { loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
@@ -84,6 +85,8 @@ export const matchCommand: Command = {
 
     // Events are seen through the same field mappings as the rules (user mappings included).
     const mappings = ctx.normalize.mappings !== undefined ? validateUserMappings(ctx.normalize.mappings).mappings : {};
+    // Matching runs hot for as long as there are events: V8's default tiering suits it (src/core/v8-tuning.ts).
+    endBatchTuning();
     const engine = createEngine(loaded.rules, { layer: normalizerLayer(mappings), logsourceGate: !values['no-gate'] });
     const out: string[] = [];
     const flush = () => {

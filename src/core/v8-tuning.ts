@@ -1,18 +1,24 @@
 /**
- * V8 tuning for one-shot batch runs: the CLI applies it at start, and
+ * V8 tuning for one-shot batch work: the CLI applies it at start, and
  * `npm run bench` measures with it (docs/performance.md, "Optimizing later").
  *
  * A build runs each parser, normalizer and aggregation pass over the corpus
  * once. With V8's default interrupt budget (Node 20, V8 11.3), TurboFan
- * compiles a function after a few thousand bytecodes have run in it, with
+ * compiles a function after a few budgets of bytecode have run in it, with
  * the type feedback of the first few rules only; the code then deoptimizes
  * on the next rule of another shape and is compiled again: one build of the
  * three corpora to catalog.json took 914 optimizing compilations and 359
- * deoptimizations. A budget 16 times larger leaves the functions that run
- * briefly in the baseline tiers and optimizes the hot ones with mature
- * feedback: 151 compilations and 60 deoptimizations, and the same build
- * measured 12–15 % faster with 30 % less CPU; a corpus ten times larger
- * builds at the same speed (its hot code is optimized early either way).
+ * deoptimizations. A larger budget leaves the functions that run briefly in
+ * the baseline tiers and optimizes the hot ones with mature feedback.
+ *
+ * Why four times the default: 4 × and 8 × made the one-thread build of the
+ * three corpora 10–15 % faster with a fifth less CPU; 16 × was as fast there
+ * but slowed the parse stage of a corpus ten times larger by a third (its
+ * big parser functions, whose optimization V8 delays in proportion to their
+ * size, ran unoptimized for longer), where 4 × was no slower than the
+ * default. Code that runs hot for long (matching events) optimizes later
+ * with any larger budget, so `endBatchTuning()` puts the default back before
+ * such work (the CLI's `match` does).
  *
  * V8 flags are a process setting, so the library never applies this by
  * itself: a long-running service that imports the package keeps V8's
@@ -20,16 +26,18 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-/** V8 11.3's default `--interrupt-budget` (66 KB of bytecode), times 16. */
-export const BATCH_INTERRUPT_BUDGET = 16 * 67_584;
+/** V8 11.3's default `--interrupt-budget` (66 KB of bytecode). */
+export const DEFAULT_INTERRUPT_BUDGET = 67_584;
+/** The budget for one-shot batch work: four times the default. */
+export const BATCH_INTERRUPT_BUDGET = 4 * DEFAULT_INTERRUPT_BUDGET;
 
 /** The V8 line the budget was measured on (Node 20). Other lines keep their own defaults until measured. */
 const MEASURED_V8 = /^11\.3\./;
 
 export interface BatchTuning {
-  /** The flag is in effect (set by this call or an earlier one). */
+  /** The batch budget is in effect. */
   applied: boolean;
-  /** Why, in words (for `--verbose` output and the bench). */
+  /** Why, in words (for the bench's table). */
   reason: string;
 }
 
@@ -49,17 +57,29 @@ export function batchTuningDecision(ctx: BatchTuningContext): BatchTuning {
   return { applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET}` };
 }
 
-let done: BatchTuning | undefined;
+let decision: BatchTuning | undefined;
+let active = false;
+
+const defaultContext = (): BatchTuningContext => ({ env: process.env, execArgv: process.execArgv, v8Version: process.versions.v8 });
 
 /**
- * Set V8's interrupt budget for a one-shot batch job in this process (and
- * its worker threads), unless the user set one or opted out with
- * `RULEATLAS_V8_TUNING=0`. Idempotent; returns what was decided.
+ * Set V8's interrupt budget for one-shot batch work in this process (and its
+ * worker threads), unless the user set one or opted out with
+ * `RULEATLAS_V8_TUNING=0`. Returns what was decided; calling it again
+ * re-applies the same decision (after `endBatchTuning()`).
  */
-export function tuneForBatch(ctx: BatchTuningContext = { env: process.env, execArgv: process.execArgv, v8Version: process.versions.v8 }): BatchTuning {
-  if (done) return done;
-  const d = batchTuningDecision(ctx);
-  if (d.applied) setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`);
-  done = d;
-  return d;
+export function tuneForBatch(ctx: BatchTuningContext = defaultContext()): BatchTuning {
+  decision ??= batchTuningDecision(ctx);
+  if (decision.applied && !active) {
+    setFlagsFromString(`--interrupt-budget=${BATCH_INTERRUPT_BUDGET}`);
+    active = true;
+  }
+  return decision;
+}
+
+/** Put V8's default budget back before work that runs hot for long (matching events). No-op if not tuned. */
+export function endBatchTuning(): void {
+  if (!active) return;
+  setFlagsFromString(`--interrupt-budget=${DEFAULT_INTERRUPT_BUDGET}`);
+  active = false;
 }

@@ -39,6 +39,8 @@ if (task === 'catalog' || task === 'site') {
   result.rules = loaded.rules.length;
   if (task === 'evaluator') {
     const events = await lib.loadRegressionEvents?.(paths[1]);
+    // As `ruleatlas match` does: V8's default tiering for the hot matching loop.
+    lib.endBatchTuning?.();
     Object.assign(result, lib.benchmarkEvaluator(loaded.rules, events));
   }
 }

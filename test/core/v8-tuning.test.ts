@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BATCH_INTERRUPT_BUDGET, batchTuningDecision } from '../../src/core/v8-tuning.js';
+import { BATCH_INTERRUPT_BUDGET, DEFAULT_INTERRUPT_BUDGET, batchTuningDecision } from '../../src/core/v8-tuning.js';
 
 const NODE20 = '11.3.244.8-node.38';
 const root = resolve(__dirname, '..', '..');
@@ -23,9 +23,10 @@ if (!IS_V8_11_3) console.warn(`[skip] V8 tuning effect: this is V8 ${process.ver
 describe('batchTuningDecision', () => {
   const base = { env: {}, execArgv: [], v8Version: NODE20 };
 
-  it('applies the 16× budget on V8 11.3 when nothing says otherwise', () => {
+  it('applies four times the default budget on V8 11.3 when nothing says otherwise', () => {
     expect(batchTuningDecision(base)).toEqual({ applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET}` });
-    expect(BATCH_INTERRUPT_BUDGET).toBe(1_081_344);
+    expect(DEFAULT_INTERRUPT_BUDGET).toBe(67_584);
+    expect(BATCH_INTERRUPT_BUDGET).toBe(270_336);
   });
 
   it('leaves a budget the user set alone, in either spelling, on the command line or in NODE_OPTIONS', () => {
@@ -54,14 +55,15 @@ describe.skipIf(!HAS_DIST || !IS_V8_11_3)('the tuning takes effect at run time',
 
   /**
    * Calls until V8 has optimized a small function, in a child process with
-   * synchronous compilation (so the count is deterministic), after optionally
-   * calling the built package's tuneForBatch().
+   * synchronous compilation (so the count is deterministic), after running
+   * `setup` against the built package (`lib`).
    */
-  function callsUntilOptimized(tune: boolean, env: Record<string, string> = {}): number {
-    const script = join(dir, `probe-${tune}.mjs`);
+  function callsUntilOptimized(name: string, setup: string, env: Record<string, string> = {}): number {
+    const script = join(dir, `probe-${name}.mjs`);
     writeFileSync(
       script,
-      `${tune ? `const { tuneForBatch } = await import(${JSON.stringify(pathToFileURL(distIndex).href)}); tuneForBatch();` : ''}
+      `const lib = await import(${JSON.stringify(pathToFileURL(distIndex).href)});
+${setup}
 function f(a) { let s = 0; for (let i = 0; i < a.length; i++) s += a.charCodeAt(i); return s; }
 const s = 'x'.repeat(50);
 let n = 0;
@@ -74,13 +76,16 @@ process.stdout.write(String(n));
     return Number(r.stdout);
   }
 
-  it('optimizes a hot function about 16 times later once tuneForBatch() ran', () => {
-    const before = callsUntilOptimized(false);
-    const after = callsUntilOptimized(true);
+  it('optimizes a hot function about 4 times later once tuneForBatch() ran, and as before after endBatchTuning()', () => {
+    const before = callsUntilOptimized('none', '');
+    const tuned = callsUntilOptimized('tuned', 'lib.tuneForBatch();');
     expect(before).toBeGreaterThan(0);
-    expect(after).toBeGreaterThan(before * 8);
-    expect(after).toBeLessThan(100000);
+    expect(tuned).toBeGreaterThan(before * 3);
+    expect(tuned).toBeLessThan(before * 6);
+    expect(callsUntilOptimized('ended', 'lib.tuneForBatch(); lib.endBatchTuning();')).toBe(before);
+    // Tuned again after an end: the same decision is applied again.
+    expect(callsUntilOptimized('again', 'lib.tuneForBatch(); lib.endBatchTuning(); lib.tuneForBatch();')).toBe(tuned);
     // The opt-out leaves V8's default.
-    expect(callsUntilOptimized(true, { RULEATLAS_V8_TUNING: '0' })).toBe(before);
+    expect(callsUntilOptimized('off', 'lib.tuneForBatch();', { RULEATLAS_V8_TUNING: '0' })).toBe(before);
   });
 });
