@@ -36,6 +36,8 @@ describe('usage', () => {
     const h = await cli('--help');
     expect(h.code).toBe(0);
     for (const c of ['check', 'normalize', 'build', 'technique', 'fields', 'schema', 'match']) expect(h.out).toContain(`  ${c}`);
+    // The one environment switch (src/core/v8-tuning.ts) is documented where users look.
+    expect(h.out).toMatch(/Environment:\n {2}RULEATLAS_V8_TUNING=0 /);
   });
 
   it('gives every command a --help', async () => {
