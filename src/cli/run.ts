@@ -24,7 +24,7 @@ Run 'ruleatlas <command> --help' for a command's options.
 Environment:
   RULEATLAS_V8_TUNING=0  keep V8's default optimization timing (by default, on Node 20, V8 waits
                          four times longer before optimizing a function: faster one-shot builds;
-                         an --interrupt-budget in NODE_OPTIONS also wins; see the README, "Speed")`;
+                         see the README, "Speed")`;
 
 export async function runCli(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;

@@ -50,9 +50,9 @@ export interface BatchTuningContext {
 /** Whether to tune, without side effects. */
 export function batchTuningDecision(ctx: BatchTuningContext): BatchTuning {
   if (ctx.env.RULEATLAS_V8_TUNING === '0') return { applied: false, reason: 'RULEATLAS_V8_TUNING=0' };
-  const userArgs = [...ctx.execArgv, ...(ctx.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  // The user's own choice wins (V8 accepts both spellings of a flag).
-  if (userArgs.some((a) => /^--interrupt[-_]budget(=|$)/.test(a))) return { applied: false, reason: 'the interrupt budget is set in the Node options' };
+  // The user's own choice wins (V8 accepts both spellings of a flag). Node refuses V8 tiering
+  // flags in NODE_OPTIONS, so a budget can only come from node's command line.
+  if (ctx.execArgv.some((a) => /^--interrupt[-_]budget(=|$)/.test(a))) return { applied: false, reason: 'the interrupt budget is set on the node command line' };
   if (!MEASURED_V8.test(ctx.v8Version)) return { applied: false, reason: `measured on V8 11.3 (Node 20) only; this is V8 ${ctx.v8Version}` };
   return { applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET}` };
 }
@@ -64,8 +64,8 @@ const defaultContext = (): BatchTuningContext => ({ env: process.env, execArgv: 
 
 /**
  * Set V8's interrupt budget for one-shot batch work in this process (and its
- * worker threads), unless the user set one or opted out with
- * `RULEATLAS_V8_TUNING=0`. Returns what was decided; calling it again
+ * worker threads), unless node was started with one or the user opted out
+ * with `RULEATLAS_V8_TUNING=0`. Returns what was decided; calling it again
  * re-applies the same decision (after `endBatchTuning()`).
  */
 export function tuneForBatch(ctx: BatchTuningContext = defaultContext()): BatchTuning {
