@@ -14,8 +14,7 @@ import { BATCH_INTERRUPT_BUDGET, DEFAULT_INTERRUPT_BUDGET, batchTuningDecision }
 const NODE20 = '11.3.244.8-node.38';
 const root = resolve(__dirname, '..', '..');
 const distIndex = join(root, 'dist', 'index.js');
-const distCli = join(root, 'dist', 'cli.js');
-const HAS_DIST = existsSync(distIndex) && existsSync(distCli);
+const HAS_DIST = existsSync(distIndex);
 if (!HAS_DIST) console.warn('[skip] V8 tuning in a child process: dist/ is not built (npm run build)');
 const IS_V8_11_3 = process.versions.v8.startsWith('11.3.');
 if (!IS_V8_11_3) console.warn(`[skip] V8 tuning effect: this is V8 ${process.versions.v8}, the tuning applies to 11.3 only`);
