@@ -181,9 +181,10 @@ const MAX_WORKERS = 16;
 
 /**
  * Worker threads for 'auto': one per two cores beyond the first two. A
- * single-threaded load already keeps about 1.6 cores busy (V8 compiles and
- * collects garbage on background threads), so on 2 cores a worker thread
- * only competes with them: measured slower, not faster (docs/performance.md).
+ * single-threaded load already keeps 1.4–1.6 cores busy (V8 compiles and
+ * collects garbage on background threads; 1.4 with the CLI's V8 tuning), so
+ * on 2 cores a worker thread only competes with them: measured slower, not
+ * faster, with or without the tuning (docs/performance.md, "Threads").
  */
 export function autoWorkers(): number {
   return Math.max(0, Math.min(MAX_WORKERS, Math.floor(availableParallelism() / 2) - 1));
