@@ -17,7 +17,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { thresholds } from './classify.js';
-import { collectRules, FIELD_EXCLUSION, FIELD_INDICATOR, type Collected, type KeyInfo } from './collect.js';
+import { collectStreams, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, type Interned, type KeyInfo, type PredicateStreams, type RuleRows, type RuleUses } from './collect.js';
 import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -55,14 +55,44 @@ export interface BuildCatalogOptions {
 
 export const DEFAULT_ROW_LIMIT = 250;
 
-/** A rule's own figures, computed once. */
+/**
+ * What the aggregation needs of one rule besides its predicates, without its
+ * AST: plain JSON data. The incremental build (src/incremental/) keeps it for
+ * every rule, so it can aggregate again without loading unchanged rules.
+ */
+export interface RuleFacts {
+  vendor: string;
+  id: string;
+  title: string;
+  path: string;
+  line?: number;
+  kind: string;
+  language: string;
+  /** ATT&CK technique ids (normalized, distinct) and tactic tags (distinct). */
+  techniques: string[];
+  tactics: string[];
+  /** Distinct events (provider case-insensitive, event id), each at its first occurrence. */
+  events: { provider: string; eventId: number; channel?: string }[];
+  /** Has an error diagnostic; number of opaque parts; number of predicates (summary figures). */
+  error: boolean;
+  opaque: number;
+  predicates: number;
+}
+
+/** What `aggregateCatalog` reads: each rule's facts and predicate identities, and (full build) its rule row. */
+export interface CatalogInput {
+  facts: RuleFacts[];
+  streams: PredicateStreams;
+  /** The rule rows, `key`, `slug` and predicates' `reach` still to fill; without them the catalog has no `rules`. */
+  rows?: CatalogRule[];
+}
+
+/** A rule's own figures for the aggregation, computed once. */
 interface Prepared {
   vendor: string;
   techniques: string[];
   tactics: string[];
-  /** Distinct events (provider case-insensitive, event id), each at its first occurrence. */
   events: RuleEvent[];
-  out: CatalogRule;
 }
 
 interface RuleEvent {
@@ -125,74 +155,131 @@ function ranks(n: number, cmp: (a: number, b: number) => number): Int32Array {
   return rank;
 }
 
-/** The catalog's own rule row, slug and distinct events of each rule. */
-function prepareRules(rules: readonly Rule[], vendors: readonly string[], c: Collected, eventIds: Map<string, number>): Prepared[] {
-  const ruleSlugs = new Map<string, SlugAllocator>();
-  const prepared: Prepared[] = [];
-  for (let idx = 0; idx < rules.length; idx++) {
-    const rule = rules[idx]!;
-    const vendor = vendors[idx]!;
-    let alloc = ruleSlugs.get(vendor);
-    if (!alloc) ruleSlugs.set(vendor, (alloc = new SlugAllocator()));
-    const slug = alloc.allocate(rule.id ?? '', `${rule.path}\u0001${rule.id}\u0001${rule.line ?? ''}\u0001${idx}`, rule.title || 'rule');
-    const techniques = [...new Set((rule.attack?.techniques ?? []).map(normalizeTechniqueId).filter(Boolean))];
-    const tactics = [...new Set(rule.attack?.tactics ?? [])];
+/** The facts of one rule (see `RuleFacts`). */
+export function ruleFacts(rule: Rule, predicates: number, opaque: number): RuleFacts {
+  const events: RuleFacts['events'] = [];
+  const seen = new Set<string>();
+  for (const e of rule.events ?? []) {
+    const ek = eventKey(e.provider, e.eventId);
+    if (seen.has(ek)) continue;
+    seen.add(ek);
+    const ev: RuleFacts['events'][number] = { provider: e.provider, eventId: e.eventId };
+    if (e.channel) ev.channel = e.channel;
+    events.push(ev);
+  }
+  const f: RuleFacts = {
+    vendor: String(rule.vendor),
+    id: rule.id ?? '',
+    title: rule.title ?? '',
+    path: rule.path ?? '',
+    kind: String(rule.kind),
+    language: String(rule.language),
+    techniques: [...new Set((rule.attack?.techniques ?? []).map(normalizeTechniqueId).filter(Boolean))],
+    tactics: [...new Set(rule.attack?.tactics ?? [])],
+    events,
+    error: (rule.diagnostics ?? []).some((d) => d.severity === 'error'),
+    opaque,
+    predicates,
+  };
+  if (rule.line !== undefined) f.line = rule.line;
+  return f;
+}
 
-    const events: RuleEvent[] = [];
-    for (const e of rule.events ?? []) {
+/** The catalog's rule row (`key` and `slug` are set by the aggregation, `reach` on each predicate too). */
+export function ruleRow(rule: Rule, f: RuleFacts, predicates: CatalogRule['predicates'], opaque: CatalogRule['opaque']): CatalogRule {
+  const out: CatalogRule = {
+    key: '',
+    slug: '',
+    id: f.id,
+    title: f.title,
+    vendor: f.vendor,
+    language: f.language,
+    kind: f.kind,
+    path: f.path,
+    techniques: f.techniques,
+    tactics: f.tactics,
+    events: rule.events ?? [],
+    logic: printQuery(rule.query),
+    predicates,
+    thresholds: thresholds(rule.query),
+    opaque,
+    diagnostics: rule.diagnostics ?? [],
+  };
+  if (rule.ruleType !== undefined) out.ruleType = rule.ruleType;
+  if (rule.status !== undefined) out.status = rule.status;
+  if (rule.level !== undefined) out.level = rule.level;
+  if (rule.severity !== undefined) out.severity = rule.severity;
+  if (rule.riskScore !== undefined) out.riskScore = rule.riskScore;
+  if (rule.description !== undefined) out.description = rule.description;
+  if (rule.line !== undefined) out.line = rule.line;
+  if (rule.authors?.length) out.authors = rule.authors;
+  if (rule.references?.length) out.references = rule.references;
+  if (rule.falsePositives?.length) out.falsePositives = rule.falsePositives;
+  const ls = logsourceText(rule);
+  if (ls !== undefined) out.logsource = ls;
+  if (rule.queryText !== undefined) out.queryText = rule.queryText;
+  return out;
+}
+
+/** The aggregation's input from rules: facts, predicate identities and rule rows (`withRows`, default true). */
+export function catalogInput(rules: readonly Rule[], withRows = true): CatalogInput {
+  const rows: RuleRows = { predicates: [], opaque: [] };
+  const streams = streamRules(rules, newStreams(), rows);
+  const facts: RuleFacts[] = new Array(rules.length);
+  const out: CatalogRule[] = withRows ? new Array(rules.length) : [];
+  for (let i = 0; i < rules.length; i++) {
+    facts[i] = ruleFacts(rules[i]!, rows.predicates[i]!.length, rows.opaque[i]!.length);
+    if (withRows) out[i] = ruleRow(rules[i]!, facts[i]!, rows.predicates[i]!, rows.opaque[i]!);
+  }
+  return withRows ? { facts, streams, rows: out } : { facts, streams };
+}
+
+/** Rule slugs, unique per vendor, allocated in rule order. */
+export function ruleSlugs(facts: readonly RuleFacts[]): string[] {
+  const allocs = new Map<string, SlugAllocator>();
+  return facts.map((f, idx) => {
+    let alloc = allocs.get(f.vendor);
+    if (!alloc) allocs.set(f.vendor, (alloc = new SlugAllocator()));
+    return alloc.allocate(f.id, `${f.path}\u0001${f.id}\u0001${f.line ?? ''}\u0001${idx}`, f.title || 'rule');
+  });
+}
+
+/** Each rule's events interned to (provider, event id) ids. */
+function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>): Prepared[] {
+  return facts.map((f) => ({
+    vendor: f.vendor,
+    techniques: f.techniques,
+    tactics: f.tactics,
+    events: f.events.map((e) => {
       const ek = eventKey(e.provider, e.eventId);
       let eid = eventIds.get(ek);
       if (eid === undefined) eventIds.set(ek, (eid = eventIds.size));
-      if (!events.some((x) => x.eid === eid)) events.push({ eid, provider: e.provider, eventId: e.eventId, channel: e.channel || undefined });
-    }
-
-    const out: CatalogRule = {
-      key: `${vendor}/${slug}`,
-      slug,
-      id: rule.id ?? '',
-      title: rule.title ?? '',
-      vendor,
-      language: String(rule.language),
-      kind: String(rule.kind),
-      path: rule.path ?? '',
-      techniques,
-      tactics,
-      events: rule.events ?? [],
-      logic: printQuery(rule.query),
-      predicates: c.predicates[idx]!,
-      thresholds: thresholds(rule.query),
-      opaque: c.opaque[idx]!,
-      diagnostics: rule.diagnostics ?? [],
-    };
-    if (rule.ruleType !== undefined) out.ruleType = rule.ruleType;
-    if (rule.status !== undefined) out.status = rule.status;
-    if (rule.level !== undefined) out.level = rule.level;
-    if (rule.severity !== undefined) out.severity = rule.severity;
-    if (rule.riskScore !== undefined) out.riskScore = rule.riskScore;
-    if (rule.description !== undefined) out.description = rule.description;
-    if (rule.line !== undefined) out.line = rule.line;
-    if (rule.authors?.length) out.authors = rule.authors;
-    if (rule.references?.length) out.references = rule.references;
-    if (rule.falsePositives?.length) out.falsePositives = rule.falsePositives;
-    const ls = logsourceText(rule);
-    if (ls !== undefined) out.logsource = ls;
-    if (rule.queryText !== undefined) out.queryText = rule.queryText;
-    prepared.push({ vendor, techniques, tactics, events, out });
-  }
-  return prepared;
+      return { eid, provider: e.provider, eventId: e.eventId, channel: e.channel };
+    }),
+  }));
 }
 
-/** Corpus reach on each rule's predicates (`uses.predKey` lists every predicate in rule order). */
-function setReach(prepared: Prepared[], c: Collected): void {
+/**
+ * The corpus reach of every predicate (`uses.predKey` order: every predicate of
+ * every rule): the rules using its key in its role, -1 for a negated one.
+ */
+export function predicateReach(c: Interned & { uses: RuleUses }, streams: PredicateStreams): Int32Array {
   const predKey = c.uses.predKey;
+  const out = new Int32Array(predKey.length);
+  for (let j = 0; j < predKey.length; j++) {
+    const k = predKey[j]!;
+    out[j] = k < 0 ? -1 : roleOf(streams.flags[j]!) === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
+  }
+  return out;
+}
+
+/** Corpus reach on each rule row's predicates. */
+function setReach(rows: CatalogRule[], reach: Int32Array): void {
   let j = 0;
-  for (let r = 0; r < prepared.length; r++) {
-    const preds = prepared[r]!.out.predicates;
-    for (let i = 0; i < preds.length; i++) {
-      const k = predKey[j++]!;
-      if (k < 0) continue;
-      const cp = preds[i]!;
-      cp.reach = cp.role === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
+  for (const row of rows) {
+    for (const cp of row.predicates) {
+      const n = reach[j++]!;
+      if (n >= 0) cp.reach = n;
     }
   }
 }
@@ -246,16 +333,55 @@ function chooseDisplays(keys: KeyInfo[]): void {
 }
 
 export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOptions = {}): Catalog {
-  const info = new AttackInfo(options.attack);
-  const vendors = rules.map((r) => String(r.vendor));
+  return aggregateCatalog(catalogInput(rules), options).catalog;
+}
 
-  // ---- 1. Each rule once: predicates classified and interned, slug, rule row, events.
-  const c = collectRules(rules, vendors);
+/**
+ * Which technique and field pages to compute in full (the incremental build
+ * recomputes only the pages a change reaches). The others are computed light:
+ * a technique with its header figures (ids, names, counts, `byVendor`) and
+ * empty sections, a field with its name, slug and count only.
+ */
+export interface AggregateSelection {
+  techniques: ReadonlySet<string>;
+  /** Field keys (`fieldKey`). */
+  fields: ReadonlySet<string>;
+}
+
+export interface Aggregated {
+  catalog: Catalog;
+  /** The intern tables and uses (`collectStreams`). */
+  collected: Interned & { uses: RuleUses };
+  /** Each rule's slug (also in the rows). */
+  slugs: string[];
+  /** Each predicate's corpus reach (`predicateReach`). */
+  reach: Int32Array;
+  /** Each technique's member rules (rolled up), by id. */
+  members: Map<string, Map<number, string[]>>;
+}
+
+/** The catalog from rule facts and predicate identities: every page, or with `select` only the selected pages in full. */
+export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection): Aggregated {
+  const info = new AttackInfo(options.attack);
+  const { facts } = input;
+  const vendors = facts.map((f) => f.vendor);
+
+  // ---- 1. Each rule once: predicates interned, slug, events.
+  const c = collectStreams(input.streams, vendors);
   const { keys, uses } = c;
   const eventIds = new Map<string, number>();
-  const prepared = prepareRules(rules, vendors, c, eventIds);
+  const prepared = prepareRules(facts, eventIds);
   chooseDisplays(keys);
-  setReach(prepared, c);
+  const reach = predicateReach(c, input.streams);
+  const slugs = ruleSlugs(facts);
+  if (input.rows) {
+    for (let i = 0; i < input.rows.length; i++) {
+      const row = input.rows[i]!;
+      row.slug = slugs[i]!;
+      row.key = `${row.vendor}/${row.slug}`;
+    }
+    setReach(input.rows, reach);
+  }
 
   // ---- 2. Technique membership: sub-techniques on their own, parents rolled up.
   const members = new Map<string, Map<number, string[]>>();
@@ -290,7 +416,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const hasEventCatalog = options.events !== undefined;
 
   // ---- Orders, ranked once so that the many sorts below compare integers.
-  const lowerTitles = prepared.map((p) => p.out.title.toLowerCase());
+  const lowerTitles = facts.map((f) => f.title.toLowerCase());
   // Rules: by vendor, then title (case-insensitive); the order is total (ties break by index).
   const ruleRank = ranks(prepared.length, (a, b) => {
     const va = prepared[a]!.vendor;
@@ -519,13 +645,23 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
       if (via.includes(tid)) direct++;
       for (const v of via) if (v !== tid) subs.add(v);
     }
-    const indKeys: number[] = [];
-    const { rows: indicators, distinct: distinctInd } = valueRows(idxs, uses.ind, uses.indOff, 'indicator', indKeys);
-    const { rows: exclusions, distinct: distinctExcl } = valueRows(idxs, uses.excl, uses.exclOff, 'exclusion', []);
-    const s = ++techStamp;
-    const { rows: fields, distinct: distinctFields } = fieldRows(idxs, s, indKeys);
-    const events = eventRows(idxs, s);
-    const distinct = { events: events.length, fields: distinctFields, indicators: distinctInd, exclusions: distinctExcl };
+    let indicators: ValueRow[] = [];
+    let exclusions: ValueRow[] = [];
+    let fields: FieldRow[] = [];
+    let events: EventRow[] = [];
+    const distinct = { events: 0, fields: 0, indicators: 0, exclusions: 0 };
+    if (!select || select.techniques.has(tid)) {
+      const indKeys: number[] = [];
+      const ind = valueRows(idxs, uses.ind, uses.indOff, 'indicator', indKeys);
+      const excl = valueRows(idxs, uses.excl, uses.exclOff, 'exclusion', []);
+      const s = ++techStamp;
+      const fr = fieldRows(idxs, s, indKeys);
+      indicators = ind.rows;
+      exclusions = excl.rows;
+      fields = fr.rows;
+      events = eventRows(idxs, s);
+      Object.assign(distinct, { events: events.length, fields: fr.distinct, indicators: ind.distinct, exclusions: excl.distinct });
+    }
 
     const at = info.technique(tid);
     const parent = parentOf(tid);
@@ -579,7 +715,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   const techById = new Map(techniques.map((t) => [t.id, t]));
 
   // ---- 5. Catalog-wide field pages.
-  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs });
+  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields);
 
   // ---- 6. Matrix.
   const matrix: MatrixColumn[] = [];
@@ -658,16 +794,15 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
   let withErrors = 0;
   let withOpaque = 0;
   let predicateCount = 0;
-  for (const pr of prepared) {
-    const r = pr.out;
+  for (const r of facts) {
     byVendor[r.vendor] = (byVendor[r.vendor] ?? 0) + 1;
     const bl = (byLanguage[r.vendor] ??= {});
     bl[r.language] = (bl[r.language] ?? 0) + 1;
     byKind[r.kind] = (byKind[r.kind] ?? 0) + 1;
     if (r.techniques.length) withTechniques++;
-    if (r.diagnostics.some((d) => d.severity === 'error')) withErrors++;
-    if (r.opaque.length) withOpaque++;
-    predicateCount += r.predicates.length;
+    if (r.error) withErrors++;
+    if (r.opaque) withOpaque++;
+    predicateCount += r.predicates;
   }
   const summary: Summary = {
     rules: prepared.length,
@@ -684,7 +819,7 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     corpus: options.corpus ?? null,
   };
 
-  return {
+  const catalog: Catalog = {
     schemaVersion: CATALOG_SCHEMA_VERSION,
     generator: 'ruleatlas',
     attack: options.attack ? { version: options.attack.version } : null,
@@ -694,9 +829,10 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
     matrix,
     unplaced,
     techniques,
-    rules: prepared.map((p) => p.out),
+    rules: input.rows ?? [],
     fields,
   };
+  return { catalog, collected: c, slugs, reach, members };
 }
 
 interface FieldPageOrders {
@@ -707,7 +843,7 @@ interface FieldPageOrders {
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
-function fieldPages(c: Collected, prepared: Prepared[], techIds: string[], o: FieldPageOrders): CatalogField[] {
+function fieldPages(c: Interned & { uses: RuleUses }, prepared: Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
   const { keys, uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
@@ -740,6 +876,8 @@ function fieldPages(c: Collected, prepared: Prepared[], techIds: string[], o: Fi
   return order.map((fid) => {
     const field = c.fields[fid]!;
     const rules = pageRules[fid]!;
+    const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
+    if (selected && !selected.has(fieldKey(field))) return { field, slug, count: rules.length, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
     const techs: number[] = [];
     for (const r of rules) {
       for (const t of ruleTechs[r]!) {
@@ -753,7 +891,7 @@ function fieldPages(c: Collected, prepared: Prepared[], techIds: string[], o: Fi
     }
     return {
       field,
-      slug: slugs.allocate(field ?? 'any-field', fieldKey(field), 'field'),
+      slug,
       count: rules.length,
       byVendor: vendorCounts(rules, prepared),
       ops: o.opsRecord(pageOps, fid * nOps),

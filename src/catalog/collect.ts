@@ -212,10 +212,93 @@ function addKeyUse(list: IntList, pos: IntList, start: number, k: number, cs: bo
   return true;
 }
 
+/** `PredicateStreams.flags`: the role (2 bits), then single bits. */
+const ROLE_BITS = 3;
+const ROLES: readonly PredicateRole[] = ['indicator', 'exclusion', 'negated'];
+const F_CI = 4;
+const F_CS = 8;
+const F_ANCHORED = 16;
+
+/** The role of a predicate from its `PredicateStreams.flags`. */
+export function roleOf(flags: number): PredicateRole {
+  return ROLES[flags & ROLE_BITS]!;
+}
+
+/**
+ * What the interning pass reads of each predicate: its role and value
+ * identity (src/catalog/keys.ts), as parallel arrays over every predicate of
+ * every rule (rule `r` owns entries `off[r]` to `off[r + 1] - 1`). A full
+ * build makes them from the rules' ASTs; the incremental build
+ * (src/incremental/) keeps them, so it can replay the interning over the
+ * whole corpus without the ASTs, exactly as a full build does it.
+ */
+export interface PredicateStreams {
+  off: number[];
+  /** Role index (ROLES) | F_CI | F_CS | F_ANCHORED. */
+  flags: number[];
+  field: (string | null)[];
+  written: (string | null)[];
+  op: PredicateOp[];
+  norm: string[];
+  display: string[];
+  foldedNorm: (string | undefined)[];
+  /** Regex flags (the value is a regex), else undefined. */
+  regexFlags: (string | undefined)[];
+}
+
+export function newStreams(): PredicateStreams {
+  return { off: [0], flags: [], field: [], written: [], op: [], norm: [], display: [], foldedNorm: [], regexFlags: [] };
+}
+
+/** The rule page rows and opaque parts of each rule, made alongside the streams. */
+export interface RuleRows {
+  predicates: CatalogPredicate[][];
+  opaque: { text: string; reason: string }[][];
+}
+
+/** Classify each rule's query and append its predicates' identities to `s` (and its rows to `rows`). */
+export function streamRules(rules: readonly Rule[], s: PredicateStreams = newStreams(), rows?: RuleRows): PredicateStreams {
+  const cls = newClassified();
+  const id = newIdentityScratch();
+  for (const rule of rules) {
+    classifyInto(rule.query, cls);
+    // Sized exactly: kept in the catalog (a list grown by push keeps ~16 spare slots).
+    const preds: CatalogPredicate[] | null = rows ? new Array(cls.predicates.length) : null;
+    for (let i = 0; i < cls.predicates.length; i++) {
+      const p = cls.predicates[i]!;
+      const role: PredicateRole = cls.roles[i]!;
+      identityInto(p, id);
+      const cs = p.caseSensitive && typeof p.value === 'string';
+      s.flags.push(ROLES.indexOf(role) | (id.ci ? F_CI : 0) | (cs ? F_CS : 0) | (id.regex?.anchored ? F_ANCHORED : 0));
+      s.field.push(id.field);
+      s.written.push(id.written);
+      s.op.push(id.op);
+      s.norm.push(id.norm);
+      s.display.push(id.display);
+      s.foldedNorm.push(id.foldedNorm);
+      s.regexFlags.push(id.regex?.flags);
+      if (preds) preds[i] = predicateRow(p, id, role, cs);
+    }
+    s.off.push(s.flags.length);
+    if (rows) {
+      rows.predicates.push(preds!);
+      rows.opaque.push(cls.opaque.map((o) => ({ text: o.text, reason: o.reason })));
+    }
+  }
+  return s;
+}
+
 /** Classify, intern and record every predicate of every rule; build the rule page rows. */
 export function collectRules(rules: readonly Rule[], vendors: readonly string[]): Collected {
+  const rows: RuleRows = { predicates: [], opaque: [] };
+  const s = streamRules(rules, newStreams(), rows);
+  return { ...collectStreams(s, vendors), ...rows };
+}
+
+/** The interning pass over the streams of `vendors.length` rules: the intern tables and what each rule uses. */
+export function collectStreams(s: PredicateStreams, vendors: readonly string[]): Interned & { uses: RuleUses } {
   const t = new Interner();
-  const n = rules.length;
+  const n = vendors.length;
   const ind = new IntList();
   const excl = new IntList();
   const fieldId = new IntList();
@@ -227,30 +310,31 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
   const exclOff = new Int32Array(n + 1);
   const fieldOff = new Int32Array(n + 1);
   const writtenOff = new Int32Array(n + 1);
-  const predicates: CatalogPredicate[][] = [];
-  const opaque: { text: string; reason: string }[][] = [];
   // Last position of each key / field in the lists, and the last rule of each written name
   // (-1: none yet; grown as ids are created).
   const indPos = new IntList();
   const exclPos = new IntList();
   const fieldPos = new IntList();
   const writtenLast = new IntList();
-  const cls = newClassified();
   const id = newIdentityScratch();
 
-  for (let idx = 0; idx < rules.length; idx++) {
-    const rule = rules[idx]!;
+  for (let idx = 0; idx < n; idx++) {
     const vendor = vendors[idx]!;
     const indStart = ind.length;
     const exclStart = excl.length;
     const fieldStart = fieldId.length;
-    classifyInto(rule.query, cls);
-    // Sized exactly: kept in the catalog (a list grown by push keeps ~16 spare slots).
-    const preds: CatalogPredicate[] = new Array(cls.predicates.length);
-    for (let i = 0; i < cls.predicates.length; i++) {
-      const p = cls.predicates[i]!;
-      const role: PredicateRole = cls.roles[i]!;
-      identityInto(p, id);
+    for (let i = s.off[idx]!; i < s.off[idx + 1]!; i++) {
+      const flags = s.flags[i]!;
+      const role = roleOf(flags);
+      id.field = s.field[i]!;
+      id.written = s.written[i]!;
+      id.op = s.op[i]!;
+      id.norm = s.norm[i]!;
+      id.display = s.display[i]!;
+      id.foldedNorm = s.foldedNorm[i];
+      const rf = s.regexFlags[i];
+      id.regex = rf === undefined ? undefined : { flags: rf, anchored: (flags & F_ANCHORED) !== 0 };
+      id.ci = (flags & F_CI) !== 0;
       const fid = t.field(id.field);
       const opId = t.op(id.op);
       const k = t.key(fid, opId, id);
@@ -261,7 +345,7 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
       if (fid === fieldPos.length) fieldPos.push(-1);
       const ki = t.keys[k]!;
       if (id.ci) ki.ci = true;
-      const cs = p.caseSensitive && typeof p.value === 'string';
+      const cs = (flags & F_CS) !== 0;
       let roleBit = 0;
       if (role === 'indicator') {
         if (addKeyUse(ind, indPos, indStart, k, cs)) ki.nInd++;
@@ -288,16 +372,12 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
           written.push(wid);
         }
       }
-
-      preds[i] = predicateRow(p, id, role, cs);
       predKey.push(role === 'negated' ? -1 : k);
     }
     indOff[idx + 1] = ind.length;
     exclOff[idx + 1] = excl.length;
     fieldOff[idx + 1] = fieldId.length;
     writtenOff[idx + 1] = written.length;
-    predicates.push(preds);
-    opaque.push(cls.opaque.map((o) => ({ text: o.text, reason: o.reason })));
   }
   const uses: RuleUses = {
     ind: ind.view(),
@@ -312,7 +392,7 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
     writtenOff,
     predKey: predKey.view(),
   };
-  const c: Collected = { ...pick(t), uses, predicates, opaque };
+  const c = { ...pick(t), uses };
   mergeCaseVariants(c);
   for (const ki of c.keys) {
     ki.indRules = new Array<number>(ki.nInd);
@@ -366,7 +446,7 @@ function remapUses(list: Int32Array, off: Int32Array, aliasOf: Int32Array, keys:
  * when one exists (the case-insensitive use matches it). Rules are
  * re-counted once per row.
  */
-function mergeCaseVariants(c: Collected): void {
+function mergeCaseVariants(c: Interned & { uses: RuleUses }): void {
   const { keys, uses } = c;
   const aliasOf = new Int32Array(keys.length);
   let any = false;
