@@ -23,6 +23,7 @@ export * from './events/index.js';
 export * from './catalog/index.js';
 export * from './render/index.js';
 export * from './evaluate/index.js';
-export { buildFromPaths, corpusSummary, loadNormalized, pipelineContext, type BuildResult, type PipelineOptions, type PipelineContext } from './pipeline.js';
+export { buildFromPaths, corpusSummary, loadNormalized, pipelineContext, type BuildOptions, type BuildResult, type PipelineOptions, type PipelineContext } from './pipeline.js';
+export { updateBuild, type IncrementalInfo, type UpdateOptions, type UpdateResult } from './incremental/index.js';
 export { VENDOR_MODULES } from './vendors/registry.js';
 export type { VendorModule, FileRole, FileFormat, ParseOptions, ParsedFile } from './vendors/types.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
 import type { AttackData } from './attack/types.js';
-import { buildCatalog, corpusSummaryFromCheck, type Catalog, type CorpusSummary } from './catalog/index.js';
+import { aggregateCatalog, catalogInput, corpusSummaryFromCheck, type Catalog, type CatalogInput, type CorpusSummary } from './catalog/index.js';
 import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
 import { autoWorkers, loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
@@ -73,9 +73,14 @@ export async function loadNormalized(paths: readonly string[], opts: PipelineOpt
  * that only the rules themselves carry.
  */
 export function corpusSummary(result: LoadResult, summary: CheckSummary = summarize(result), sources?: readonly string[]): CorpusSummary {
+  return corpusSummaryOf(summary, result.rules, sources);
+}
+
+/** `corpusSummary` from the check figures and each rule's vendor and language. */
+export function corpusSummaryOf(summary: CheckSummary, rules: readonly { vendor: string; language: string }[], sources?: readonly string[]): CorpusSummary {
   const out = corpusSummaryFromCheck(summary, sources ? { sources: [...sources] } : {});
   const byLanguage: Record<string, Record<string, number>> = {};
-  for (const r of result.rules) {
+  for (const r of rules) {
     const l = (byLanguage[r.vendor] ??= {});
     l[r.language] = (l[r.language] ?? 0) + 1;
   }
@@ -90,10 +95,23 @@ export interface BuildResult {
   written?: WriteResult;
   /** Wall milliseconds per stage. */
   timings: { load: number; aggregate: number; write: number };
+  /** The aggregation's input (with `keepInput`; the incremental build records it). */
+  input?: CatalogInput;
+}
+
+export interface BuildOptions extends PipelineOptions {
+  /** Output directory: catalog.json, Markdown pages, Navigator layers (and the site). */
+  out?: string;
+  /** Write the static web site too (default true). */
+  site?: boolean;
+  /** Keep the aggregation's input in the result (`BuildResult.input`). */
+  keepInput?: boolean;
+  /** Record the byte range of each technique, rule and field element of catalog.json here (see `jsonChunks`). */
+  catalogRanges?: Map<string, number[]>;
 }
 
 /** paths -> catalog (and, with `out`, catalog.json, Markdown pages, Navigator layers and the site). */
-export async function buildFromPaths(paths: readonly string[], opts: PipelineOptions & { out?: string; site?: boolean } = {}): Promise<BuildResult> {
+export async function buildFromPaths(paths: readonly string[], opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   const ctx = pipelineContext(opts);
   const load = await loadNormalized(paths, opts, ctx);
@@ -103,11 +121,13 @@ export async function buildFromPaths(paths: readonly string[], opts: PipelineOpt
   // The rule pages go to a worker thread; started now, its start-up overlaps the aggregation.
   const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
   try {
-    const catalog = buildCatalog(load.rules, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
+    const input = catalogInput(load.rules);
+    const catalog = aggregateCatalog(input, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) }).catalog;
     const t2 = performance.now();
-    const written = opts.out ? await (pages ? writeCatalogWithWorker(catalog, opts.out, pages, { site }) : writeCatalog(catalog, opts.out, { site })) : undefined;
+    const wopts = { site, ...(opts.catalogRanges ? { catalogRanges: opts.catalogRanges } : {}) };
+    const written = opts.out ? await (pages ? writeCatalogWithWorker(catalog, opts.out, pages, wopts) : writeCatalog(catalog, opts.out, wopts)) : undefined;
     const t3 = performance.now();
-    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 } };
+    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(opts.keepInput ? { input } : {}) };
   } finally {
     void pages?.stop();
   }

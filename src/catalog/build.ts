@@ -360,18 +360,30 @@ export interface Aggregated {
   members: Map<string, Map<number, string[]>>;
 }
 
-/** The catalog from rule facts and predicate identities: every page, or with `select` only the selected pages in full. */
-export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection): Aggregated {
+/** The interning pass over an input, with each key's display form chosen: what `aggregateCatalog` counts with. */
+export function collectForCatalog(input: CatalogInput): Interned & { uses: RuleUses } {
+  const c = collectStreams(
+    input.streams,
+    input.facts.map((f) => f.vendor),
+  );
+  chooseDisplays(c.keys);
+  return c;
+}
+
+/**
+ * The catalog from rule facts and predicate identities: every page, or with
+ * `select` only the selected pages in full. `collected` is
+ * `collectForCatalog(input)` when the caller has it already.
+ */
+export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, collected?: Interned & { uses: RuleUses }): Aggregated {
   const info = new AttackInfo(options.attack);
   const { facts } = input;
-  const vendors = facts.map((f) => f.vendor);
 
   // ---- 1. Each rule once: predicates interned, slug, events.
-  const c = collectStreams(input.streams, vendors);
+  const c = collected ?? collectForCatalog(input);
   const { keys, uses } = c;
   const eventIds = new Map<string, number>();
   const prepared = prepareRules(facts, eventIds);
-  chooseDisplays(keys);
   const reach = predicateReach(c, input.streams);
   const slugs = ruleSlugs(facts);
   if (input.rows) {

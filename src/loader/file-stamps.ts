@@ -78,7 +78,8 @@ export interface FileStamps {
   save(): void;
 }
 
-function stampOf(s: Stats): string {
+/** The stat stamp of a file: size, modification and change times, inode, device. */
+export function stampOf(s: Stats): string {
   return `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.dev}`;
 }
 

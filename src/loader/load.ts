@@ -9,7 +9,7 @@
  * carries the error, so nothing is silently dropped.
  */
 import { pushAll } from '../core/arrays.js';
-import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
@@ -23,7 +23,7 @@ import { planShards, startShardWorker, type ShardPart, type VendorGroup } from '
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
-import { openFileStamps } from './file-stamps.js';
+import { openFileStamps, stampOf } from './file-stamps.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
 
@@ -62,6 +62,24 @@ export interface LoadOptions {
    * is the same with or without it.
    */
   cache?: string;
+  /**
+   * Report each walked file's stat stamp and text hash (`LoadResult.sources`),
+   * as a cached load does. The incremental build (src/incremental/) records them.
+   */
+  recordSources?: boolean;
+}
+
+/**
+ * One walked file as a load saw it: its stat stamp taken before it was read,
+ * the SHA-256 of its text, and what it was: a rule file, a supporting file,
+ * of no known format ('other'), never read for its extension ('never'), or
+ * not readable as text ('error': too large, not decodable, empty, unreadable).
+ */
+export interface SourceStamp {
+  path: string;
+  stamp: string | null;
+  hash: string | null;
+  kind: 'rules' | 'support' | 'other' | 'never' | 'error';
 }
 
 export interface FileEntry {
@@ -84,6 +102,8 @@ export interface LoadResult {
   timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; byLanguage: Record<string, { rules: number; ms: number }> };
   /** Parse-cache figures, when `cache` was given. */
   cache?: CacheStats;
+  /** Every walked file, in walk order, with `cache` or `recordSources`. */
+  sources?: SourceStamp[];
 }
 
 interface ReadFile {
@@ -218,12 +238,23 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const stamps = options.cache ? openFileStamps(options.cache, diagnostics) : null;
   const candidates: ParseJob[] = [];
   const hashes = new Map<ParseJob, string>();
+  // With `sources`, every walked file's stamp and hash, in walk order (rule files' hashes are final once parsed).
+  const sources = options.cache || options.recordSources ? new Map<string, SourceStamp>() : null;
+  const statOf = (p: string): Stats | null => {
+    try {
+      return statSync(p);
+    } catch {
+      return null;
+    }
+  };
   for (const path of walked.files) {
     let before: Stats | null = null;
-    if (stamps && !NEVER_RULES.test(path)) {
+    const never = NEVER_RULES.test(path);
+    if (stamps && !never) {
       before = stamps.stat(path);
       const known = before ? stamps.known(path, before, limits.maxFileBytes) : undefined;
       if (known) {
+        sources?.set(path, { path, stamp: stampOf(before!), hash: known.hash, kind: known.role === null ? 'other' : 'rules' });
         if (known.role === null) unrecognized.push(path);
         else {
           const j: ParseJob = { path, role: known.role };
@@ -232,21 +263,29 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
         }
         continue;
       }
-    }
+    } else if (sources && !never) before = statOf(path);
+    const stamp = before ? stampOf(before) : null;
     const r = readOne(path, limits, diagnostics, unrecognized, entries);
     if (r === NOT_A_RULE_FILE) {
-      if (before) stamps!.record(path, before, NO_TEXT, null);
+      if (before && stamps) stamps.record(path, before, NO_TEXT, null);
+      sources?.set(path, { path, stamp, hash: NO_TEXT, kind: 'other' });
       continue;
     }
-    if (!r) continue;
-    if (r.role.role === 'support') support.push(r);
-    else {
+    if (!r) {
+      sources?.set(path, { path, stamp, hash: null, kind: never ? 'never' : 'error' });
+      continue;
+    }
+    if (r.role.role === 'support') {
+      support.push(r);
+      sources?.set(path, { path, stamp, hash: sha256(r.file.text), kind: 'support' });
+    } else {
       const j: ParseJob = { path, text: r.file.text, role: r.role };
       candidates.push(j);
-      if (stamps) {
+      if (sources) {
         const h = sha256(r.file.text);
         hashes.set(j, h);
-        if (before) stamps.record(path, before, h, r.role);
+        if (before && stamps) stamps.record(path, before, h, r.role);
+        sources.set(path, { path, stamp, hash: h, kind: 'rules' });
       }
     }
   }
@@ -331,6 +370,15 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   // Stamped files that are still unread (vendor options turn caching off for their vendor) are read now;
   // those that are no longer the rule file they were are dropped (readLate reported them).
   const jobs = candidates.filter((j) => !dropped.has(j) && (j.text !== undefined || j.cached !== undefined || readLate(j)));
+  if (sources) {
+    // A file read late has the hash of what was read; one that is no longer the rule file it was is an error.
+    const kept = new Set(jobs);
+    for (const j of candidates) {
+      const src = sources.get(j.path)!;
+      if (kept.has(j)) src.hash = hashes.get(j) ?? sha256(j.text!);
+      else Object.assign(src, { hash: null, kind: 'error' });
+    }
+  }
   const normalize: NormalizeOptions | false = options.normalize === false ? false : typeof options.normalize === 'object' ? options.normalize : {};
 
   // Vendor groups in order of first appearance (the order of the rules in the result).
@@ -443,7 +491,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const linkMs = mine.ms.link;
   const normalizeMs = mine.ms.normalize + splitMs;
   const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, byLanguage };
-  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}) };
+  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}) };
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */

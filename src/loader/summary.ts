@@ -7,7 +7,7 @@
  */
 import type { Diagnostic, Rule } from '../ast/schema.js';
 import { opaqueNodes } from '../ast/walk.js';
-import type { LoadResult } from './load.js';
+import type { FileEntry, LoadResult } from './load.js';
 
 export interface Counts {
   files: number;
@@ -70,37 +70,63 @@ export function ruleStatus(rule: Rule): 'failed' | 'opaque' | 'clean' {
   return opaqueNodes(rule.query).length ? 'opaque' : 'clean';
 }
 
-function tally(c: Counts, r: Rule, status: ReturnType<typeof ruleStatus>): void {
+/** What the check figures need of one rule (the incremental build keeps it per rule). */
+export interface RuleCheck {
+  vendor: string;
+  language: string;
+  kind: string;
+  status: ReturnType<typeof ruleStatus>;
+  noQuery: boolean;
+  failures: Failure[];
+  warnings: number;
+}
+
+export function ruleCheck(r: Rule): RuleCheck {
+  const failures: Failure[] = [];
+  let warnings = 0;
+  for (const d of r.diagnostics) {
+    if (d.severity === 'error') failures.push(toFailure(d, r.id));
+    else if (d.severity === 'warning') warnings++;
+  }
+  return { vendor: r.vendor, language: r.language, kind: r.kind, status: ruleStatus(r), noQuery: r.query.kind === 'none', failures, warnings };
+}
+
+function tally(c: Counts, r: RuleCheck): void {
   if (r.kind === 'hunt') {
     c.hunts++;
-    if (status === 'failed') c.huntsFailed++;
+    if (r.status === 'failed') c.huntsFailed++;
     else c.huntsParsed++;
     return;
   }
   c.rules++;
   c.total++;
-  if (status === 'failed') c.failed++;
+  if (r.status === 'failed') c.failed++;
   else {
     c.parsed++;
-    if (status === 'opaque') c.opaque++;
+    if (r.status === 'opaque') c.opaque++;
     else c.clean++;
-    if (r.query.kind === 'none') c.noQuery++;
+    if (r.noQuery) c.noQuery++;
   }
 }
 
 export function summarize(result: LoadResult): CheckSummary {
+  return summarizeChecks(result.files, result.unrecognized.length, result.rules.map(ruleCheck), result.diagnostics);
+}
+
+/** `summarize` from the files, the number of unrecognized files, each rule's check figures and the load's own diagnostics. */
+export function summarizeChecks(files: readonly FileEntry[], unrecognized: number, rules: readonly RuleCheck[], diagnostics: readonly Diagnostic[]): CheckSummary {
   const byVendor: Record<string, Counts> = {};
   const byLanguage: Record<string, Counts> = {};
   const failures: Failure[] = [];
   const s: CheckSummary = {
     total: 0, parsed: 0, failed: 0, clean: 0, opaque: 0, noQuery: 0, hunts: 0,
-    files: result.files.length + result.unrecognized.length,
+    files: files.length + unrecognized,
     ruleFiles: 0,
     supportFiles: {},
-    unrecognizedFiles: result.unrecognized.length,
+    unrecognizedFiles: unrecognized,
     byVendor, byLanguage, failures, warnings: 0,
   };
-  for (const f of result.files) {
+  for (const f of files) {
     if (f.role === 'support' && f.format) s.supportFiles[f.format] = (s.supportFiles[f.format] ?? 0) + 1;
     else {
       s.ruleFiles++;
@@ -108,16 +134,13 @@ export function summarize(result: LoadResult): CheckSummary {
     }
   }
   const all = zero();
-  for (const r of result.rules) {
-    const status = ruleStatus(r);
-    for (const c of [(byVendor[r.vendor] ??= zero()), (byLanguage[r.language] ??= zero()), all]) tally(c, r, status);
-    for (const d of r.diagnostics) {
-      if (d.severity === 'error') failures.push(toFailure(d, r.id));
-      else if (d.severity === 'warning') s.warnings++;
-    }
+  for (const r of rules) {
+    for (const c of [(byVendor[r.vendor] ??= zero()), (byLanguage[r.language] ??= zero()), all]) tally(c, r);
+    for (const f of r.failures) failures.push(f);
+    s.warnings += r.warnings;
   }
   Object.assign(s, { total: all.rules, parsed: all.parsed, failed: all.failed, clean: all.clean, opaque: all.opaque, noQuery: all.noQuery, hunts: all.hunts });
-  for (const d of result.diagnostics) {
+  for (const d of diagnostics) {
     if (d.severity === 'error') failures.push(toFailure(d));
     else if (d.severity === 'warning') s.warnings++;
   }

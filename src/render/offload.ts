@@ -63,7 +63,7 @@ export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply
  * start-up overlapped the caller's work). Falls back to one thread when the
  * worker fails, so the output is complete either way.
  */
-export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, worker: WorkerHandle, options: Pick<WriteOptions, 'site' | 'pretty'> = {}): Promise<WriteResult> {
+export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, worker: WorkerHandle, options: Pick<WriteOptions, 'site' | 'pretty' | 'catalogRanges'> = {}): Promise<WriteResult> {
   if (options.site === false) return writeCatalog(catalog, outDir, options);
   const root = resolve(outDir);
   const pages = worker.request<PagesReply>(pagesRequest(catalog, root)).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));

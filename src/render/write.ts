@@ -59,6 +59,8 @@ export interface WriteOptions {
    * `only: 'rules'`, so that the 'others' writer writes it once.
    */
   manifest?: boolean;
+  /** Record the byte ranges of catalog.json's technique, rule and field elements here (compact catalog.json only; see `jsonChunks`). */
+  catalogRanges?: Map<string, number[]>;
 }
 
 export interface WriteResult {
@@ -98,25 +100,53 @@ export function safeOutputPath(root: string, rel: string): string {
 const COMMA = Buffer.from(',');
 
 /**
+ * A top-level array of `jsonChunks` whose elements are given already as JSON:
+ * text, or its UTF-8 bytes (the incremental build's unchanged pages, cut out
+ * of the previous catalog.json).
+ */
+export class EncodedArray {
+  constructor(readonly items: readonly (string | Uint8Array)[]) {}
+}
+
+/**
  * `JSON.stringify(value) + '\n'` as UTF-8 chunks, without building the whole
  * text: top-level arrays are stringified element by element (each a flat
  * string that encodes fast), so the full corpus's catalog.json never exists as
- * one giant string in memory.
+ * one giant string in memory. With `ranges`, the byte offsets of each element
+ * of the top-level arrays it names are recorded there as they are produced
+ * (start, end, start, end...), so a later build can reuse them.
  */
-export function* jsonChunks(value: Record<string, unknown>): Generator<Uint8Array> {
+export function* jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array> {
   const out: Uint8Array[] = [];
-  const put = (text: string) => pushUtf8(out, text);
+  let pos = 0;
+  const put = (text: string) => {
+    const n = out.length;
+    pushUtf8(out, text);
+    for (let i = n; i < out.length; i++) pos += out[i]!.byteLength;
+  };
+  const putBytes = (b: Uint8Array) => {
+    out.push(b);
+    pos += b.byteLength;
+  };
   put('{');
   let first = true;
   for (const [k, v] of Object.entries(value)) {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
     put((first ? '' : ',') + JSON.stringify(k) + ':');
     first = false;
-    if (Array.isArray(v)) {
+    const encoded = v instanceof EncodedArray;
+    if (Array.isArray(v) || encoded) {
+      const items: readonly unknown[] = encoded ? v.items : v;
+      const offs = ranges?.has(k) ? ranges.get(k)! : null;
       put('[');
-      for (let i = 0; i < v.length; i++) {
-        if (i) out.push(COMMA);
-        put(JSON.stringify(v[i]) ?? 'null');
+      for (let i = 0; i < items.length; i++) {
+        if (i) putBytes(COMMA);
+        offs?.push(pos);
+        const item = items[i];
+        if (!encoded) put(JSON.stringify(item) ?? 'null');
+        else if (typeof item === 'string') put(item);
+        else putBytes(item as Uint8Array);
+        offs?.push(pos);
         if (out.length >= 256) yield* out.splice(0);
       }
       put(']');
@@ -283,13 +313,13 @@ export function writeData(abs: string, data: FileData): WrittenFile {
  * `only` selects a part; the parts are disjoint, and the paths of the 'all'
  * list are the manifest's.
  */
-export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only'> = {}): CatalogFile[] {
+export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only' | 'catalogRanges'> = {}): CatalogFile[] {
   const site = options.site ?? true;
   const only = options.only ?? 'all';
   const files: CatalogFile[] = [];
   if (only !== 'rules') {
     const add = (rel: string, make: () => FileData) => files.push({ rel, part: 'others', make });
-    add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(catalog));
+    add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(catalog, options.catalogRanges));
     const layers = navigatorLayers(catalog);
     add('navigator-layer.json', () => JSON.stringify(layers.all, null, 2) + '\n');
     for (const [vendor, layer] of Object.entries(layers.byVendor)) {

@@ -1,0 +1,675 @@
+/**
+ * The incremental build (`updateBuild`, `ruleatlas build --cache <dir>`).
+ *
+ * A full build with a cache directory also leaves a snapshot there
+ * (snapshot.ts): every walked file's stamp and hash, what the aggregation
+ * needs of every rule without its AST, and where each technique, rule and
+ * field element sits in the catalog.json it wrote. The next build with the
+ * same code, options and output folder then:
+ *
+ * 1. walks the paths and finds the rule files whose text changed (stat
+ *    stamps first, as file-stamps.ts does, then the text's hash);
+ * 2. loads, links and normalizes only those files (with their vendor's
+ *    supporting files);
+ * 3. replays the aggregation's interning pass over the whole corpus twice,
+ *    before and after the change, from the snapshot's predicate identities,
+ *    and compares the two: the keys (field, operator, value) whose rules or
+ *    display form changed, and from them the technique and field pages and
+ *    the rule rows (their corpus reach) the change reaches;
+ * 4. aggregates those pages in full and every other one light (header
+ *    figures for the matrix, the summary and the Navigator layers);
+ * 5. writes catalog.json from the new pages and the previous file's bytes of
+ *    every other element (a rule row whose reach changed is patched in
+ *    place), the Markdown pages of the recomputed techniques, the layers, and
+ *    the new snapshot.
+ *
+ * The output is byte for byte what a full build writes (test/incremental/
+ * checks it after random edits, and on the real corpora). Whatever this
+ * scheme does not handle, it does not guess: a full build runs, and the
+ * result says why (`incremental.reason`). That is the case for a first
+ * build, other code or options, the web site (rebuilt in full), an output
+ * folder changed by hand, files added, removed or renamed, a changed
+ * supporting file (Splunk macros and data sources), a changed file whose
+ * number of rules changed or that reports a load problem, Sigma filters and
+ * correlations (which link rules across files), a changed Sigma rule id that
+ * another rule shares, a technique appearing or disappearing, and ties the
+ * catalog breaks by first use (docs/performance.md, "Incremental builds").
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Rule } from '../ast/schema.js';
+import { parentOf } from '../catalog/attack-info.js';
+import { aggregateCatalog, catalogInput, collectForCatalog, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { newStreams, type Interned, type PredicateStreams, type RuleUses } from '../catalog/collect.js';
+import { fieldKey } from '../catalog/keys.js';
+import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
+import { resolveLimits } from '../core/limits.js';
+import { decodeBytes } from '../core/source-file.js';
+import { loadEventCatalog } from '../events/index.js';
+import { codeFingerprint, sha256, type CacheStats } from '../loader/cache.js';
+import { RACY_MS, stampOf } from '../loader/file-stamps.js';
+import { loadCorpus, type FileEntry, type SourceStamp } from '../loader/load.js';
+import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '../loader/summary.js';
+import { walkPaths } from '../loader/walk.js';
+import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
+import { utf8 } from '../render/bytes.js';
+import { techniqueMarkdown } from '../render/markdown.js';
+import { navigatorLayers } from '../render/navigator.js';
+import { sanitizeSlug } from '../catalog/slug.js';
+import { EncodedArray, finishCatalogOutput, jsonChunks, writeCatalogFiles, type CatalogFile, type WriteResult } from '../render/write.js';
+import { encodeRecord, readSnapshot, removeOldRules, rulesFileChunks, writeRules, writeState, type RuleRecord, type Snapshot, type SnapshotState } from './snapshot.js';
+
+export interface IncrementalInfo {
+  /** True when this build started from the previous one and loaded only the changed rule files. */
+  used: boolean;
+  /** Why a full build ran instead (`used: false`). */
+  reason?: string;
+  /** Rule files whose text changed since the previous build (incremental builds). */
+  changedFiles: string[];
+  /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
+  techniques: number;
+  fields: number;
+  rows: number;
+  /** A snapshot for the next build was written. */
+  snapshot: boolean;
+}
+
+export interface UpdateOptions extends PipelineOptions {
+  out: string;
+  /** The cache directory (parse cache, file stamps and the build snapshot). */
+  cache: string;
+  /** The static web site (default true). It is always rebuilt in full. */
+  site?: boolean;
+}
+
+export interface UpdateResult {
+  incremental: IncrementalInfo;
+  /** The check figures of the whole corpus. */
+  summary: CheckSummary;
+  /** Techniques in the catalog. */
+  techniques: number;
+  written: WriteResult;
+  /** Wall milliseconds per stage. */
+  timings: { load: number; aggregate: number; write: number };
+  /** The full build, when one ran. */
+  full?: BuildResult;
+  /** Parse-cache figures of a full build's load. */
+  cache?: CacheStats;
+}
+
+/** Thrown (and caught) when this build cannot start from the previous one. */
+class FullBuild extends Error {}
+
+const CATALOG = 'catalog.json';
+const MANIFEST = '.ruleatlas-manifest.json';
+const SNAPSHOT_OUTPUTS = [CATALOG, MANIFEST];
+
+/** What the snapshot is only valid for: the code and every option the output depends on. */
+function snapshotKey(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, site: boolean): string {
+  return sha256(
+    codeFingerprint(),
+    JSON.stringify({
+      paths: paths.map((p) => resolve(p)),
+      out: resolve(opts.out),
+      site,
+      limits: resolveLimits(opts.limits),
+      placeholders: opts.placeholders ?? null,
+      vendorOptions: opts.vendorOptions ?? null,
+      followSymlinks: !!opts.followSymlinks,
+    }),
+    JSON.stringify(ctx.normalize.mappings ?? null),
+    JSON.stringify(ctx.attack),
+    JSON.stringify(loadEventCatalog().events),
+  );
+}
+
+/** Why these options cannot use a snapshot at all (null: they can). */
+function unsupported(opts: UpdateOptions, site: boolean): string | null {
+  if (site) return 'the web site is rebuilt in full (use --no-site for incremental builds)';
+  if (opts.macros?.length) return 'user macro libraries (--macros) are read on every build';
+  return null;
+}
+
+/**
+ * Build into `opts.out`, starting from the previous build's snapshot in
+ * `opts.cache` when it can (see the module comment), else in full (and then
+ * leave a snapshot for the next one).
+ */
+export async function updateBuild(paths: readonly string[], opts: UpdateOptions): Promise<UpdateResult> {
+  const t0 = performance.now();
+  const startedAt = Date.now();
+  const site = opts.site ?? true;
+  const ctx = pipelineContext(opts);
+  const why = unsupported(opts, site);
+  const key = why ? '' : snapshotKey(paths, opts, ctx, site);
+  let reason = why;
+  if (!why) {
+    const snap = readSnapshot(opts.cache, key);
+    if (typeof snap === 'string') reason = snap;
+    else {
+      try {
+        return await incremental(paths, opts, ctx, snap, key, t0, startedAt);
+      } catch (e) {
+        if (!(e instanceof FullBuild)) throw e;
+        reason = e.message;
+      }
+    }
+  }
+  return fullBuild(paths, opts, ctx, why ? null : key, reason!, startedAt);
+}
+
+async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, key: string | null, reason: string, startedAt: number): Promise<UpdateResult> {
+  const ranges = new Map<string, number[]>([
+    ['techniques', []],
+    ['rules', []],
+    ['fields', []],
+  ]);
+  const record = key !== null;
+  const full = await buildFromPaths(paths, { ...opts, attack: ctx.attack, recordSources: record, keepInput: record, ...(record ? { catalogRanges: ranges } : {}) });
+  let snapshot = false;
+  if (record && full.written && full.input) snapshot = saveFromFull(opts, key, full, full.input, ranges, startedAt);
+  return {
+    incremental: { used: false, reason, changedFiles: [], techniques: full.catalog.techniques.length, fields: full.catalog.fields.length, rows: full.catalog.rules.length, snapshot },
+    summary: full.summary,
+    techniques: full.catalog.techniques.length,
+    written: full.written!,
+    timings: full.timings,
+    full,
+    ...(full.load.cache ? { cache: full.load.cache } : {}),
+  };
+}
+
+/** Each rule file's range of rules, in the loader's order (vendors by first appearance, files in load order). */
+function ruleFileRanges(files: readonly FileEntry[], nRules: number): [string, number, number][] | null {
+  const byVendor = new Map<string, FileEntry[]>();
+  for (const f of files) {
+    if (f.role !== 'rules' || !f.vendor) continue;
+    let l = byVendor.get(f.vendor);
+    if (!l) byVendor.set(f.vendor, (l = []));
+    l.push(f);
+  }
+  const out: [string, number, number][] = [];
+  let at = 0;
+  for (const list of byVendor.values()) {
+    for (const f of list) {
+      out.push([f.path, at, f.rules]);
+      at += f.rules;
+    }
+  }
+  return at === nRules ? out : null;
+}
+
+function outputStamps(out: string): SnapshotState['outputs'] {
+  return SNAPSHOT_OUTPUTS.map((rel) => ({ rel, stamp: stampOf(statSync(join(out, rel))) }));
+}
+
+function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input: CatalogInput, ranges: Map<string, number[]>, startedAt: number): boolean {
+  const load = full.load;
+  const ruleFiles = ruleFileRanges(load.files, load.rules.length);
+  // Each rule must sit in its file's range (the loader's order, which the snapshot relies on).
+  if (!ruleFiles || !load.sources || ruleFiles.some(([path, from, n]) => load.rules.slice(from, from + n).some((r) => r.path !== path))) return false;
+  const tr = ranges.get('techniques')!;
+  const fr = ranges.get('fields')!;
+  const cat = full.catalog;
+  if (tr.length !== cat.techniques.length * 2 || fr.length !== cat.fields.length * 2 || ranges.get('rules')!.length !== cat.rules.length * 2) return false;
+  const lines: string[] = new Array(load.rules.length);
+  for (let i = 0; i < load.rules.length; i++) {
+    lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!) }, input.streams, input.streams.off[i]!, input.streams.off[i + 1]!);
+  }
+  const out = resolve(opts.out);
+  const rulesFile = writeRules(opts.cache, rulesFileChunks(lines));
+  const state: SnapshotState = {
+    format: 'ruleatlas-build-snapshot 1',
+    key,
+    loadedAt: startedAt,
+    out,
+    rulesFile,
+    outputs: outputStamps(out),
+    sources: load.sources,
+    files: load.files,
+    unrecognized: load.unrecognized.length,
+    diagnostics: load.diagnostics,
+    ruleFiles,
+    ranges: {
+      techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
+      rules: ranges.get('rules')!,
+      fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
+    },
+  };
+  writeState(opts.cache, state);
+  removeOldRules(opts.cache, rulesFile);
+  return true;
+}
+
+/** The rule files whose text changed, and the sources with their current stamps. */
+function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): { changed: string[]; sources: SourceStamp[] } {
+  const walked = walkPaths(paths, { followSymlinks: opts.followSymlinks });
+  if (walked.diagnostics.length) throw new FullBuild('walking the paths reported problems');
+  const old = state.sources;
+  if (walked.files.length !== old.length || walked.files.some((p, i) => p !== old[i]!.path)) throw new FullBuild('files were added, removed or renamed');
+  const changed: string[] = [];
+  const sources: SourceStamp[] = new Array(old.length);
+  for (let i = 0; i < old.length; i++) {
+    const src = old[i]!;
+    sources[i] = src;
+    if (src.kind === 'never') continue;
+    let st;
+    try {
+      st = statSync(src.path);
+    } catch {
+      throw new FullBuild(`${src.path} cannot be read`);
+    }
+    const stamp = stampOf(st);
+    // A stamp is trusted when it is unchanged and its change time is well before the previous load (file-stamps.ts).
+    if (stamp === src.stamp && st.ctimeMs < state.loadedAt - RACY_MS) continue;
+    if (src.kind !== 'rules' && src.kind !== 'support') throw new FullBuild(`${src.path} changed`);
+    let hash: string;
+    try {
+      const dec = decodeBytes(readFileSync(src.path));
+      if (!dec.ok) throw new FullBuild(`${src.path} changed`);
+      hash = sha256(dec.text);
+    } catch (e) {
+      if (e instanceof FullBuild) throw e;
+      throw new FullBuild(`${src.path} cannot be read`);
+    }
+    if (hash === src.hash) sources[i] = { ...src, stamp };
+    else if (src.kind === 'support') throw new FullBuild(`supporting file ${src.path} changed`);
+    else changed.push(src.path);
+  }
+  return { changed, sources };
+}
+
+/** The predicate identities of `old` with the rules at `at` replaced by `by` (as many rules each). */
+function spliceStreams(old: PredicateStreams, replace: Map<number, { s: PredicateStreams; i: number }>, n: number): PredicateStreams {
+  const out = newStreams();
+  const copy = (s: PredicateStreams, from: number, to: number) => {
+    for (let j = from; j < to; j++) {
+      out.flags.push(s.flags[j]!);
+      out.field.push(s.field[j]!);
+      out.written.push(s.written[j]!);
+      out.op.push(s.op[j]!);
+      out.norm.push(s.norm[j]!);
+      out.display.push(s.display[j]!);
+      out.foldedNorm.push(s.foldedNorm[j]);
+      out.regexFlags.push(s.regexFlags[j]);
+    }
+  };
+  for (let r = 0; r < n; r++) {
+    const rep = replace.get(r);
+    if (rep) copy(rep.s, rep.s.off[rep.i]!, rep.s.off[rep.i + 1]!);
+    else copy(old, old.off[r]!, old.off[r + 1]!);
+    out.off.push(out.flags.length);
+  }
+  return out;
+}
+
+type Collected = Interned & { uses: RuleUses };
+
+const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Keys whose rules (in either role) or display form differ between two
+ * collections over the same rules, as key ids of each: a key present in one
+ * only counts when some rule uses it.
+ */
+function changedKeys(oldC: Collected, newC: Collected): { old: Set<number>; now: Set<number> } {
+  const out = { old: new Set<number>(), now: new Set<number>() };
+  const counted = (c: Collected, k: number) => c.keys[k]!.indRules.length + c.keys[k]!.exclRules.length > 0;
+  const fieldIds = (c: Collected) => new Map(c.fields.map((f, i) => [fieldKey(f), i]));
+  const opIds = (c: Collected) => new Map(c.ops.map((o, i) => [o, i]));
+  const compare = (a: Collected, b: Collected, aSet: Set<number>, bSet: Set<number>, both: boolean) => {
+    const bFields = fieldIds(b);
+    const bOps = opIds(b);
+    a.keyMaps.forEach((byOp, fid) => {
+      const bf = bFields.get(fieldKey(a.fields[fid]!));
+      byOp.forEach((m, opId) => {
+        if (!m) return;
+        const bo = bOps.get(a.ops[opId]!);
+        const bm = bf === undefined || bo === undefined ? undefined : b.keyMaps[bf]?.[bo];
+        for (const [norm, ka] of m) {
+          const kb = bm?.get(norm);
+          if (kb === undefined) {
+            if (counted(a, ka)) aSet.add(ka);
+            continue;
+          }
+          if (!both) continue;
+          const x = a.keys[ka]!;
+          const y = b.keys[kb]!;
+          if (x.display !== y.display || !sameList(x.indRules, y.indRules) || !sameList(x.exclRules, y.exclRules)) {
+            aSet.add(ka);
+            bSet.add(kb);
+          }
+        }
+      });
+    });
+  };
+  compare(newC, oldC, out.now, out.old, true);
+  compare(oldC, newC, out.old, out.now, false);
+  return out;
+}
+
+/**
+ * Whether a key among `ks` shares its field, operator and display form with
+ * another counted key: the catalog orders such keys by first use, which a
+ * change can move (then a full build runs).
+ */
+function tiesByFirstUse(c: Collected, ks: Iterable<number>): boolean {
+  const seen = new Set<string>();
+  for (const k of ks) {
+    const ki = c.keys[k]!;
+    const bucket = `${ki.fid}:${ki.opId}`;
+    if (seen.has(bucket)) continue;
+    seen.add(bucket);
+    const displays = new Set<string>();
+    for (const other of c.keyMaps[ki.fid]![ki.opId]!.values()) {
+      const o = c.keys[other]!;
+      if (!o.indRules.length && !o.exclRules.length) continue;
+      if (displays.has(o.display)) return true;
+      displays.add(o.display);
+    }
+  }
+  return false;
+}
+
+/** Rewrite the `"reach":N` values of a rule row's bytes (one per counted predicate, in order). */
+function patchReach(row: Uint8Array, reach: readonly number[]): Buffer {
+  const text = Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
+  const parts: string[] = [];
+  let at = 0;
+  let n = 0;
+  const re = /"reach":(\d+)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (n >= reach.length) throw new FullBuild('a rule row of catalog.json is not as recorded');
+    parts.push(text.slice(at, m.index), `"reach":${reach[n++]}`);
+    at = m.index + m[0].length;
+  }
+  if (n !== reach.length) throw new FullBuild('a rule row of catalog.json is not as recorded');
+  parts.push(text.slice(at));
+  return Buffer.from(parts.join(''));
+}
+
+function techniquesOf(f: RuleFacts, into: Set<string>): void {
+  for (const t of f.techniques) {
+    into.add(t);
+    const p = parentOf(t);
+    if (p) into.add(p);
+  }
+}
+
+async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, snap: Snapshot, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
+  const { state } = snap;
+  const out = resolve(opts.out);
+  if (state.out !== out) throw new FullBuild('another output folder');
+  // The outputs must be the ones the snapshot describes (their bytes are reused).
+  for (const o of state.outputs) {
+    let stamp: string | null = null;
+    try {
+      stamp = stampOf(statSync(join(out, o.rel)));
+    } catch {
+      /* gone */
+    }
+    if (stamp !== o.stamp) throw new FullBuild('the output folder changed since the last build');
+  }
+  const { changed, sources } = changedFiles(paths, opts, state);
+  const n = snap.records.length;
+  const oldFacts = snap.records.map((r) => r.facts);
+  const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
+
+  // ---- Load the changed rule files (with their vendors' supporting files).
+  const entryOf = new Map(state.files.map((f) => [f.path, f]));
+  const vendors = new Set(changed.map((p) => entryOf.get(p)?.vendor));
+  const support = state.sources.filter((s) => s.kind === 'support' && vendors.has(entryOf.get(s.path)?.vendor));
+  const newRules = new Map<number, Rule>();
+  const newSources = new Map<string, SourceStamp>();
+  let loadedDiagnostics = 0;
+  if (changed.length) {
+    const part = await loadCorpus([...support.map((s) => s.path), ...changed], {
+      ...(opts.limits ? { limits: opts.limits } : {}),
+      ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+      ...(opts.vendorOptions ? { vendorOptions: opts.vendorOptions } : {}),
+      followSymlinks: opts.followSymlinks,
+      normalize: ctx.normalize,
+      workers: 0,
+      recordSources: true,
+    });
+    const changedSet = new Set(changed);
+    if (part.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path)) || state.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path))) {
+      throw new FullBuild('a changed file has load problems');
+    }
+    loadedDiagnostics = part.diagnostics.length;
+    const byPath = new Map<string, Rule[]>();
+    for (const r of part.rules) {
+      const l = byPath.get(r.path);
+      if (l) l.push(r);
+      else byPath.set(r.path, [r]);
+    }
+    for (const p of changed) {
+      const was = range.get(p);
+      const entry = part.files.find((f) => f.path === p);
+      const before = entryOf.get(p);
+      const rules = byPath.get(p) ?? [];
+      if (!was || !entry || !before || entry.role !== 'rules' || entry.vendor !== before.vendor || entry.format !== before.format || rules.length !== was.count || entry.rules !== was.count) {
+        throw new FullBuild(`the rules of ${p} changed in number or kind`);
+      }
+      rules.forEach((r, i) => newRules.set(was.from + i, r));
+      const src = part.sources?.find((s) => s.path === p);
+      if (!src || src.kind !== 'rules') throw new FullBuild(`${p} changed while it was loaded`);
+      newSources.set(p, src);
+    }
+  }
+  const at = [...newRules.keys()].sort((a, b) => a - b);
+  const rows = catalogInput(at.map((i) => newRules.get(i)!));
+  const newFacts = oldFacts.slice();
+  const checks: RuleCheck[] = snap.records.map((r) => r.check);
+  at.forEach((i, j) => {
+    newFacts[i] = rows.facts[j]!;
+    checks[i] = ruleCheck(newRules.get(i)!);
+  });
+
+  // ---- Sigma links: only rules that no filter or correlation touches, with ids no other rule has.
+  if (at.some((i) => oldFacts[i]!.vendor === 'sigma')) {
+    const linking = (f: RuleFacts) => f.vendor === 'sigma' && (f.kind === 'filter' || f.kind === 'correlation');
+    if (oldFacts.some(linking) || at.some((i) => linking(newFacts[i]!))) throw new FullBuild('Sigma filters or correlations link rules across files');
+    const ids = new Map<string, number>();
+    for (const f of oldFacts) if (f.vendor === 'sigma') ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
+    for (const i of at) if (oldFacts[i]!.vendor === 'sigma' && ids.get(oldFacts[i]!.id) !== 1) throw new FullBuild('a changed Sigma rule shares its id');
+    for (const i of at) ids.set(oldFacts[i]!.id, ids.get(oldFacts[i]!.id)! - 1);
+    for (const i of at) {
+      const id = newFacts[i]!.id;
+      if (newFacts[i]!.vendor === 'sigma' && (ids.get(id) ?? 0) > 0) throw new FullBuild('a changed Sigma rule shares its id');
+      ids.set(id, (ids.get(id) ?? 0) + 1);
+    }
+  }
+
+  const t1 = performance.now();
+  // ---- Before and after: the interning pass over the whole corpus, and what differs.
+  const oldInput: CatalogInput = { facts: oldFacts, streams: snap.streams };
+  const newInput: CatalogInput = { facts: newFacts, streams: spliceStreams(snap.streams, new Map(at.map((i, j) => [i, { s: rows.streams, i: j }])), n) };
+  const oldC = collectForCatalog(oldInput);
+  const newC = collectForCatalog(newInput);
+  const oldSlugs = ruleSlugs(oldFacts);
+  const newSlugs = ruleSlugs(newFacts);
+  const reloaded = new Set(at);
+  for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
+  const keysChanged = changedKeys(oldC, newC);
+  // Keys of the reloaded rules, before and after.
+  const ruleKeys = (c: Collected, s: PredicateStreams) => {
+    const ks = new Set<number>();
+    for (const i of at) for (let j = s.off[i]!; j < s.off[i + 1]!; j++) if (c.uses.predKey[j]! >= 0) ks.add(c.uses.predKey[j]!);
+    return ks;
+  };
+  const oldRuleKeys = ruleKeys(oldC, oldInput.streams);
+  const newRuleKeys = ruleKeys(newC, newInput.streams);
+  if (tiesByFirstUse(oldC, oldRuleKeys) || tiesByFirstUse(newC, newRuleKeys)) throw new FullBuild('values that look the same are ordered by first use');
+  const nullAndEmpty = (c: Collected) => c.fields.includes(null) && c.fields.includes('');
+  if (nullAndEmpty(oldC) || nullAndEmpty(newC)) throw new FullBuild('fields ordered by first use');
+
+  // The technique pages reached: the reloaded rules' (before and after) and every rule's that uses a changed key.
+  const techs = new Set<string>();
+  const fields = new Set<string>();
+  const touched = new Set<number>(at);
+  for (const i of at) {
+    techniquesOf(oldFacts[i]!, techs);
+    techniquesOf(newFacts[i]!, techs);
+    for (const s of [oldInput.streams, newInput.streams]) for (let j = s.off[i]!; j < s.off[i + 1]!; j++) fields.add(fieldKey(s.field[j]!));
+  }
+  for (const [c, ks] of [
+    [oldC, keysChanged.old],
+    [newC, keysChanged.now],
+  ] as const) {
+    for (const k of ks) {
+      const ki = c.keys[k]!;
+      fields.add(fieldKey(ki.field));
+      for (const r of ki.indRules) touched.add(r);
+      for (const r of ki.exclRules) touched.add(r);
+    }
+  }
+  for (const r of touched) techniquesOf(newFacts[r]!, techs);
+  const select: AggregateSelection = { techniques: techs, fields };
+
+  // ---- The catalog: selected pages in full, every other one light.
+  const summary = summarizeChecks(
+    state.files.map((f) => f),
+    state.unrecognized,
+    checks,
+    state.diagnostics,
+  );
+  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, newC);
+  const cat = agg.catalog;
+  const oldTech = state.ranges.techniques;
+  if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');
+  const oldVendors = Object.keys(snap.records.reduce<Record<string, 1>>((o, r) => ((o[r.facts.vendor] = 1), o), {}));
+  if (Object.keys(cat.summary.byVendor).join() !== oldVendors.sort().join()) throw new FullBuild('vendors appeared or disappeared');
+  const oldField = new Map(state.ranges.fields.map(([k, slug, s, e]) => [k, { slug, s, e }]));
+  for (const f of cat.fields) {
+    const k = fieldKey(f.field);
+    const was = oldField.get(k);
+    if (!fields.has(k) && (!was || was.slug !== f.slug)) throw new FullBuild('field page names moved');
+  }
+
+  // ---- catalog.json: new pages and rows, the previous file's bytes for the rest.
+  const catalogPath = join(out, CATALOG);
+  const prev = readFileSync(catalogPath);
+  const rr = state.ranges.rules;
+  const oldReach = predicateReach(oldC, oldInput.streams);
+  const newReach = agg.reach;
+  const newOff = newInput.streams.off;
+  const oldOff = oldInput.streams.off;
+  const rowItems: (string | Uint8Array)[] = new Array(n);
+  const newRow = new Map<number, CatalogRule>();
+  let rowsWritten = 0;
+  at.forEach((i, j) => {
+    const row = rows.rows![j]!;
+    row.slug = newSlugs[i]!;
+    row.key = `${row.vendor}/${row.slug}`;
+    let q = newOff[i]!;
+    for (const cp of row.predicates) {
+      const v = newReach[q++]!;
+      if (v >= 0) cp.reach = v;
+    }
+    newRow.set(i, row);
+  });
+  const reachOf = (i: number): number[] => {
+    const r: number[] = [];
+    for (let q = newOff[i]!; q < newOff[i + 1]!; q++) if (newReach[q]! >= 0) r.push(newReach[q]!);
+    return r;
+  };
+  for (let i = 0; i < n; i++) {
+    const row = newRow.get(i);
+    if (row) {
+      rowItems[i] = JSON.stringify(row);
+      rowsWritten++;
+      continue;
+    }
+    const bytes = prev.subarray(rr[2 * i]!, rr[2 * i + 1]!);
+    let same = true;
+    for (let q = 0; q < newOff[i + 1]! - newOff[i]!; q++) {
+      if (oldReach[oldOff[i]! + q] !== newReach[newOff[i]! + q]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) rowItems[i] = bytes;
+    else {
+      rowItems[i] = patchReach(bytes, reachOf(i));
+      rowsWritten++;
+    }
+  }
+  const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : prev.subarray(oldTech[i]![1], oldTech[i]![2])));
+  const fieldItems = cat.fields.map((f) => {
+    const k = fieldKey(f.field);
+    if (fields.has(k)) return JSON.stringify(f);
+    const was = oldField.get(k)!;
+    return prev.subarray(was.s, was.e);
+  });
+  const ranges = new Map<string, number[]>([
+    ['techniques', []],
+    ['rules', []],
+    ['fields', []],
+  ]);
+  const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
+
+  // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
+  const rowCache = new Map<number, CatalogRule>();
+  const rowAt = (i: number): CatalogRule => {
+    let r = newRow.get(i) ?? rowCache.get(i);
+    if (!r) {
+      const item = rowItems[i]!;
+      rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('utf8')) as CatalogRule));
+    }
+    return r;
+  };
+  const ruleView = new Proxy([] as CatalogRule[], {
+    get: (target, prop) => (typeof prop === 'string' && /^\d+$/.test(prop) ? (Number(prop) < n ? rowAt(Number(prop)) : undefined) : prop === 'length' ? n : Reflect.get(target, prop)),
+  });
+  const view = { ...cat, rules: ruleView } as Catalog;
+  const t2 = performance.now();
+  const layers = navigatorLayers(view);
+  const files: CatalogFile[] = [
+    { rel: CATALOG, part: 'others', make: () => jsonChunks(doc, ranges) },
+    { rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' },
+  ];
+  for (const [vendor, layer] of Object.entries(layers.byVendor)) {
+    files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
+  }
+  const allRels = files.map((f) => f.rel);
+  for (const t of cat.techniques) {
+    allRels.push(`techniques/${t.slug}.md`);
+    if (techs.has(t.id)) files.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
+  }
+  const w = await writeCatalogFiles(out, files);
+  const { removed } = finishCatalogOutput(out, allRels);
+  const tr = ranges.get('techniques')!;
+  const fr = ranges.get('fields')!;
+
+  // ---- The new snapshot.
+  const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
+  at.forEach((i, j) => {
+    lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]! } as RuleRecord, rows.streams, rows.streams.off[j]!, rows.streams.off[j + 1]!);
+  });
+  const rulesFile = changed.length ? writeRules(opts.cache, rulesFileChunks(lines)) : state.rulesFile;
+  const next: SnapshotState = {
+    ...state,
+    key,
+    loadedAt: startedAt,
+    rulesFile,
+    outputs: outputStamps(out),
+    sources: sources.map((s) => newSources.get(s.path) ?? s),
+    ranges: {
+      techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
+      rules: ranges.get('rules')!,
+      fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
+    },
+  };
+  writeState(opts.cache, next);
+  if (rulesFile !== state.rulesFile) removeOldRules(opts.cache, rulesFile);
+  const t3 = performance.now();
+  void loadedDiagnostics;
+  return {
+    incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+    summary,
+    techniques: cat.techniques.length,
+    written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },
+    timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 },
+  };
+}
