@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
 import type { AttackData } from './attack/types.js';
-import { aggregateCatalog, catalogInput, corpusSummaryFromCheck, type Catalog, type CatalogInput, type CorpusSummary } from './catalog/index.js';
+import { aggregateCatalog, catalogInput, corpusSummaryFromCheck, type Aggregated, type Catalog, type CatalogInput, type CorpusSummary } from './catalog/index.js';
 import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
 import { autoWorkers, loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
@@ -95,8 +95,9 @@ export interface BuildResult {
   written?: WriteResult;
   /** Wall milliseconds per stage. */
   timings: { load: number; aggregate: number; write: number };
-  /** The aggregation's input (with `keepInput`; the incremental build records it). */
+  /** The aggregation's input and its tables (with `keepInput`; the incremental build records them). */
   input?: CatalogInput;
+  aggregated?: Aggregated;
 }
 
 export interface BuildOptions extends PipelineOptions {
@@ -122,12 +123,13 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
   const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
   try {
     const input = catalogInput(load.rules);
-    const catalog = aggregateCatalog(input, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) }).catalog;
+    const aggregated = aggregateCatalog(input, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
+    const catalog = aggregated.catalog;
     const t2 = performance.now();
     const wopts = { site, ...(opts.catalogRanges ? { catalogRanges: opts.catalogRanges } : {}) };
     const written = opts.out ? await (pages ? writeCatalogWithWorker(catalog, opts.out, pages, wopts) : writeCatalog(catalog, opts.out, wopts)) : undefined;
     const t3 = performance.now();
-    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(opts.keepInput ? { input } : {}) };
+    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(opts.keepInput ? { input, aggregated } : {}) };
   } finally {
     void pages?.stop();
   }

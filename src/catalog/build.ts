@@ -260,6 +260,32 @@ function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>
 }
 
 /**
+ * What the catalog shows of each predicate's key (`uses.predKey` order): its
+ * display form (null for a negated predicate) and whether the key is another
+ * one's (a case-sensitive value counted in its case-insensitive row). With
+ * `predicateReach`, the incremental build compares these between builds.
+ */
+export function predicateKeys(c: Interned & { uses: RuleUses }, streams: PredicateStreams): { display: (string | null)[]; aliased: Uint8Array } {
+  const predKey = c.uses.predKey;
+  const display: (string | null)[] = new Array(predKey.length);
+  const aliased = new Uint8Array(predKey.length);
+  const fieldIds = new Map<string | null, number>(c.fields.map((f, i) => [f, i]));
+  const opIds = new Map<string, number>(c.ops.map((o, i) => [o, i]));
+  for (let j = 0; j < predKey.length; j++) {
+    const k = predKey[j]!;
+    if (k < 0) {
+      display[j] = null;
+      continue;
+    }
+    const ki = c.keys[k]!;
+    display[j] = ki.display;
+    const own = c.keyMaps[fieldIds.get(streams.field[j]!)!]![opIds.get(streams.op[j]!)!]!.get(streams.norm[j]!);
+    if (own !== k) aliased[j] = 1;
+  }
+  return { display, aliased };
+}
+
+/**
  * The corpus reach of every predicate (`uses.predKey` order: every predicate of
  * every rule): the rules using its key in its role, -1 for a negated one.
  */

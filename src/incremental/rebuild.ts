@@ -35,11 +35,11 @@
  * another rule shares, a technique appearing or disappearing, and ties the
  * catalog breaks by first use (docs/performance.md, "Incremental builds").
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectForCatalog, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, collectForCatalog, predicateKeys, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
 import { newStreams, type Interned, type PredicateStreams, type RuleUses } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
@@ -56,8 +56,8 @@ import { utf8 } from '../render/bytes.js';
 import { techniqueMarkdown } from '../render/markdown.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
-import { EncodedArray, finishCatalogOutput, jsonChunks, writeCatalogFiles, type CatalogFile, type WriteResult } from '../render/write.js';
-import { encodeRecord, readSnapshot, removeOldRules, rulesFileChunks, writeRules, writeState, type RuleRecord, type Snapshot, type SnapshotState } from './snapshot.js';
+import { EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
+import { appendStrings, arrayFileChunks, encodeRecord, idsFromStreams, readSnapshot, removeStale, SNAPSHOT_FORMAT, spliceIds, streamsFromIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */
@@ -144,7 +144,9 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
   const key = why ? '' : snapshotKey(paths, opts, ctx, site);
   let reason = why;
   if (!why) {
+    if (process.env.RA_T) console.error('key', (performance.now() - t0).toFixed(0));
     const snap = readSnapshot(opts.cache, key);
+    if (process.env.RA_T) console.error('snapshot', (performance.now() - t0).toFixed(0));
     if (typeof snap === 'string') reason = snap;
     else {
       try {
@@ -213,17 +215,21 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
   const cat = full.catalog;
   if (tr.length !== cat.techniques.length * 2 || fr.length !== cat.fields.length * 2 || ranges.get('rules')!.length !== cat.rules.length * 2) return false;
   const lines: string[] = new Array(load.rules.length);
-  for (let i = 0; i < load.rules.length; i++) {
-    lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!) }, input.streams, input.streams.off[i]!, input.streams.off[i + 1]!);
-  }
+  for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!) });
   const out = resolve(opts.out);
-  const rulesFile = writeRules(opts.cache, rulesFileChunks(lines));
+  const strings: string[] = [];
+  const table = new StringTable(strings);
+  const ids = idsFromStreams(input.streams, table);
+  const agg = full.aggregated!;
+  setSignature(ids, agg.reach, predicateKeys(agg.collected, input.streams), table);
+  const files = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, ids), stringsFile: writeStrings(opts.cache, strings) };
   const state: SnapshotState = {
-    format: 'ruleatlas-build-snapshot 1',
+    format: SNAPSHOT_FORMAT,
     key,
     loadedAt: startedAt,
     out,
-    rulesFile,
+    ...files,
+    strings: strings.length,
     outputs: outputStamps(out),
     sources: load.sources,
     files: load.files,
@@ -237,7 +243,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
     },
   };
   writeState(opts.cache, state);
-  removeOldRules(opts.cache, rulesFile);
+  removeStale(opts.cache, state);
   return true;
 }
 
@@ -279,74 +285,7 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
   return { changed, sources };
 }
 
-/** The predicate identities of `old` with the rules at `at` replaced by `by` (as many rules each). */
-function spliceStreams(old: PredicateStreams, replace: Map<number, { s: PredicateStreams; i: number }>, n: number): PredicateStreams {
-  const out = newStreams();
-  const copy = (s: PredicateStreams, from: number, to: number) => {
-    for (let j = from; j < to; j++) {
-      out.flags.push(s.flags[j]!);
-      out.field.push(s.field[j]!);
-      out.written.push(s.written[j]!);
-      out.op.push(s.op[j]!);
-      out.norm.push(s.norm[j]!);
-      out.display.push(s.display[j]!);
-      out.foldedNorm.push(s.foldedNorm[j]);
-      out.regexFlags.push(s.regexFlags[j]);
-    }
-  };
-  for (let r = 0; r < n; r++) {
-    const rep = replace.get(r);
-    if (rep) copy(rep.s, rep.s.off[rep.i]!, rep.s.off[rep.i + 1]!);
-    else copy(old, old.off[r]!, old.off[r + 1]!);
-    out.off.push(out.flags.length);
-  }
-  return out;
-}
-
 type Collected = Interned & { uses: RuleUses };
-
-const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
-
-/**
- * Keys whose rules (in either role) or display form differ between two
- * collections over the same rules, as key ids of each: a key present in one
- * only counts when some rule uses it.
- */
-function changedKeys(oldC: Collected, newC: Collected): { old: Set<number>; now: Set<number> } {
-  const out = { old: new Set<number>(), now: new Set<number>() };
-  const counted = (c: Collected, k: number) => c.keys[k]!.indRules.length + c.keys[k]!.exclRules.length > 0;
-  const fieldIds = (c: Collected) => new Map(c.fields.map((f, i) => [fieldKey(f), i]));
-  const opIds = (c: Collected) => new Map(c.ops.map((o, i) => [o, i]));
-  const compare = (a: Collected, b: Collected, aSet: Set<number>, bSet: Set<number>, both: boolean) => {
-    const bFields = fieldIds(b);
-    const bOps = opIds(b);
-    a.keyMaps.forEach((byOp, fid) => {
-      const bf = bFields.get(fieldKey(a.fields[fid]!));
-      byOp.forEach((m, opId) => {
-        if (!m) return;
-        const bo = bOps.get(a.ops[opId]!);
-        const bm = bf === undefined || bo === undefined ? undefined : b.keyMaps[bf]?.[bo];
-        for (const [norm, ka] of m) {
-          const kb = bm?.get(norm);
-          if (kb === undefined) {
-            if (counted(a, ka)) aSet.add(ka);
-            continue;
-          }
-          if (!both) continue;
-          const x = a.keys[ka]!;
-          const y = b.keys[kb]!;
-          if (x.display !== y.display || !sameList(x.indRules, y.indRules) || !sameList(x.exclRules, y.exclRules)) {
-            aSet.add(ka);
-            bSet.add(kb);
-          }
-        }
-      });
-    });
-  };
-  compare(newC, oldC, out.now, out.old, true);
-  compare(oldC, newC, out.old, out.now, false);
-  return out;
-}
 
 /**
  * Whether a key among `ks` shares its field, operator and display form with
@@ -371,9 +310,15 @@ function tiesByFirstUse(c: Collected, ks: Iterable<number>): boolean {
   return false;
 }
 
+/** Record in `ids` what the catalog shows of each predicate's key (see `PredicateIds`). */
+function setSignature(ids: PredicateIds, reach: Int32Array, keys: { display: (string | null)[]; aliased: Uint8Array }, table: StringTable): void {
+  ids.reach.set(reach);
+  for (let j = 0; j < reach.length; j++) ids.keyDisplay[j] = table.id(keys.display[j]);
+  ids.aliased.set(keys.aliased);
+}
+
 /** Rewrite the `"reach":N` values of a rule row's bytes (one per counted predicate, in order). */
-function patchReach(row: Uint8Array, reach: readonly number[]): Buffer {
-  const text = Buffer.from(row.buffer, row.byteOffset, row.byteLength).toString('utf8');
+function patchReach(text: string, reach: readonly number[]): string {
   const parts: string[] = [];
   let at = 0;
   let n = 0;
@@ -385,7 +330,7 @@ function patchReach(row: Uint8Array, reach: readonly number[]): Buffer {
   }
   if (n !== reach.length) throw new FullBuild('a rule row of catalog.json is not as recorded');
   parts.push(text.slice(at));
-  return Buffer.from(parts.join(''));
+  return parts.join('');
 }
 
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
@@ -396,7 +341,31 @@ function techniquesOf(f: RuleFacts, into: Set<string>): void {
   }
 }
 
+/** No rule file changed: the outputs are current; only the sources' new stamps are recorded. */
+function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], key: string, t0: number, startedAt: number): UpdateResult {
+  const { state } = snap;
+  const summary = summarizeChecks(
+    state.files,
+    state.unrecognized,
+    snap.records.map((r) => r.check),
+    state.diagnostics,
+  );
+  if (sources.some((s, i) => s !== state.sources[i])) writeState(opts.cache, { ...state, key, loadedAt: startedAt, sources });
+  const vendors = new Set(snap.records.map((r) => r.facts.vendor));
+  const files = 2 + vendors.size + state.ranges.techniques.length;
+  const t1 = performance.now();
+  return {
+    incremental: { used: true, changedFiles: [], techniques: 0, fields: 0, rows: 0, snapshot: true },
+    summary,
+    techniques: state.ranges.techniques.length,
+    written: { outDir: resolve(opts.out), files, bytes: 0, unchanged: files, removed: 0 },
+    timings: { load: t1 - t0, aggregate: 0, write: 0 },
+  };
+}
+
 async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, snap: Snapshot, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
+  const M = (l: string) => process.env.RA_T && console.error(l, (performance.now() - t0).toFixed(0));
+  M('start');
   const { state } = snap;
   const out = resolve(opts.out);
   if (state.out !== out) throw new FullBuild('another output folder');
@@ -411,6 +380,8 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     if (stamp !== o.stamp) throw new FullBuild('the output folder changed since the last build');
   }
   const { changed, sources } = changedFiles(paths, opts, state);
+  if (!changed.length) return unchanged(opts, snap, sources, key, t0, startedAt);
+  M('stat');
   const n = snap.records.length;
   const oldFacts = snap.records.map((r) => r.facts);
   const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
@@ -458,7 +429,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     }
   }
   const at = [...newRules.keys()].sort((a, b) => a - b);
+  M('partial-load');
   const rows = catalogInput(at.map((i) => newRules.get(i)!));
+  M('catalogInput');
   const newFacts = oldFacts.slice();
   const checks: RuleCheck[] = snap.records.map((r) => r.check);
   at.forEach((i, j) => {
@@ -482,50 +455,69 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   }
 
   const t1 = performance.now();
-  // ---- Before and after: the interning pass over the whole corpus, and what differs.
-  const oldInput: CatalogInput = { facts: oldFacts, streams: snap.streams };
-  const newInput: CatalogInput = { facts: newFacts, streams: spliceStreams(snap.streams, new Map(at.map((i, j) => [i, { s: rows.streams, i: j }])), n) };
-  const oldC = collectForCatalog(oldInput);
+  // ---- After the change: the interning pass over the whole corpus, and what differs from before.
+  // The snapshot keeps what the previous catalog showed of each predicate's key (its reach, display
+  // form and row); a predicate of an unchanged rule showing something else is what a change reaches.
+  const before = snap.strings.length;
+  const table = new StringTable(snap.strings);
+  const rIds = idsFromStreams(rows.streams, table);
+  const newIds = spliceIds(snap.ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
+  const newInput: CatalogInput = { facts: newFacts, streams: streamsFromIds(newIds, snap.strings) };
+  M('streams');
   const newC = collectForCatalog(newInput);
-  const oldSlugs = ruleSlugs(oldFacts);
+  M('collect');
   const newSlugs = ruleSlugs(newFacts);
+  const oldSlugs = ruleSlugs(oldFacts);
   const reloaded = new Set(at);
   for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
-  const keysChanged = changedKeys(oldC, newC);
-  // Keys of the reloaded rules, before and after.
-  const ruleKeys = (c: Collected, s: PredicateStreams) => {
-    const ks = new Set<number>();
-    for (const i of at) for (let j = s.off[i]!; j < s.off[i + 1]!; j++) if (c.uses.predKey[j]! >= 0) ks.add(c.uses.predKey[j]!);
-    return ks;
-  };
-  const oldRuleKeys = ruleKeys(oldC, oldInput.streams);
-  const newRuleKeys = ruleKeys(newC, newInput.streams);
-  if (tiesByFirstUse(oldC, oldRuleKeys) || tiesByFirstUse(newC, newRuleKeys)) throw new FullBuild('values that look the same are ordered by first use');
-  const nullAndEmpty = (c: Collected) => c.fields.includes(null) && c.fields.includes('');
-  if (nullAndEmpty(oldC) || nullAndEmpty(newC)) throw new FullBuild('fields ordered by first use');
-
-  // The technique pages reached: the reloaded rules' (before and after) and every rule's that uses a changed key.
+  const newReach = predicateReach(newC, newInput.streams);
+  const newKeys = predicateKeys(newC, newInput.streams);
+  const oldOff = snap.ids.off;
+  const newOff = newIds.off;
   const techs = new Set<string>();
   const fields = new Set<string>();
-  const touched = new Set<number>(at);
+  const touched = new Set<number>();
+  /** Rules (unchanged ones) whose row shows another reach. */
+  const patched = new Set<number>();
+  const str = (id: number) => (id < 0 ? null : snap.strings[id]!);
+  for (let i = 0; i < n; i++) {
+    if (reloaded.has(i)) continue;
+    for (let q = 0, o = oldOff[i]!, w = newOff[i]!; q < oldOff[i + 1]! - o; q++) {
+      const reachChanged = snap.ids.reach[o + q] !== newReach[w + q];
+      if (reachChanged || str(snap.ids.keyDisplay[o + q]!) !== newKeys.display[w + q] || snap.ids.aliased[o + q] !== newKeys.aliased[w + q]) {
+        touched.add(i);
+        fields.add(fieldKey(newInput.streams.field[w + q]!));
+        if (reachChanged) patched.add(i);
+      }
+    }
+  }
+  // The reloaded rules' pages, before and after; every page of a rule that shows a changed key.
   for (const i of at) {
     techniquesOf(oldFacts[i]!, techs);
     techniquesOf(newFacts[i]!, techs);
-    for (const s of [oldInput.streams, newInput.streams]) for (let j = s.off[i]!; j < s.off[i + 1]!; j++) fields.add(fieldKey(s.field[j]!));
-  }
-  for (const [c, ks] of [
-    [oldC, keysChanged.old],
-    [newC, keysChanged.now],
-  ] as const) {
-    for (const k of ks) {
-      const ki = c.keys[k]!;
-      fields.add(fieldKey(ki.field));
-      for (const r of ki.indRules) touched.add(r);
-      for (const r of ki.exclRules) touched.add(r);
-    }
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) fields.add(fieldKey(str(snap.ids.field[j]!)));
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(newInput.streams.field[j]!));
   }
   for (const r of touched) techniquesOf(newFacts[r]!, techs);
+
+  // Ties the catalog breaks by first use, which a change can move: keys of the reloaded rules (before
+  // and after) that share field, operator and display form with another key; fields null and "".
+  const fieldIds = new Map(newC.fields.map((f, i) => [fieldKey(f), i]));
+  const opIds = new Map<string, number>(newC.ops.map((o, i) => [o, i]));
+  const ruleKeys = new Set<number>();
+  for (const i of at) {
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) if (newC.uses.predKey[j]! >= 0) ruleKeys.add(newC.uses.predKey[j]!);
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
+      const fid = fieldIds.get(fieldKey(str(snap.ids.field[j]!)));
+      const op = opIds.get(snap.strings[snap.ids.op[j]!]!);
+      const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(snap.strings[snap.ids.norm[j]!]!);
+      if (k !== undefined) ruleKeys.add(k);
+    }
+  }
+  if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
+  if (newC.fields.includes(null) && newC.fields.includes('')) throw new FullBuild('fields ordered by first use');
   const select: AggregateSelection = { techniques: techs, fields };
+  M('affected');
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -536,6 +528,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   );
   const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, newC);
   const cat = agg.catalog;
+  M('aggregate');
   const oldTech = state.ranges.techniques;
   if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');
   const oldVendors = Object.keys(snap.records.reduce<Record<string, 1>>((o, r) => ((o[r.facts.vendor] = 1), o), {}));
@@ -549,13 +542,21 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
 
   // ---- catalog.json: new pages and rows, the previous file's bytes for the rest.
   const catalogPath = join(out, CATALOG);
-  const prev = readFileSync(catalogPath);
+  const prev = openSync(catalogPath, 'r');
+  let prevOpen = true;
+  try {
+  M('readprev');
   const rr = state.ranges.rules;
-  const oldReach = predicateReach(oldC, oldInput.streams);
-  const newReach = agg.reach;
-  const newOff = newInput.streams.off;
-  const oldOff = oldInput.streams.off;
-  const rowItems: (string | Uint8Array)[] = new Array(n);
+  const rowItems: (string | FileRange)[] = new Array(n);
+  const readRange = (a: number, b: number): string => {
+    const buf = Buffer.allocUnsafe(b - a);
+    for (let got = 0; got < buf.length; ) {
+      const k = readSync(prev, buf, got, buf.length - got, a + got);
+      if (k <= 0) throw new FullBuild('catalog.json is shorter than recorded');
+      got += k;
+    }
+    return buf.toString('utf8');
+  };
   const newRow = new Map<number, CatalogRule>();
   let rowsWritten = 0;
   at.forEach((i, j) => {
@@ -581,32 +582,26 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       rowsWritten++;
       continue;
     }
-    const bytes = prev.subarray(rr[2 * i]!, rr[2 * i + 1]!);
-    let same = true;
-    for (let q = 0; q < newOff[i + 1]! - newOff[i]!; q++) {
-      if (oldReach[oldOff[i]! + q] !== newReach[newOff[i]! + q]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) rowItems[i] = bytes;
+    const same = !patched.has(i);
+    if (same) rowItems[i] = new FileRange(rr[2 * i]!, rr[2 * i + 1]!);
     else {
-      rowItems[i] = patchReach(bytes, reachOf(i));
+      rowItems[i] = patchReach(readRange(rr[2 * i]!, rr[2 * i + 1]!), reachOf(i));
       rowsWritten++;
     }
   }
-  const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : prev.subarray(oldTech[i]![1], oldTech[i]![2])));
+  const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : new FileRange(oldTech[i]![1], oldTech[i]![2])));
   const fieldItems = cat.fields.map((f) => {
     const k = fieldKey(f.field);
     if (fields.has(k)) return JSON.stringify(f);
     const was = oldField.get(k)!;
-    return prev.subarray(was.s, was.e);
+    return new FileRange(was.s, was.e);
   });
   const ranges = new Map<string, number[]>([
     ['techniques', []],
     ['rules', []],
     ['fields', []],
   ]);
+  M('items');
   const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
 
   // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
@@ -615,7 +610,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     let r = newRow.get(i) ?? rowCache.get(i);
     if (!r) {
       const item = rowItems[i]!;
-      rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : Buffer.from(item.buffer, item.byteOffset, item.byteLength).toString('utf8')) as CatalogRule));
+      rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule));
     }
     return r;
   };
@@ -625,34 +620,46 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const view = { ...cat, rules: ruleView } as Catalog;
   const t2 = performance.now();
   const layers = navigatorLayers(view);
+  // Markdown first: its rows are read from the previous catalog.json, which the new one replaces.
+  const md: CatalogFile[] = [];
+  const allRels = [CATALOG, 'navigator-layer.json'];
+  for (const t of cat.techniques) {
+    if (techs.has(t.id)) md.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
+  }
+  const wm = await writeCatalogFiles(out, md);
+  const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev);
+  prevOpen = false;
+  closeSync(prev);
   const files: CatalogFile[] = [
-    { rel: CATALOG, part: 'others', make: () => jsonChunks(doc, ranges) },
     { rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' },
   ];
   for (const [vendor, layer] of Object.entries(layers.byVendor)) {
     files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
   }
-  const allRels = files.map((f) => f.rel);
-  for (const t of cat.techniques) {
-    allRels.push(`techniques/${t.slug}.md`);
-    if (techs.has(t.id)) files.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
-  }
-  const w = await writeCatalogFiles(out, files);
+  for (const f of files.slice(1)) allRels.push(f.rel);
+  for (const t of cat.techniques) allRels.push(`techniques/${t.slug}.md`);
+  const wl = await writeCatalogFiles(out, files);
+  const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
+  M('written');
   const { removed } = finishCatalogOutput(out, allRels);
   const tr = ranges.get('techniques')!;
   const fr = ranges.get('fields')!;
 
   // ---- The new snapshot.
-  const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
-  at.forEach((i, j) => {
-    lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]! } as RuleRecord, rows.streams, rows.streams.off[j]!, rows.streams.off[j + 1]!);
-  });
-  const rulesFile = changed.length ? writeRules(opts.cache, rulesFileChunks(lines)) : state.rulesFile;
+  let snapFiles: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'strings'> = state;
+  if (changed.length) {
+    const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
+    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]! })));
+    setSignature(newIds, newReach, newKeys, table);
+    appendStrings(opts.cache, state.stringsFile, table.added, before);
+    snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
+  }
+  M('snapfiles');
   const next: SnapshotState = {
     ...state,
     key,
     loadedAt: startedAt,
-    rulesFile,
+    ...snapFiles,
     outputs: outputStamps(out),
     sources: sources.map((s) => newSources.get(s.path) ?? s),
     ranges: {
@@ -662,7 +669,8 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     },
   };
   writeState(opts.cache, next);
-  if (rulesFile !== state.rulesFile) removeOldRules(opts.cache, rulesFile);
+  M('state');
+  if (snapFiles !== state) removeStale(opts.cache, next);
   const t3 = performance.now();
   void loadedDiagnostics;
   return {
@@ -672,4 +680,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },
     timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 },
   };
+  } finally {
+    if (prevOpen) closeSync(prev);
+  }
 }

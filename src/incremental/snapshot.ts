@@ -9,33 +9,42 @@
  *                        and the byte range of every technique, rule and field
  *                        element inside catalog.json.
  *   build-v1-rules-<n>.json  one line per rule: its facts (catalog/build.ts
- *                        `RuleFacts`), its check figures (`RuleCheck`) and
- *                        its predicates' identities (catalog/collect.ts
- *                        `PredicateStreams`): all the aggregation reads of a
- *                        rule, without its AST.
+ *                        `RuleFacts`) and check figures (`RuleCheck`).
+ *   build-v1-preds-<n>.bin   every rule's predicate identities
+ *                        (catalog/collect.ts `PredicateStreams`) as columns of
+ *                        32-bit string ids: what the aggregation's interning
+ *                        pass reads, without the rules' ASTs.
+ *   build-v1-strings-<n>.json  the strings those ids name, each once: a JSON
+ *                        array that incremental builds only append to (a
+ *                        state names how many of its strings it uses).
  *
  * Both are plain JSON read with `JSON.parse` and checked before use; anything
- * unexpected (another format, another code or options key, a missing part)
- * makes the next build a full one, never a wrong one. The rules file is a
- * JSON array written one element per line, so an incremental build rewrites
- * only the lines of the rules it loaded again. A new rules file gets a new
- * name, written before the state that names it, so a crash between the two
- * leaves the previous pair whole.
+ * unexpected (another format, another code or options key, a missing part,
+ * an id out of range) makes the next build a full one, never a wrong one.
+ * Columns of ids rather than JSON strings: reading the snapshot allocates one
+ * string per distinct value instead of six per predicate (fresh memory is
+ * what a rebuild pays most for, docs/performance.md). New rules and column
+ * files get new names, written before the state that names them, so a crash
+ * between the two leaves the previous state whole; an append to the strings
+ * file leaves the earlier ids as they were.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
-import { newStreams, type PredicateStreams } from '../catalog/collect.js';
+import type { PredicateStreams } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
 import type { RuleCheck } from '../loader/summary.js';
 
 export const STATE_FILE = 'build-v1.json';
 const RULES_PREFIX = 'build-v1-rules-';
-const FORMAT = 'ruleatlas-build-snapshot 1';
+const PREDS_PREFIX = 'build-v1-preds-';
+const STRINGS_PREFIX = 'build-v1-strings-';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 2';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
+const PREDS_MAGIC = 0x32504152; // "RAP2"
 
 export interface OutputStamp {
   rel: string;
@@ -50,8 +59,12 @@ export interface SnapshotState {
   loadedAt: number;
   /** The output directory (absolute). */
   out: string;
-  /** The rules file of this state (`build-v1-rules-<n>.json`). */
+  /** The files of this state (`build-v1-rules-<n>.json`, `build-v1-preds-<n>.bin`, `build-v1-strings-<n>.json`). */
   rulesFile: string;
+  predsFile: string;
+  stringsFile: string;
+  /** How many strings of the strings file this state's ids use. */
+  strings: number;
   /** catalog.json and the manifest, as written. */
   outputs: OutputStamp[];
   sources: SourceStamp[];
@@ -65,69 +78,175 @@ export interface SnapshotState {
   ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][] };
 }
 
-/** One rule's record: what the aggregation and the check figures need of it. */
+/** One rule's record: what the aggregation and the check figures need of it besides its predicates. */
 export interface RuleRecord {
   facts: RuleFacts;
   check: RuleCheck;
 }
 
+/**
+ * `PredicateStreams` as columns of string ids (-1: null or absent), each
+ * string once in a table: `off` and `flags` as in the streams.
+ */
+export interface PredicateIds {
+  off: Int32Array;
+  flags: Int32Array;
+  field: Int32Array;
+  written: Int32Array;
+  op: Int32Array;
+  norm: Int32Array;
+  display: Int32Array;
+  foldedNorm: Int32Array;
+  regexFlags: Int32Array;
+  /**
+   * What the catalog showed of each predicate's key in the build that wrote
+   * them (rebuild.ts compares them to find what a change reaches): its corpus
+   * reach (-1 for a negated predicate), the key's display form (string id),
+   * and 1 when the key is another one's (a case-sensitive value counted in
+   * its case-insensitive row).
+   */
+  reach: Int32Array;
+  keyDisplay: Int32Array;
+  aliased: Int32Array;
+}
+
+const COLUMNS = ['flags', 'field', 'written', 'op', 'norm', 'display', 'foldedNorm', 'regexFlags', 'reach', 'keyDisplay', 'aliased'] as const;
+/** Columns of string ids that may be -1 (null or absent), and those that may not. */
+const NULLABLE_IDS = new Set(['field', 'written', 'foldedNorm', 'regexFlags', 'keyDisplay']);
+const IDS = new Set(['op', 'norm', 'display']);
+
 export interface Snapshot {
   state: SnapshotState;
   records: RuleRecord[];
-  streams: PredicateStreams;
+  ids: PredicateIds;
+  /** The strings table (its first `state.strings` entries are this state's). */
+  strings: string[];
   /** The rules file's bytes and each record's line range in it (start, end, ...). */
   rulesBytes: Buffer;
   lines: number[];
 }
 
-// ---- Rule records: [facts, [status, noQuery, warnings, failures], predicates].
-// A predicate is [flags, field, written, op, norm, display, foldedNorm, regexFlags]; `written`
-// is 0 when it equals the field, `display` 0 when it equals `norm`; trailing absent parts are
-// left out and an absent part before a present one is null.
+/** Interns strings to ids over an existing table; `added` lists the strings it appended. */
+export class StringTable {
+  private map: Map<string, number> | null = null;
+  readonly added: string[] = [];
+  constructor(private readonly strings: string[]) {}
 
-type EncodedPredicate = (string | number | null)[];
+  id(s: string | null | undefined): number {
+    if (s === null || s === undefined) return -1;
+    // Built on first use: an incremental build without changed rules never needs it.
+    if (!this.map) {
+      this.map = new Map();
+      for (let i = 0; i < this.strings.length; i++) if (!this.map.has(this.strings[i]!)) this.map.set(this.strings[i]!, i);
+    }
+    let id = this.map.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.added.push(s);
+      this.map.set(s, id);
+    }
+    return id;
+  }
+
+  get size(): number {
+    return this.strings.length;
+  }
+}
+
+/** The id columns of predicate streams. */
+export function idsFromStreams(s: PredicateStreams, table: StringTable): PredicateIds {
+  const n = s.flags.length;
+  const col = () => new Int32Array(n);
+  const out: PredicateIds = { off: Int32Array.from(s.off), flags: Int32Array.from(s.flags), field: col(), written: col(), op: col(), norm: col(), display: col(), foldedNorm: col(), regexFlags: col(), reach: col().fill(-1), keyDisplay: col().fill(-1), aliased: col() };
+  for (let i = 0; i < n; i++) {
+    out.field[i] = table.id(s.field[i]);
+    out.written[i] = table.id(s.written[i]);
+    out.op[i] = table.id(s.op[i]);
+    out.norm[i] = table.id(s.norm[i]);
+    out.display[i] = table.id(s.display[i]);
+    out.foldedNorm[i] = table.id(s.foldedNorm[i]);
+    out.regexFlags[i] = table.id(s.regexFlags[i]);
+  }
+  return out;
+}
+
+/** The predicate streams the id columns stand for. */
+export function streamsFromIds(ids: PredicateIds, strings: readonly string[]): PredicateStreams {
+  const n = ids.flags.length;
+  const s: PredicateStreams = {
+    off: Array.from(ids.off),
+    flags: Array.from(ids.flags),
+    field: new Array(n),
+    written: new Array(n),
+    op: new Array(n),
+    norm: new Array(n),
+    display: new Array(n),
+    foldedNorm: new Array(n),
+    regexFlags: new Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const f = ids.field[i]!;
+    const w = ids.written[i]!;
+    const fo = ids.foldedNorm[i]!;
+    const rf = ids.regexFlags[i]!;
+    s.field[i] = f < 0 ? null : strings[f]!;
+    s.written[i] = w < 0 ? null : strings[w]!;
+    s.op[i] = strings[ids.op[i]!] as PredicateOp;
+    s.norm[i] = strings[ids.norm[i]!]!;
+    s.display[i] = strings[ids.display[i]!]!;
+    s.foldedNorm[i] = fo < 0 ? undefined : strings[fo];
+    s.regexFlags[i] = rf < 0 ? undefined : strings[rf];
+  }
+  return s;
+}
+
+/** `old` with the predicates of the rules in `replace` taken from other columns (rule `i` of `by`). */
+export function spliceIds(old: PredicateIds, replace: ReadonlyMap<number, { by: PredicateIds; i: number }>): PredicateIds {
+  const n = old.off.length - 1;
+  let total = 0;
+  for (let r = 0; r < n; r++) {
+    const rep = replace.get(r);
+    total += rep ? rep.by.off[rep.i + 1]! - rep.by.off[rep.i]! : old.off[r + 1]! - old.off[r]!;
+  }
+  const out = { off: new Int32Array(n + 1) } as PredicateIds;
+  for (const c of COLUMNS) out[c] = new Int32Array(total);
+  let at = 0;
+  // Runs of unchanged rules are copied as one block per column.
+  let runFrom = 0;
+  const flush = (to: number) => {
+    if (to <= runFrom) return;
+    const a = old.off[runFrom]!;
+    const b = old.off[to]!;
+    for (const c of COLUMNS) out[c].set(old[c].subarray(a, b), at);
+    for (let r = runFrom; r < to; r++) out.off[r + 1] = at + old.off[r + 1]! - a;
+    at += b - a;
+  };
+  for (let r = 0; r < n; r++) {
+    const rep = replace.get(r);
+    if (!rep) continue;
+    flush(r);
+    const a = rep.by.off[rep.i]!;
+    const b = rep.by.off[rep.i + 1]!;
+    for (const c of COLUMNS) out[c].set(rep.by[c].subarray(a, b), at);
+    at += b - a;
+    out.off[r + 1] = at;
+    runFrom = r + 1;
+  }
+  flush(n);
+  return out;
+}
+
+/** The record line of one rule: [facts, [status, noQuery, warnings, failures]]. */
+export function encodeRecord(r: RuleRecord): string {
+  const c = r.check;
+  return JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures]]);
+}
 
 const STATUSES = ['clean', 'opaque', 'failed'] as const;
 
-/** The record line of one rule (its predicates are entries `from` to `to - 1` of `s`). */
-export function encodeRecord(r: RuleRecord, s: PredicateStreams, from: number, to: number): string {
-  const preds: EncodedPredicate[] = [];
-  for (let i = from; i < to; i++) {
-    const field = s.field[i]!;
-    const written = s.written[i]!;
-    const norm = s.norm[i]!;
-    const display = s.display[i]!;
-    const p: EncodedPredicate = [s.flags[i]!, field, written === field && written !== null ? 0 : written, s.op[i]!, norm, display === norm ? 0 : display, s.foldedNorm[i] ?? null, s.regexFlags[i] ?? null];
-    while (p.length > 6 && p[p.length - 1] === null) p.pop();
-    preds.push(p);
-  }
-  const c = r.check;
-  return JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], preds]);
-}
-
 function isStr(v: unknown): v is string {
   return typeof v === 'string';
-}
-
-/** Appends the predicates of one decoded record to `s`; false when malformed. */
-function decodePredicates(preds: unknown, s: PredicateStreams): boolean {
-  if (!Array.isArray(preds)) return false;
-  for (const p of preds as unknown[]) {
-    if (!Array.isArray(p) || p.length < 6) return false;
-    const [flags, field, written, op, norm, display, folded, regexFlags] = p as unknown[];
-    if (typeof flags !== 'number' || !(field === null || isStr(field)) || !(written === null || written === 0 || isStr(written)) || !isStr(op) || !isStr(norm) || !(display === 0 || isStr(display))) return false;
-    if (!(folded === undefined || folded === null || isStr(folded)) || !(regexFlags === undefined || regexFlags === null || isStr(regexFlags))) return false;
-    s.flags.push(flags);
-    s.field.push(field);
-    s.written.push(written === 0 ? field : written);
-    s.op.push(op as PredicateOp);
-    s.norm.push(norm);
-    s.display.push(display === 0 ? norm : display);
-    s.foldedNorm.push(isStr(folded) ? folded : undefined);
-    s.regexFlags.push(isStr(regexFlags) ? regexFlags : undefined);
-  }
-  s.off.push(s.flags.length);
-  return true;
 }
 
 function validFacts(f: unknown): f is RuleFacts {
@@ -156,8 +275,8 @@ function recordLines(buf: Buffer): number[] | null {
   }
 }
 
-/** The rules file's text from record lines (bytes or text). */
-export function rulesFileChunks(lines: readonly (string | Uint8Array)[]): (string | Uint8Array)[] {
+/** A JSON array file's text from its element lines (bytes or text). */
+export function arrayFileChunks(lines: readonly (string | Uint8Array)[]): (string | Uint8Array)[] {
   const out: (string | Uint8Array)[] = ['[\n'];
   lines.forEach((l, i) => {
     out.push(l);
@@ -167,44 +286,175 @@ export function rulesFileChunks(lines: readonly (string | Uint8Array)[]): (strin
   return out;
 }
 
-function validState(v: unknown, key: string): v is SnapshotState {
-  if (!v || typeof v !== 'object') return false;
+const KINDS = { rules: 'r', support: 's', other: 'o', never: 'n', error: 'e' } as const;
+const KIND_OF: Record<string, SourceStamp['kind']> = { r: 'rules', s: 'support', o: 'other', n: 'never', e: 'error' };
+
+/**
+ * The state as stored: the sources as columns, the loader's files and the
+ * rule-file ranges as flat numbers (paths by their index among the sources,
+ * formats and vendors by index in `names`). Kept small because a rebuild reads
+ * it whole.
+ */
+interface StoredState extends Omit<SnapshotState, 'sources' | 'files' | 'ruleFiles'> {
+  paths: string[];
+  stamps: (string | null)[];
+  hashes: (string | null)[];
+  kinds: string;
+  names: string[];
+  /** Per loader file: path index, format, vendor (name index or -1), role (0 rules, 1 support, -1 none), rules. */
+  files: number[];
+  /** Per rule file: path index, first rule, rule count. */
+  ruleFiles: number[];
+}
+
+function encodeState(state: SnapshotState): StoredState {
+  const { sources, files, ruleFiles, ...rest } = state;
+  const pathIdx = new Map(sources.map((src, i) => [src.path, i]));
+  const names: string[] = [];
+  const nameIdx = new Map<string, number>();
+  const name = (v: string | null | undefined) => {
+    if (v === null || v === undefined) return -1;
+    let i = nameIdx.get(v);
+    if (i === undefined) nameIdx.set(v, (i = names.push(v) - 1));
+    return i;
+  };
+  const idx = (p: string) => {
+    const i = pathIdx.get(p);
+    if (i === undefined) throw new Error(`snapshot: ${p} is not among the walked files`);
+    return i;
+  };
+  return {
+    ...rest,
+    paths: sources.map((x) => x.path),
+    stamps: sources.map((x) => x.stamp),
+    hashes: sources.map((x) => x.hash),
+    kinds: sources.map((x) => KINDS[x.kind]).join(''),
+    names,
+    files: files.flatMap((f) => [idx(f.path), name(f.format), name(f.vendor), f.role === 'rules' ? 0 : f.role === 'support' ? 1 : -1, f.rules]),
+    ruleFiles: ruleFiles.flatMap(([p, from, n]) => [idx(p), from, n]),
+  };
+}
+
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+
+function decodeState(v: unknown, key: string): SnapshotState | null {
+  if (!v || typeof v !== 'object') return null;
   const s = v as Record<string, unknown>;
   const r = s.ranges as Record<string, unknown> | undefined;
-  return (
-    s.format === FORMAT && s.key === key && isStr(s.rulesFile) && /^build-v1-rules-\d+\.json$/.test(s.rulesFile) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && Array.isArray(s.sources) &&
-    Array.isArray(s.files) && typeof s.unrecognized === 'number' && Array.isArray(s.diagnostics) && Array.isArray(s.ruleFiles) &&
-    !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && Array.isArray(r.fields)
-  );
+  const named = (x: unknown, prefix: string, ext: string) => isStr(x) && x.startsWith(prefix) && x.endsWith(ext) && /^[a-z0-9-]+\.(json|bin)$/.test(x);
+  if (
+    !(
+      s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') &&
+      isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
+      !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
+      Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
+      r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3]))
+    )
+  ) {
+    return null;
+  }
+  const { paths, stamps, hashes, kinds, names, files, ruleFiles } = s;
+  if (!Array.isArray(paths) || !paths.every(isStr) || !Array.isArray(stamps) || !Array.isArray(hashes) || !isStr(kinds) || !Array.isArray(names) || !names.every(isStr)) return null;
+  const n = paths.length;
+  if (stamps.length !== n || hashes.length !== n || kinds.length !== n || !Array.isArray(files) || files.length % 5 || !files.every(isInt) || !Array.isArray(ruleFiles) || ruleFiles.length % 3 || !ruleFiles.every(isInt)) return null;
+  const sources: SourceStamp[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const kind = KIND_OF[kinds[i]!];
+    const stamp = stamps[i] as unknown;
+    const hash = hashes[i] as unknown;
+    if (!kind || !(stamp === null || isStr(stamp)) || !(hash === null || isStr(hash))) return null;
+    sources[i] = { path: paths[i]!, stamp, hash, kind };
+  }
+  const nameAt = (i: number) => (i < 0 ? undefined : names[i]);
+  const entries: FileEntry[] = [];
+  for (let i = 0; i < files.length; i += 5) {
+    const [p, format, vendor, role, rules] = files.slice(i, i + 5) as number[];
+    if (p! < 0 || p! >= n || format! >= names.length || vendor! >= names.length || rules! < 0) return null;
+    const e: FileEntry = { path: paths[p!]!, format: (nameAt(format!) ?? null) as FileEntry['format'], rules: rules! };
+    const vn = nameAt(vendor!);
+    if (vn !== undefined) e.vendor = vn as FileEntry['vendor'];
+    if (role === 0) e.role = 'rules';
+    else if (role === 1) e.role = 'support';
+    entries.push(e);
+  }
+  const rf: [string, number, number][] = [];
+  for (let i = 0; i < ruleFiles.length; i += 3) {
+    const [p, from, count] = ruleFiles.slice(i, i + 3) as number[];
+    if (p! < 0 || p! >= n || from! < 0 || count! < 0) return null;
+    rf.push([paths[p!]!, from!, count!]);
+  }
+  const { paths: _p, stamps: _s, hashes: _h, kinds: _k, names: _n, ...rest } = s;
+  return { ...(rest as unknown as SnapshotState), sources, files: entries, ruleFiles: rf };
+}
+
+function readBounded(path: string): Buffer | null {
+  if (!existsSync(path) || statSync(path).size > MAX_BYTES) return null;
+  return readFileSync(path);
+}
+
+/** The id columns of a predicates file, checked against `n` rules and `strings` strings; null when malformed. */
+function readPreds(buf: Buffer, n: number, strings: number): PredicateIds | null {
+  if (buf.length < 12 || buf.length % 4) return null;
+  // Aligned copy: a Buffer may start at any offset of its memory.
+  const all = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  if (all[0] !== PREDS_MAGIC || all[1] !== n) return null;
+  const total = all[2]!;
+  if (total < 0 || all.length !== 3 + n + 1 + COLUMNS.length * total) return null;
+  let at = 3;
+  const off = all.subarray(at, (at += n + 1));
+  if (off[0] !== 0 || off[n] !== total) return null;
+  for (let r = 0; r < n; r++) if (off[r + 1]! < off[r]!) return null;
+  const out = { off } as PredicateIds;
+  for (const c of COLUMNS) out[c] = all.subarray(at, (at += total));
+  for (const c of COLUMNS) {
+    const col = out[c];
+    const nullable = NULLABLE_IDS.has(c);
+    if (nullable || IDS.has(c)) {
+      for (let i = 0; i < total; i++) {
+        const v = col[i]!;
+        if (v >= strings || v < (nullable ? -1 : 0)) return null;
+      }
+    } else if (c === 'reach') {
+      for (let i = 0; i < total; i++) if (col[i]! < -1) return null;
+    } else if (c === 'aliased') {
+      for (let i = 0; i < total; i++) if (col[i] !== 0 && col[i] !== 1) return null;
+    }
+  }
+  return out;
 }
 
 /** The snapshot of the last build with this key, or the reason there is none to use. */
 export function readSnapshot(dir: string, key: string): Snapshot | string {
   const statePath = join(dir, STATE_FILE);
   try {
-    if (!existsSync(statePath)) return 'no snapshot of a previous build in the cache directory';
-    if (statSync(statePath).size > MAX_BYTES) return 'snapshot too large';
-    const state = JSON.parse(readFileSync(statePath, 'utf8')) as unknown;
-    if (!validState(state, key)) return 'the code or the options changed since the last build';
-    const rulesPath = join(dir, state.rulesFile);
-    if (!existsSync(rulesPath) || statSync(rulesPath).size > MAX_BYTES) return 'snapshot rules file missing or too large';
-    const rulesBytes = readFileSync(rulesPath);
+    const stateBytes = readBounded(statePath);
+    if (!stateBytes) return 'no snapshot of a previous build in the cache directory';
+    const state = decodeState(JSON.parse(stateBytes.toString('utf8')), key);
+    if (!state) return 'the code or the options changed since the last build';
+    const rulesBytes = readBounded(join(dir, state.rulesFile));
+    const predsBytes = readBounded(join(dir, state.predsFile));
+    const stringsBytes = readBounded(join(dir, state.stringsFile));
+    if (!rulesBytes || !predsBytes || !stringsBytes) return 'snapshot files missing or too large';
+    const strings = JSON.parse(stringsBytes.toString('utf8')) as unknown;
+    if (!Array.isArray(strings) || strings.length < state.strings || !strings.every(isStr)) return 'snapshot strings file is damaged';
     const lines = recordLines(rulesBytes);
     if (!lines) return 'snapshot rules file is damaged';
     const arr = JSON.parse(rulesBytes.toString('utf8')) as unknown;
     if (!Array.isArray(arr) || arr.length * 2 !== lines.length) return 'snapshot rules file is damaged';
+    const ids = readPreds(predsBytes, arr.length, state.strings);
+    if (!ids) return 'snapshot predicates file is damaged';
     const records: RuleRecord[] = new Array(arr.length);
-    const streams = newStreams();
     for (let i = 0; i < arr.length; i++) {
       const row = arr[i] as unknown;
-      if (!Array.isArray(row) || row.length !== 3 || !validFacts(row[0]) || !Array.isArray(row[1]) || !decodePredicates(row[2], streams)) return 'snapshot rules file is damaged';
+      if (!Array.isArray(row) || row.length !== 2 || !validFacts(row[0]) || !Array.isArray(row[1])) return 'snapshot rules file is damaged';
       const [status, noQuery, warnings, failures] = row[1] as unknown[];
       const st = STATUSES[status as number];
       if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return 'snapshot rules file is damaged';
       const f = row[0];
+      if (f.predicates !== ids.off[i + 1]! - ids.off[i]!) return 'snapshot files do not match';
       records[i] = { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: noQuery === 1, warnings, failures: failures as RuleCheck['failures'] } };
     }
-    return { state, records, streams, rulesBytes, lines };
+    return { state, records, ids, strings: strings as string[], rulesBytes, lines };
   } catch (e) {
     return `snapshot not readable: ${(e as Error).message}`;
   }
@@ -214,28 +464,84 @@ export function readSnapshot(dir: string, key: string): Snapshot | string {
 export function writeState(dir: string, state: SnapshotState): void {
   const path = join(dir, STATE_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(state));
+  writeFileSync(tmp, JSON.stringify(encodeState(state)));
   renameSync(tmp, path);
 }
 
-/** Write a rules file under a new name (the state written next names it); returns the name. */
-export function writeRules(dir: string, chunks: readonly (string | Uint8Array)[]): string {
+/** A name for a new file of the snapshot (not taken yet). */
+function freshName(dir: string, prefix: string, ext: string): string {
   let n = Date.now();
-  while (existsSync(join(dir, `${RULES_PREFIX}${n}.json`))) n++;
-  const name = `${RULES_PREFIX}${n}.json`;
-  writeFileSync(join(dir, name), Buffer.concat(chunks.map((c) => (typeof c === 'string' ? Buffer.from(c) : c))));
+  while (existsSync(join(dir, `${prefix}${n}${ext}`))) n++;
+  return `${prefix}${n}${ext}`;
+}
+
+const toBuffer = (c: string | Uint8Array) => (typeof c === 'string' ? Buffer.from(c) : c);
+
+/** Write a rules file under a new name; returns the name. */
+export function writeRules(dir: string, chunks: readonly (string | Uint8Array)[]): string {
+  const name = freshName(dir, RULES_PREFIX, '.json');
+  writeFileSync(join(dir, name), Buffer.concat(chunks.map(toBuffer)));
   return name;
 }
 
-/** Remove the rules files other than `keep` (those of earlier states). */
-export function removeOldRules(dir: string, keep: string): void {
+/** Write a predicates file under a new name; returns the name. */
+export function writePreds(dir: string, ids: PredicateIds): string {
+  const name = freshName(dir, PREDS_PREFIX, '.bin');
+  const n = ids.off.length - 1;
+  const total = ids.flags.length;
+  const all = new Int32Array(3 + n + 1 + COLUMNS.length * total);
+  all[0] = PREDS_MAGIC;
+  all[1] = n;
+  all[2] = total;
+  let at = 3;
+  all.set(ids.off, at);
+  at += n + 1;
+  for (const c of COLUMNS) {
+    all.set(ids[c], at);
+    at += total;
+  }
+  writeFileSync(join(dir, name), new Uint8Array(all.buffer));
+  return name;
+}
+
+/** Write a strings file under a new name; returns the name. */
+export function writeStrings(dir: string, strings: readonly string[]): string {
+  const name = freshName(dir, STRINGS_PREFIX, '.json');
+  writeFileSync(join(dir, name), Buffer.concat(arrayFileChunks(strings.map((s) => JSON.stringify(s))).map(toBuffer)));
+  return name;
+}
+
+/**
+ * Append strings to a strings file in place: its closing bracket is
+ * overwritten. Earlier ids keep their strings; a crash in the middle leaves a
+ * file that no longer parses (the next build is then a full one).
+ */
+export function appendStrings(dir: string, name: string, added: readonly string[], before: number): void {
+  if (!added.length) return;
+  const path = join(dir, name);
+  const fd = openSync(path, 'r+');
+  try {
+    const size = fstatSync(fd).size;
+    const tail = Buffer.alloc(3);
+    readSync(fd, tail, 0, 3, size - 3);
+    if (tail.toString() !== '\n]\n') throw new Error(`${path}: not a strings file`);
+    const text = (before ? ',\n' : '') + added.map((s) => JSON.stringify(s)).join(',\n') + '\n]\n';
+    const b = Buffer.from(text);
+    writeSync(fd, b, 0, b.length, before ? size - 3 : size - 2);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Remove the snapshot files other than those `state` names (those of earlier states). */
+export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile'>): void {
+  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile]);
   for (const name of readdirSync(dir)) {
-    if (name !== keep && name.startsWith(RULES_PREFIX) && name.endsWith('.json')) {
-      try {
-        unlinkSync(join(dir, name));
-      } catch {
-        /* another build's, or gone */
-      }
+    if (keep.has(name) || !(name.startsWith(RULES_PREFIX) || name.startsWith(PREDS_PREFIX) || name.startsWith(STRINGS_PREFIX))) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      /* another build's, or gone */
     }
   }
 }

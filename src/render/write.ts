@@ -27,7 +27,7 @@
  * into two disjoint halves, so that two threads can each write one; the
  * manifest always lists the files of the whole output and is written once.
  */
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, unlinkSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkNotLink, isRealDirUnder, makeRealDir, O_NOFOLLOW, openError } from './output-dirs.js';
 import type { Catalog } from '../catalog/schema.js';
@@ -105,7 +105,15 @@ const COMMA = Buffer.from(',');
  * of the previous catalog.json).
  */
 export class EncodedArray {
-  constructor(readonly items: readonly (string | Uint8Array)[]) {}
+  constructor(readonly items: readonly (string | Uint8Array | FileRange)[]) {}
+}
+
+/** Bytes `start` to `end` of a source file (`writeSpliced` copies them). */
+export class FileRange {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+  ) {}
 }
 
 /**
@@ -117,12 +125,20 @@ export class EncodedArray {
  * (start, end, start, end...), so a later build can reuse them.
  */
 export function* jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array> {
-  const out: Uint8Array[] = [];
+  for (const c of jsonParts(value, ranges)) {
+    if (c instanceof FileRange) throw new Error('jsonChunks: a FileRange element needs writeSpliced');
+    yield c;
+  }
+}
+
+/** `jsonChunks`, where elements of an `EncodedArray` may also be ranges of a source file (passed on as they are). */
+export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array | FileRange> {
+  const out: (Uint8Array | FileRange)[] = [];
   let pos = 0;
   const put = (text: string) => {
     const n = out.length;
-    pushUtf8(out, text);
-    for (let i = n; i < out.length; i++) pos += out[i]!.byteLength;
+    pushUtf8(out as Uint8Array[], text);
+    for (let i = n; i < out.length; i++) pos += (out[i] as Uint8Array).byteLength;
   };
   const putBytes = (b: Uint8Array) => {
     out.push(b);
@@ -145,7 +161,10 @@ export function* jsonChunks(value: Record<string, unknown>, ranges?: Map<string,
         const item = items[i];
         if (!encoded) put(JSON.stringify(item) ?? 'null');
         else if (typeof item === 'string') put(item);
-        else putBytes(item as Uint8Array);
+        else if (item instanceof FileRange) {
+          out.push(item);
+          pos += item.end - item.start;
+        } else putBytes(item as Uint8Array);
         offs?.push(pos);
         if (out.length >= 256) yield* out.splice(0);
       }
@@ -155,6 +174,84 @@ export function* jsonChunks(value: Record<string, unknown>, ranges?: Map<string,
   }
   put('}\n');
   yield* out;
+}
+
+/**
+ * Write `parts` to `abs` as a new file: bytes as they are, file ranges copied
+ * from the open file `src` through one reused buffer (adjacent ranges that
+ * were separated by a comma in the source, as `jsonParts` elements are, are
+ * copied as one). The file is written beside `abs` and renamed over it, so
+ * `src` may be `abs` itself. Copying through a reused buffer instead of
+ * reading the source whole keeps fresh memory, which costs more than the
+ * copy on this kind of machine (docs/performance.md), out of it.
+ */
+export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange>, src: number): { bytes: number } {
+  checkNotLink(abs);
+  const tmp = `${abs}.${process.pid}.tmp`;
+  let fd: number;
+  try {
+    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o666);
+  } catch (e) {
+    throw openError(tmp, e);
+  }
+  const buf = compareBuffer();
+  let at = 0;
+  let batch: Uint8Array[] = [];
+  let pending = 0;
+  const flushBatch = () => {
+    if (!batch.length) return;
+    writeAllv(fd, batch, pending, at);
+    at += pending;
+    batch = [];
+    pending = 0;
+  };
+  const push = (b: Uint8Array) => {
+    batch.push(b);
+    pending += b.byteLength;
+    if (pending >= WRITEV_BYTES || batch.length >= WRITEV_MAX) flushBatch();
+  };
+  let run: { start: number; end: number } | null = null;
+  let comma = false;
+  const flushRun = () => {
+    if (!run) return;
+    flushBatch();
+    for (let p = run.start; p < run.end; ) {
+      const n = readSync(src, buf, 0, Math.min(buf.length, run.end - p), p);
+      if (n <= 0) throw new Error(`${abs}: the previous file is shorter than recorded`);
+      writeAllv(fd, [buf.subarray(0, n)], n, at);
+      at += n;
+      p += n;
+    }
+    run = null;
+    if (comma) push(COMMA);
+    comma = false;
+  };
+  try {
+    for (const p of parts) {
+      if (p instanceof FileRange) {
+        if (run && p.start === run.end + (comma ? 1 : 0)) {
+          run.end = p.end;
+          comma = false;
+          continue;
+        }
+        flushRun();
+        run = { start: p.start, end: p.end };
+        continue;
+      }
+      if (run && !comma && p.byteLength === 1 && p[0] === 0x2c) {
+        comma = true;
+        continue;
+      }
+      flushRun();
+      push(p);
+    }
+    flushRun();
+    flushBatch();
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, abs);
+  return { bytes: at };
 }
 
 /** Writes `JSON.stringify(value)` and a newline (byte for byte) in chunks; see `jsonChunks`. */
