@@ -50,6 +50,7 @@ import { codeFingerprint, sha256, type CacheStats } from '../loader/cache.js';
 import { RACY_MS, stampOf } from '../loader/file-stamps.js';
 import { loadCorpus, type FileEntry, type SourceStamp } from '../loader/load.js';
 import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '../loader/summary.js';
+import { sniff } from '../loader/sniff.js';
 import { walkPaths } from '../loader/walk.js';
 import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
 import { utf8 } from '../render/bytes.js';
@@ -215,7 +216,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
   const cat = full.catalog;
   if (tr.length !== cat.techniques.length * 2 || fr.length !== cat.fields.length * 2 || ranges.get('rules')!.length !== cat.rules.length * 2) return false;
   const lines: string[] = new Array(load.rules.length);
-  for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!) });
+  for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!), name: sigmaName(load.rules[i]!) });
   const out = resolve(opts.out);
   const strings: string[] = [];
   const table = new StringTable(strings);
@@ -249,6 +250,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
 
 /** The rule files whose text changed, and the sources with their current stamps. */
 function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): { changed: string[]; sources: SourceStamp[] } {
+  const maxBytes = resolveLimits(opts.limits).maxFileBytes;
   const walked = walkPaths(paths, { followSymlinks: opts.followSymlinks });
   if (walked.diagnostics.length) throw new FullBuild('walking the paths reported problems');
   const old = state.sources;
@@ -268,16 +270,24 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
     const stamp = stampOf(st);
     // A stamp is trusted when it is unchanged and its change time is well before the previous load (file-stamps.ts).
     if (stamp === src.stamp && st.ctimeMs < state.loadedAt - RACY_MS) continue;
-    if (src.kind !== 'rules' && src.kind !== 'support') throw new FullBuild(`${src.path} changed`);
-    let hash: string;
+    if (src.kind !== 'rules' && src.kind !== 'support' && src.kind !== 'other') throw new FullBuild(`${src.path} changed`);
+    if (st.size > maxBytes) throw new FullBuild(`${src.path} changed`);
+    let text: string;
     try {
       const dec = decodeBytes(readFileSync(src.path));
       if (!dec.ok) throw new FullBuild(`${src.path} changed`);
-      hash = sha256(dec.text);
+      text = dec.text;
     } catch (e) {
       if (e instanceof FullBuild) throw e;
       throw new FullBuild(`${src.path} cannot be read`);
     }
+    if (src.kind === 'other') {
+      // A file of no known format stays one as long as the loader would not recognize it now.
+      if (text.trim() === '' || sniff(src.path, text)) throw new FullBuild(`${src.path} changed`);
+      sources[i] = { ...src, stamp };
+      continue;
+    }
+    const hash = sha256(text);
     if (hash === src.hash) sources[i] = { ...src, stamp };
     else if (src.kind === 'support') throw new FullBuild(`supporting file ${src.path} changed`);
     else changed.push(src.path);
@@ -331,6 +341,12 @@ function patchReach(text: string, reach: readonly number[]): string {
   if (n !== reach.length) throw new FullBuild('a rule row of catalog.json is not as recorded');
   parts.push(text.slice(at));
   return parts.join('');
+}
+
+/** A Sigma rule's `name:` (what correlations may refer to besides its id). */
+function sigmaName(r: Rule): string | null {
+  const n = r.vendor === 'sigma' ? r.metadata?.name : undefined;
+  return typeof n === 'string' ? n : null;
 }
 
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
@@ -439,17 +455,24 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     checks[i] = ruleCheck(newRules.get(i)!);
   });
 
-  // ---- Sigma links: only rules that no filter or correlation touches, with ids no other rule has.
+  // ---- Sigma links (vendors/sigma linkSigmaRules): filters change the rules they target, correlations
+  // warn about the rules they name that are missing, rules sharing an id are flagged. A changed Sigma rule
+  // is loaded alone, so none of this may involve it: no filter anywhere, it is no correlation, it keeps its
+  // id and name while correlations exist, and no other rule has its id.
   if (at.some((i) => oldFacts[i]!.vendor === 'sigma')) {
-    const linking = (f: RuleFacts) => f.vendor === 'sigma' && (f.kind === 'filter' || f.kind === 'correlation');
-    if (oldFacts.some(linking) || at.some((i) => linking(newFacts[i]!))) throw new FullBuild('Sigma filters or correlations link rules across files');
+    const sigma = (f: RuleFacts) => f.vendor === 'sigma';
+    if (oldFacts.some((f) => sigma(f) && f.kind === 'filter') || at.some((i) => sigma(newFacts[i]!) && newFacts[i]!.kind === 'filter')) throw new FullBuild('Sigma filters apply across files');
+    if (at.some((i) => oldFacts[i]!.kind === 'correlation' || newFacts[i]!.kind === 'correlation')) throw new FullBuild('a changed Sigma correlation refers to other files');
+    if (oldFacts.some((f) => sigma(f) && f.kind === 'correlation') && at.some((i) => oldFacts[i]!.id !== newFacts[i]!.id || snap.records[i]!.name !== sigmaName(newRules.get(i)!))) {
+      throw new FullBuild('a changed Sigma rule changed the id or name correlations refer to');
+    }
     const ids = new Map<string, number>();
-    for (const f of oldFacts) if (f.vendor === 'sigma') ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
-    for (const i of at) if (oldFacts[i]!.vendor === 'sigma' && ids.get(oldFacts[i]!.id) !== 1) throw new FullBuild('a changed Sigma rule shares its id');
+    for (const f of oldFacts) if (sigma(f)) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
+    for (const i of at) if (sigma(oldFacts[i]!) && ids.get(oldFacts[i]!.id) !== 1) throw new FullBuild('a changed Sigma rule shares its id');
     for (const i of at) ids.set(oldFacts[i]!.id, ids.get(oldFacts[i]!.id)! - 1);
     for (const i of at) {
       const id = newFacts[i]!.id;
-      if (newFacts[i]!.vendor === 'sigma' && (ids.get(id) ?? 0) > 0) throw new FullBuild('a changed Sigma rule shares its id');
+      if (sigma(newFacts[i]!) && (ids.get(id) ?? 0) > 0) throw new FullBuild('a changed Sigma rule shares its id');
       ids.set(id, (ids.get(id) ?? 0) + 1);
     }
   }
@@ -649,7 +672,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   let snapFiles: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'strings'> = state;
   if (changed.length) {
     const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
-    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]! })));
+    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
     setSignature(newIds, newReach, newKeys, table);
     appendStrings(opts.cache, state.stringsFile, table.added, before);
     snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };

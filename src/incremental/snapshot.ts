@@ -82,6 +82,8 @@ export interface SnapshotState {
 export interface RuleRecord {
   facts: RuleFacts;
   check: RuleCheck;
+  /** The Sigma rule name (`name:`), which correlations may refer to; null when none. */
+  name: string | null;
 }
 
 /**
@@ -237,10 +239,10 @@ export function spliceIds(old: PredicateIds, replace: ReadonlyMap<number, { by: 
   return out;
 }
 
-/** The record line of one rule: [facts, [status, noQuery, warnings, failures]]. */
+/** The record line of one rule: [facts, [status, noQuery, warnings, failures], name]. */
 export function encodeRecord(r: RuleRecord): string {
   const c = r.check;
-  return JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures]]);
+  return JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], r.name]);
 }
 
 const STATUSES = ['clean', 'opaque', 'failed'] as const;
@@ -446,13 +448,13 @@ export function readSnapshot(dir: string, key: string): Snapshot | string {
     const records: RuleRecord[] = new Array(arr.length);
     for (let i = 0; i < arr.length; i++) {
       const row = arr[i] as unknown;
-      if (!Array.isArray(row) || row.length !== 2 || !validFacts(row[0]) || !Array.isArray(row[1])) return 'snapshot rules file is damaged';
+      if (!Array.isArray(row) || row.length !== 3 || !validFacts(row[0]) || !Array.isArray(row[1]) || !(row[2] === null || isStr(row[2]))) return 'snapshot rules file is damaged';
       const [status, noQuery, warnings, failures] = row[1] as unknown[];
       const st = STATUSES[status as number];
       if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return 'snapshot rules file is damaged';
       const f = row[0];
       if (f.predicates !== ids.off[i + 1]! - ids.off[i]!) return 'snapshot files do not match';
-      records[i] = { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: noQuery === 1, warnings, failures: failures as RuleCheck['failures'] } };
+      records[i] = { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: noQuery === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null };
     }
     return { state, records, ids, strings: strings as string[], rulesBytes, lines };
   } catch (e) {

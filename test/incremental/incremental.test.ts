@@ -1,0 +1,224 @@
+/**
+ * The incremental build (src/incremental/): after any edit, `updateBuild`
+ * writes exactly what a full build of the edited rules writes, whether it
+ * could start from the previous build or had to run in full; and it does
+ * start from the previous build for the edits it is made for.
+ *
+ * Edits are drawn at random (seeded) from the kinds a rule repository sees:
+ * titles, values, added values, ATT&CK tags, Elastic and Splunk queries,
+ * plus changes it must refuse (a file added, a shared Sigma id, an output
+ * folder changed by hand).
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
+import { buildFromPaths } from '../../src/pipeline.js';
+import { corpus, describeCorpus } from '../helpers/corpora.js';
+
+const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
+const tmp = mkdtempSync(join(tmpdir(), 'ruleatlas-incremental-test-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Every file under `dir` (relative path -> bytes). */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function expectSameTree(actual: string, expected: string): void {
+  const a = tree(actual);
+  const b = tree(expected);
+  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+  for (const [rel, bytes] of b) {
+    // Compared as text first so that a failure shows where the outputs differ.
+    if (!a.get(rel)!.equals(bytes)) expect(a.get(rel)!.toString('utf8'), rel).toBe(bytes.toString('utf8'));
+  }
+}
+
+/** A small seeded generator (mulberry32), so a failing sequence can be replayed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Edit {
+  name: string;
+  /** Files it may apply to (relative to the corpus root). */
+  files: RegExp;
+  apply(text: string, n: number, pick: () => number): string | null;
+}
+
+/** Replace the `which`-th match of `re` (global) with `to(match)`; null when there is none. */
+function replaceNth(text: string, re: RegExp, pick: () => number, to: (m: RegExpExecArray) => string): string | null {
+  const ms = [...text.matchAll(re)];
+  if (!ms.length) return null;
+  const m = ms[Math.floor(pick() * ms.length)]! as RegExpExecArray;
+  return text.slice(0, m.index) + to(m) + text.slice(m.index + m[0].length);
+}
+
+const EDITS: Edit[] = [
+  { name: 'sigma title', files: /^sigma\/.*\.yml$/, apply: (t, n) => t.replace(/^title: (.*)$/m, `title: $1 (edit ${n})`) },
+  { name: 'sigma value', files: /^sigma\/.*\.yml$/, apply: (t, n, p) => replaceNth(t, /^(\s+(?:- )?(?:[A-Za-z|]+: )?)'([^'\n]+)'$/gm, p, (m) => `${m[1]}'${m[2]}${n}'`) },
+  { name: 'sigma added value', files: /^sigma\/.*\.yml$/, apply: (t, n, p) => replaceNth(t, /^(\s+)- '([^'\n]+)'$/gm, p, (m) => `${m[0]}\n${m[1]}- 'added${n}.exe'`) },
+  { name: 'sigma value shared with another rule', files: /^sigma\/.*\.yml$/, apply: (t, _n, p) => replaceNth(t, /^(\s+(?:- )?(?:[A-Za-z|]+: )?)'([^'\n]+)'$/gm, p, (m) => `${m[1]}'\\rundll32.exe'`) },
+  { name: 'sigma case of a value', files: /^sigma\/.*\.yml$/, apply: (t, _n, p) => replaceNth(t, /^(\s+(?:- )?(?:[A-Za-z|]+: )?)'([^'\n]*[a-z][^'\n]*)'$/gm, p, (m) => `${m[1]}'${m[2]!.toUpperCase()}'`) },
+  { name: 'sigma technique tag', files: /^sigma\/.*\.yml$/, apply: (t, _n, p) => replaceNth(t, /attack\.t(\d{4})(\.\d{3})?/g, p, (m) => `attack.t${m[1]}${m[2] ? '' : '.001'}`) },
+  { name: 'sigma level', files: /^sigma\/.*\.yml$/, apply: (t) => t.replace(/^level: (\w+)$/m, (_m, l: string) => `level: ${l === 'high' ? 'medium' : 'high'}`) },
+  { name: 'elastic name', files: /^elastic\/.*\.toml$/, apply: (t, n) => t.replace(/^name = "(.*)"$/m, `name = "$1 (edit ${n})"`) },
+  { name: 'elastic query value', files: /^elastic\/.*\.toml$/, apply: (t, n, p) => replaceNth(t, /"([A-Za-z][\w.-]*\.(?:exe|dll))"/g, p, (m) => `"${m[1]!.replace(/\./, `${n}.`)}"`) },
+  { name: 'splunk search value', files: /^splunk\/detections\/.*\.yml$/, apply: (t, n, p) => replaceNth(t, /"([\w*. -]+\.exe)"/g, p, (m) => `"${m[1]!.replace('.exe', `${n}.exe`)}"`) },
+  { name: 'splunk name', files: /^splunk\/detections\/.*\.yml$/, apply: (t, n) => t.replace(/^name: (.*)$/m, `name: $1 edit ${n}`) },
+];
+
+let runs = 0;
+function setup(src = FIXTURES): { dir: string; paths: string[]; out: string; cache: string; root: string } {
+  const root = join(tmp, String(runs++));
+  const dir = join(root, 'rules');
+  cpSync(src, dir, { recursive: true });
+  return { dir, root, paths: [dir], out: join(root, 'out'), cache: join(root, 'cache') };
+}
+
+async function fullInto(paths: string[], out: string): Promise<void> {
+  await buildFromPaths(paths, { out, site: false, workers: 0 });
+}
+
+function ruleFiles(dir: string): string[] {
+  return [...tree(dir).keys()].filter((p) => /\.(ya?ml|toml)$/.test(p) && !p.includes('macros')).sort();
+}
+
+describe('incremental build', () => {
+  it('writes what a full build writes after each of a sequence of random edits', async () => {
+    const s = setup();
+    const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(first.incremental.used).toBe(false);
+    expect(first.incremental.snapshot).toBe(true);
+    const pick = rng(20261128);
+    const files = ruleFiles(s.dir);
+    const used: string[] = [];
+    for (let n = 0; n < 24; n++) {
+      const edit = EDITS[n % EDITS.length]!;
+      const candidates = files.filter((f) => edit.files.test(f));
+      let changed = false;
+      for (let tries = 0; tries < 10 && !changed; tries++) {
+        const f = join(s.dir, candidates[Math.floor(pick() * candidates.length)]!);
+        const before = readFileSync(f, 'utf8');
+        const after = edit.apply(before, n, pick);
+        if (after !== null && after !== before) {
+          writeFileSync(f, after);
+          changed = true;
+        }
+      }
+      expect(changed, edit.name).toBe(true);
+      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      if (r.incremental.used) used.push(edit.name);
+      const ref = join(s.root, `ref-${n}`);
+      await fullInto(s.paths, ref);
+      expectSameTree(s.out, ref);
+      // The check figures are the full build's too.
+      const full = await buildFromPaths(s.paths, { site: false, workers: 0 });
+      expect(r.summary).toEqual(full.summary);
+      expect(r.techniques).toBe(full.catalog.techniques.length);
+    }
+    // The edits it is made for did start from the previous build.
+    for (const name of ['sigma title', 'sigma value', 'sigma added value', 'sigma level', 'elastic name', 'splunk name']) expect(used, name).toContain(name);
+  }, 120_000);
+
+  it('writes nothing and reports no change when no rule file changed', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    const before = statSync(join(s.out, 'catalog.json')).mtimeMs;
+    const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(r.incremental).toMatchObject({ used: true, changedFiles: [] });
+    expect(statSync(join(s.out, 'catalog.json')).mtimeMs).toBe(before);
+    expect(r.written.unchanged).toBe(r.written.files);
+  });
+
+  const refusals: { name: string; change: (s: ReturnType<typeof setup>) => void; reason: RegExp }[] = [
+    { name: 'a rule file added', change: (s) => cpSync(join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml'), join(s.dir, 'sigma', 'copy.yml')), reason: /added, removed or renamed/ },
+    {
+      name: 'a Sigma id another rule has',
+      change: (s) => {
+        const a = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+        const other = /^id: (.*)$/m.exec(readFileSync(join(s.dir, 'sigma', 'lsass_memory_access.yml'), 'utf8'))![1]!;
+        writeFileSync(a, readFileSync(a, 'utf8').replace(/^id: .*$/m, `id: ${other}`));
+      },
+      reason: /shares its id|id or name correlations refer to/,
+    },
+    { name: 'the output changed by hand', change: (s) => writeFileSync(join(s.out, 'catalog.json'), '{}\n'), reason: /output folder changed/ },
+    {
+      name: 'a supporting file changed',
+      change: (s) => {
+        const m = join(s.dir, 'splunk', 'macros', 'sysmon.yml');
+        writeFileSync(m, readFileSync(m, 'utf8') + '\n# edited\n');
+      },
+      reason: /supporting file/,
+    },
+  ];
+  for (const t of refusals) {
+    it(`runs in full, and says why, for ${t.name}`, async () => {
+      const s = setup();
+      await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      t.change(s);
+      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      expect(r.incremental.used).toBe(false);
+      expect(r.incremental.reason).toMatch(t.reason);
+      await fullInto(s.paths, join(s.root, 'ref'));
+      expectSameTree(s.out, join(s.root, 'ref'));
+      // ...and leaves a snapshot the next build starts from.
+      const again = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      expect(again.incremental.used).toBe(true);
+    });
+  }
+
+  it('rebuilds the web site in full', async () => {
+    const s = setup();
+    const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, workers: 0 });
+    expect(r.incremental).toMatchObject({ used: false, snapshot: false });
+    expect(r.incremental.reason).toMatch(/web site/);
+  });
+
+  it('refuses a damaged snapshot (a full build runs)', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    for (const f of readdirSync(s.cache).filter((x) => x.startsWith('build-v1-preds-'))) writeFileSync(join(s.cache, f), Buffer.alloc(64, 0xff));
+    const r: UpdateResult = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(r.incremental.used).toBe(false);
+    expect(r.incremental.reason).toMatch(/damaged/);
+  });
+});
+
+describeCorpus('incremental build on the real corpora', () => {
+  it('writes what a full build writes after edits to a Sigma, an Elastic and a Splunk rule', async () => {
+    const root = join(tmp, 'corpora');
+    for (const v of ['sigma', 'elastic', 'splunk']) cpSync(corpus(v), join(root, 'rules', v), { recursive: true });
+    const paths = ['sigma', 'elastic', 'splunk'].map((v) => join(root, 'rules', v));
+    const out = join(root, 'out');
+    const cache = join(root, 'cache');
+    await updateBuild(paths, { out, cache, site: false, workers: 0 });
+    const sigma = join(paths[0]!, 'rules', 'windows', 'process_creation');
+    const f = join(sigma, readdirSync(sigma).filter((x) => x.endsWith('.yml')).sort()[0]!);
+    // A title, and a value many rules share (its corpus reach changes on many rule rows).
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)').replace(/^(\s+\w+\|endswith: )'.*'$/m, "$1'\\cmd.exe'"));
+    const r = await updateBuild(paths, { out, cache, site: false, workers: 0 });
+    expect(r.incremental.reason).toBeUndefined();
+    expect(r.incremental.used).toBe(true);
+    await fullInto(paths, join(root, 'ref'));
+    expectSameTree(out, join(root, 'ref'));
+  }, 300_000);
+});
