@@ -124,22 +124,23 @@ export class FileRange {
  * of the top-level arrays it names are recorded there as they are produced
  * (start, end, start, end...), so a later build can reuse them.
  */
-export function* jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array> {
-  for (const c of jsonParts(value, ranges)) {
-    if (c instanceof FileRange) throw new Error('jsonChunks: a FileRange element needs writeSpliced');
-    yield c;
-  }
+export function jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array> {
+  // Refusing FileRange elements, the parts are byte chunks only.
+  return jsonParts(value, ranges, false) as Generator<Uint8Array>;
 }
 
 /** `jsonChunks`, where elements of an `EncodedArray` may also be ranges of a source file (passed on as they are). */
-export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array | FileRange> {
+export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true): Generator<Uint8Array | FileRange> {
   const out: (Uint8Array | FileRange)[] = [];
+  // Byte positions are counted only when ranges are asked for.
   let pos = 0;
-  const put = (text: string) => {
-    const n = out.length;
-    pushUtf8(out as Uint8Array[], text);
-    for (let i = n; i < out.length; i++) pos += (out[i] as Uint8Array).byteLength;
-  };
+  const put = ranges
+    ? (text: string) => {
+        const n = out.length;
+        pushUtf8(out as Uint8Array[], text);
+        for (let i = n; i < out.length; i++) pos += (out[i] as Uint8Array).byteLength;
+      }
+    : (text: string) => pushUtf8(out as Uint8Array[], text);
   const putBytes = (b: Uint8Array) => {
     out.push(b);
     pos += b.byteLength;
@@ -162,6 +163,7 @@ export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, 
         if (!encoded) put(JSON.stringify(item) ?? 'null');
         else if (typeof item === 'string') put(item);
         else if (item instanceof FileRange) {
+          if (!fileRanges) throw new Error('jsonChunks: a FileRange element needs writeSpliced');
           out.push(item);
           pos += item.end - item.start;
         } else putBytes(item as Uint8Array);

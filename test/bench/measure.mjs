@@ -1,6 +1,7 @@
 // One benchmark measurement in a fresh process (so peak memory is this task's
 // alone). Prints one JSON line: wall seconds per stage, rule counts, peak RSS.
 // Usage: node test/bench/measure.mjs <task> --workers N [--paths a,b] [--out dir] [--cache dir]
+// With --cache, the build is `updateBuild` (what `ruleatlas build --cache` runs): incremental where it can be.
 // With the CLI's V8 tuning (tuneForBatch) unless RULEATLAS_V8_TUNING=0 is in the environment.
 // Tasks: parse (load+parse+normalize), catalog (+aggregate+catalog.json), site (+ the static site),
 //        evaluator (Sigma rules against the regression events).
@@ -27,11 +28,21 @@ if (values.cache) loadOpts.cache = values.cache;
 if (task === 'catalog' || task === 'site') {
   // The whole build as `ruleatlas build` runs it (src/pipeline.ts).
   const out = values.out ?? mkdtempSync(join(tmpdir(), 'ruleatlas-bench-'));
-  const built = await lib.buildFromPaths(paths, { ...loadOpts, out, site: task === 'site' });
-  result.stages = { ...built.load.timings, load: built.timings.load, aggregate: built.timings.aggregate, render: built.timings.write };
-  result.rules = built.load.rules.length;
-  result.techniques = built.catalog.techniques.length;
-  if (built.load.cache) result.cache = built.load.cache;
+  if (values.cache && lib.updateBuild) {
+    // As `ruleatlas build --cache` does: start from the previous build where it can (src/incremental/).
+    const built = await lib.updateBuild(paths, { ...loadOpts, cache: values.cache, out, site: task === 'site' });
+    result.stages = { ...(built.full?.load.timings ?? {}), load: built.timings.load, aggregate: built.timings.aggregate, render: built.timings.write };
+    result.rules = built.summary.total + built.summary.hunts;
+    result.techniques = built.techniques;
+    result.incremental = built.incremental;
+    if (built.cache) result.cache = built.cache;
+  } else {
+    const built = await lib.buildFromPaths(paths, { ...loadOpts, out, site: task === 'site' });
+    result.stages = { ...built.load.timings, load: built.timings.load, aggregate: built.timings.aggregate, render: built.timings.write };
+    result.rules = built.load.rules.length;
+    result.techniques = built.catalog.techniques.length;
+    if (built.load.cache) result.cache = built.load.cache;
+  }
   if (!values.out) rmSync(out, { recursive: true, force: true });
 } else {
   const loaded = await lib.loadCorpus(paths, loadOpts);

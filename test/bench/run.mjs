@@ -149,7 +149,7 @@ results.scale = repeat('site', [big], 'auto', [], Math.min(RUNS, 3));
 // the CLI) shows whether it fits in 2 GB. The files are in the page cache already: no warm-up run.
 results.scaleCapped = { ...repeat('site', [big], 'auto', [], Math.min(RUNS, 3), [`--max-old-space-size=${SCALE_HEAP_CAP_MB}`], false), heapCapMB: SCALE_HEAP_CAP_MB };
 
-log('incremental: rebuild after one changed rule file, with the parse cache (--cache)');
+log('incremental: rebuild after one changed rule file, with the cache directory (--cache, incremental build)');
 {
   const copy = mkdtempSync(join(tmpdir(), 'ruleatlas-incr-'));
   process.on('exit', () => rmSync(copy, { recursive: true, force: true }));
@@ -244,7 +244,11 @@ if (results.scaleCapped) {
   row(`10× full build, heap capped at ${c.heapCapMB} MB: s (ratio to 1×)`, `${f(c.wall)} (${f(c.wall / results.site.wall)})`, '≤ 11', check(c.wall / results.site.wall, 11));
   row(`10× peak RSS, heap capped at ${c.heapCapMB} MB (MB)`, f(c.maxRssMB, 0), '≤ 2048', check(c.maxRssMB, 2048));
 }
-if (results.incremental) row(`rebuild in place after one changed file, parse cache (s; ${results.incremental.cache ? `${results.incremental.cache.hits} hits, ${results.incremental.cache.misses} re-parsed` : 'no cache figures'})`, f(results.incremental.wall), '≤ 0.5', check(results.incremental.wall, 0.5));
+if (results.incremental) {
+  const inc = results.incremental.incremental;
+  const how = inc ? (inc.used ? `incremental: ${inc.techniques} technique and ${inc.fields} field pages, ${inc.rows} rule rows recomputed` : `full build: ${inc.reason}`) : results.incremental.cache ? `${results.incremental.cache.hits} hits, ${results.incremental.cache.misses} re-parsed` : 'no cache figures';
+  row(`rebuild in place after one changed file, --cache --no-site (s; ${how})`, f(results.incremental.wall), '≤ 0.5', check(results.incremental.wall, 0.5));
+}
 if (results.startup) row(`CLI start-up: \`ruleatlas check\` on one rule file (s; a bare node process: ${f(results.startup.node)})`, `${f(results.startup.wall)} [${f(results.startup.wallMin)}–${f(results.startup.wallMax)}]`);
 if (results.evaluator?.eventsPerSecond) row('evaluator: events/s (all Sigma rules, one core)', f(results.evaluator.eventsPerSecond, 0), '≥ 1,000', results.evaluator.eventsPerSecond >= 1000 ? 'ok' : 'MISSED');
 else row('evaluator', results.evaluator?.error ?? 'n/a');

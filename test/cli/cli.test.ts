@@ -107,12 +107,20 @@ describe('on the bundled fixtures', () => {
       const cache = join(out, '.cache');
       const cold = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache);
       expect(cold.code).toBe(0);
-      const n = /; cache: 0 of (\d+) rule files parsed before\n/.exec(cold.err);
+      // With the site, every build is a full one, and says why.
+      const n = /; cache: 0 of (\d+) rule files parsed before; full build: the web site is rebuilt in full/.exec(cold.err);
       expect(n, cold.err).not.toBeNull();
       const warm = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache);
-      expect(warm.err).toMatch(new RegExp(`; cache: ${n![1]} of ${n![1]} rule files parsed before( \\(\\d+ not read\\))?\\n`));
+      expect(warm.err).toMatch(new RegExp(`; cache: ${n![1]} of ${n![1]} rule files parsed before( \\(\\d+ not read\\))?; full build: `));
       // Without --cache, no cache figures.
       expect((await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0')).err).not.toContain('cache:');
+      // --no-site: the first build leaves a snapshot, the next one starts from it.
+      const first = await cli('build', FIXTURES, '--out', join(out, 'cat'), '--no-site', '--workers', '0', '--cache', cache);
+      expect(first.err).toContain('; full build: no snapshot of a previous build in the cache directory');
+      const next = await cli('build', FIXTURES, '--out', join(out, 'cat'), '--no-site', '--workers', '0', '--cache', cache);
+      expect(next.code).toBe(0);
+      expect(next.err).toMatch(/; incremental: 0 changed rule files, 0 technique pages, 0 field pages, 0 rule rows recomputed\n/);
+      expect(next.out.trim()).toBe(join(out, 'cat', 'catalog.json'));
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
