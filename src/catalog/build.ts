@@ -316,14 +316,14 @@ function setReach(rows: CatalogRule[], reach: Int32Array): void {
  * (field, op) rank first (a counting sort), so display texts are compared
  * only within a bucket. `keyByTie` lists the counted keys in that order.
  */
-function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array): { tieRank: Int32Array; keyByTie: number[] } {
+function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array, only?: Uint8Array): { tieRank: Int32Array; keyByTie: number[] } {
   const nOps = opRank.length;
   const nGroups = fieldRank.length * nOps;
   const group = new Int32Array(keys.length).fill(-1);
   const start = new Int32Array(nGroups + 1);
   for (let k = 0; k < keys.length; k++) {
     const ki = keys[k]!;
-    if (!ki.indRules.length && !ki.exclRules.length) continue;
+    if ((!ki.indRules.length && !ki.exclRules.length) || (only && !only[k])) continue;
     const g = (group[k] = fieldRank[ki.fid]! * nOps + opRank[ki.opId]!);
     start[g + 1]++;
   }
@@ -472,7 +472,19 @@ export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptio
   // Written names by vendor, then name.
   const writtenRank = ranks(c.writtenName.length, (a, b) => byStr(c.writtenVendor[a]!, c.writtenVendor[b]!) || byStr(c.writtenName[a]!, c.writtenName[b]!));
   // Value rows tie on count by (field, op, value); only keys some rule counts need a rank.
-  const { tieRank, keyByTie } = rankKeys(keys, fieldRank, opRank);
+  // With a selection, only the keys of the selected techniques' rules are sorted (they are all the
+  // value rows compare): the relative order of any two keys is the same either way.
+  let only: Uint8Array | undefined;
+  if (select) {
+    only = new Uint8Array(keys.length);
+    for (const tid of select.techniques) {
+      for (const i of members.get(tid)?.keys() ?? []) {
+        for (let j = uses.indOff[i]!; j < uses.indOff[i + 1]!; j++) only[uses.ind[j]! >> 1] = 1;
+        for (let j = uses.exclOff[i]!; j < uses.exclOff[i + 1]!; j++) only[uses.excl[j]! >> 1] = 1;
+      }
+    }
+  }
+  const { tieRank, keyByTie } = rankKeys(keys, fieldRank, opRank, only);
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);

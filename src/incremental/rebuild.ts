@@ -145,9 +145,7 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
   const key = why ? '' : snapshotKey(paths, opts, ctx, site);
   let reason = why;
   if (!why) {
-    if (process.env.RA_T) console.error('key', (performance.now() - t0).toFixed(0));
     const snap = readSnapshot(opts.cache, key);
-    if (process.env.RA_T) console.error('snapshot', (performance.now() - t0).toFixed(0));
     if (typeof snap === 'string') reason = snap;
     else {
       try {
@@ -380,8 +378,6 @@ function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], 
 }
 
 async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, snap: Snapshot, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
-  const M = (l: string) => process.env.RA_T && console.error(l, (performance.now() - t0).toFixed(0));
-  M('start');
   const { state } = snap;
   const out = resolve(opts.out);
   if (state.out !== out) throw new FullBuild('another output folder');
@@ -397,7 +393,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   }
   const { changed, sources } = changedFiles(paths, opts, state);
   if (!changed.length) return unchanged(opts, snap, sources, key, t0, startedAt);
-  M('stat');
   const n = snap.records.length;
   const oldFacts = snap.records.map((r) => r.facts);
   const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
@@ -445,9 +440,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     }
   }
   const at = [...newRules.keys()].sort((a, b) => a - b);
-  M('partial-load');
   const rows = catalogInput(at.map((i) => newRules.get(i)!));
-  M('catalogInput');
   const newFacts = oldFacts.slice();
   const checks: RuleCheck[] = snap.records.map((r) => r.check);
   at.forEach((i, j) => {
@@ -482,13 +475,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   // The snapshot keeps what the previous catalog showed of each predicate's key (its reach, display
   // form and row); a predicate of an unchanged rule showing something else is what a change reaches.
   const before = snap.strings.length;
-  const table = new StringTable(snap.strings);
+  const table = new StringTable(snap.strings, false);
   const rIds = idsFromStreams(rows.streams, table);
   const newIds = spliceIds(snap.ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
   const newInput: CatalogInput = { facts: newFacts, streams: streamsFromIds(newIds, snap.strings) };
-  M('streams');
   const newC = collectForCatalog(newInput);
-  M('collect');
   const newSlugs = ruleSlugs(newFacts);
   const oldSlugs = ruleSlugs(oldFacts);
   const reloaded = new Set(at);
@@ -540,7 +531,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
   if (newC.fields.includes(null) && newC.fields.includes('')) throw new FullBuild('fields ordered by first use');
   const select: AggregateSelection = { techniques: techs, fields };
-  M('affected');
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -551,7 +541,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   );
   const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, newC);
   const cat = agg.catalog;
-  M('aggregate');
   const oldTech = state.ranges.techniques;
   if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');
   const oldVendors = Object.keys(snap.records.reduce<Record<string, 1>>((o, r) => ((o[r.facts.vendor] = 1), o), {}));
@@ -568,7 +557,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const prev = openSync(catalogPath, 'r');
   let prevOpen = true;
   try {
-  M('readprev');
   const rr = state.ranges.rules;
   const rowItems: (string | FileRange)[] = new Array(n);
   const readRange = (a: number, b: number): string => {
@@ -624,7 +612,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     ['rules', []],
     ['fields', []],
   ]);
-  M('items');
   const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
 
   // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
@@ -663,7 +650,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   for (const t of cat.techniques) allRels.push(`techniques/${t.slug}.md`);
   const wl = await writeCatalogFiles(out, files);
   const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
-  M('written');
   const { removed } = finishCatalogOutput(out, allRels);
   const tr = ranges.get('techniques')!;
   const fr = ranges.get('fields')!;
@@ -673,11 +659,16 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   if (changed.length) {
     const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
     at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
-    setSignature(newIds, newReach, newKeys, table);
+    // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
+    newIds.reach.set(newReach);
+    newIds.aliased.set(newKeys.aliased);
+    for (let j = 0; j < newReach.length; j++) {
+      const d = newKeys.display[j]!;
+      if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
+    }
     appendStrings(opts.cache, state.stringsFile, table.added, before);
     snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
   }
-  M('snapfiles');
   const next: SnapshotState = {
     ...state,
     key,
@@ -692,7 +683,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     },
   };
   writeState(opts.cache, next);
-  M('state');
   if (snapFiles !== state) removeStale(opts.cache, next);
   const t3 = performance.now();
   void loadedDiagnostics;

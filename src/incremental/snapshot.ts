@@ -29,6 +29,7 @@
  * file leaves the earlier ids as they were.
  */
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
@@ -41,7 +42,7 @@ export const STATE_FILE = 'build-v1.json';
 const RULES_PREFIX = 'build-v1-rules-';
 const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 2';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 3';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -132,10 +133,22 @@ export interface Snapshot {
 export class StringTable {
   private map: Map<string, number> | null = null;
   readonly added: string[] = [];
-  constructor(private readonly strings: string[]) {}
+  /**
+   * `dedupe` false: every string is appended as a new id (an incremental build
+   * adds a few strings to a table of tens of thousands: indexing the table
+   * would cost more than the duplicates, which the next full build drops).
+   */
+  constructor(
+    private readonly strings: string[],
+    private readonly dedupe = true,
+  ) {}
 
   id(s: string | null | undefined): number {
     if (s === null || s === undefined) return -1;
+    if (!this.dedupe) {
+      this.added.push(s);
+      return this.strings.push(s) - 1;
+    }
     // Built on first use: an incremental build without changed rules never needs it.
     if (!this.map) {
       this.map = new Map();
@@ -242,10 +255,25 @@ export function spliceIds(old: PredicateIds, replace: ReadonlyMap<number, { by: 
 /** The record line of one rule: [facts, [status, noQuery, warnings, failures], name]. */
 export function encodeRecord(r: RuleRecord): string {
   const c = r.check;
-  return JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], r.name]);
+  return asciiJson(JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], r.name]));
 }
 
 const STATUSES = ['clean', 'opaque', 'failed'] as const;
+
+const NON_ASCII = /[\u007f-\uffff]/g;
+/**
+ * JSON text with every character beyond ASCII escaped (`\u00e9`): the
+ * snapshot's JSON files are pure ASCII, so reading one back decodes bytes to
+ * a one-byte string (`latin1`) instead of decoding UTF-8.
+ */
+export function asciiJson(text: string): string {
+  return text.replace(NON_ASCII, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+/** Parse a snapshot JSON file's bytes (ASCII as written; UTF-8 otherwise). */
+function parseJson(buf: Buffer): unknown {
+  return JSON.parse(isAscii(buf) ? buf.toString('latin1') : buf.toString('utf8'));
+}
 
 function isStr(v: unknown): v is string {
   return typeof v === 'string';
@@ -397,8 +425,8 @@ function readBounded(path: string): Buffer | null {
 /** The id columns of a predicates file, checked against `n` rules and `strings` strings; null when malformed. */
 function readPreds(buf: Buffer, n: number, strings: number): PredicateIds | null {
   if (buf.length < 12 || buf.length % 4) return null;
-  // Aligned copy: a Buffer may start at any offset of its memory.
-  const all = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
+  // A Buffer may start at any offset of its memory: copied only when not aligned.
+  const all = buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, buf.length / 4) : new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   if (all[0] !== PREDS_MAGIC || all[1] !== n) return null;
   const total = all[2]!;
   if (total < 0 || all.length !== 3 + n + 1 + COLUMNS.length * total) return null;
@@ -431,17 +459,17 @@ export function readSnapshot(dir: string, key: string): Snapshot | string {
   try {
     const stateBytes = readBounded(statePath);
     if (!stateBytes) return 'no snapshot of a previous build in the cache directory';
-    const state = decodeState(JSON.parse(stateBytes.toString('utf8')), key);
+    const state = decodeState(parseJson(stateBytes), key);
     if (!state) return 'the code or the options changed since the last build';
     const rulesBytes = readBounded(join(dir, state.rulesFile));
     const predsBytes = readBounded(join(dir, state.predsFile));
     const stringsBytes = readBounded(join(dir, state.stringsFile));
     if (!rulesBytes || !predsBytes || !stringsBytes) return 'snapshot files missing or too large';
-    const strings = JSON.parse(stringsBytes.toString('utf8')) as unknown;
+    const strings = parseJson(stringsBytes);
     if (!Array.isArray(strings) || strings.length < state.strings || !strings.every(isStr)) return 'snapshot strings file is damaged';
     const lines = recordLines(rulesBytes);
     if (!lines) return 'snapshot rules file is damaged';
-    const arr = JSON.parse(rulesBytes.toString('utf8')) as unknown;
+    const arr = parseJson(rulesBytes);
     if (!Array.isArray(arr) || arr.length * 2 !== lines.length) return 'snapshot rules file is damaged';
     const ids = readPreds(predsBytes, arr.length, state.strings);
     if (!ids) return 'snapshot predicates file is damaged';
@@ -466,7 +494,7 @@ export function readSnapshot(dir: string, key: string): Snapshot | string {
 export function writeState(dir: string, state: SnapshotState): void {
   const path = join(dir, STATE_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(encodeState(state)));
+  writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state))));
   renameSync(tmp, path);
 }
 
@@ -509,7 +537,7 @@ export function writePreds(dir: string, ids: PredicateIds): string {
 /** Write a strings file under a new name; returns the name. */
 export function writeStrings(dir: string, strings: readonly string[]): string {
   const name = freshName(dir, STRINGS_PREFIX, '.json');
-  writeFileSync(join(dir, name), Buffer.concat(arrayFileChunks(strings.map((s) => JSON.stringify(s))).map(toBuffer)));
+  writeFileSync(join(dir, name), Buffer.concat(arrayFileChunks(strings.map((s) => asciiJson(JSON.stringify(s)))).map(toBuffer)));
   return name;
 }
 
@@ -527,7 +555,7 @@ export function appendStrings(dir: string, name: string, added: readonly string[
     const tail = Buffer.alloc(3);
     readSync(fd, tail, 0, 3, size - 3);
     if (tail.toString() !== '\n]\n') throw new Error(`${path}: not a strings file`);
-    const text = (before ? ',\n' : '') + added.map((s) => JSON.stringify(s)).join(',\n') + '\n]\n';
+    const text = (before ? ',\n' : '') + added.map((s) => asciiJson(JSON.stringify(s))).join(',\n') + '\n]\n';
     const b = Buffer.from(text);
     writeSync(fd, b, 0, b.length, before ? size - 3 : size - 2);
   } finally {
