@@ -557,142 +557,142 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const prev = openSync(catalogPath, 'r');
   let prevOpen = true;
   try {
-  const rr = state.ranges.rules;
-  const rowItems: (string | FileRange)[] = new Array(n);
-  const readRange = (a: number, b: number): string => {
-    const buf = Buffer.allocUnsafe(b - a);
-    for (let got = 0; got < buf.length; ) {
-      const k = readSync(prev, buf, got, buf.length - got, a + got);
-      if (k <= 0) throw new FullBuild('catalog.json is shorter than recorded');
-      got += k;
+    const rr = state.ranges.rules;
+    const rowItems: (string | FileRange)[] = new Array(n);
+    const readRange = (a: number, b: number): string => {
+      const buf = Buffer.allocUnsafe(b - a);
+      for (let got = 0; got < buf.length; ) {
+        const k = readSync(prev, buf, got, buf.length - got, a + got);
+        if (k <= 0) throw new FullBuild('catalog.json is shorter than recorded');
+        got += k;
+      }
+      return buf.toString('utf8');
+    };
+    const newRow = new Map<number, CatalogRule>();
+    let rowsWritten = 0;
+    at.forEach((i, j) => {
+      const row = rows.rows![j]!;
+      row.slug = newSlugs[i]!;
+      row.key = `${row.vendor}/${row.slug}`;
+      let q = newOff[i]!;
+      for (const cp of row.predicates) {
+        const v = newReach[q++]!;
+        if (v >= 0) cp.reach = v;
+      }
+      newRow.set(i, row);
+    });
+    const reachOf = (i: number): number[] => {
+      const r: number[] = [];
+      for (let q = newOff[i]!; q < newOff[i + 1]!; q++) if (newReach[q]! >= 0) r.push(newReach[q]!);
+      return r;
+    };
+    for (let i = 0; i < n; i++) {
+      const row = newRow.get(i);
+      if (row) {
+        rowItems[i] = JSON.stringify(row);
+        rowsWritten++;
+        continue;
+      }
+      const same = !patched.has(i);
+      if (same) rowItems[i] = new FileRange(rr[2 * i]!, rr[2 * i + 1]!);
+      else {
+        rowItems[i] = patchReach(readRange(rr[2 * i]!, rr[2 * i + 1]!), reachOf(i));
+        rowsWritten++;
+      }
     }
-    return buf.toString('utf8');
-  };
-  const newRow = new Map<number, CatalogRule>();
-  let rowsWritten = 0;
-  at.forEach((i, j) => {
-    const row = rows.rows![j]!;
-    row.slug = newSlugs[i]!;
-    row.key = `${row.vendor}/${row.slug}`;
-    let q = newOff[i]!;
-    for (const cp of row.predicates) {
-      const v = newReach[q++]!;
-      if (v >= 0) cp.reach = v;
-    }
-    newRow.set(i, row);
-  });
-  const reachOf = (i: number): number[] => {
-    const r: number[] = [];
-    for (let q = newOff[i]!; q < newOff[i + 1]!; q++) if (newReach[q]! >= 0) r.push(newReach[q]!);
-    return r;
-  };
-  for (let i = 0; i < n; i++) {
-    const row = newRow.get(i);
-    if (row) {
-      rowItems[i] = JSON.stringify(row);
-      rowsWritten++;
-      continue;
-    }
-    const same = !patched.has(i);
-    if (same) rowItems[i] = new FileRange(rr[2 * i]!, rr[2 * i + 1]!);
-    else {
-      rowItems[i] = patchReach(readRange(rr[2 * i]!, rr[2 * i + 1]!), reachOf(i));
-      rowsWritten++;
-    }
-  }
-  const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : new FileRange(oldTech[i]![1], oldTech[i]![2])));
-  const fieldItems = cat.fields.map((f) => {
-    const k = fieldKey(f.field);
-    if (fields.has(k)) return JSON.stringify(f);
-    const was = oldField.get(k)!;
-    return new FileRange(was.s, was.e);
-  });
-  const ranges = new Map<string, number[]>([
-    ['techniques', []],
-    ['rules', []],
-    ['fields', []],
-  ]);
-  const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
+    const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : new FileRange(oldTech[i]![1], oldTech[i]![2])));
+    const fieldItems = cat.fields.map((f) => {
+      const k = fieldKey(f.field);
+      if (fields.has(k)) return JSON.stringify(f);
+      const was = oldField.get(k)!;
+      return new FileRange(was.s, was.e);
+    });
+    const ranges = new Map<string, number[]>([
+      ['techniques', []],
+      ['rules', []],
+      ['fields', []],
+    ]);
+    const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
 
-  // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
-  const rowCache = new Map<number, CatalogRule>();
-  const rowAt = (i: number): CatalogRule => {
-    let r = newRow.get(i) ?? rowCache.get(i);
-    if (!r) {
-      const item = rowItems[i]!;
-      rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule));
+    // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
+    const rowCache = new Map<number, CatalogRule>();
+    const rowAt = (i: number): CatalogRule => {
+      let r = newRow.get(i) ?? rowCache.get(i);
+      if (!r) {
+        const item = rowItems[i]!;
+        rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule));
+      }
+      return r;
+    };
+    const ruleView = new Proxy([] as CatalogRule[], {
+      get: (target, prop) => (typeof prop === 'string' && /^\d+$/.test(prop) ? (Number(prop) < n ? rowAt(Number(prop)) : undefined) : prop === 'length' ? n : Reflect.get(target, prop)),
+    });
+    const view = { ...cat, rules: ruleView } as Catalog;
+    const t2 = performance.now();
+    const layers = navigatorLayers(view);
+    // Markdown first: its rows are read from the previous catalog.json, which the new one replaces.
+    const md: CatalogFile[] = [];
+    const allRels = [CATALOG, 'navigator-layer.json'];
+    for (const t of cat.techniques) {
+      if (techs.has(t.id)) md.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
     }
-    return r;
-  };
-  const ruleView = new Proxy([] as CatalogRule[], {
-    get: (target, prop) => (typeof prop === 'string' && /^\d+$/.test(prop) ? (Number(prop) < n ? rowAt(Number(prop)) : undefined) : prop === 'length' ? n : Reflect.get(target, prop)),
-  });
-  const view = { ...cat, rules: ruleView } as Catalog;
-  const t2 = performance.now();
-  const layers = navigatorLayers(view);
-  // Markdown first: its rows are read from the previous catalog.json, which the new one replaces.
-  const md: CatalogFile[] = [];
-  const allRels = [CATALOG, 'navigator-layer.json'];
-  for (const t of cat.techniques) {
-    if (techs.has(t.id)) md.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
-  }
-  const wm = await writeCatalogFiles(out, md);
-  const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev);
-  prevOpen = false;
-  closeSync(prev);
-  const files: CatalogFile[] = [
-    { rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' },
-  ];
-  for (const [vendor, layer] of Object.entries(layers.byVendor)) {
-    files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
-  }
-  for (const f of files.slice(1)) allRels.push(f.rel);
-  for (const t of cat.techniques) allRels.push(`techniques/${t.slug}.md`);
-  const wl = await writeCatalogFiles(out, files);
-  const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
-  const { removed } = finishCatalogOutput(out, allRels);
-  const tr = ranges.get('techniques')!;
-  const fr = ranges.get('fields')!;
+    const wm = await writeCatalogFiles(out, md);
+    const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev);
+    prevOpen = false;
+    closeSync(prev);
+    const files: CatalogFile[] = [
+      { rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' },
+    ];
+    for (const [vendor, layer] of Object.entries(layers.byVendor)) {
+      files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
+    }
+    for (const f of files.slice(1)) allRels.push(f.rel);
+    for (const t of cat.techniques) allRels.push(`techniques/${t.slug}.md`);
+    const wl = await writeCatalogFiles(out, files);
+    const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
+    const { removed } = finishCatalogOutput(out, allRels);
+    const tr = ranges.get('techniques')!;
+    const fr = ranges.get('fields')!;
 
-  // ---- The new snapshot.
-  let snapFiles: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'strings'> = state;
-  if (changed.length) {
-    const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
-    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
-    // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
-    newIds.reach.set(newReach);
-    newIds.aliased.set(newKeys.aliased);
-    for (let j = 0; j < newReach.length; j++) {
-      const d = newKeys.display[j]!;
-      if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
+    // ---- The new snapshot.
+    let snapFiles: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'strings'> = state;
+    if (changed.length) {
+      const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
+      at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
+      // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
+      newIds.reach.set(newReach);
+      newIds.aliased.set(newKeys.aliased);
+      for (let j = 0; j < newReach.length; j++) {
+        const d = newKeys.display[j]!;
+        if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
+      }
+      appendStrings(opts.cache, state.stringsFile, table.added, before);
+      snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
     }
-    appendStrings(opts.cache, state.stringsFile, table.added, before);
-    snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
-  }
-  const next: SnapshotState = {
-    ...state,
-    key,
-    loadedAt: startedAt,
-    ...snapFiles,
-    outputs: outputStamps(out),
-    sources: sources.map((s) => newSources.get(s.path) ?? s),
-    ranges: {
-      techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
-      rules: ranges.get('rules')!,
-      fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
-    },
-  };
-  writeState(opts.cache, next);
-  if (snapFiles !== state) removeStale(opts.cache, next);
-  const t3 = performance.now();
-  void loadedDiagnostics;
-  return {
-    incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
-    summary,
-    techniques: cat.techniques.length,
-    written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },
-    timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 },
-  };
+    const next: SnapshotState = {
+      ...state,
+      key,
+      loadedAt: startedAt,
+      ...snapFiles,
+      outputs: outputStamps(out),
+      sources: sources.map((s) => newSources.get(s.path) ?? s),
+      ranges: {
+        techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
+        rules: ranges.get('rules')!,
+        fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
+      },
+    };
+    writeState(opts.cache, next);
+    if (snapFiles !== state) removeStale(opts.cache, next);
+    const t3 = performance.now();
+    void loadedDiagnostics;
+    return {
+      incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+      summary,
+      techniques: cat.techniques.length,
+      written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },
+      timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 },
+    };
   } finally {
     if (prevOpen) closeSync(prev);
   }
