@@ -40,7 +40,7 @@ import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectForCatalog, predicateKeys, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import { newStreams, type Interned, type PredicateStreams, type RuleUses } from '../catalog/collect.js';
+import type { Interned, RuleUses } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -53,7 +53,6 @@ import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '.
 import { sniff } from '../loader/sniff.js';
 import { walkPaths } from '../loader/walk.js';
 import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
-import { utf8 } from '../render/bytes.js';
 import { techniqueMarkdown } from '../render/markdown.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
@@ -403,7 +402,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const support = state.sources.filter((s) => s.kind === 'support' && vendors.has(entryOf.get(s.path)?.vendor));
   const newRules = new Map<number, Rule>();
   const newSources = new Map<string, SourceStamp>();
-  let loadedDiagnostics = 0;
   if (changed.length) {
     const part = await loadCorpus([...support.map((s) => s.path), ...changed], {
       ...(opts.limits ? { limits: opts.limits } : {}),
@@ -418,7 +416,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     if (part.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path)) || state.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path))) {
       throw new FullBuild('a changed file has load problems');
     }
-    loadedDiagnostics = part.diagnostics.length;
     const byPath = new Map<string, Rule[]>();
     for (const r of part.rules) {
       const l = byPath.get(r.path);
@@ -685,7 +682,6 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     writeState(opts.cache, next);
     if (snapFiles !== state) removeStale(opts.cache, next);
     const t3 = performance.now();
-    void loadedDiagnostics;
     return {
       incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
       summary,
