@@ -7,8 +7,8 @@ import { catalogJsonSchema } from '../catalog/index.js';
 import { formatDiagnostic } from '../core/diagnostics.js';
 import { OutputError, renderTechniqueJson, renderTechniqueMarkdown, type WriteResult } from '../render/index.js';
 import { fieldCoverage, type FieldCoverage } from '../normalize/index.js';
-import { buildFromPaths, loadNormalized, pipelineContext, type BuildResult, type PipelineOptions } from '../pipeline.js';
-import { updateBuild, type UpdateResult } from '../incremental/index.js';
+import { buildFromPaths, loadNormalized, pipelineContext, type PipelineOptions } from '../pipeline.js';
+import { fullResult, updateBuild, type UpdateResult } from '../incremental/index.js';
 import { summarize, type CheckSummary } from '../loader/summary.js';
 import type { CacheStats } from '../loader/cache.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
@@ -154,24 +154,13 @@ function filesText(w: WriteResult | undefined): string {
   return w.unchanged ? `${w.files} files (${w.files - w.unchanged} written, ${w.unchanged} unchanged)` : `${w.files} files written`;
 }
 
-/** A full build's result in the shape `updateBuild` gives. */
-function fromFull(full: BuildResult): UpdateResult {
-  return {
-    incremental: { used: false, reason: 'no --cache', changedFiles: [], techniques: full.catalog.techniques.length, fields: full.catalog.fields.length, rows: full.catalog.rules.length, snapshot: false },
-    summary: full.summary,
-    techniques: full.catalog.techniques.length,
-    written: full.written!,
-    timings: full.timings,
-    full,
-    ...(full.load.cache ? { cache: full.load.cache } : {}),
-  };
-}
+const NO_CACHE = 'no --cache';
 
 /** `; incremental: 1 changed rule file, 3 technique pages, 12 field pages, 40 rule rows`, or why the build was full. */
 function incrementalText(r: UpdateResult): string {
   const i = r.incremental;
   if (i.used) return `; incremental: ${i.changedFiles.length} changed rule file${i.changedFiles.length === 1 ? '' : 's'}, ${i.techniques} technique pages, ${i.fields} field pages, ${i.rows} rule rows recomputed`;
-  return i.reason && i.reason !== 'no --cache' ? `; full build: ${i.reason}` : '';
+  return i.reason && i.reason !== NO_CACHE ? `; full build: ${i.reason}` : '';
 }
 
 const build: Command = {
@@ -186,7 +175,7 @@ const build: Command = {
       const paths = requirePaths(positionals, BUILD_USAGE);
       const opts = { ...pipelineOptions(values, bar), out: values.out, site: !values['no-site'] };
       // With a cache directory, the build starts from the previous one where it can (src/incremental/).
-      r = opts.cache !== undefined ? await updateBuild(paths, { ...opts, cache: opts.cache }) : fromFull(await buildFromPaths(paths, opts));
+      r = opts.cache !== undefined ? await updateBuild(paths, { ...opts, cache: opts.cache }) : fullResult(await buildFromPaths(paths, opts), NO_CACHE);
     } catch (e) {
       // The output folder is not writable as asked (a symbolic link inside it, a file where a folder goes).
       if (!(e instanceof OutputError)) throw e;

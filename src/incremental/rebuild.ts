@@ -168,6 +168,11 @@ async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: Pip
   const full = await buildFromPaths(paths, { ...opts, attack: ctx.attack, recordSources: record, keepInput: record, ...(record ? { catalogRanges: ranges } : {}) });
   let snapshot = false;
   if (record && full.written && full.input) snapshot = saveFromFull(opts, key, full, full.input, ranges, startedAt);
+  return fullResult(full, reason, snapshot);
+}
+
+/** A full build's result (written to an output folder) in the shape `updateBuild` gives. */
+export function fullResult(full: BuildResult, reason: string, snapshot = false): UpdateResult {
   return {
     incremental: { used: false, reason, changedFiles: [], techniques: full.catalog.techniques.length, fields: full.catalog.fields.length, rows: full.catalog.rules.length, snapshot },
     summary: full.summary,

@@ -11,6 +11,7 @@ import { SourceFile } from '../../src/core/source-file.js';
 import { parseYaml, yamlPosAt } from '../../src/formats/yaml.js';
 import { readYamlFast, Unsupported } from '../../src/formats/yaml-fast.js';
 import { compareWithSlow } from './yaml-fast.compare.js';
+import { prng } from '../helpers/prng.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -338,17 +339,6 @@ describe('fast YAML reader', () => {
   });
 });
 
-/** mulberry32: a small seeded PRNG, so that the mutation test is deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const INSERTS = [' ', '  ', '\n', '\n  ', '#', ' # ', "'", '"', ':', ': ', '-', '- ', '\t', '\r\n', '[', ']', '{', '}', ',', '|', '>', '|-', '&a ', '*a', '!', '?', '%', '\\', 'a', '0', '.', '~', '---\n', '...\n', '😀', '\u0085'];
 

@@ -16,6 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
+import { prng } from '../helpers/prng.js';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'ruleatlas-incremental-test-'));
@@ -45,17 +46,6 @@ function expectSameTree(actual: string, expected: string): void {
   }
 }
 
-/** A small seeded generator (mulberry32), so a failing sequence can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Edit {
   name: string;
@@ -108,7 +98,7 @@ describe('incremental build', () => {
     const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     expect(first.incremental.used).toBe(false);
     expect(first.incremental.snapshot).toBe(true);
-    const pick = rng(20261128);
+    const pick = prng(20261128);
     const files = ruleFiles(s.dir);
     const used: string[] = [];
     for (let n = 0; n < 24; n++) {
