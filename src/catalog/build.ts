@@ -1,13 +1,16 @@
 /**
  * `buildCatalog`: aggregates normalized rules per ATT&CK technique.
  *
- * One pass over each rule's predicates (src/catalog/collect.ts: classify,
+ * Each rule once (`catalogInput`: its facts, its predicates' identities and
+ * its row), then one pass over the predicates (src/catalog/collect.ts:
  * intern fields, values and written names to integer ids, record each rule's
  * distinct uses in flat arrays), then per technique one pass over its rules'
  * lists, counting in typed arrays indexed by id and reset lazily by a stamp.
  * Linear in the total size of the rules times the number of technique pages
  * each rule appears on; ties are broken by ranks computed once, so sorts
- * compare integers. Every count is over distinct rules. docs/catalog.md
+ * compare integers. Every count is over distinct rules. `aggregateCatalog`
+ * can compute only some pages in full (the incremental build's selection).
+ * docs/catalog.md
  * documents each figure; docs/performance.md says why it is built this way.
  */
 import type { Rule } from '../ast/schema.js';
