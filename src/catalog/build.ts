@@ -10,8 +10,8 @@
  * each rule appears on; ties are broken by ranks computed once, so sorts
  * compare integers. Every count is over distinct rules. `aggregateCatalog`
  * can compute only some pages in full (the incremental build's selection).
- * docs/catalog.md
- * documents each figure; docs/performance.md says why it is built this way.
+ * docs/catalog.md documents each figure; docs/performance.md says why it is
+ * built this way.
  */
 import type { Rule } from '../ast/schema.js';
 import { exactSize } from '../core/arrays.js';
