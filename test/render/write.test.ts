@@ -1,10 +1,10 @@
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
 import { CatalogSchema } from '../../src/catalog/schema.js';
 import { NavigatorLayerSchema } from '../../src/render/navigator.js';
-import { safeOutputPath, writeCatalog } from '../../src/render/write.js';
+import { EncodedArray, FileRange, jsonChunks, jsonParts, safeOutputPath, writeCatalog, writeSpliced } from '../../src/render/write.js';
 import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
 import { hostileRules } from './hostile.js';
 import { listFiles, tempDirs } from '../helpers/out-dirs.js';
@@ -111,5 +111,44 @@ describe('writeJsonStreamed', () => {
     const odd = { a: [1, undefined, 'x\u2028'], b: undefined, c: { d: [] }, e: [] };
     await writeJsonStreamed(file, odd);
     expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(odd) + '\n');
+  });
+});
+
+describe('catalog.json element ranges and splicing (the incremental build)', () => {
+  const doc = () => ({ head: { n: 1, s: 'é ✓ "q"' }, items: [{ a: 1 }, 'x,y', [2, 3], { b: 'ünïcode\u2028' }, null, 7], tail: [] as unknown[] });
+
+  it('records the byte range of each element, which holds exactly that element', () => {
+    const ranges = new Map([['items', [] as number[]]]);
+    const bytes = Buffer.concat([...jsonChunks(doc(), ranges)]);
+    expect(bytes.toString('utf8')).toBe(JSON.stringify(doc()) + '\n');
+    const r = ranges.get('items')!;
+    expect(r.length).toBe(doc().items.length * 2);
+    doc().items.forEach((item, i) => expect(bytes.subarray(r[2 * i], r[2 * i + 1]).toString('utf8')).toBe(JSON.stringify(item)));
+  });
+
+  it('writes the same bytes from new elements and ranges of the previous file, over that file', () => {
+    const path = join(tmp(), 'catalog.json');
+    const ranges = new Map([['items', [] as number[]]]);
+    writeFileSync(path, Buffer.concat([...jsonChunks(doc(), ranges)]));
+    const r = ranges.get('items')!;
+    const range = (i: number) => new FileRange(r[2 * i]!, r[2 * i + 1]!);
+    // Elements 0-1 and 4-5 from the file (adjacent ranges copied as one), 2 and 3 new.
+    const next = { ...doc(), items: new EncodedArray([range(0), range(1), JSON.stringify(['new']), JSON.stringify({ b: 'changed' }), range(4), range(5)]) };
+    const expected = JSON.stringify({ ...doc(), items: [{ a: 1 }, 'x,y', ['new'], { b: 'changed' }, null, 7] }) + '\n';
+    const again = new Map([['items', [] as number[]]]);
+    const fd = openSync(path, 'r');
+    try {
+      expect(writeSpliced(path, jsonParts(next, again), fd).bytes).toBe(Buffer.byteLength(expected));
+    } finally {
+      closeSync(fd);
+    }
+    expect(readFileSync(path, 'utf8')).toBe(expected);
+    // The new ranges hold the new elements.
+    const written = readFileSync(path);
+    const r2 = again.get('items')!;
+    expect(written.subarray(r2[4], r2[5]).toString('utf8')).toBe('["new"]');
+    expect(written.subarray(r2[8], r2[9]).toString('utf8')).toBe('null');
+    // jsonChunks refuses file ranges (they need writeSpliced).
+    expect(() => [...jsonChunks(next)]).toThrow(/FileRange/);
   });
 });
