@@ -204,10 +204,24 @@ describeCorpus('incremental build on the real corpora', () => {
     const sigma = join(paths[0]!, 'rules', 'windows', 'process_creation');
     const f = join(sigma, readdirSync(sigma).filter((x) => x.endsWith('.yml')).sort()[0]!);
     // A title, and a value many rules share (its corpus reach changes on many rule rows).
-    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)').replace(/^(\s+\w+\|endswith: )'.*'$/m, "$1'\\cmd.exe'"));
+    const sigmaText = readFileSync(f, 'utf8');
+    const edited = sigmaText.replace(/^title: (.*)$/m, 'title: $1 (edited)').replace(/^(\s+- )'[^'\n]*\.exe'$/m, "$1'\\cmd.exe'");
+    expect(edited.includes("'\\cmd.exe'")).toBe(true);
+    writeFileSync(f, edited);
+    // In the same rebuild, an Elastic rule's name and a Splunk detection's name (its macros are loaded with it).
+    const firstFile = (dir: string, ext: string): string => {
+      const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith(ext)).sort()[0]!;
+      return join(dir, found);
+    };
+    const e = firstFile(join(paths[1]!, 'rules'), '.toml');
+    writeFileSync(e, readFileSync(e, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
+    const sp = firstFile(join(paths[2]!, 'detections'), '.yml');
+    writeFileSync(sp, readFileSync(sp, 'utf8').replace(/^name: (.*)$/m, 'name: $1 edited'));
     const r = await updateBuild(paths, { out, cache, site: false, workers: 0 });
     expect(r.incremental.reason).toBeUndefined();
     expect(r.incremental.used).toBe(true);
+    expect(r.incremental.changedFiles.length).toBe(3);
+    expect(r.incremental.rows).toBeGreaterThan(3);
     await fullInto(paths, join(root, 'ref'));
     expectSameTree(out, join(root, 'ref'));
   }, 300_000);
