@@ -56,7 +56,7 @@ import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, typ
 import { techniqueMarkdown } from '../render/markdown.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
-import { EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
+import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
 import { appendStrings, arrayFileChunks, encodeRecord, idsFromStreams, readSnapshot, removeStale, SNAPSHOT_FORMAT, spliceIds, streamsFromIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
@@ -102,7 +102,6 @@ class FullBuild extends Error {}
 
 const CATALOG = 'catalog.json';
 const MANIFEST = '.ruleatlas-manifest.json';
-const SNAPSHOT_OUTPUTS = [CATALOG, MANIFEST];
 
 /** What the snapshot is only valid for: the code and every option the output depends on. */
 function snapshotKey(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, site: boolean): string {
@@ -204,8 +203,13 @@ function ruleFileRanges(files: readonly FileEntry[], nRules: number): [string, n
   return at === nRules ? out : null;
 }
 
-function outputStamps(out: string): SnapshotState['outputs'] {
-  return SNAPSHOT_OUTPUTS.map((rel) => ({ rel, stamp: stampOf(statSync(join(out, rel))) }));
+/**
+ * The stamps of every file of the output and of its manifest: a rebuild reuses
+ * what they hold (catalog.json's bytes, the pages it does not write again), so
+ * any of them changed or gone since makes it a full build.
+ */
+function outputStamps(out: string, rels: readonly string[]): SnapshotState['outputs'] {
+  return [...rels, MANIFEST].map((rel) => ({ rel, stamp: stampOf(statSync(safeOutputPath(out, rel))) }));
 }
 
 function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input: CatalogInput, ranges: Map<string, number[]>, startedAt: number): boolean {
@@ -233,7 +237,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
     out,
     ...files,
     strings: strings.length,
-    outputs: outputStamps(out),
+    outputs: outputStamps(out, catalogFilePaths(cat, { site: false })),
     sources: load.sources,
     files: load.files,
     unrecognized: load.unrecognized.length,
@@ -676,7 +680,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       key,
       loadedAt: startedAt,
       ...snapFiles,
-      outputs: outputStamps(out),
+      outputs: outputStamps(out, allRels),
       sources: sources.map((s) => newSources.get(s.path) ?? s),
       ranges: {
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),

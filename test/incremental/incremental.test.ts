@@ -9,7 +9,7 @@
  * plus changes it must refuse (a file added, a shared Sigma id, an output
  * folder changed by hand).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -151,6 +151,7 @@ describe('incremental build', () => {
       reason: /shares its id|id or name correlations refer to/,
     },
     { name: 'the output changed by hand', change: (s) => writeFileSync(join(s.out, 'catalog.json'), '{}\n'), reason: /output folder changed/ },
+    { name: 'a Markdown page removed by hand', change: (s) => unlinkSync(join(s.out, 'techniques', readdirSync(join(s.out, 'techniques')).sort()[0]!)), reason: /output folder changed/ },
     {
       name: 'a supporting file changed',
       change: (s) => {
