@@ -54,6 +54,7 @@ import { sniff } from '../loader/sniff.js';
 import { walkPaths } from '../loader/walk.js';
 import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
 import { techniqueMarkdown } from '../render/markdown.js';
+import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
@@ -149,8 +150,11 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
       try {
         return await incremental(paths, opts, ctx, snap, key, t0, startedAt);
       } catch (e) {
-        if (!(e instanceof FullBuild)) throw e;
-        reason = e.message;
+        // An output folder that cannot be written stops the build either way (a full build would fail the same).
+        if (e instanceof OutputError) throw e;
+        // Anything else unexpected (a snapshot that passed its checks but is wrong, a failed write): the full
+        // build rewrites every output and the snapshot, and the reason says what happened.
+        reason = e instanceof FullBuild ? e.message : `the incremental build failed (${(e as Error).message})`;
       }
     }
   }

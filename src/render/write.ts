@@ -249,9 +249,16 @@ export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange
     }
     flushRun();
     flushBatch();
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* gone already */
+    }
+    throw e;
   }
+  closeSync(fd);
   renameSync(tmp, abs);
   return { bytes: at };
 }

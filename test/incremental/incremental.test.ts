@@ -184,6 +184,24 @@ describe('incremental build', () => {
     expect(r.incremental.reason).toMatch(/web site/);
   });
 
+  it('falls back to a full build when a snapshot that passes its checks is wrong', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    // Technique pages recorded past the end of catalog.json: found out while copying them (an I/O error,
+    // not a check), after the Markdown pages were written. No temporary file may stay behind.
+    const statePath = join(s.cache, 'build-v1.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { ranges: { techniques: [string, number, number][] } };
+    state.ranges.techniques = state.ranges.techniques.map(([id, a, b]) => [id, a + 10_000_000, b + 10_000_000]);
+    writeFileSync(statePath, JSON.stringify(state));
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+    const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(r.incremental.used).toBe(false);
+    expect(r.incremental.reason).toMatch(/^the incremental build failed \(.*shorter than recorded\)$/);
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
+  });
+
   it('refuses a damaged snapshot (a full build runs)', async () => {
     const s = setup();
     await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
