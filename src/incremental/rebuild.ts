@@ -170,7 +170,13 @@ async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: Pip
   const record = key !== null;
   const full = await buildFromPaths(paths, { ...opts, attack: ctx.attack, recordSources: record, keepInput: record, ...(record ? { catalogRanges: ranges } : {}) });
   let snapshot = false;
-  if (record && full.written && full.input) snapshot = saveFromFull(opts, key, full, full.input, ranges, startedAt);
+  if (record && full.written && full.input) {
+    try {
+      snapshot = saveFromFull(opts, key, full, full.input, ranges, startedAt);
+    } catch {
+      // A cache directory that cannot be written (the parse cache reported it): the build stands, without a snapshot.
+    }
+  }
   return fullResult(full, reason, snapshot);
 }
 
