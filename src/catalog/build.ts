@@ -20,7 +20,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { thresholds } from './classify.js';
-import { collectStreams, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, type Interned, type KeyInfo, type PredicateStreams, type RuleRows, type RuleUses } from './collect.js';
+import { collectStreams, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, type Interning, type KeyInfo, type PredicateStreams, type RuleRows } from './collect.js';
 import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -268,7 +268,7 @@ function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>
  * one's (a case-sensitive value counted in its case-insensitive row). With
  * `predicateReach`, the incremental build compares these between builds.
  */
-export function predicateKeys(c: Interned & { uses: RuleUses }, streams: PredicateStreams): { display: (string | null)[]; aliased: Uint8Array } {
+export function predicateKeys(c: Interning, streams: PredicateStreams): { display: (string | null)[]; aliased: Uint8Array } {
   const predKey = c.uses.predKey;
   const display: (string | null)[] = new Array(predKey.length);
   const aliased = new Uint8Array(predKey.length);
@@ -292,7 +292,7 @@ export function predicateKeys(c: Interned & { uses: RuleUses }, streams: Predica
  * The corpus reach of every predicate (`uses.predKey` order: every predicate of
  * every rule): the rules using its key in its role, -1 for a negated one.
  */
-export function predicateReach(c: Interned & { uses: RuleUses }, streams: PredicateStreams): Int32Array {
+export function predicateReach(c: Interning, streams: PredicateStreams): Int32Array {
   const predKey = c.uses.predKey;
   const out = new Int32Array(predKey.length);
   for (let j = 0; j < predKey.length; j++) {
@@ -380,7 +380,7 @@ export interface AggregateSelection {
 export interface Aggregated {
   catalog: Catalog;
   /** The intern tables and uses (`collectStreams`). */
-  collected: Interned & { uses: RuleUses };
+  collected: Interning;
   /** Each rule's slug (also in the rows). */
   slugs: string[];
   /** Each predicate's corpus reach (`predicateReach`). */
@@ -390,7 +390,7 @@ export interface Aggregated {
 }
 
 /** The interning pass over an input, with each key's display form chosen: what `aggregateCatalog` counts with. */
-export function collectForCatalog(input: CatalogInput): Interned & { uses: RuleUses } {
+export function collectForCatalog(input: CatalogInput): Interning {
   const c = collectStreams(
     input.streams,
     input.facts.map((f) => f.vendor),
@@ -401,20 +401,21 @@ export function collectForCatalog(input: CatalogInput): Interned & { uses: RuleU
 
 /**
  * The catalog from rule facts and predicate identities: every page, or with
- * `select` only the selected pages in full. `collected` is
- * `collectForCatalog(input)` when the caller has it already.
+ * `select` only the selected pages in full. `known` passes what the caller
+ * computed already over the same input (`collectForCatalog`, `predicateReach`,
+ * `ruleSlugs`), so it is not computed twice.
  */
-export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, collected?: Interned & { uses: RuleUses }): Aggregated {
+export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[] } = {}): Aggregated {
   const info = new AttackInfo(options.attack);
   const { facts } = input;
 
   // ---- 1. Each rule once: predicates interned, slug, events.
-  const c = collected ?? collectForCatalog(input);
+  const c = known.collected ?? collectForCatalog(input);
   const { keys, uses } = c;
   const eventIds = new Map<string, number>();
   const prepared = prepareRules(facts, eventIds);
-  const reach = predicateReach(c, input.streams);
-  const slugs = ruleSlugs(facts);
+  const reach = known.reach ?? predicateReach(c, input.streams);
+  const slugs = known.slugs ?? ruleSlugs(facts);
   if (input.rows) {
     for (let i = 0; i < input.rows.length; i++) {
       const row = input.rows[i]!;
@@ -896,7 +897,7 @@ interface FieldPageOrders {
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
-function fieldPages(c: Interned & { uses: RuleUses }, prepared: Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
+function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
   const { keys, uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;

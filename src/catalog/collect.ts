@@ -102,8 +102,12 @@ export interface Interned {
   writtenName: string[];
 }
 
-export interface Collected extends Interned {
+/** The intern tables and what each rule uses: what the aggregation counts with. */
+export interface Interning extends Interned {
   uses: RuleUses;
+}
+
+export interface Collected extends Interning {
   /** The rule page rows of each rule (without `reach`, filled later). */
   predicates: CatalogPredicate[][];
   /** Opaque parts of each rule. */
@@ -295,7 +299,7 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
 }
 
 /** The interning pass over the streams of `vendors.length` rules: the intern tables and what each rule uses. */
-export function collectStreams(s: PredicateStreams, vendors: readonly string[]): Interned & { uses: RuleUses } {
+export function collectStreams(s: PredicateStreams, vendors: readonly string[]): Interning {
   const t = new Interner();
   const n = vendors.length;
   const ind = new IntList();
@@ -445,7 +449,7 @@ function remapUses(list: Int32Array, off: Int32Array, aliasOf: Int32Array, keys:
  * when one exists (the case-insensitive use matches it). Rules are
  * re-counted once per row.
  */
-function mergeCaseVariants(c: Interned & { uses: RuleUses }): void {
+function mergeCaseVariants(c: Interning): void {
   const { keys, uses } = c;
   const aliasOf = new Int32Array(keys.length);
   let any = false;

@@ -40,7 +40,7 @@ import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectForCatalog, predicateKeys, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import type { Interned, RuleUses } from '../catalog/collect.js';
+import type { Interning } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -311,14 +311,12 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
   return { changed, sources };
 }
 
-type Collected = Interned & { uses: RuleUses };
-
 /**
  * Whether a key among `ks` shares its field, operator and display form with
  * another counted key: the catalog orders such keys by first use, which a
  * change can move (then a full build runs).
  */
-function tiesByFirstUse(c: Collected, ks: Iterable<number>): boolean {
+function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
   const seen = new Set<string>();
   for (const k of ks) {
     const ki = c.keys[k]!;
@@ -421,39 +419,37 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const support = state.sources.filter((s) => s.kind === 'support' && vendors.has(entryOf.get(s.path)?.vendor));
   const newRules = new Map<number, Rule>();
   const newSources = new Map<string, SourceStamp>();
-  if (changed.length) {
-    const part = await loadCorpus([...support.map((s) => s.path), ...changed], {
-      ...(opts.limits ? { limits: opts.limits } : {}),
-      ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
-      ...(opts.vendorOptions ? { vendorOptions: opts.vendorOptions } : {}),
-      followSymlinks: opts.followSymlinks,
-      normalize: ctx.normalize,
-      workers: 0,
-      recordSources: true,
-    });
-    const changedSet = new Set(changed);
-    if (part.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path)) || state.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path))) {
-      throw new FullBuild('a changed file has load problems');
+  const part = await loadCorpus([...support.map((s) => s.path), ...changed], {
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
+    ...(opts.vendorOptions ? { vendorOptions: opts.vendorOptions } : {}),
+    followSymlinks: opts.followSymlinks,
+    normalize: ctx.normalize,
+    workers: 0,
+    recordSources: true,
+  });
+  const changedSet = new Set(changed);
+  if (part.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path)) || state.diagnostics.some((d) => d.path !== undefined && changedSet.has(d.path))) {
+    throw new FullBuild('a changed file has load problems');
+  }
+  const byPath = new Map<string, Rule[]>();
+  for (const r of part.rules) {
+    const l = byPath.get(r.path);
+    if (l) l.push(r);
+    else byPath.set(r.path, [r]);
+  }
+  for (const p of changed) {
+    const was = range.get(p);
+    const entry = part.files.find((f) => f.path === p);
+    const before = entryOf.get(p);
+    const rules = byPath.get(p) ?? [];
+    if (!was || !entry || !before || entry.role !== 'rules' || entry.vendor !== before.vendor || entry.format !== before.format || rules.length !== was.count || entry.rules !== was.count) {
+      throw new FullBuild(`the rules of ${p} changed in number or kind`);
     }
-    const byPath = new Map<string, Rule[]>();
-    for (const r of part.rules) {
-      const l = byPath.get(r.path);
-      if (l) l.push(r);
-      else byPath.set(r.path, [r]);
-    }
-    for (const p of changed) {
-      const was = range.get(p);
-      const entry = part.files.find((f) => f.path === p);
-      const before = entryOf.get(p);
-      const rules = byPath.get(p) ?? [];
-      if (!was || !entry || !before || entry.role !== 'rules' || entry.vendor !== before.vendor || entry.format !== before.format || rules.length !== was.count || entry.rules !== was.count) {
-        throw new FullBuild(`the rules of ${p} changed in number or kind`);
-      }
-      rules.forEach((r, i) => newRules.set(was.from + i, r));
-      const src = part.sources?.find((s) => s.path === p);
-      if (!src || src.kind !== 'rules') throw new FullBuild(`${p} changed while it was loaded`);
-      newSources.set(p, src);
-    }
+    rules.forEach((r, i) => newRules.set(was.from + i, r));
+    const src = part.sources?.find((s) => s.path === p);
+    if (!src || src.kind !== 'rules') throw new FullBuild(`${p} changed while it was loaded`);
+    newSources.set(p, src);
   }
   const at = [...newRules.keys()].sort((a, b) => a - b);
   const rows = catalogInput(at.map((i) => newRules.get(i)!));
@@ -550,12 +546,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
-    state.files.map((f) => f),
+    state.files,
     state.unrecognized,
     checks,
     state.diagnostics,
   );
-  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, newC);
+  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, { collected: newC, reach: newReach, slugs: newSlugs });
   const cat = agg.catalog;
   const oldTech = state.ranges.techniques;
   if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');
@@ -671,20 +667,17 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const fr = ranges.get('fields')!;
 
     // ---- The new snapshot.
-    let snapFiles: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'strings'> = state;
-    if (changed.length) {
-      const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
-      at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
-      // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
-      newIds.reach.set(newReach);
-      newIds.aliased.set(newKeys.aliased);
-      for (let j = 0; j < newReach.length; j++) {
-        const d = newKeys.display[j]!;
-        if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
-      }
-      appendStrings(opts.cache, state.stringsFile, table.added, before);
-      snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
+    const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
+    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
+    // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
+    newIds.reach.set(newReach);
+    newIds.aliased.set(newKeys.aliased);
+    for (let j = 0; j < newReach.length; j++) {
+      const d = newKeys.display[j]!;
+      if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
     }
+    appendStrings(opts.cache, state.stringsFile, table.added, before);
+    const snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
     const next: SnapshotState = {
       ...state,
       key,
@@ -699,7 +692,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       },
     };
     writeState(opts.cache, next);
-    if (snapFiles !== state) removeStale(opts.cache, next);
+    removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
       incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },

@@ -78,6 +78,15 @@ export interface FileStamps {
   save(): void;
 }
 
+/** `statSync`, or null when the file cannot be stat-ed. */
+export function statOrNull(p: string): Stats | null {
+  try {
+    return statSync(p);
+  } catch {
+    return null;
+  }
+}
+
 /** The stat stamp of a file: size, modification and change times, inode, device. */
 export function stampOf(s: Stats): string {
   return `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}:${s.dev}`;
@@ -116,13 +125,7 @@ export function openFileStamps(dir: string, diagnostics: Diagnostic[]): FileStam
   const next = new Map<string, Entry>();
   let changed = false;
   return {
-    stat(p) {
-      try {
-        return statSync(p);
-      } catch {
-        return null;
-      }
-    },
+    stat: statOrNull,
     known(p, now, maxBytes) {
       const key = resolve(p);
       const e = old.get(key);

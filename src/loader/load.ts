@@ -9,7 +9,7 @@
  * carries the error, so nothing is silently dropped.
  */
 import { pushAll } from '../core/arrays.js';
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
@@ -23,7 +23,7 @@ import { planShards, startShardWorker, type ShardPart, type VendorGroup } from '
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
-import { openFileStamps, stampOf } from './file-stamps.js';
+import { openFileStamps, stampOf, statOrNull } from './file-stamps.js';
 import { sniff } from './sniff.js';
 import { walkPaths } from './walk.js';
 
@@ -240,13 +240,6 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const hashes = new Map<ParseJob, string>();
   // With `sources`, every walked file's stamp and hash, in walk order (rule files' hashes are final once parsed).
   const sources = options.cache || options.recordSources ? new Map<string, SourceStamp>() : null;
-  const statOf = (p: string): Stats | null => {
-    try {
-      return statSync(p);
-    } catch {
-      return null;
-    }
-  };
   for (const path of walked.files) {
     let before: Stats | null = null;
     const never = NEVER_RULES.test(path);
@@ -263,7 +256,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
         }
         continue;
       }
-    } else if (sources && !never) before = statOf(path);
+    } else if (sources && !never) before = statOrNull(path);
     const stamp = before ? stampOf(before) : null;
     const r = readOne(path, limits, diagnostics, unrecognized, entries);
     if (r === NOT_A_RULE_FILE) {
