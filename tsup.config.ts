@@ -1,4 +1,34 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { defineConfig } from 'tsup';
+
+/**
+ * The fingerprint of the code being bundled: the SHA-256 of every source file
+ * (src/, generated parsers included) and of package.json. Caches and build
+ * snapshots are tied to it (src/loader/cache.ts `codeFingerprint`); computed
+ * here once, so that a cached run does not hash the bundle at start.
+ */
+function sourceFingerprint(): string {
+  const h = createHash('sha256');
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(js|ts|json)$/.test(e.name) && !e.name.endsWith('.d.ts')) files.push(p);
+    }
+  };
+  walk('src');
+  files.push('package.json');
+  for (const f of files.sort()) {
+    h.update(relative('.', f));
+    h.update('\u0000');
+    h.update(readFileSync(f));
+  }
+  return h.digest('hex');
+}
+const define = { __RULEATLAS_CODE_FINGERPRINT__: JSON.stringify(sourceFingerprint()) };
 
 // Library (ESM + CJS with type declarations), the CLI, and the worker entry
 // used by the parallel loader. Generated Peggy parsers live in src/generated/
@@ -14,6 +44,7 @@ export default defineConfig([
     shims: true,
     target: 'node20',
     platform: 'node',
+    define,
   },
   {
     entry: { cli: 'src/cli/main.ts', worker: 'src/worker.ts' },
@@ -22,5 +53,6 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     banner: { js: '#!/usr/bin/env node' },
+    define,
   },
 ]);

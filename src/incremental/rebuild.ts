@@ -47,7 +47,7 @@ import { resolveLimits } from '../core/limits.js';
 import { decodeBytes } from '../core/source-file.js';
 import { loadEventCatalog } from '../events/index.js';
 import { codeFingerprint, sha256, type CacheStats } from '../loader/cache.js';
-import { RACY_MS, stampOf } from '../loader/file-stamps.js';
+import { RACY_MS, stampOf, statOrNull } from '../loader/file-stamps.js';
 import { loadCorpus, type FileEntry, type SourceStamp } from '../loader/load.js';
 import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '../loader/summary.js';
 import { sniff } from '../loader/sniff.js';
@@ -58,7 +58,7 @@ import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
-import { appendStrings, arrayFileChunks, encodeRecord, idsFromStreams, readSnapshot, removeStale, SNAPSHOT_FORMAT, spliceIds, streamsFromIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, streamsFromIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */
@@ -67,6 +67,12 @@ export interface IncrementalInfo {
   reason?: string;
   /** Rule files whose text changed since the previous build (incremental builds). */
   changedFiles: string[];
+  /**
+   * Incremental builds: whether the paths were walked (their folders listed)
+   * again. They are not when every folder the previous build listed still has
+   * its stamp: no entry was added, removed or renamed in any of them.
+   */
+  listed?: boolean;
   /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
   techniques: number;
   fields: number;
@@ -144,11 +150,11 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
   const key = why ? '' : snapshotKey(paths, opts, ctx, site);
   let reason = why;
   if (!why) {
-    const snap = readSnapshot(opts.cache, key);
-    if (typeof snap === 'string') reason = snap;
+    const state = readSnapshotState(opts.cache, key);
+    if (typeof state === 'string') reason = state;
     else {
       try {
-        return await incremental(paths, opts, ctx, snap, key, t0, startedAt);
+        return await incremental(paths, opts, ctx, state, key, t0, startedAt);
       } catch (e) {
         // An output folder that cannot be written stops the build either way (a full build would fail the same).
         if (e instanceof OutputError) throw e;
@@ -249,6 +255,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
     strings: strings.length,
     outputs: outputStamps(out, catalogFilePaths(cat, { site: false })),
     sources: load.sources,
+    dirs: load.dirs ?? null,
     files: load.files,
     unrecognized: load.unrecognized.length,
     diagnostics: load.diagnostics,
@@ -264,13 +271,33 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
   return true;
 }
 
-/** The rule files whose text changed, and the sources with their current stamps. */
-function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): { changed: string[]; sources: SourceStamp[] } {
+/**
+ * Whether the walk would list the same files as the previous build: every
+ * folder it listed still has its stamp, trusted as the sources' stamps are
+ * (changed well before the previous load began). A folder's stamp moves when
+ * an entry is added, removed or renamed in it (walk.ts).
+ */
+function sameListing(dirs: SnapshotState['dirs'], loadedAt: number): boolean {
+  if (!dirs) return false;
+  for (const d of dirs) {
+    const st = statOrNull(d.path);
+    if (!st || stampOf(st) !== d.stamp || st.ctimeMs >= loadedAt - RACY_MS) return false;
+  }
+  return true;
+}
+
+/** The rule files whose text changed, the sources with their current stamps, and the folders' stamps. */
+function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): { changed: string[]; sources: SourceStamp[]; dirs: SnapshotState['dirs']; listed: boolean } {
   const maxBytes = resolveLimits(opts.limits).maxFileBytes;
-  const walked = walkPaths(paths, { followSymlinks: opts.followSymlinks });
-  if (walked.diagnostics.length) throw new FullBuild('walking the paths reported problems');
   const old = state.sources;
-  if (walked.files.length !== old.length || walked.files.some((p, i) => p !== old[i]!.path)) throw new FullBuild('files were added, removed or renamed');
+  let dirs = state.dirs;
+  const listed = !sameListing(dirs, state.loadedAt);
+  if (listed) {
+    const walked = walkPaths(paths, { followSymlinks: opts.followSymlinks, stampDirs: true });
+    if (walked.diagnostics.length) throw new FullBuild('walking the paths reported problems');
+    if (walked.files.length !== old.length || walked.files.some((p, i) => p !== old[i]!.path)) throw new FullBuild('files were added, removed or renamed');
+    dirs = walked.dirs ?? null;
+  }
   const changed: string[] = [];
   const sources: SourceStamp[] = new Array(old.length);
   for (let i = 0; i < old.length; i++) {
@@ -308,7 +335,7 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
     else if (src.kind === 'support') throw new FullBuild(`supporting file ${src.path} changed`);
     else changed.push(src.path);
   }
-  return { changed, sources };
+  return { changed, sources, dirs, listed };
 }
 
 /**
@@ -372,7 +399,7 @@ function techniquesOf(f: RuleFacts, into: Set<string>): void {
 }
 
 /** No rule file changed: the outputs are current; only the sources' new stamps are recorded. */
-function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], key: string, t0: number, startedAt: number): UpdateResult {
+function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], dirs: SnapshotState['dirs'], listed: boolean, key: string, t0: number, startedAt: number): UpdateResult {
   const { state } = snap;
   const summary = summarizeChecks(
     state.files,
@@ -380,12 +407,12 @@ function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], 
     snap.records.map((r) => r.check),
     state.diagnostics,
   );
-  if (sources.some((s, i) => s !== state.sources[i])) writeState(opts.cache, { ...state, key, loadedAt: startedAt, sources });
+  if (dirs !== state.dirs || sources.some((s, i) => s !== state.sources[i])) writeState(opts.cache, { ...state, key, loadedAt: startedAt, sources, dirs }, state);
   const vendors = new Set(snap.records.map((r) => r.facts.vendor));
   const files = 2 + vendors.size + state.ranges.techniques.length;
   const t1 = performance.now();
   return {
-    incremental: { used: true, changedFiles: [], techniques: 0, fields: 0, rows: 0, snapshot: true },
+    incremental: { used: true, changedFiles: [], listed, techniques: 0, fields: 0, rows: 0, snapshot: true },
     summary,
     techniques: state.ranges.techniques.length,
     written: { outDir: resolve(opts.out), files, bytes: 0, unchanged: files, removed: 0 },
@@ -393,8 +420,7 @@ function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], 
   };
 }
 
-async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, snap: Snapshot, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
-  const { state } = snap;
+async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, state: SnapshotState, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
   const out = resolve(opts.out);
   if (state.out !== out) throw new FullBuild('another output folder');
   // The outputs must be the ones the snapshot describes (their bytes are reused).
@@ -407,8 +433,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     }
     if (stamp !== o.stamp) throw new FullBuild('the output folder changed since the last build');
   }
-  const { changed, sources } = changedFiles(paths, opts, state);
-  if (!changed.length) return unchanged(opts, snap, sources, key, t0, startedAt);
+  // The stamps first, while the heap is small (a stat costs more beside the snapshot's data).
+  const { changed, sources, dirs, listed } = changedFiles(paths, opts, state);
+  const snap = readSnapshotData(opts.cache, state);
+  if (typeof snap === 'string') throw new FullBuild(snap);
+  if (!changed.length) return unchanged(opts, snap, sources, dirs, listed, key, t0, startedAt);
   const n = snap.records.length;
   const oldFacts = snap.records.map((r) => r.facts);
   const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
@@ -649,7 +678,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       if (techs.has(t.id)) md.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
     }
     const wm = await writeCatalogFiles(out, md);
-    const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev);
+    const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev, join(opts.cache, CATALOG_SPARE));
     prevOpen = false;
     closeSync(prev);
     const files: CatalogFile[] = [
@@ -667,8 +696,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const fr = ranges.get('fields')!;
 
     // ---- The new snapshot.
-    const lines: (string | Uint8Array)[] = snap.records.map((_, i) => snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * i + 1]!));
-    at.forEach((i) => (lines[i] = encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })));
+    const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })])));
     // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
     newIds.reach.set(newReach);
     newIds.aliased.set(newKeys.aliased);
@@ -677,7 +705,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
     }
     appendStrings(opts.cache, state.stringsFile, table.added, before);
-    const snapFiles = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
+    const snapFiles = { rulesFile: writeRules(opts.cache, records), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
     const next: SnapshotState = {
       ...state,
       key,
@@ -685,17 +713,18 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       ...snapFiles,
       outputs: outputStamps(out, allRels),
       sources: sources.map((s) => newSources.get(s.path) ?? s),
+      dirs,
       ranges: {
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,
         fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
       },
     };
-    writeState(opts.cache, next);
+    writeState(opts.cache, next, state);
     removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
-      incremental: { used: true, changedFiles: changed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+      incremental: { used: true, changedFiles: changed, listed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
       summary,
       techniques: cat.techniques.length,
       written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },

@@ -4,7 +4,8 @@
  *
  *   build-v1.json        the state: a key of the code and every option the
  *                        output depends on; every walked file with its stat
- *                        stamp and text hash; the loader's file list and
+ *                        stamp and text hash, and every walked folder with
+ *                        its stamp; the loader's file list and
  *                        diagnostics; the stat stamps of the outputs written;
  *                        and the byte range of every technique, rule and field
  *                        element inside catalog.json.
@@ -17,6 +18,10 @@
  *   build-v1-strings-<n>.json  the strings those ids name, each once: a JSON
  *                        array that incremental builds only append to (a
  *                        state names how many of its strings it uses).
+ *   build-v1-catalog-spare.json  the catalog.json an incremental build
+ *                        replaced, kept for the next one to write over in
+ *                        place (render/write.ts `writeSpliced`); not part of
+ *                        the state, any content will do.
  *
  * Both are plain JSON read with `JSON.parse` and checked before use; anything
  * unexpected (another format, another code or options key, a missing part,
@@ -36,13 +41,16 @@ import type { RuleFacts } from '../catalog/build.js';
 import type { PredicateStreams } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
+import type { DirStamp } from '../loader/walk.js';
 import type { RuleCheck } from '../loader/summary.js';
 
 export const STATE_FILE = 'build-v1.json';
+/** The previous catalog.json, which the next incremental build overwrites (see the module comment). */
+export const CATALOG_SPARE = 'build-v1-catalog-spare.json';
 const RULES_PREFIX = 'build-v1-rules-';
 const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 3';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 4';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -69,6 +77,8 @@ export interface SnapshotState {
   /** catalog.json and the manifest, as written. */
   outputs: OutputStamp[];
   sources: SourceStamp[];
+  /** Every folder of the walk with its stamp (the file list is current while they are); null: walk every time. */
+  dirs: DirStamp[] | null;
   files: FileEntry[];
   unrecognized: number;
   /** The load's diagnostics not attached to a rule. */
@@ -325,8 +335,11 @@ const KIND_OF: Record<string, SourceStamp['kind']> = { r: 'rules', s: 'support',
  * formats and vendors by index in `names`). Kept small because a rebuild reads
  * it whole.
  */
-interface StoredState extends Omit<SnapshotState, 'sources' | 'files' | 'ruleFiles'> {
+interface StoredState extends Omit<SnapshotState, 'sources' | 'dirs' | 'files' | 'ruleFiles'> {
   paths: string[];
+  /** Folder paths and stamps (absent: null). */
+  dirPaths?: string[];
+  dirStamps?: string[];
   stamps: (string | null)[];
   hashes: (string | null)[];
   kinds: string;
@@ -337,8 +350,26 @@ interface StoredState extends Omit<SnapshotState, 'sources' | 'files' | 'ruleFil
   ruleFiles: number[];
 }
 
-function encodeState(state: SnapshotState): StoredState {
-  const { sources, files, ruleFiles, ...rest } = state;
+/** The stored form each decoded state was read from: a state derived from it re-encodes only what can change. */
+const storedOf = new WeakMap<SnapshotState, StoredState>();
+
+function encodeState(state: SnapshotState, base?: SnapshotState): StoredState {
+  const { sources, dirs, files, ruleFiles, ...rest } = state;
+  const raw = base && storedOf.get(base);
+  // Same files, loader entries and rule ranges as the state read (an incremental build): only stamps and hashes are new.
+  if (raw && files === base!.files && ruleFiles === base!.ruleFiles && sources.length === raw.paths.length && sources.every((x, i) => x.path === raw.paths[i])) {
+    return {
+      ...rest,
+      paths: raw.paths,
+      stamps: sources.map((x) => x.stamp),
+      hashes: sources.map((x) => x.hash),
+      kinds: sources.map((x) => KINDS[x.kind]).join(''),
+      ...(dirs ? { dirPaths: dirs.map((d) => d.path), dirStamps: dirs.map((d) => d.stamp) } : {}),
+      names: raw.names,
+      files: raw.files,
+      ruleFiles: raw.ruleFiles,
+    };
+  }
   const pathIdx = new Map(sources.map((src, i) => [src.path, i]));
   const names: string[] = [];
   const nameIdx = new Map<string, number>();
@@ -359,6 +390,7 @@ function encodeState(state: SnapshotState): StoredState {
     stamps: sources.map((x) => x.stamp),
     hashes: sources.map((x) => x.hash),
     kinds: sources.map((x) => KINDS[x.kind]).join(''),
+    ...(dirs ? { dirPaths: dirs.map((d) => d.path), dirStamps: dirs.map((d) => d.stamp) } : {}),
     names,
     files: files.flatMap((f) => [idx(f.path), name(f.format), name(f.vendor), f.role === 'rules' ? 0 : f.role === 'support' ? 1 : -1, f.rules]),
     ruleFiles: ruleFiles.flatMap(([p, from, n]) => [idx(p), from, n]),
@@ -383,8 +415,13 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
   ) {
     return null;
   }
-  const { paths, stamps, hashes, kinds, names, files, ruleFiles } = s;
+  const { paths, stamps, hashes, kinds, names, files, ruleFiles, dirPaths, dirStamps } = s;
   if (!Array.isArray(paths) || !paths.every(isStr) || !Array.isArray(stamps) || !Array.isArray(hashes) || !isStr(kinds) || !Array.isArray(names) || !names.every(isStr)) return null;
+  let dirs: DirStamp[] | null = null;
+  if (dirPaths !== undefined || dirStamps !== undefined) {
+    if (!Array.isArray(dirPaths) || !dirPaths.every(isStr) || !Array.isArray(dirStamps) || !dirStamps.every(isStr) || dirPaths.length !== dirStamps.length) return null;
+    dirs = dirPaths.map((path, i) => ({ path, stamp: dirStamps[i]! }));
+  }
   const n = paths.length;
   if (stamps.length !== n || hashes.length !== n || kinds.length !== n || !Array.isArray(files) || files.length % 5 || !files.every(isInt) || !Array.isArray(ruleFiles) || ruleFiles.length % 3 || !ruleFiles.every(isInt)) return null;
   const sources: SourceStamp[] = new Array(n);
@@ -413,8 +450,10 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
     if (p! < 0 || p! >= n || from! < 0 || count! < 0) return null;
     rf.push([paths[p!]!, from!, count!]);
   }
-  const { paths: _p, stamps: _s, hashes: _h, kinds: _k, names: _n, ...rest } = s;
-  return { ...(rest as unknown as SnapshotState), sources, files: entries, ruleFiles: rf };
+  const { paths: _p, stamps: _s, hashes: _h, kinds: _k, names: _n, dirPaths: _dp, dirStamps: _ds, ...rest } = s;
+  const state: SnapshotState = { ...(rest as unknown as SnapshotState), sources, dirs, files: entries, ruleFiles: rf };
+  storedOf.set(state, s as unknown as StoredState);
+  return state;
 }
 
 function readBounded(path: string): Buffer | null {
@@ -453,14 +492,24 @@ function readPreds(buf: Buffer, n: number, strings: number): PredicateIds | null
   return out;
 }
 
-/** The snapshot of the last build with this key, or the reason there is none to use. */
-export function readSnapshot(dir: string, key: string): Snapshot | string {
-  const statePath = join(dir, STATE_FILE);
+/**
+ * The state of the last build with this key, or the reason there is none to
+ * use. Read first and alone: the rebuild checks the sources' stamps with it
+ * before the heap holds the rest of the snapshot (`readSnapshotData`).
+ */
+export function readSnapshotState(dir: string, key: string): SnapshotState | string {
   try {
-    const stateBytes = readBounded(statePath);
+    const stateBytes = readBounded(join(dir, STATE_FILE));
     if (!stateBytes) return 'no snapshot of a previous build in the cache directory';
-    const state = decodeState(parseJson(stateBytes), key);
-    if (!state) return 'the code or the options changed since the last build';
+    return decodeState(parseJson(stateBytes), key) ?? 'the code or the options changed since the last build';
+  } catch (e) {
+    return `snapshot not readable: ${(e as Error).message}`;
+  }
+}
+
+/** The rest of the snapshot `state` names (its rule records, predicate ids and strings), or why it cannot be used. */
+export function readSnapshotData(dir: string, state: SnapshotState): Snapshot | string {
+  try {
     const rulesBytes = readBounded(join(dir, state.rulesFile));
     const predsBytes = readBounded(join(dir, state.predsFile));
     const stringsBytes = readBounded(join(dir, state.stringsFile));
@@ -490,11 +539,14 @@ export function readSnapshot(dir: string, key: string): Snapshot | string {
   }
 }
 
-/** Write the state (beside, then renamed: a crash leaves the old one or the new one, never half of one). */
-export function writeState(dir: string, state: SnapshotState): void {
+/**
+ * Write the state (beside, then renamed: a crash leaves the old one or the
+ * new one, never half of one). `base`: the state it was derived from, as read.
+ */
+export function writeState(dir: string, state: SnapshotState, base?: SnapshotState): void {
   const path = join(dir, STATE_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state))));
+  writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state, base))));
   renameSync(tmp, path);
 }
 
@@ -505,13 +557,67 @@ function freshName(dir: string, prefix: string, ext: string): string {
   return `${prefix}${n}${ext}`;
 }
 
-const toBuffer = (c: string | Uint8Array) => (typeof c === 'string' ? Buffer.from(c) : c);
+/**
+ * Write `chunks` as one new file: bytes as they are (a rebuild's are mostly
+ * views of what it read, not copied into one buffer first), each run of
+ * strings joined into one write.
+ */
+function writeChunks(path: string, chunks: readonly (string | Uint8Array)[]): void {
+  const fd = openSync(path, 'w');
+  try {
+    const put = (b: Uint8Array) => {
+      for (let done = 0; done < b.byteLength; ) done += writeSync(fd, b, done, b.byteLength - done);
+    };
+    let texts: string[] = [];
+    for (const c of chunks) {
+      if (typeof c === 'string') {
+        texts.push(c);
+        continue;
+      }
+      if (texts.length) put(Buffer.from(texts.join('')));
+      texts = [];
+      put(c);
+    }
+    if (texts.length) put(Buffer.from(texts.join('')));
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Write a rules file under a new name; returns the name. */
 export function writeRules(dir: string, chunks: readonly (string | Uint8Array)[]): string {
   const name = freshName(dir, RULES_PREFIX, '.json');
-  writeFileSync(join(dir, name), Buffer.concat(chunks.map(toBuffer)));
+  writeChunks(join(dir, name), chunks);
   return name;
+}
+
+const SEPARATOR = Buffer.from(',\n');
+
+/**
+ * The chunks of a rules file that is `snap`'s with the records in `replace`
+ * (rule index to record line) put in: each run of kept records is one view of
+ * the bytes read (their separators included), as `arrayFileChunks` would lay
+ * them out.
+ */
+export function splicedRecords(snap: Pick<Snapshot, 'rulesBytes' | 'lines'>, replace: ReadonlyMap<number, string>): (string | Uint8Array)[] {
+  const n = snap.lines.length / 2;
+  if (n === 0) return ['[\n]\n'];
+  const out: (string | Uint8Array)[] = ['[\n'];
+  for (let i = 0; i < n; ) {
+    if (i) out.push(SEPARATOR);
+    const line = replace.get(i);
+    if (line !== undefined) {
+      out.push(line);
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j + 1 < n && !replace.has(j + 1)) j++;
+    out.push(snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * j + 1]!));
+    i = j + 1;
+  }
+  out.push('\n]\n');
+  return out;
 }
 
 /** Write a predicates file under a new name; returns the name. */
@@ -519,25 +625,16 @@ export function writePreds(dir: string, ids: PredicateIds): string {
   const name = freshName(dir, PREDS_PREFIX, '.bin');
   const n = ids.off.length - 1;
   const total = ids.flags.length;
-  const all = new Int32Array(3 + n + 1 + COLUMNS.length * total);
-  all[0] = PREDS_MAGIC;
-  all[1] = n;
-  all[2] = total;
-  let at = 3;
-  all.set(ids.off, at);
-  at += n + 1;
-  for (const c of COLUMNS) {
-    all.set(ids[c], at);
-    at += total;
-  }
-  writeFileSync(join(dir, name), new Uint8Array(all.buffer));
+  const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  // The columns as they are (views), not copied into one array first.
+  writeChunks(join(dir, name), [bytes(Int32Array.of(PREDS_MAGIC, n, total)), bytes(ids.off), ...COLUMNS.map((c) => bytes(ids[c]))]);
   return name;
 }
 
 /** Write a strings file under a new name; returns the name. */
 export function writeStrings(dir: string, strings: readonly string[]): string {
   const name = freshName(dir, STRINGS_PREFIX, '.json');
-  writeFileSync(join(dir, name), Buffer.concat(arrayFileChunks(strings.map((s) => asciiJson(JSON.stringify(s)))).map(toBuffer)));
+  writeChunks(join(dir, name), arrayFileChunks(strings.map((s) => asciiJson(JSON.stringify(s)))));
   return name;
 }
 

@@ -62,15 +62,20 @@ export function sha256(...parts: string[]): string {
   return h.digest('hex');
 }
 
+/** Set by the bundler (tsup.config.ts): the fingerprint of the sources the bundle was built from. */
+declare const __RULEATLAS_CODE_FINGERPRINT__: string | undefined;
+
 let fingerprint: string | undefined;
 
 /**
- * A fingerprint of the running code: the bundle files beside this module
- * (dist/*.js), or the sources when running from src/ (tests). Any change to
- * the parsers gives a new fingerprint, hence a fresh pack.
+ * A fingerprint of the running code: in the bundle, the SHA-256 of the
+ * sources it was built from (computed at build time, tsup.config.ts); when
+ * running from src/ (tests), of the sources, hashed on first use. Any change
+ * to the parsers gives a new fingerprint, hence a fresh pack.
  */
 export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
+  if (typeof __RULEATLAS_CODE_FINGERPRINT__ === 'string') return (fingerprint = __RULEATLAS_CODE_FINGERPRINT__);
   const h = createHash('sha256');
   let here: string;
   try {

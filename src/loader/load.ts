@@ -25,7 +25,7 @@ import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResu
 import { openParseCache, sha256, type CacheStats } from './cache.js';
 import { openFileStamps, stampOf, statOrNull } from './file-stamps.js';
 import { sniff } from './sniff.js';
-import { walkPaths } from './walk.js';
+import { walkPaths, type DirStamp } from './walk.js';
 
 export interface LoadOptions {
   /** Overrides of the default limits (src/core/limits.ts). */
@@ -104,6 +104,8 @@ export interface LoadResult {
   cache?: CacheStats;
   /** Every walked file, in walk order, with `cache` or `recordSources`. */
   sources?: SourceStamp[];
+  /** With `recordSources`: every folder walked, stamped before it was listed; null when the walk met a link (walk.ts). */
+  dirs?: DirStamp[] | null;
 }
 
 interface ReadFile {
@@ -227,7 +229,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const diagnostics: Diagnostic[] = [];
   const unrecognized: string[] = [];
   const entries: FileEntry[] = [];
-  const walked = walkPaths(paths, { followSymlinks: options.followSymlinks });
+  const walked = walkPaths(paths, { followSymlinks: options.followSymlinks, stampDirs: !!options.recordSources });
   pushAll(diagnostics, walked.diagnostics);
 
   const support: ReadFile[] = [];
@@ -484,7 +486,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const linkMs = mine.ms.link;
   const normalizeMs = mine.ms.normalize + splitMs;
   const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, byLanguage };
-  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}) };
+  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}), ...(walked.dirs !== undefined ? { dirs: walked.dirs } : {}) };
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */

@@ -7,8 +7,17 @@
  *
  * Speed: directory entries come with their type (`withFileTypes`), so plain
  * files and folders cost no extra system call; only links are resolved.
+ *
+ * With `stampDirs`, every folder listed is stamped (stat) before it is
+ * listed: a folder's change time moves whenever an entry is added, removed or
+ * renamed in it, so an incremental build whose folder stamps are all
+ * unchanged knows the file list without listing again (src/incremental/), as
+ * git's untracked cache does. A walk that meets a symbolic link stamps
+ * nothing (`dirs` null): what a link leads to can change without any folder
+ * of the walk changing. Nor does a walk that reported a problem.
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { stampOf } from './file-stamps.js';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
@@ -17,11 +26,21 @@ export interface WalkOptions {
   followSymlinks?: boolean;
   /** Directory names never entered. */
   skipDirs?: ReadonlySet<string>;
+  /** Stamp every folder before listing it (`WalkResult.dirs`). */
+  stampDirs?: boolean;
+}
+
+/** A folder as the walk listed it: its stat stamp (`stampOf`), taken before the listing. */
+export interface DirStamp {
+  path: string;
+  stamp: string;
 }
 
 export interface WalkResult {
   files: string[];
   diagnostics: Diagnostic[];
+  /** With `stampDirs`: every folder listed, in walk order; null when the walk met a symbolic link. */
+  dirs?: DirStamp[] | null;
 }
 
 const DEFAULT_SKIP = new Set(['.git', 'node_modules', '.hg', '.svn']);
@@ -53,6 +72,7 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
   const seenDirs = new Set<string>();
   const seenLinkedFiles = new Set<string>();
   const roots: string[] = [];
+  let dirs: DirStamp[] | null = opts.stampDirs ? [] : null;
   for (const p of paths) {
     try {
       roots.push(realpath(resolve(p)));
@@ -77,6 +97,8 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
     seenDirs.add(real);
     let entries: Dirent[];
     try {
+      // Stamped before it is listed: an entry added during the listing leaves a stamp that no longer matches.
+      if (dirs) dirs.push({ path, stamp: stampOf(statSync(path)) });
       entries = readdirSync(path, { withFileTypes: true });
     } catch (e) {
       diagnostics.push(diagLine(path, 'error', 'io.unreadable', `cannot list ${path}: ${(e as Error).message}`));
@@ -95,6 +117,7 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
   };
 
   const link = (path: string) => {
+    dirs = null;
     let real: string;
     try {
       real = realpath(path);
@@ -128,9 +151,13 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
       continue;
     }
     // A path given explicitly is always followed, link or not.
-    if (st.isSymbolicLink()) st = statSync(p);
+    if (st.isSymbolicLink()) {
+      dirs = null;
+      st = statSync(p);
+    }
     if (st.isDirectory()) dir(p);
     else if (st.isFile()) files.push(p);
   }
-  return { files, diagnostics };
+  // A walk with problems is walked again every time (its diagnostics are part of the result).
+  return opts.stampDirs ? { files, diagnostics, dirs: diagnostics.length ? null : dirs } : { files, diagnostics };
 }

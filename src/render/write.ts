@@ -27,7 +27,7 @@
  * into two disjoint halves, so that two threads can each write one; the
  * manifest always lists the files of the whole output and is written once.
  */
-import { closeSync, constants, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, constants, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { checkNotLink, isRealDirUnder, makeRealDir, O_NOFOLLOW, openError } from './output-dirs.js';
 import type { Catalog } from '../catalog/schema.js';
@@ -186,13 +186,22 @@ export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, 
  * `src` may be `abs` itself. Copying through a reused buffer instead of
  * reading the source whole keeps fresh memory, which costs more than the
  * copy on this kind of machine (docs/performance.md), out of it.
+ *
+ * With `spare` (a path on the same file system, the incremental build's cache
+ * directory), the file replaced is kept there, and the next call writes over
+ * it in place and renames it into `abs`: overwriting pages the kernel holds
+ * already costs a fraction of filling a new file (for catalog.json, about
+ * 10 ms against 35–110 ms here). A spare is used only when it is a plain file
+ * with no other name (never a link, never another file's second name);
+ * otherwise, and across file systems, the file is written beside `abs`.
  */
-export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange>, src: number): { bytes: number } {
+export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange>, src: number, spare?: string): { bytes: number } {
   checkNotLink(abs);
-  const tmp = `${abs}.${process.pid}.tmp`;
+  const inPlace = spare !== undefined && usableSpare(spare, abs);
+  const tmp = inPlace ? spare! : `${abs}.${process.pid}.tmp`;
   let fd: number;
   try {
-    fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o666);
+    fd = openSync(tmp, inPlace ? constants.O_WRONLY | O_NOFOLLOW : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | O_NOFOLLOW, 0o666);
   } catch (e) {
     throw openError(tmp, e);
   }
@@ -249,6 +258,7 @@ export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange
     }
     flushRun();
     flushBatch();
+    if (inPlace) ftruncateSync(fd, at);
   } catch (e) {
     closeSync(fd);
     try {
@@ -259,8 +269,35 @@ export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange
     throw e;
   }
   closeSync(fd);
+  // The file replaced becomes the next spare: a second name for it first (renamed into place after), so that
+  // `abs` is replaced in one rename either way. A leftover second name (a crash in between) is removed first.
+  let kept: string | null = null;
+  if (spare !== undefined) {
+    kept = `${spare}.prev`;
+    try {
+      unlinkSync(kept);
+    } catch {
+      /* none */
+    }
+    try {
+      linkSync(abs, kept);
+    } catch {
+      kept = null; // another file system, or links not supported: no spare next time
+    }
+  }
   renameSync(tmp, abs);
+  if (kept) renameSync(kept, spare!);
   return { bytes: at };
+}
+
+/** Whether `spare` can be written in place and renamed to `abs`: a plain file with one name, on `abs`'s file system. */
+function usableSpare(spare: string, abs: string): boolean {
+  try {
+    const s = lstatSync(spare);
+    return s.isFile() && s.nlink === 1 && s.dev === statSync(dirname(abs)).dev;
+  } catch {
+    return false;
+  }
 }
 
 /** Writes `JSON.stringify(value)` and a newline (byte for byte) in chunks; see `jsonChunks`. */

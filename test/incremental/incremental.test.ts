@@ -9,10 +9,10 @@
  * plus changes it must refuse (a file added, a shared Sigma id, an output
  * folder changed by hand).
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
@@ -210,6 +210,76 @@ describe('incremental build', () => {
     expect(r.incremental.used).toBe(false);
     expect(r.incremental.reason).toMatch(/damaged/);
   });
+});
+
+describe('incremental build: the folders are listed again only when one changed', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const opts = (s: ReturnType<typeof setup>) => ({ out: s.out, cache: s.cache, site: false, workers: 0 }) as const;
+  /**
+   * A first build whose stamps are recorded a minute from now: stamps of folders (and files) changed less
+   * than RACY_MS before a build are not trusted, and the copies made by `setup` are that young.
+   */
+  async function firstBuildAhead(s: ReturnType<typeof setup>): Promise<void> {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60_000);
+    await updateBuild(s.paths, opts(s));
+    vi.useRealTimers();
+  }
+  const editTitle = (s: ReturnType<typeof setup>) => {
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+  };
+
+  it('does not list them after an edit in place', async () => {
+    const s = setup();
+    await firstBuildAhead(s);
+    editTitle(s);
+    const r = await updateBuild(s.paths, opts(s));
+    expect(r.incremental).toMatchObject({ used: true, listed: false, changedFiles: [join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml')] });
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
+  });
+
+  it('lists them when a folder changed, and starts from the previous build when the files are the same', async () => {
+    const s = setup();
+    await firstBuildAhead(s);
+    // What an editor's swap file does: created beside the rule, then removed.
+    const swap = join(s.dir, 'splunk', 'detections', '.rule.yml.swp');
+    writeFileSync(swap, 'x');
+    unlinkSync(swap);
+    editTitle(s);
+    const r = await updateBuild(s.paths, opts(s));
+    expect(r.incremental).toMatchObject({ used: true, listed: true });
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
+  });
+
+  const changes: { name: string; change: (s: ReturnType<typeof setup>) => void }[] = [
+    { name: 'a rule file added to a sub-folder', change: (s) => cpSync(join(s.dir, 'splunk', 'detections', readdirSync(join(s.dir, 'splunk', 'detections')).sort()[0]!), join(s.dir, 'splunk', 'detections', 'zz_copy.yml')) },
+    { name: 'a rule file removed', change: (s) => unlinkSync(join(s.dir, 'sigma', 'lsass_memory_access.yml')) },
+    { name: 'a rule file renamed', change: (s) => renameSync(join(s.dir, 'sigma', 'lsass_memory_access.yml'), join(s.dir, 'sigma', 'lsass_memory_access_renamed.yml')) },
+    {
+      name: 'a new folder with a rule file',
+      change: (s) => {
+        mkdirSync(join(s.dir, 'sigma', 'more'));
+        cpSync(join(s.dir, 'sigma', 'lsass_memory_access.yml'), join(s.dir, 'sigma', 'more', 'copy.yml'));
+      },
+    },
+  ];
+  for (const t of changes) {
+    it(`notices ${t.name} (a full build runs)`, async () => {
+      const s = setup();
+      await firstBuildAhead(s);
+      t.change(s);
+      const r = await updateBuild(s.paths, opts(s));
+      expect(r.incremental.used).toBe(false);
+      expect(r.incremental.reason).toMatch(/added, removed or renamed/);
+      await fullInto(s.paths, join(s.root, 'ref'));
+      expectSameTree(s.out, join(s.root, 'ref'));
+    });
+  }
 });
 
 describeCorpus('incremental build on the real corpora', () => {

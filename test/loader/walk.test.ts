@@ -1,10 +1,11 @@
 // Folder walking (src/loader/walk.ts): the paths it returns are spelled the
 // way `join(folder, name)` spells them, whatever form the given path takes
 // (trailing slash, `./`, `..`, absolute, `.`), in sorted order, skipping .git.
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stampOf } from '../../src/loader/file-stamps.js';
 import { walkPaths } from '../../src/loader/walk.js';
 
 let root: string;
@@ -48,5 +49,24 @@ describe('walkPaths', () => {
     expect(r.files).toEqual(expected(abs));
     expect(r.files[0]).toBe(join(abs, '.hidden.yml'));
     expect(r.files).toContain(join(abs, 'c d', 'e f.yml'));
+  });
+
+  it('stamps every folder it lists, once, in walk order (stampDirs)', () => {
+    const r = walkPaths(['corpus'], { stampDirs: true });
+    expect(r.files).toEqual(expected('corpus'));
+    expect(r.dirs!.map((d) => d.path)).toEqual(['corpus', join('corpus', 'a'), join('corpus', 'a', 'deep'), join('corpus', 'b'), join('corpus', 'c d')]);
+    for (const d of r.dirs!) expect(d.stamp).toBe(stampOf(statSync(d.path)));
+    expect(walkPaths(['corpus']).dirs).toBeUndefined();
+  });
+
+  it('stamps nothing when the walk meets a link or a problem', () => {
+    const dir = join(root, 'linked');
+    mkdirSync(join(dir, 'real'), { recursive: true });
+    writeFileSync(join(dir, 'real', 'r.yml'), 'x: 1\n');
+    symlinkSync(join(dir, 'real'), join(dir, 'via-link'));
+    expect(walkPaths([dir], { stampDirs: true }).dirs).toBeNull();
+    const r = walkPaths(['corpus', 'missing-folder'], { stampDirs: true });
+    expect(r.diagnostics.length).toBe(1);
+    expect(r.dirs).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, linkSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
@@ -150,5 +150,59 @@ describe('catalog.json element ranges and splicing (the incremental build)', () 
     expect(written.subarray(r2[8], r2[9]).toString('utf8')).toBe('null');
     // jsonChunks refuses file ranges (they need writeSpliced).
     expect(() => [...jsonChunks(next)]).toThrow(/FileRange/);
+  });
+
+  /** Splice `items` (new texts, or indexes of the current file's elements) into `path`, with a spare. */
+  function splice(path: string, spare: string, items: (string | number)[]): string {
+    const ranges = new Map([['items', [] as number[]]]);
+    const now = JSON.parse(readFileSync(path, 'utf8')) as ReturnType<typeof doc>;
+    // The current file's element ranges, from a fresh encoding of what it holds.
+    Buffer.concat([...jsonChunks(now, ranges)]);
+    const r = ranges.get('items')!;
+    const next = { ...now, items: new EncodedArray(items.map((x) => (typeof x === 'number' ? new FileRange(r[2 * x]!, r[2 * x + 1]!) : x))) };
+    const fd = openSync(path, 'r');
+    try {
+      writeSpliced(path, jsonParts(next, new Map()), fd, spare);
+    } finally {
+      closeSync(fd);
+    }
+    return readFileSync(path, 'utf8');
+  }
+
+  it('keeps the file it replaces as a spare, and writes the next one over the spare in place', () => {
+    const dir = tmp();
+    const path = join(dir, 'catalog.json');
+    const spare = join(dir, 'spare.json');
+    const first = JSON.stringify(doc()) + '\n';
+    writeFileSync(path, first);
+    const second = splice(path, spare, [0, JSON.stringify('two'), 5]);
+    expect(JSON.parse(second).items).toEqual([{ a: 1 }, 'two', 7]);
+    // The replaced file is the spare now (its inode: nothing copied), with one name.
+    expect(readFileSync(spare, 'utf8')).toBe(first);
+    expect(statSync(spare).nlink).toBe(1);
+    const spareIno = statSync(spare).ino;
+    const third = splice(path, spare, [JSON.stringify('three'), 1]);
+    expect(JSON.parse(third).items).toEqual(['three', 'two']);
+    // Written over the spare (shorter than it: truncated), which took catalog.json's place.
+    expect(statSync(path).ino).toBe(spareIno);
+    expect(readFileSync(spare, 'utf8')).toBe(second);
+    expect(readdirSync(dir).sort()).toEqual(['catalog.json', 'spare.json']);
+  });
+
+  it('never writes through a spare that is a link or another file’s second name', () => {
+    const dir = tmp();
+    const path = join(dir, 'catalog.json');
+    writeFileSync(path, JSON.stringify(doc()) + '\n');
+    const precious = join(dir, 'precious.txt');
+    writeFileSync(precious, 'keep me\n');
+    const hardSpare = join(dir, 'hard.json');
+    linkSync(precious, hardSpare);
+    splice(path, hardSpare, [JSON.stringify('x')]);
+    expect(readFileSync(precious, 'utf8')).toBe('keep me\n');
+    const softSpare = join(dir, 'soft.json');
+    symlinkSync(precious, softSpare);
+    splice(path, softSpare, [JSON.stringify('y')]);
+    expect(readFileSync(precious, 'utf8')).toBe('keep me\n');
+    expect(JSON.parse(readFileSync(path, 'utf8')).items).toEqual(['y']);
   });
 });
