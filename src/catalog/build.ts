@@ -20,7 +20,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { thresholds } from './classify.js';
-import { collectStreams, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, type Interning, type KeyInfo, type PredicateStreams, type RuleRows } from './collect.js';
+import { collectPredicates, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, streamsReader, type Interning, type KeyInfo, type PredicateReader, type PredicateStreams, type RuleRows } from './collect.js';
 import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -89,6 +89,9 @@ export interface CatalogInput {
   /** The rule rows, `key`, `slug` and predicates' `reach` still to fill; without them the catalog has no `rules`. */
   rows?: CatalogRule[];
 }
+
+/** `CatalogInput`, or facts and rows alone when `aggregateCatalog`'s `known` brings what is made of the predicates. */
+export type AggregateInput = Omit<CatalogInput, 'streams'> & { streams?: PredicateStreams };
 
 /** A rule's own figures for the aggregation, computed once. */
 interface Prepared {
@@ -268,22 +271,18 @@ function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>
  * one's (a case-sensitive value counted in its case-insensitive row). With
  * `predicateReach`, the incremental build compares these between builds.
  */
-export function predicateKeys(c: Interning, streams: PredicateStreams): { display: (string | null)[]; aliased: Uint8Array } {
-  const predKey = c.uses.predKey;
+export function predicateKeys(c: Interning): { display: (string | null)[]; aliased: Uint8Array } {
+  const { predKey, predOwnKey } = c.uses;
   const display: (string | null)[] = new Array(predKey.length);
   const aliased = new Uint8Array(predKey.length);
-  const fieldIds = new Map<string | null, number>(c.fields.map((f, i) => [f, i]));
-  const opIds = new Map<string, number>(c.ops.map((o, i) => [o, i]));
   for (let j = 0; j < predKey.length; j++) {
     const k = predKey[j]!;
     if (k < 0) {
       display[j] = null;
       continue;
     }
-    const ki = c.keys[k]!;
-    display[j] = ki.display;
-    const own = c.keyMaps[fieldIds.get(streams.field[j]!)!]![opIds.get(streams.op[j]!)!]!.get(streams.norm[j]!);
-    if (own !== k) aliased[j] = 1;
+    display[j] = c.keys[k]!.display;
+    if (predOwnKey[j] !== k) aliased[j] = 1;
   }
   return { display, aliased };
 }
@@ -292,12 +291,13 @@ export function predicateKeys(c: Interning, streams: PredicateStreams): { displa
  * The corpus reach of every predicate (`uses.predKey` order: every predicate of
  * every rule): the rules using its key in its role, -1 for a negated one.
  */
-export function predicateReach(c: Interning, streams: PredicateStreams): Int32Array {
+export function predicateReach(c: Interning, streams: { flags: ArrayLike<number> }): Int32Array {
   const predKey = c.uses.predKey;
+  const flags = streams.flags;
   const out = new Int32Array(predKey.length);
   for (let j = 0; j < predKey.length; j++) {
     const k = predKey[j]!;
-    out[j] = k < 0 ? -1 : roleOf(streams.flags[j]!) === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
+    out[j] = k < 0 ? -1 : roleOf(flags[j]!) === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
   }
   return out;
 }
@@ -379,7 +379,7 @@ export interface AggregateSelection {
 
 export interface Aggregated {
   catalog: Catalog;
-  /** The intern tables and uses (`collectStreams`). */
+  /** The intern tables and uses (`collectPredicates`). */
   collected: Interning;
   /** Each rule's slug (also in the rows). */
   slugs: string[];
@@ -391,9 +391,14 @@ export interface Aggregated {
 
 /** The interning pass over an input, with each key's display form chosen: what `aggregateCatalog` counts with. */
 export function collectForCatalog(input: CatalogInput): Interning {
-  const c = collectStreams(
-    input.streams,
-    input.facts.map((f) => f.vendor),
+  return collectFrom(streamsReader(input.streams), input.facts);
+}
+
+/** The same over predicates however they are kept (the incremental build reads its id columns). */
+export function collectFrom(reader: PredicateReader, facts: readonly RuleFacts[]): Interning {
+  const c = collectPredicates(
+    reader,
+    facts.map((f) => f.vendor),
   );
   chooseDisplays(c.keys);
   return c;
@@ -405,16 +410,20 @@ export function collectForCatalog(input: CatalogInput): Interning {
  * computed already over the same input (`collectForCatalog`, `predicateReach`,
  * `ruleSlugs`), so it is not computed twice.
  */
-export function aggregateCatalog(input: CatalogInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[] } = {}): Aggregated {
+export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[] } = {}): Aggregated {
   const info = new AttackInfo(options.attack);
   const { facts } = input;
+  const streams = (): PredicateStreams => {
+    if (!input.streams) throw new Error('aggregateCatalog: the input has no predicate streams, and `known` does not bring what is made of them');
+    return input.streams;
+  };
 
   // ---- 1. Each rule once: predicates interned, slug, events.
-  const c = known.collected ?? collectForCatalog(input);
+  const c = known.collected ?? collectForCatalog({ ...input, streams: streams() });
   const { keys, uses } = c;
   const eventIds = new Map<string, number>();
   const prepared = prepareRules(facts, eventIds);
-  const reach = known.reach ?? predicateReach(c, input.streams);
+  const reach = known.reach ?? predicateReach(c, streams());
   const slugs = known.slugs ?? ruleSlugs(facts);
   if (input.rows) {
     for (let i = 0; i < input.rows.length; i++) {

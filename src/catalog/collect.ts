@@ -65,6 +65,11 @@ export interface RuleUses {
   writtenOff: Int32Array;
   /** Per predicate of every rule, in catalog order: its key, or -1 for a negated predicate. */
   predKey: Int32Array;
+  /**
+   * The same before case variants were merged: the key of the predicate's own
+   * value (the same array as `predKey` when no key was merged into another).
+   */
+  predOwnKey: Int32Array;
 }
 
 /** A growable list of 32-bit integers (a typed array, doubled when full). */
@@ -253,6 +258,37 @@ export function newStreams(): PredicateStreams {
   return { off: [0], flags: [], field: [], written: [], op: [], norm: [], display: [], foldedNorm: [], regexFlags: [] };
 }
 
+/**
+ * What the interning pass reads, wherever the identities are kept: the
+ * streams of a full build, or the incremental build's columns of string ids
+ * (read in place, without making streams of them first).
+ */
+export interface PredicateReader {
+  /** Rule `r` owns predicates `off[r]` to `off[r + 1] - 1`. */
+  off: ArrayLike<number>;
+  /** As `PredicateStreams.flags`. */
+  flags: ArrayLike<number>;
+  /** Put predicate `i`'s field, written name, op, norm, display and folded norm into `id`; returns its regex flags (undefined: not a regex). */
+  read(i: number, id: IdentityScratch): string | undefined;
+}
+
+/** A reader over streams. */
+export function streamsReader(s: PredicateStreams): PredicateReader {
+  return {
+    off: s.off,
+    flags: s.flags,
+    read(i, id) {
+      id.field = s.field[i]!;
+      id.written = s.written[i]!;
+      id.op = s.op[i]!;
+      id.norm = s.norm[i]!;
+      id.display = s.display[i]!;
+      id.foldedNorm = s.foldedNorm[i];
+      return s.regexFlags[i];
+    },
+  };
+}
+
 /** The rule page rows and opaque parts of each rule, made alongside the streams. */
 export interface RuleRows {
   predicates: CatalogPredicate[][];
@@ -300,6 +336,11 @@ export function collectRules(rules: readonly Rule[], vendors: readonly string[])
 
 /** The interning pass over the streams of `vendors.length` rules: the intern tables and what each rule uses. */
 export function collectStreams(s: PredicateStreams, vendors: readonly string[]): Interning {
+  return collectPredicates(streamsReader(s), vendors);
+}
+
+/** The interning pass over the predicates of `vendors.length` rules, however they are kept. */
+export function collectPredicates(s: PredicateReader, vendors: readonly string[]): Interning {
   const t = new Interner();
   const n = vendors.length;
   const ind = new IntList();
@@ -329,13 +370,7 @@ export function collectStreams(s: PredicateStreams, vendors: readonly string[]):
     for (let i = s.off[idx]!; i < s.off[idx + 1]!; i++) {
       const flags = s.flags[i]!;
       const role = roleOf(flags);
-      id.field = s.field[i]!;
-      id.written = s.written[i]!;
-      id.op = s.op[i]!;
-      id.norm = s.norm[i]!;
-      id.display = s.display[i]!;
-      id.foldedNorm = s.foldedNorm[i];
-      const rf = s.regexFlags[i];
+      const rf = s.read(i, id);
       id.regex = rf === undefined ? undefined : { flags: rf, anchored: (flags & F_ANCHORED) !== 0 };
       id.ci = (flags & F_CI) !== 0;
       const fid = t.field(id.field);
@@ -394,6 +429,7 @@ export function collectStreams(s: PredicateStreams, vendors: readonly string[]):
     written: written.view(),
     writtenOff,
     predKey: predKey.view(),
+    predOwnKey: predKey.view(),
   };
   const c = { ...pick(t), uses };
   mergeCaseVariants(c);
@@ -471,6 +507,7 @@ function mergeCaseVariants(c: Interning): void {
   const excl = remapUses(uses.excl, uses.exclOff, aliasOf, keys, (ki) => ki.nExcl++);
   uses.excl = excl.list;
   uses.exclOff = excl.off;
+  uses.predOwnKey = uses.predKey.slice();
   for (let i = 0; i < uses.predKey.length; i++) if (uses.predKey[i]! >= 0) uses.predKey[i] = aliasOf[uses.predKey[i]!]!;
 }
 

@@ -39,7 +39,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectForCatalog, predicateKeys, predicateReach, ruleSlugs, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, collectFrom, predicateKeys, predicateReach, ruleSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
 import type { Interning } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
@@ -58,7 +58,7 @@ import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
-import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, streamsFromIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, idsReader, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */
@@ -244,7 +244,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
   const table = new StringTable(strings);
   const ids = idsFromStreams(input.streams, table);
   const agg = full.aggregated!;
-  setSignature(ids, agg.reach, predicateKeys(agg.collected, input.streams), table);
+  setSignature(ids, agg.reach, predicateKeys(agg.collected), table);
   const files = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, ids), stringsFile: writeStrings(opts.cache, strings) };
   const state: SnapshotState = {
     format: SNAPSHOT_FORMAT,
@@ -519,14 +519,14 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const table = new StringTable(snap.strings, false);
   const rIds = idsFromStreams(rows.streams, table);
   const newIds = spliceIds(snap.ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
-  const newInput: CatalogInput = { facts: newFacts, streams: streamsFromIds(newIds, snap.strings) };
-  const newC = collectForCatalog(newInput);
+  const newInput: AggregateInput = { facts: newFacts };
+  const newC = collectFrom(idsReader(newIds, snap.strings), newFacts);
   const newSlugs = ruleSlugs(newFacts);
   const oldSlugs = ruleSlugs(oldFacts);
   const reloaded = new Set(at);
   for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
-  const newReach = predicateReach(newC, newInput.streams);
-  const newKeys = predicateKeys(newC, newInput.streams);
+  const newReach = predicateReach(newC, newIds);
+  const newKeys = predicateKeys(newC);
   const oldOff = snap.ids.off;
   const newOff = newIds.off;
   const techs = new Set<string>();
@@ -541,7 +541,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       const reachChanged = snap.ids.reach[o + q] !== newReach[w + q];
       if (reachChanged || str(snap.ids.keyDisplay[o + q]!) !== newKeys.display[w + q] || snap.ids.aliased[o + q] !== newKeys.aliased[w + q]) {
         touched.add(i);
-        fields.add(fieldKey(newInput.streams.field[w + q]!));
+        fields.add(fieldKey(str(newIds.field[w + q]!)));
         if (reachChanged) patched.add(i);
       }
     }
@@ -551,7 +551,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     techniquesOf(oldFacts[i]!, techs);
     techniquesOf(newFacts[i]!, techs);
     for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) fields.add(fieldKey(str(snap.ids.field[j]!)));
-    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(newInput.streams.field[j]!));
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(str(newIds.field[j]!)));
   }
   for (const r of touched) techniquesOf(newFacts[r]!, techs);
 

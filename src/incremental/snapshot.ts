@@ -38,7 +38,7 @@ import { isAscii } from 'node:buffer';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
-import type { PredicateStreams } from '../catalog/collect.js';
+import type { PredicateReader, PredicateStreams } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
 import type { DirStamp } from '../loader/walk.js';
@@ -196,34 +196,25 @@ export function idsFromStreams(s: PredicateStreams, table: StringTable): Predica
   return out;
 }
 
-/** The predicate streams the id columns stand for. */
-export function streamsFromIds(ids: PredicateIds, strings: readonly string[]): PredicateStreams {
-  const n = ids.flags.length;
-  const s: PredicateStreams = {
-    off: Array.from(ids.off),
-    flags: Array.from(ids.flags),
-    field: new Array(n),
-    written: new Array(n),
-    op: new Array(n),
-    norm: new Array(n),
-    display: new Array(n),
-    foldedNorm: new Array(n),
-    regexFlags: new Array(n),
+/** A reader over the id columns (catalog/collect.ts): the interning pass reads the strings they name in place. */
+export function idsReader(ids: PredicateIds, strings: readonly string[]): PredicateReader {
+  return {
+    off: ids.off,
+    flags: ids.flags,
+    read(i, id) {
+      const f = ids.field[i]!;
+      const w = ids.written[i]!;
+      const fo = ids.foldedNorm[i]!;
+      const rf = ids.regexFlags[i]!;
+      id.field = f < 0 ? null : strings[f]!;
+      id.written = w < 0 ? null : strings[w]!;
+      id.op = strings[ids.op[i]!] as PredicateOp;
+      id.norm = strings[ids.norm[i]!]!;
+      id.display = strings[ids.display[i]!]!;
+      id.foldedNorm = fo < 0 ? undefined : strings[fo];
+      return rf < 0 ? undefined : strings[rf];
+    },
   };
-  for (let i = 0; i < n; i++) {
-    const f = ids.field[i]!;
-    const w = ids.written[i]!;
-    const fo = ids.foldedNorm[i]!;
-    const rf = ids.regexFlags[i]!;
-    s.field[i] = f < 0 ? null : strings[f]!;
-    s.written[i] = w < 0 ? null : strings[w]!;
-    s.op[i] = strings[ids.op[i]!] as PredicateOp;
-    s.norm[i] = strings[ids.norm[i]!]!;
-    s.display[i] = strings[ids.display[i]!]!;
-    s.foldedNorm[i] = fo < 0 ? undefined : strings[fo];
-    s.regexFlags[i] = rf < 0 ? undefined : strings[rf];
-  }
-  return s;
 }
 
 /** `old` with the predicates of the rules in `replace` taken from other columns (rule `i` of `by`). */
