@@ -259,6 +259,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
     files: load.files,
     unrecognized: load.unrecognized.length,
     diagnostics: load.diagnostics,
+    summary: full.summary,
     ruleFiles,
     ranges: {
       techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
@@ -398,22 +399,18 @@ function techniquesOf(f: RuleFacts, into: Set<string>): void {
   }
 }
 
-/** No rule file changed: the outputs are current; only the sources' new stamps are recorded. */
-function unchanged(opts: UpdateOptions, snap: Snapshot, sources: SourceStamp[], dirs: SnapshotState['dirs'], listed: boolean, key: string, t0: number, startedAt: number): UpdateResult {
-  const { state } = snap;
-  const summary = summarizeChecks(
-    state.files,
-    state.unrecognized,
-    snap.records.map((r) => r.check),
-    state.diagnostics,
-  );
+/**
+ * No rule file changed: the outputs are current; only the sources' new stamps
+ * are recorded. The rest of the snapshot is not even read.
+ */
+function unchanged(opts: UpdateOptions, state: SnapshotState, sources: SourceStamp[], dirs: SnapshotState['dirs'], listed: boolean, key: string, t0: number, startedAt: number): UpdateResult {
   if (dirs !== state.dirs || sources.some((s, i) => s !== state.sources[i])) writeState(opts.cache, { ...state, key, loadedAt: startedAt, sources, dirs }, state);
-  const vendors = new Set(snap.records.map((r) => r.facts.vendor));
-  const files = 2 + vendors.size + state.ranges.techniques.length;
+  // Every output file but the manifest.
+  const files = state.outputs.length - 1;
   const t1 = performance.now();
   return {
     incremental: { used: true, changedFiles: [], listed, techniques: 0, fields: 0, rows: 0, snapshot: true },
-    summary,
+    summary: state.summary,
     techniques: state.ranges.techniques.length,
     written: { outDir: resolve(opts.out), files, bytes: 0, unchanged: files, removed: 0 },
     timings: { load: t1 - t0, aggregate: 0, write: 0 },
@@ -435,9 +432,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   }
   // The stamps first, while the heap is small (a stat costs more beside the snapshot's data).
   const { changed, sources, dirs, listed } = changedFiles(paths, opts, state);
+  if (!changed.length) return unchanged(opts, state, sources, dirs, listed, key, t0, startedAt);
   const snap = readSnapshotData(opts.cache, state);
   if (typeof snap === 'string') throw new FullBuild(snap);
-  if (!changed.length) return unchanged(opts, snap, sources, dirs, listed, key, t0, startedAt);
   const n = snap.records.length;
   const oldFacts = snap.records.map((r) => r.facts);
   const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
@@ -714,6 +711,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       outputs: outputStamps(out, allRels),
       sources: sources.map((s) => newSources.get(s.path) ?? s),
       dirs,
+      summary,
       ranges: {
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,

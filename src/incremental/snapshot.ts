@@ -42,7 +42,7 @@ import type { PredicateReader, PredicateStreams } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
 import type { DirStamp } from '../loader/walk.js';
-import type { RuleCheck } from '../loader/summary.js';
+import type { CheckSummary, RuleCheck } from '../loader/summary.js';
 
 export const STATE_FILE = 'build-v1.json';
 /** The previous catalog.json, which the next incremental build overwrites (see the module comment). */
@@ -83,6 +83,8 @@ export interface SnapshotState {
   unrecognized: number;
   /** The load's diagnostics not attached to a rule. */
   diagnostics: Diagnostic[];
+  /** The check figures of the build (what a rebuild without changes reports). */
+  summary: CheckSummary;
   /** Per rule file (path), the range of its rules: [path, first rule index, rule count]. */
   ruleFiles: [string, number, number][];
   /** Byte ranges in catalog.json: [technique id, start, end], rules flat [start, end, ...], [field key, slug, start, end]. */
@@ -399,6 +401,7 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
     !(
       s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') &&
       isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
+      !!s.summary && typeof s.summary === 'object' && isInt((s.summary as Record<string, unknown>).total) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
       r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3]))

@@ -131,11 +131,15 @@ describe('incremental build', () => {
 
   it('writes nothing and reports no change when no rule file changed', async () => {
     const s = setup();
-    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     const before = statSync(join(s.out, 'catalog.json')).mtimeMs;
     const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     expect(r.incremental).toMatchObject({ used: true, changedFiles: [] });
     expect(statSync(join(s.out, 'catalog.json')).mtimeMs).toBe(before);
+    // The figures of the build before, and every output file (all but the manifest) counted as unchanged.
+    expect(r.summary).toEqual(first.summary);
+    expect(r.techniques).toBe(first.techniques);
+    expect(r.written.files).toBe(tree(s.out).size - 1);
     expect(r.written.unchanged).toBe(r.written.files);
   });
 
@@ -206,9 +210,15 @@ describe('incremental build', () => {
     const s = setup();
     await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     for (const f of readdirSync(s.cache).filter((x) => x.startsWith('build-v1-preds-'))) writeFileSync(join(s.cache, f), Buffer.alloc(64, 0xff));
+    // Nothing changed: only the state is read (the outputs are current).
+    expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental).toMatchObject({ used: true, changedFiles: [] });
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
     const r: UpdateResult = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     expect(r.incremental.used).toBe(false);
     expect(r.incremental.reason).toMatch(/damaged/);
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
   });
 });
 
