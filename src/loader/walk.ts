@@ -14,7 +14,8 @@
  * unchanged knows the file list without listing again (src/incremental/), as
  * git's untracked cache does. A walk that meets a symbolic link stamps
  * nothing (`dirs` null): what a link leads to can change without any folder
- * of the walk changing. Nor does a walk that reported a problem.
+ * of the walk changing. Nor does a walk that reported a problem, nor any
+ * walk on Windows (see below).
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { stampOf } from './file-stamps.js';
@@ -72,7 +73,8 @@ export function walkPaths(paths: readonly string[], opts: WalkOptions = {}): Wal
   const seenDirs = new Set<string>();
   const seenLinkedFiles = new Set<string>();
   const roots: string[] = [];
-  let dirs: DirStamp[] | null = opts.stampDirs ? [] : null;
+  // Not on Windows: its FAT file systems leave a folder's times alone when entries change (NTFS moves them).
+  let dirs: DirStamp[] | null = opts.stampDirs && process.platform !== 'win32' ? [] : null;
   for (const p of paths) {
     try {
       roots.push(realpath(resolve(p)));
