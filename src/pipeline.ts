@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
 import type { AttackData } from './attack/types.js';
-import { aggregateCatalog, catalogInput, corpusSummaryFromCheck, type Aggregated, type Catalog, type CatalogInput, type CorpusSummary } from './catalog/index.js';
+import { aggregateCatalog, catalogInput, catalogInputInterned, corpusSummaryFromCheck, type AggregateInput, type Aggregated, type Catalog, type CatalogInput, type CorpusSummary } from './catalog/index.js';
 import { diagLine } from './core/diagnostics.js';
 import { loadEventCatalog } from './events/index.js';
 import { autoWorkers, loadCorpus, type LoadOptions, type LoadResult } from './loader/load.js';
@@ -122,14 +122,18 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
   // The rule pages go to a worker thread; started now, its start-up overlaps the aggregation.
   const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
   try {
-    const input = catalogInput(load.rules);
-    const aggregated = aggregateCatalog(input, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) });
+    // The predicate identities are kept only for the incremental build's snapshot; otherwise they are
+    // interned as the rules are read (docs/performance.md, "Incremental builds").
+    const kept = opts.keepInput ? catalogInput(load.rules) : null;
+    const interned = kept ? null : catalogInputInterned(load.rules);
+    const input: AggregateInput = kept ?? interned!.input;
+    const aggregated = aggregateCatalog(input, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummary(load, summary, paths) }, undefined, interned ? { collected: interned.collected } : {});
     const catalog = aggregated.catalog;
     const t2 = performance.now();
     const wopts = { site, ...(opts.catalogRanges ? { catalogRanges: opts.catalogRanges } : {}) };
     const written = opts.out ? await (pages ? writeCatalogWithWorker(catalog, opts.out, pages, wopts) : writeCatalog(catalog, opts.out, wopts)) : undefined;
     const t3 = performance.now();
-    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(opts.keepInput ? { input, aggregated } : {}) };
+    return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(kept ? { input: kept, aggregated } : {}) };
   } finally {
     void pages?.stop();
   }

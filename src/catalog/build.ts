@@ -20,7 +20,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { thresholds } from './classify.js';
-import { collectPredicates, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, streamsReader, type Interning, type KeyInfo, type PredicateReader, type PredicateStreams, type RuleRows } from './collect.js';
+import { collectPredicates, Collector, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, streamsReader, type Interning, type KeyInfo, type PredicateReader, type PredicateStreams, type RuleRows } from './collect.js';
 import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -229,15 +229,36 @@ export function ruleRow(rule: Rule, f: RuleFacts, predicates: CatalogRule['predi
 
 /** The aggregation's input from rules: facts, predicate identities and rule rows (`withRows`, default true). */
 export function catalogInput(rules: readonly Rule[], withRows = true): CatalogInput {
+  const { input } = readRules(rules, withRows, true);
+  return input as CatalogInput;
+}
+
+/**
+ * The aggregation's input and its interning pass, made in one pass over the
+ * rules without keeping the predicate identities (`streams`): what a build
+ * needs that records no snapshot. `aggregateCatalog(input, options, undefined,
+ * { collected })` then gives what it gives for `catalogInput(rules)`.
+ */
+export function catalogInputInterned(rules: readonly Rule[], withRows = true): { input: AggregateInput; collected: Interning } {
+  const { input, collected } = readRules(rules, withRows, false);
+  return { input, collected: collected! };
+}
+
+function readRules(rules: readonly Rule[], withRows: boolean, keepStreams: boolean): { input: AggregateInput; collected?: Interning } {
   const rows: RuleRows = { predicates: [], opaque: [] };
-  const streams = streamRules(rules, newStreams(), rows);
+  const collector = keepStreams ? undefined : new Collector(rules.length);
+  const streams = streamRules(rules, keepStreams ? newStreams() : null, rows, collector);
   const facts: RuleFacts[] = new Array(rules.length);
   const out: CatalogRule[] = withRows ? new Array(rules.length) : [];
   for (let i = 0; i < rules.length; i++) {
     facts[i] = ruleFacts(rules[i]!, rows.predicates[i]!.length, rows.opaque[i]!.length);
     if (withRows) out[i] = ruleRow(rules[i]!, facts[i]!, rows.predicates[i]!, rows.opaque[i]!);
   }
-  return withRows ? { facts, streams, rows: out } : { facts, streams };
+  const input: AggregateInput = { facts, ...(streams ? { streams } : {}), ...(withRows ? { rows: out } : {}) };
+  if (!collector) return { input };
+  const collected = collector.finish();
+  chooseDisplays(collected.keys);
+  return { input, collected };
 }
 
 /** Rule slugs, unique per vendor, allocated in rule order. */
@@ -291,9 +312,8 @@ export function predicateKeys(c: Interning): { display: (string | null)[]; alias
  * The corpus reach of every predicate (`uses.predKey` order: every predicate of
  * every rule): the rules using its key in its role, -1 for a negated one.
  */
-export function predicateReach(c: Interning, streams: { flags: ArrayLike<number> }): Int32Array {
-  const predKey = c.uses.predKey;
-  const flags = streams.flags;
+export function predicateReach(c: Interning): Int32Array {
+  const { predKey, predFlags: flags } = c.uses;
   const out = new Int32Array(predKey.length);
   for (let j = 0; j < predKey.length; j++) {
     const k = predKey[j]!;
@@ -362,7 +382,8 @@ function chooseDisplays(keys: KeyInfo[]): void {
 }
 
 export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOptions = {}): Catalog {
-  return aggregateCatalog(catalogInput(rules), options).catalog;
+  const { input, collected } = catalogInputInterned(rules);
+  return aggregateCatalog(input, options, undefined, { collected }).catalog;
 }
 
 /**
@@ -423,7 +444,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   const { keys, uses } = c;
   const eventIds = new Map<string, number>();
   const prepared = prepareRules(facts, eventIds);
-  const reach = known.reach ?? predicateReach(c, streams());
+  const reach = known.reach ?? predicateReach(c);
   const slugs = known.slugs ?? ruleSlugs(facts);
   if (input.rows) {
     for (let i = 0; i < input.rows.length; i++) {

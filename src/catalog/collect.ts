@@ -70,6 +70,8 @@ export interface RuleUses {
    * value (the same array as `predKey` when no key was merged into another).
    */
   predOwnKey: Int32Array;
+  /** Per predicate, its `PredicateStreams.flags` (role and case bits). */
+  predFlags: Int32Array;
 }
 
 /** A growable list of 32-bit integers (a typed array, doubled when full). */
@@ -296,11 +298,12 @@ export interface RuleRows {
 }
 
 /** Classify each rule's query and append its predicates' identities to `s` (and its rows to `rows`). */
-export function streamRules(rules: readonly Rule[], s: PredicateStreams = newStreams(), rows?: RuleRows): PredicateStreams {
+export function streamRules(rules: readonly Rule[], s: PredicateStreams | null = newStreams(), rows?: RuleRows, collector?: Collector): PredicateStreams | null {
   const cls = newClassified();
   const id = newIdentityScratch();
   for (const rule of rules) {
     classifyInto(rule.query, cls);
+    collector?.beginRule(String(rule.vendor));
     // Sized exactly: kept in the catalog (a list grown by push keeps ~16 spare slots).
     const preds: CatalogPredicate[] | null = rows ? new Array(cls.predicates.length) : null;
     for (let i = 0; i < cls.predicates.length; i++) {
@@ -308,17 +311,22 @@ export function streamRules(rules: readonly Rule[], s: PredicateStreams = newStr
       const role: PredicateRole = cls.roles[i]!;
       identityInto(p, id);
       const cs = p.caseSensitive && typeof p.value === 'string';
-      s.flags.push(ROLES.indexOf(role) | (id.ci ? F_CI : 0) | (cs ? F_CS : 0) | (id.regex?.anchored ? F_ANCHORED : 0));
-      s.field.push(id.field);
-      s.written.push(id.written);
-      s.op.push(id.op);
-      s.norm.push(id.norm);
-      s.display.push(id.display);
-      s.foldedNorm.push(id.foldedNorm);
-      s.regexFlags.push(id.regex?.flags);
+      const flags = ROLES.indexOf(role) | (id.ci ? F_CI : 0) | (cs ? F_CS : 0) | (id.regex?.anchored ? F_ANCHORED : 0);
+      if (s) {
+        s.flags.push(flags);
+        s.field.push(id.field);
+        s.written.push(id.written);
+        s.op.push(id.op);
+        s.norm.push(id.norm);
+        s.display.push(id.display);
+        s.foldedNorm.push(id.foldedNorm);
+        s.regexFlags.push(id.regex?.flags);
+      }
+      collector?.add(flags, id);
       if (preds) preds[i] = predicateRow(p, id, role, cs);
     }
-    s.off.push(s.flags.length);
+    if (s) s.off.push(s.flags.length);
+    collector?.endRule();
     if (rows) {
       rows.predicates.push(preds!);
       rows.opaque.push(cls.opaque.map((o) => ({ text: o.text, reason: o.reason })));
@@ -330,7 +338,7 @@ export function streamRules(rules: readonly Rule[], s: PredicateStreams = newStr
 /** Classify, intern and record every predicate of every rule; build the rule page rows. */
 export function collectRules(rules: readonly Rule[], vendors: readonly string[]): Collected {
   const rows: RuleRows = { predicates: [], opaque: [] };
-  const s = streamRules(rules, newStreams(), rows);
+  const s = streamRules(rules, newStreams(), rows)!;
   return { ...collectStreams(s, vendors), ...rows };
 }
 
@@ -341,105 +349,155 @@ export function collectStreams(s: PredicateStreams, vendors: readonly string[]):
 
 /** The interning pass over the predicates of `vendors.length` rules, however they are kept. */
 export function collectPredicates(s: PredicateReader, vendors: readonly string[]): Interning {
-  const t = new Interner();
-  const n = vendors.length;
-  const ind = new IntList();
-  const excl = new IntList();
-  const fieldId = new IntList();
-  const fieldFlags = new IntList();
-  const fieldOps = new IntList();
-  const written = new IntList();
-  const predKey = new IntList();
-  const indOff = new Int32Array(n + 1);
-  const exclOff = new Int32Array(n + 1);
-  const fieldOff = new Int32Array(n + 1);
-  const writtenOff = new Int32Array(n + 1);
-  // Last position of each key / field in the lists, and the last rule of each written name
-  // (-1: none yet; grown as ids are created).
-  const indPos = new IntList();
-  const exclPos = new IntList();
-  const fieldPos = new IntList();
-  const writtenLast = new IntList();
+  const c = new Collector(vendors.length);
   const id = newIdentityScratch();
-
-  for (let idx = 0; idx < n; idx++) {
-    const vendor = vendors[idx]!;
-    const indStart = ind.length;
-    const exclStart = excl.length;
-    const fieldStart = fieldId.length;
+  for (let idx = 0; idx < vendors.length; idx++) {
+    c.beginRule(vendors[idx]!);
     for (let i = s.off[idx]!; i < s.off[idx + 1]!; i++) {
       const flags = s.flags[i]!;
-      const role = roleOf(flags);
       const rf = s.read(i, id);
       id.regex = rf === undefined ? undefined : { flags: rf, anchored: (flags & F_ANCHORED) !== 0 };
       id.ci = (flags & F_CI) !== 0;
-      const fid = t.field(id.field);
-      const opId = t.op(id.op);
-      const k = t.key(fid, opId, id);
-      if (k === indPos.length) {
-        indPos.push(-1);
-        exclPos.push(-1);
-      }
-      if (fid === fieldPos.length) fieldPos.push(-1);
-      const ki = t.keys[k]!;
-      if (id.ci) ki.ci = true;
-      const cs = (flags & F_CS) !== 0;
-      let roleBit = 0;
-      if (role === 'indicator') {
-        if (addKeyUse(ind, indPos, indStart, k, cs)) ki.nInd++;
-        roleBit = FIELD_INDICATOR;
-      } else if (role === 'exclusion') {
-        if (addKeyUse(excl, exclPos, exclStart, k, cs)) ki.nExcl++;
-        roleBit = FIELD_EXCLUSION;
-      }
-
-      let fpos = fieldPos.data[fid]!;
-      if (fpos < fieldStart) {
-        fpos = fieldPos.data[fid] = fieldId.length;
-        fieldId.push(fid);
-        fieldFlags.push(0);
-        fieldOps.push(0);
-      }
-      fieldFlags.data[fpos]! |= roleBit;
-      fieldOps.data[fpos]! |= 1 << opId;
-      if (id.written !== null) {
-        const wid = t.written(fid, vendor, id.written);
-        if (wid === writtenLast.length) writtenLast.push(-1);
-        if (writtenLast.data[wid] !== idx) {
-          writtenLast.data[wid] = idx;
-          written.push(wid);
-        }
-      }
-      predKey.push(role === 'negated' ? -1 : k);
+      c.add(flags, id);
     }
-    indOff[idx + 1] = ind.length;
-    exclOff[idx + 1] = excl.length;
-    fieldOff[idx + 1] = fieldId.length;
-    writtenOff[idx + 1] = written.length;
+    c.endRule();
   }
-  const uses: RuleUses = {
-    ind: ind.view(),
-    indOff,
-    excl: excl.view(),
-    exclOff,
-    fieldId: fieldId.view(),
-    fieldFlags: fieldFlags.view(),
-    fieldOps: fieldOps.view(),
-    fieldOff,
-    written: written.view(),
-    writtenOff,
-    predKey: predKey.view(),
-    predOwnKey: predKey.view(),
-  };
-  const c = { ...pick(t), uses };
-  mergeCaseVariants(c);
-  for (const ki of c.keys) {
-    ki.indRules = new Array<number>(ki.nInd);
-    ki.exclRules = new Array<number>(ki.nExcl);
+  return c.finish();
+}
+
+/**
+ * The interning pass, fed one predicate at a time in rule order:
+ * `collectPredicates` feeds it from kept identities, a full build straight
+ * from the rules as it classifies them (`streamRules`), without keeping them.
+ */
+export class Collector {
+  private readonly t = new Interner();
+  private readonly ind = new IntList();
+  private readonly excl = new IntList();
+  private readonly fieldId = new IntList();
+  private readonly fieldFlags = new IntList();
+  private readonly fieldOps = new IntList();
+  private readonly written = new IntList();
+  private readonly predKey = new IntList();
+  private readonly predFlags = new IntList();
+  private readonly indOff: Int32Array;
+  private readonly exclOff: Int32Array;
+  private readonly fieldOff: Int32Array;
+  private readonly writtenOff: Int32Array;
+  // Last position of each key / field in the lists, and the last rule of each written name
+  // (-1: none yet; grown as ids are created).
+  private readonly indPos = new IntList();
+  private readonly exclPos = new IntList();
+  private readonly fieldPos = new IntList();
+  private readonly writtenLast = new IntList();
+  /** The current rule, its vendor, and where its entries start in the lists. */
+  private idx = -1;
+  private vendor = '';
+  private indStart = 0;
+  private exclStart = 0;
+  private fieldStart = 0;
+
+  /** For `n` rules. */
+  constructor(private readonly n: number) {
+    this.indOff = new Int32Array(n + 1);
+    this.exclOff = new Int32Array(n + 1);
+    this.fieldOff = new Int32Array(n + 1);
+    this.writtenOff = new Int32Array(n + 1);
   }
-  fillRuleLists(uses.ind, uses.indOff, c.keys, (ki) => ki.indRules);
-  fillRuleLists(uses.excl, uses.exclOff, c.keys, (ki) => ki.exclRules);
-  return c;
+
+  /** Start the next rule. */
+  beginRule(vendor: string): void {
+    this.idx++;
+    if (this.idx >= this.n) throw new Error(`Collector: more than the ${this.n} rules it was made for`);
+    this.vendor = vendor;
+    this.indStart = this.ind.length;
+    this.exclStart = this.excl.length;
+    this.fieldStart = this.fieldId.length;
+  }
+
+  /** One predicate of the current rule: its `PredicateStreams` flags and identity (regex and ci included). */
+  add(flags: number, id: IdentityScratch): void {
+    const t = this.t;
+    const role = roleOf(flags);
+    const fid = t.field(id.field);
+    const opId = t.op(id.op);
+    const k = t.key(fid, opId, id);
+    if (k === this.indPos.length) {
+      this.indPos.push(-1);
+      this.exclPos.push(-1);
+    }
+    if (fid === this.fieldPos.length) this.fieldPos.push(-1);
+    const ki = t.keys[k]!;
+    if (id.ci) ki.ci = true;
+    const cs = (flags & F_CS) !== 0;
+    let roleBit = 0;
+    if (role === 'indicator') {
+      if (addKeyUse(this.ind, this.indPos, this.indStart, k, cs)) ki.nInd++;
+      roleBit = FIELD_INDICATOR;
+    } else if (role === 'exclusion') {
+      if (addKeyUse(this.excl, this.exclPos, this.exclStart, k, cs)) ki.nExcl++;
+      roleBit = FIELD_EXCLUSION;
+    }
+
+    const fieldPos = this.fieldPos;
+    let fpos = fieldPos.data[fid]!;
+    if (fpos < this.fieldStart) {
+      fpos = fieldPos.data[fid] = this.fieldId.length;
+      this.fieldId.push(fid);
+      this.fieldFlags.push(0);
+      this.fieldOps.push(0);
+    }
+    this.fieldFlags.data[fpos]! |= roleBit;
+    this.fieldOps.data[fpos]! |= 1 << opId;
+    if (id.written !== null) {
+      const wid = t.written(fid, this.vendor, id.written);
+      if (wid === this.writtenLast.length) this.writtenLast.push(-1);
+      if (this.writtenLast.data[wid] !== this.idx) {
+        this.writtenLast.data[wid] = this.idx;
+        this.written.push(wid);
+      }
+    }
+    this.predKey.push(role === 'negated' ? -1 : k);
+    this.predFlags.push(flags);
+  }
+
+  /** End the current rule. */
+  endRule(): void {
+    const i = this.idx + 1;
+    this.indOff[i] = this.ind.length;
+    this.exclOff[i] = this.excl.length;
+    this.fieldOff[i] = this.fieldId.length;
+    this.writtenOff[i] = this.written.length;
+  }
+
+  /** The intern tables and uses, once every rule was fed. */
+  finish(): Interning {
+    if (this.idx !== this.n - 1) throw new Error(`Collector: fed ${this.idx + 1} of ${this.n} rules`);
+    const uses: RuleUses = {
+      ind: this.ind.view(),
+      indOff: this.indOff,
+      excl: this.excl.view(),
+      exclOff: this.exclOff,
+      fieldId: this.fieldId.view(),
+      fieldFlags: this.fieldFlags.view(),
+      fieldOps: this.fieldOps.view(),
+      fieldOff: this.fieldOff,
+      written: this.written.view(),
+      writtenOff: this.writtenOff,
+      predKey: this.predKey.view(),
+      predOwnKey: this.predKey.view(),
+      predFlags: this.predFlags.view(),
+    };
+    const c = { ...pick(this.t), uses };
+    mergeCaseVariants(c);
+    for (const ki of c.keys) {
+      ki.indRules = new Array<number>(ki.nInd);
+      ki.exclRules = new Array<number>(ki.nExcl);
+    }
+    fillRuleLists(uses.ind, uses.indOff, c.keys, (ki) => ki.indRules);
+    fillRuleLists(uses.excl, uses.exclOff, c.keys, (ki) => ki.exclRules);
+    return c;
+  }
 }
 
 /** Fill each key's rule list (sized beforehand) from the per-rule key uses. */

@@ -522,7 +522,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const oldSlugs = ruleSlugs(oldFacts);
   const reloaded = new Set(at);
   for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
-  const newReach = predicateReach(newC, newIds);
+  const newReach = predicateReach(newC);
   const newKeys = predicateKeys(newC);
   const oldOff = snap.ids.off;
   const newOff = newIds.off;

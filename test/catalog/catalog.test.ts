@@ -11,7 +11,7 @@
  * R7 elastic T1114.002   sequence [process.name wildcard outlook.exe] ![process.name eq followup.exe]
  */
 import { describe, expect, it } from 'vitest';
-import { buildCatalog } from '../../src/catalog/build.js';
+import { aggregateCatalog, buildCatalog, catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
 import { CatalogSchema, CorpusSummarySchema } from '../../src/catalog/schema.js';
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
@@ -246,5 +246,19 @@ describe('predicate roles', () => {
     expect(roles(not(or([p('a'), p('b')])))).toEqual(['a:exclusion', 'b:exclusion']);
     expect(roles(or([p('a'), and([p('b'), not(p('c'))])]))).toEqual(['a:indicator', 'b:indicator', 'c:negated']);
     expect(roles(and([p('a'), not(and([p('b'), not(p('c'))]))]))).toEqual(['a:indicator', 'b:exclusion', 'c:negated']);
+  });
+});
+
+describe('the aggregation input', () => {
+  it('gives the same catalog whether the predicate identities are kept or interned as the rules are read', () => {
+    const options = { attack: ATTACK, events: EVENTS };
+    const kept = aggregateCatalog(catalogInput(smallCorpus()), options);
+    const { input, collected } = catalogInputInterned(smallCorpus());
+    expect(input.streams).toBeUndefined();
+    const interned = aggregateCatalog(input, options, undefined, { collected });
+    expect(JSON.stringify(interned.catalog)).toBe(JSON.stringify(kept.catalog));
+    expect([...interned.reach]).toEqual([...kept.reach]);
+    // Without the identities, the aggregation needs the interning it was given.
+    expect(() => aggregateCatalog(input, options)).toThrow(/no predicate streams/);
   });
 });

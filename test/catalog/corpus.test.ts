@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, expect, it } from 'vitest';
 import type { Rule } from '../../src/ast/schema.js';
-import { buildCatalog } from '../../src/catalog/build.js';
+import { aggregateCatalog, buildCatalog, catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
 import { type Catalog, CatalogSchema } from '../../src/catalog/schema.js';
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { loadCorpus } from '../../src/loader/load.js';
@@ -104,6 +104,12 @@ describeCorpus('catalog over the three real corpora', () => {
     expect(new Set(cat.rules.map((r) => r.key)).size).toBe(rules.length);
     expect(CatalogSchema.safeParse(cat).success).toBe(true);
     expect(cat.summary.corpus!.rules).toBe(rules.length);
+  });
+
+  it('is the same whether the predicate identities are kept (incremental snapshots) or interned as the rules are read', () => {
+    const kept = aggregateCatalog(catalogInput(rules)).catalog;
+    const { input, collected } = catalogInputInterned(rules);
+    expect(JSON.stringify(aggregateCatalog(input, {}, undefined, { collected }).catalog)).toBe(JSON.stringify(kept));
   });
 
   it('every count is over distinct rules', () => {
