@@ -58,7 +58,7 @@ import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
-import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, idsReader, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, idsReader, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */

@@ -391,6 +391,14 @@ function encodeState(state: SnapshotState, base?: SnapshotState): StoredState {
 }
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+
+/** The check figures as `summarizeChecks` makes them (what a rebuild without changes reports as they are). */
+function validSummary(v: unknown): v is CheckSummary {
+  if (!isRecord(v)) return false;
+  const counts = ['total', 'parsed', 'failed', 'clean', 'opaque', 'noQuery', 'hunts', 'files', 'ruleFiles', 'unrecognizedFiles', 'warnings'];
+  return counts.every((k) => isInt(v[k])) && isRecord(v.supportFiles) && isRecord(v.byVendor) && isRecord(v.byLanguage) && Array.isArray(v.failures);
+}
 
 function decodeState(v: unknown, key: string): SnapshotState | null {
   if (!v || typeof v !== 'object') return null;
@@ -401,7 +409,7 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
     !(
       s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') &&
       isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
-      !!s.summary && typeof s.summary === 'object' && isInt((s.summary as Record<string, unknown>).total) &&
+      validSummary(s.summary) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
       r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3]))

@@ -104,7 +104,7 @@ export interface LoadResult {
   cache?: CacheStats;
   /** Every walked file, in walk order, with `cache` or `recordSources`. */
   sources?: SourceStamp[];
-  /** With `recordSources`: every folder walked, stamped before it was listed; null when the walk met a link (walk.ts). */
+  /** With `recordSources`: every folder walked, stamped before it was listed; null when the walk stamps none (a link, a problem, Windows: walk.ts). */
   dirs?: DirStamp[] | null;
 }
 

@@ -18,10 +18,10 @@
  * walk on Windows (see below).
  */
 import { lstatSync, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { stampOf } from './file-stamps.js';
 import { join, normalize, resolve, sep } from 'node:path';
 import type { Diagnostic } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
+import { stampOf } from './file-stamps.js';
 
 export interface WalkOptions {
   followSymlinks?: boolean;
@@ -40,7 +40,7 @@ export interface DirStamp {
 export interface WalkResult {
   files: string[];
   diagnostics: Diagnostic[];
-  /** With `stampDirs`: every folder listed, in walk order; null when the walk met a symbolic link. */
+  /** With `stampDirs`: every folder listed, in walk order; null when the walk met a symbolic link or a problem, or on Windows. */
   dirs?: DirStamp[] | null;
 }
 
