@@ -1,13 +1,17 @@
 /**
- * The first pass of `buildCatalog`: every predicate of every rule once, in
- * two steps. `streamRules` classifies each rule's predicates and takes their
- * value identities (`PredicateStreams`: plain strings and flags, which the
- * incremental build keeps); `collectStreams` interns them. Fields, (field, op, value) combinations ("keys") and written field names
- * are interned to small integers, and what each rule uses is recorded in
- * flat integer arrays with one offset table per list (rule `r` owns entries
- * `off[r]` to `off[r + 1] - 1`). The aggregation then counts with typed
- * arrays indexed by these ids instead of Maps keyed by strings. On the real corpora that is ≈ 100,000 predicates, 57,000
- * keys and 1,300 fields.
+ * The first pass of `buildCatalog`: every predicate of every rule once.
+ * `streamRules` classifies each rule's predicates and takes their value
+ * identities; a `Collector` interns them. A build that records no snapshot
+ * feeds the collector straight from `streamRules`; the incremental build
+ * keeps the identities (`PredicateStreams`: plain strings and flags, kept as
+ * columns of string ids in its snapshot) and replays them through the same
+ * collector (`collectPredicates` with a `PredicateReader`). Fields, (field,
+ * op, value) combinations ("keys") and written field names are interned to
+ * small integers, and what each rule uses is recorded in flat integer arrays
+ * with one offset table per list (rule `r` owns entries `off[r]` to
+ * `off[r + 1] - 1`). The aggregation then counts with typed arrays indexed by
+ * these ids instead of Maps keyed by strings. On the real corpora that is
+ * ≈ 100,000 predicates, 57,000 keys and 1,300 fields.
  */
 import type { Predicate, PredicateOp, Rule } from '../ast/schema.js';
 import { classifyInto, newClassified } from './classify.js';
@@ -114,17 +118,10 @@ export interface Interning extends Interned {
   uses: RuleUses;
 }
 
-export interface Collected extends Interning {
-  /** The rule page rows of each rule (without `reach`, filled later). */
-  predicates: CatalogPredicate[][];
-  /** Opaque parts of each rule. */
-  opaque: { text: string; reason: string }[][];
-}
-
 const MAX_OPS = 31;
 const NONE: number[] = [];
 
-/** Interning state of one `collectRules` run. */
+/** Interning state of one `Collector`. */
 class Interner implements Interned {
   readonly fields: (string | null)[] = [];
   readonly ops: PredicateOp[] = [];
@@ -333,18 +330,6 @@ export function streamRules(rules: readonly Rule[], s: PredicateStreams | null =
     }
   }
   return s;
-}
-
-/** Classify, intern and record every predicate of every rule; build the rule page rows. */
-export function collectRules(rules: readonly Rule[], vendors: readonly string[]): Collected {
-  const rows: RuleRows = { predicates: [], opaque: [] };
-  const s = streamRules(rules, newStreams(), rows)!;
-  return { ...collectStreams(s, vendors), ...rows };
-}
-
-/** The interning pass over the streams of `vendors.length` rules: the intern tables and what each rule uses. */
-export function collectStreams(s: PredicateStreams, vendors: readonly string[]): Interning {
-  return collectPredicates(streamsReader(s), vendors);
 }
 
 /** The interning pass over the predicates of `vendors.length` rules, however they are kept. */
