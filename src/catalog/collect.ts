@@ -258,9 +258,9 @@ export function newStreams(): PredicateStreams {
 }
 
 /**
- * What the interning pass reads, wherever the identities are kept: the
- * streams of a full build, or the incremental build's columns of string ids
- * (read in place, without making streams of them first).
+ * What the interning pass reads, wherever the identities are kept: streams
+ * (`streamsReader`), or the incremental build's columns of string ids (read
+ * in place, without making streams of them first).
  */
 export interface PredicateReader {
   /** Rule `r` owns predicates `off[r]` to `off[r + 1] - 1`. */
@@ -294,7 +294,10 @@ export interface RuleRows {
   opaque: { text: string; reason: string }[][];
 }
 
-/** Classify each rule's query and append its predicates' identities to `s` (and its rows to `rows`). */
+/**
+ * Classify each rule's query and append its predicates' identities to `s`
+ * (null: keep none), feed them to `collector`, and append its rows to `rows`.
+ */
 export function streamRules(rules: readonly Rule[], s: PredicateStreams | null = newStreams(), rows?: RuleRows, collector?: Collector): PredicateStreams | null {
   const cls = newClassified();
   const id = newIdentityScratch();
