@@ -71,6 +71,8 @@ export interface RuleFacts {
   line?: number;
   kind: string;
   language: string;
+  /** As the rule row's (listed beside the rule's title on technique and field pages). */
+  status?: string;
   /** ATT&CK technique ids (normalized, distinct) and tactic tags (distinct). */
   techniques: string[];
   tactics: string[];
@@ -188,6 +190,7 @@ export function ruleFacts(rule: Rule, predicates: number, opaque: number): RuleF
     predicates,
   };
   if (rule.line !== undefined) f.line = rule.line;
+  if (rule.status !== undefined) f.status = rule.status;
   return f;
 }
 
@@ -394,8 +397,8 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
  */
 export interface AggregateSelection {
   techniques: ReadonlySet<string>;
-  /** Field keys (`fieldKey`). */
-  fields: ReadonlySet<string>;
+  /** Field keys (`fieldKey`); absent: every field page in full (the web site lists every field's figures and values). */
+  fields?: ReadonlySet<string>;
 }
 
 export interface Aggregated {

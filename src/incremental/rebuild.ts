@@ -27,8 +27,7 @@
  * checks it after random edits, and on the real corpora). Whatever this
  * scheme does not handle, it does not guess: a full build runs, and the
  * result says why (`incremental.reason`). That is the case for a first
- * build, other code or options, the web site (rebuilt in full), an output
- * folder changed by hand, files added, removed or renamed, a changed
+ * build, other code or options, an output folder changed by hand, files added, removed or renamed, a changed
  * supporting file (Splunk macros and data sources), a changed file whose
  * number of rules changed or that reports a load problem, Sigma filters and
  * correlations (which link rules across files), a changed Sigma rule id that
@@ -54,10 +53,13 @@ import { sniff } from '../loader/sniff.js';
 import { walkPaths } from '../loader/walk.js';
 import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
 import { techniqueMarkdown } from '../render/markdown.js';
+import type { ListedRule } from '../render/lookup.js';
 import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
-import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type WriteResult } from '../render/write.js';
+import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
+import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
+import { searchDataChunks } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, idsReader, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
@@ -85,7 +87,11 @@ export interface UpdateOptions extends PipelineOptions {
   out: string;
   /** The cache directory (parse cache, file stamps and the build snapshot). */
   cache: string;
-  /** The static web site (default true). It is always rebuilt in full. */
+  /**
+   * The static web site (default true). A rebuild writes again the pages a
+   * change reaches (its rules', techniques' and fields' pages, the index, the
+   * field list and the search data) and keeps every other page.
+   */
   site?: boolean;
 }
 
@@ -130,8 +136,7 @@ function snapshotKey(paths: readonly string[], opts: UpdateOptions, ctx: Pipelin
 }
 
 /** Why these options cannot use a snapshot at all (null: they can). */
-function unsupported(opts: UpdateOptions, site: boolean): string | null {
-  if (site) return 'the web site is rebuilt in full (use --no-site for incremental builds)';
+function unsupported(opts: UpdateOptions): string | null {
   if (opts.macros?.length) return 'user macro libraries (--macros) are read on every build';
   return null;
 }
@@ -146,7 +151,7 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
   const startedAt = Date.now();
   const site = opts.site ?? true;
   const ctx = pipelineContext(opts);
-  const why = unsupported(opts, site);
+  const why = unsupported(opts);
   const key = why ? '' : snapshotKey(paths, opts, ctx, site);
   let reason = why;
   if (!why) {
@@ -154,7 +159,7 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
     if (typeof state === 'string') reason = state;
     else {
       try {
-        return await incremental(paths, opts, ctx, state, key, t0, startedAt);
+        return await incremental(paths, opts, ctx, state, key, site, t0, startedAt);
       } catch (e) {
         // An output folder that cannot be written stops the build either way (a full build would fail the same).
         if (e instanceof OutputError) throw e;
@@ -164,10 +169,10 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
       }
     }
   }
-  return fullBuild(paths, opts, ctx, why ? null : key, reason!, startedAt);
+  return fullBuild(paths, opts, ctx, why ? null : key, site, reason!, startedAt);
 }
 
-async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, key: string | null, reason: string, startedAt: number): Promise<UpdateResult> {
+async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, key: string | null, site: boolean, reason: string, startedAt: number): Promise<UpdateResult> {
   const ranges = new Map<string, number[]>([
     ['techniques', []],
     ['rules', []],
@@ -178,7 +183,7 @@ async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: Pip
   let snapshot = false;
   if (record && full.written && full.input) {
     try {
-      snapshot = saveFromFull(opts, key, full, full.input, ranges, startedAt);
+      snapshot = saveFromFull(opts, key, site, full, full.input, ranges, startedAt);
     } catch {
       // A cache directory that cannot be written (the parse cache reported it): the build stands, without a snapshot.
     }
@@ -224,11 +229,14 @@ function ruleFileRanges(files: readonly FileEntry[], nRules: number): [string, n
  * what they hold (catalog.json's bytes, the pages it does not write again), so
  * any of them changed or gone since makes it a full build.
  */
-function outputStamps(out: string, rels: readonly string[]): SnapshotState['outputs'] {
-  return [...rels, MANIFEST].map((rel) => ({ rel, stamp: stampOf(statSync(safeOutputPath(out, rel))) }));
+function outputStamps(out: string, rels: readonly string[], before?: SnapshotState['outputs'], written?: ReadonlySet<string>): SnapshotState['outputs'] {
+  // A file this build did not write keeps the stamp it was checked against at the start (the site's 10,000 pages).
+  const kept = new Map<string, string>();
+  if (before && written) for (const o of before) if (!written.has(o.rel)) kept.set(o.rel, o.stamp);
+  return [...rels, MANIFEST].map((rel) => ({ rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampOf(statSync(safeOutputPath(out, rel))) }));
 }
 
-function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input: CatalogInput, ranges: Map<string, number[]>, startedAt: number): boolean {
+function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: BuildResult, input: CatalogInput, ranges: Map<string, number[]>, startedAt: number): boolean {
   const load = full.load;
   const ruleFiles = ruleFileRanges(load.files, load.rules.length);
   // Each rule must sit in its file's range (the loader's order, which the snapshot relies on).
@@ -253,7 +261,7 @@ function saveFromFull(opts: UpdateOptions, key: string, full: BuildResult, input
     out,
     ...files,
     strings: strings.length,
-    outputs: outputStamps(out, catalogFilePaths(cat, { site: false })),
+    outputs: outputStamps(out, catalogFilePaths(cat, { site })),
     sources: load.sources,
     dirs: load.dirs ?? null,
     files: load.files,
@@ -391,6 +399,13 @@ function sigmaName(r: Rule): string | null {
   return typeof n === 'string' ? n : null;
 }
 
+/** What the pages that list a rule read of it (as its row has them: `ruleRow` copies them from the facts). */
+function listedRule(f: RuleFacts, slug: string): ListedRule {
+  const r: ListedRule = { key: `${f.vendor}/${slug}`, id: f.id, title: f.title, vendor: f.vendor, kind: f.kind };
+  if (f.status !== undefined) r.status = f.status;
+  return r;
+}
+
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
   for (const t of f.techniques) {
     into.add(t);
@@ -417,7 +432,7 @@ function unchanged(opts: UpdateOptions, state: SnapshotState, sources: SourceSta
   };
 }
 
-async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, state: SnapshotState, key: string, t0: number, startedAt: number): Promise<UpdateResult> {
+async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: PipelineContext, state: SnapshotState, key: string, site: boolean, t0: number, startedAt: number): Promise<UpdateResult> {
   const out = resolve(opts.out);
   if (state.out !== out) throw new FullBuild('another output folder');
   // The outputs must be the ones the snapshot describes (their bytes are reused).
@@ -568,7 +583,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   }
   if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
   if (newC.fields.includes(null) && newC.fields.includes('')) throw new FullBuild('fields ordered by first use');
-  const select: AggregateSelection = { techniques: techs, fields };
+  // The site's field list and search data show every field's figures and values: with the site, every
+  // field page is computed in full (catalog.json still takes the unmarked ones' previous bytes).
+  const select: AggregateSelection = site ? { techniques: techs } : { techniques: techs, fields };
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -587,7 +604,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   for (const f of cat.fields) {
     const k = fieldKey(f.field);
     const was = oldField.get(k);
-    if (!fields.has(k) && (!was || was.slug !== f.slug)) throw new FullBuild('field page names moved');
+    // The site's pages link fields by slug: with it, no field may take another name, marked or not.
+    if ((!fields.has(k) || site) && was && was.slug !== f.slug) throw new FullBuild('field page names moved');
+    if (!fields.has(k) && !was) throw new FullBuild('field page names moved');
   }
 
   // ---- catalog.json: new pages and rows, the previous file's bytes for the rest.
@@ -652,29 +671,39 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     ]);
     const doc = { ...cat, techniques: new EncodedArray(techItems), rules: new EncodedArray(rowItems), fields: new EncodedArray(fieldItems) };
 
-    // Markdown pages read the rows of their rules: the new ones, or parsed from the bytes written.
-    const rowCache = new Map<number, CatalogRule>();
+    // A rule's own page reads its whole row: the new one, or parsed from the bytes written.
     const rowAt = (i: number): CatalogRule => {
-      let r = newRow.get(i) ?? rowCache.get(i);
-      if (!r) {
-        const item = rowItems[i]!;
-        rowCache.set(i, (r = JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule));
-      }
-      return r;
+      const r = newRow.get(i);
+      if (r) return r;
+      const item = rowItems[i]!;
+      return JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule;
     };
-    const ruleView = new Proxy([] as CatalogRule[], {
-      get: (target, prop) => (typeof prop === 'string' && /^\d+$/.test(prop) ? (Number(prop) < n ? rowAt(Number(prop)) : undefined) : prop === 'length' ? n : Reflect.get(target, prop)),
-    });
-    const view = { ...cat, rules: ruleView } as Catalog;
+    // Every other page lists rules by what their facts hold (key, title, id, vendor, kind, status:
+    // src/render/lookup.ts `ListedRule`), so no unchanged row is read for them.
+    const view = { ...cat, rules: newFacts.map((f, i) => listedRule(f, newSlugs[i]!)) } as unknown as Catalog;
     const t2 = performance.now();
     const layers = navigatorLayers(view);
-    // Markdown first: its rows are read from the previous catalog.json, which the new one replaces.
-    const md: CatalogFile[] = [];
-    const allRels = [CATALOG, 'navigator-layer.json'];
+    // Pages first: they read rows from the previous catalog.json, which the new one replaces.
+    const pages: CatalogFile[] = [];
+    const add = (rel: string, make: () => FileData) => pages.push({ rel, part: 'others', make });
     for (const t of cat.techniques) {
-      if (techs.has(t.id)) md.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t as CatalogTechnique, { links: false }) });
+      if (techs.has(t.id)) add(`techniques/${t.slug}.md`, () => techniqueMarkdown(view, t as CatalogTechnique, { links: site }));
     }
-    const wm = await writeCatalogFiles(out, md);
+    if (site) {
+      // The pages a change reaches; every other page shows nothing that changed (docs/performance.md).
+      add('assets/search-data.js', () => searchDataChunks(view));
+      add('index.html', () => indexPage(view));
+      add('fields/index.html', () => fieldsIndexPage(view));
+      for (const t of cat.techniques) if (techs.has(t.id)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
+      for (const f of cat.fields) {
+        if (!fields.has(fieldKey(f.field))) continue;
+        for (let p = 1; p <= fieldPageCount(f); p++) add(`fields/${fieldPageFile(f.slug, p)}`, () => fieldPageBytes(view, f, p));
+      }
+      for (let i = 0; i < n; i++) {
+        if (newRow.has(i) || patched.has(i)) add(`rules/${newFacts[i]!.vendor}/${newSlugs[i]}.html`, () => rulePageBytes(view, rowAt(i)));
+      }
+    }
+    const wm = await writeCatalogFiles(out, pages);
     const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev, join(opts.cache, CATALOG_SPARE));
     prevOpen = false;
     closeSync(prev);
@@ -684,10 +713,10 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     for (const [vendor, layer] of Object.entries(layers.byVendor)) {
       files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
     }
-    for (const f of files.slice(1)) allRels.push(f.rel);
-    for (const t of cat.techniques) allRels.push(`techniques/${t.slug}.md`);
     const wl = await writeCatalogFiles(out, files);
     const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
+    // Every file of the output, as a full build lists them.
+    const allRels = catalogFilePaths(view, { site });
     const { removed } = finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;
@@ -708,7 +737,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       key,
       loadedAt: startedAt,
       ...snapFiles,
-      outputs: outputStamps(out, allRels),
+      outputs: outputStamps(out, allRels, state.outputs, new Set([CATALOG, ...pages.map((f) => f.rel), ...files.map((f) => f.rel)])),
       sources: sources.map((s) => newSources.get(s.path) ?? s),
       dirs,
       summary,

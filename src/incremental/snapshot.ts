@@ -50,7 +50,7 @@ export const CATALOG_SPARE = 'build-v1-catalog-spare.json';
 const RULES_PREFIX = 'build-v1-rules-';
 const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 4';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 5';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -289,7 +289,7 @@ function validFacts(f: unknown): f is RuleFacts {
     isStr(r.vendor) && isStr(r.id) && isStr(r.title) && isStr(r.path) && isStr(r.kind) && isStr(r.language) &&
     Array.isArray(r.techniques) && r.techniques.every(isStr) && Array.isArray(r.tactics) && r.tactics.every(isStr) &&
     Array.isArray(r.events) && typeof r.error === 'boolean' && typeof r.opaque === 'number' && typeof r.predicates === 'number' &&
-    (r.line === undefined || typeof r.line === 'number')
+    (r.line === undefined || typeof r.line === 'number') && (r.status === undefined || isStr(r.status))
   );
 }
 

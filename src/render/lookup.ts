@@ -2,7 +2,6 @@
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 
 export interface CatalogLookup {
-  rules: Map<string, CatalogRule>;
   techniques: Map<string, CatalogTechnique>;
   fields: Map<string, CatalogField>;
 }
@@ -18,7 +17,6 @@ export function lookup(catalog: Catalog): CatalogLookup {
   let l = cache.get(catalog);
   if (!l) {
     l = {
-      rules: new Map(catalog.rules.map((r) => [r.key, r])),
       techniques: new Map(catalog.techniques.map((t) => [t.id.toUpperCase(), t])),
       fields: new Map(catalog.fields.map((f) => [fieldLookupKey(f.field), f])),
     };
@@ -37,6 +35,14 @@ export const VENDOR_LABEL: Record<string, string> = { sigma: 'Sigma', elastic: '
 export function vendorLabel(v: string): string {
   return VENDOR_LABEL[v] ?? v;
 }
+
+/**
+ * What a page that lists a rule (technique pages, field pages, the search
+ * data, the Markdown pages) reads of it; only its own page reads more. The
+ * incremental build lists rules from these alone (src/incremental/rebuild.ts),
+ * so a renderer that lists a rule must read nothing else of its row.
+ */
+export type ListedRule = Pick<CatalogRule, 'key' | 'id' | 'title' | 'vendor' | 'kind' | 'status'>;
 
 /** Rules of a technique page grouped by vendor (vendors in catalog order: alphabetical). */
 export function rulesByVendor(catalog: Catalog, t: CatalogTechnique): { vendor: string; rules: { rule: CatalogRule; index: number; via: string[]; n: number }[] }[] {

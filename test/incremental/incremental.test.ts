@@ -84,8 +84,8 @@ function setup(src = FIXTURES): { dir: string; paths: string[]; out: string; cac
   return { dir, root, paths: [dir], out: join(root, 'out'), cache: join(root, 'cache') };
 }
 
-async function fullInto(paths: string[], out: string): Promise<void> {
-  await buildFromPaths(paths, { out, site: false, workers: 0 });
+async function fullInto(paths: string[], out: string, site = false): Promise<void> {
+  await buildFromPaths(paths, { out, site, workers: 0 });
 }
 
 function ruleFiles(dir: string): string[] {
@@ -93,12 +93,13 @@ function ruleFiles(dir: string): string[] {
 }
 
 describe('incremental build', () => {
-  it('writes what a full build writes after each of a sequence of random edits', async () => {
+  for (const site of [false, true]) {
+  it(`writes what a full build writes after each of a sequence of random edits (${site ? 'with' : 'without'} the web site)`, async () => {
     const s = setup();
-    const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
     expect(first.incremental.used).toBe(false);
     expect(first.incremental.snapshot).toBe(true);
-    const pick = prng(20261128);
+    const pick = prng(site ? 20261129 : 20261128);
     const files = ruleFiles(s.dir);
     const used: string[] = [];
     for (let n = 0; n < 24; n++) {
@@ -115,10 +116,10 @@ describe('incremental build', () => {
         }
       }
       expect(changed, edit.name).toBe(true);
-      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
       if (r.incremental.used) used.push(edit.name);
       const ref = join(s.root, `ref-${n}`);
-      await fullInto(s.paths, ref);
+      await fullInto(s.paths, ref, site);
       expectSameTree(s.out, ref);
       // The check figures are the full build's too.
       const full = await buildFromPaths(s.paths, { site: false, workers: 0 });
@@ -128,6 +129,7 @@ describe('incremental build', () => {
     // The edits it is made for did start from the previous build.
     for (const name of ['sigma title', 'sigma value', 'sigma added value', 'sigma level', 'elastic name', 'splunk name']) expect(used, name).toContain(name);
   }, 120_000);
+  }
 
   it('writes nothing and reports no change when no rule file changed', async () => {
     const s = setup();
@@ -181,11 +183,18 @@ describe('incremental build', () => {
     });
   }
 
-  it('rebuilds the web site in full', async () => {
+  it('keeps a web site page edited or removed by hand from being reused (a full build runs)', async () => {
     const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, workers: 0 });
+    const rules = join(s.out, 'rules', 'sigma');
+    unlinkSync(join(rules, readdirSync(rules).sort()[0]!));
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
     const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, workers: 0 });
-    expect(r.incremental).toMatchObject({ used: false, snapshot: false });
-    expect(r.incremental.reason).toMatch(/web site/);
+    expect(r.incremental.used).toBe(false);
+    expect(r.incremental.reason).toMatch(/output folder changed/);
+    await fullInto(s.paths, join(s.root, 'ref'), true);
+    expectSameTree(s.out, join(s.root, 'ref'));
   });
 
   it('falls back to a full build when a snapshot that passes its checks is wrong', async () => {
