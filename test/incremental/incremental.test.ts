@@ -94,41 +94,41 @@ function ruleFiles(dir: string): string[] {
 
 describe('incremental build', () => {
   for (const site of [false, true]) {
-  it(`writes what a full build writes after each of a sequence of random edits (${site ? 'with' : 'without'} the web site)`, async () => {
-    const s = setup();
-    const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
-    expect(first.incremental.used).toBe(false);
-    expect(first.incremental.snapshot).toBe(true);
-    const pick = prng(site ? 20261129 : 20261128);
-    const files = ruleFiles(s.dir);
-    const used: string[] = [];
-    for (let n = 0; n < 24; n++) {
-      const edit = EDITS[n % EDITS.length]!;
-      const candidates = files.filter((f) => edit.files.test(f));
-      let changed = false;
-      for (let tries = 0; tries < 10 && !changed; tries++) {
-        const f = join(s.dir, candidates[Math.floor(pick() * candidates.length)]!);
-        const before = readFileSync(f, 'utf8');
-        const after = edit.apply(before, n, pick);
-        if (after !== null && after !== before) {
-          writeFileSync(f, after);
-          changed = true;
+    it(`writes what a full build writes after each of a sequence of random edits (${site ? 'with' : 'without'} the web site)`, async () => {
+      const s = setup();
+      const first = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
+      expect(first.incremental.used).toBe(false);
+      expect(first.incremental.snapshot).toBe(true);
+      const pick = prng(site ? 20261129 : 20261128);
+      const files = ruleFiles(s.dir);
+      const used: string[] = [];
+      for (let n = 0; n < 24; n++) {
+        const edit = EDITS[n % EDITS.length]!;
+        const candidates = files.filter((f) => edit.files.test(f));
+        let changed = false;
+        for (let tries = 0; tries < 10 && !changed; tries++) {
+          const f = join(s.dir, candidates[Math.floor(pick() * candidates.length)]!);
+          const before = readFileSync(f, 'utf8');
+          const after = edit.apply(before, n, pick);
+          if (after !== null && after !== before) {
+            writeFileSync(f, after);
+            changed = true;
+          }
         }
+        expect(changed, edit.name).toBe(true);
+        const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
+        if (r.incremental.used) used.push(edit.name);
+        const ref = join(s.root, `ref-${n}`);
+        await fullInto(s.paths, ref, site);
+        expectSameTree(s.out, ref);
+        // The check figures are the full build's too.
+        const full = await buildFromPaths(s.paths, { site: false, workers: 0 });
+        expect(r.summary).toEqual(full.summary);
+        expect(r.techniques).toBe(full.catalog.techniques.length);
       }
-      expect(changed, edit.name).toBe(true);
-      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
-      if (r.incremental.used) used.push(edit.name);
-      const ref = join(s.root, `ref-${n}`);
-      await fullInto(s.paths, ref, site);
-      expectSameTree(s.out, ref);
-      // The check figures are the full build's too.
-      const full = await buildFromPaths(s.paths, { site: false, workers: 0 });
-      expect(r.summary).toEqual(full.summary);
-      expect(r.techniques).toBe(full.catalog.techniques.length);
-    }
-    // The edits it is made for did start from the previous build.
-    for (const name of ['sigma title', 'sigma value', 'sigma added value', 'sigma level', 'elastic name', 'splunk name']) expect(used, name).toContain(name);
-  }, 120_000);
+      // The edits it is made for did start from the previous build.
+      for (const name of ['sigma title', 'sigma value', 'sigma added value', 'sigma level', 'elastic name', 'splunk name']) expect(used, name).toContain(name);
+    }, 120_000);
   }
 
   it('writes nothing and reports no change when no rule file changed', async () => {
@@ -302,35 +302,38 @@ describe('incremental build: the folders are listed again only when one changed'
 });
 
 describeCorpus('incremental build on the real corpora', () => {
-  it('writes what a full build writes after edits to a Sigma, an Elastic and a Splunk rule', async () => {
-    const root = join(tmp, 'corpora');
-    for (const v of ['sigma', 'elastic', 'splunk']) cpSync(corpus(v), join(root, 'rules', v), { recursive: true });
-    const paths = ['sigma', 'elastic', 'splunk'].map((v) => join(root, 'rules', v));
-    const out = join(root, 'out');
-    const cache = join(root, 'cache');
-    await updateBuild(paths, { out, cache, site: false, workers: 0 });
-    const sigma = join(paths[0]!, 'rules', 'windows', 'process_creation');
-    const f = join(sigma, readdirSync(sigma).filter((x) => x.endsWith('.yml')).sort()[0]!);
-    // A title, and a value many rules share (its corpus reach changes on many rule rows).
-    const sigmaText = readFileSync(f, 'utf8');
-    const edited = sigmaText.replace(/^title: (.*)$/m, 'title: $1 (edited)').replace(/^(\s+- )'[^'\n]*\.exe'$/m, "$1'\\cmd.exe'");
-    expect(edited.includes("'\\cmd.exe'")).toBe(true);
-    writeFileSync(f, edited);
-    // In the same rebuild, an Elastic rule's name and a Splunk detection's name (its macros are loaded with it).
-    const firstFile = (dir: string, ext: string): string => {
-      const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith(ext)).sort()[0]!;
-      return join(dir, found);
-    };
-    const e = firstFile(join(paths[1]!, 'rules'), '.toml');
-    writeFileSync(e, readFileSync(e, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
-    const sp = firstFile(join(paths[2]!, 'detections'), '.yml');
-    writeFileSync(sp, readFileSync(sp, 'utf8').replace(/^name: (.*)$/m, 'name: $1 edited'));
-    const r = await updateBuild(paths, { out, cache, site: false, workers: 0 });
-    expect(r.incremental.reason).toBeUndefined();
-    expect(r.incremental.used).toBe(true);
-    expect(r.incremental.changedFiles.length).toBe(3);
-    expect(r.incremental.rows).toBeGreaterThan(3);
-    await fullInto(paths, join(root, 'ref'));
-    expectSameTree(out, join(root, 'ref'));
-  }, 300_000);
+  for (const site of [false, true]) {
+    it(`writes what a full build writes after edits to a Sigma, an Elastic and a Splunk rule (${site ? 'with' : 'without'} the web site)`, async () => {
+      const root = join(tmp, site ? 'corpora-site' : 'corpora');
+      for (const v of ['sigma', 'elastic', 'splunk']) cpSync(corpus(v), join(root, 'rules', v), { recursive: true });
+      const paths = ['sigma', 'elastic', 'splunk'].map((v) => join(root, 'rules', v));
+      const out = join(root, 'out');
+      const cache = join(root, 'cache');
+      await updateBuild(paths, { out, cache, site, workers: 0 });
+      const sigma = join(paths[0]!, 'rules', 'windows', 'process_creation');
+      const f = join(sigma, readdirSync(sigma).filter((x) => x.endsWith('.yml')).sort()[0]!);
+      // A title, and a value many rules share (its corpus reach changes on many rule rows).
+      const sigmaText = readFileSync(f, 'utf8');
+      const edited = sigmaText.replace(/^title: (.*)$/m, 'title: $1 (edited)').replace(/^(\s+- )'[^'\n]*\.exe'$/m, "$1'\\cmd.exe'");
+      expect(edited.includes("'\\cmd.exe'")).toBe(true);
+      writeFileSync(f, edited);
+      // In the same rebuild, an Elastic rule's name and a Splunk detection's name (its macros are loaded with it).
+      const firstFile = (dir: string, ext: string): string => {
+        const found = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((x) => x.endsWith(ext)).sort()[0]!;
+        return join(dir, found);
+      };
+      const e = firstFile(join(paths[1]!, 'rules'), '.toml');
+      writeFileSync(e, readFileSync(e, 'utf8').replace(/^name = "(.*)"$/m, 'name = "$1 (edited)"'));
+      const sp = firstFile(join(paths[2]!, 'detections'), '.yml');
+      writeFileSync(sp, readFileSync(sp, 'utf8').replace(/^name: (.*)$/m, 'name: $1 edited'));
+      const r = await updateBuild(paths, { out, cache, site, workers: 0 });
+      expect(r.incremental.reason).toBeUndefined();
+      expect(r.incremental.used).toBe(true);
+      expect(r.incremental.changedFiles.length).toBe(3);
+      expect(r.incremental.rows).toBeGreaterThan(3);
+      await fullInto(paths, join(root, 'ref'), site);
+      expectSameTree(out, join(root, 'ref'));
+      rmSync(root, { recursive: true, force: true });
+    }, 300_000);
+  }
 });
