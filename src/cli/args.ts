@@ -28,8 +28,8 @@ export const LOAD_USAGE = `  --macros <path>        Splunk macro library (folder
   --attack <bundle.json> ATT&CK STIX bundle to use instead of the bundled table (adds descriptions)
   --mappings <file.yml>  user field mappings (see docs/normalization.md)
   --workers <n|auto>     worker threads beside the main one (default auto: one per two cores beyond two; 0 = one thread)
-  --cache <dir>          cache directory: unchanged rule files are not parsed again; with build --no-site,
-                         the next build recomputes only what the changed rule files reach (docs/performance.md)`;
+  --cache <dir>          cache directory: unchanged rule files are not parsed again, and the next build
+                         recomputes only what the changed rule files reach (docs/performance.md)`;
 
 /** `--workers` value: a whole number or 'auto'. */
 export function workersFlag(v: string | undefined): number | 'auto' | undefined {

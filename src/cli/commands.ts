@@ -159,7 +159,8 @@ const NO_CACHE = 'no --cache';
 /** `; incremental: 1 changed rule file, 3 technique pages, 12 field pages, 40 rule rows`, or why the build was full. */
 function incrementalText(r: UpdateResult): string {
   const i = r.incremental;
-  if (i.used) return `; incremental: ${i.changedFiles.length} changed rule file${i.changedFiles.length === 1 ? '' : 's'}, ${i.techniques} technique pages, ${i.fields} field pages, ${i.rows} rule rows recomputed`;
+  const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
+  if (i.used) return `; incremental: ${n(i.changedFiles.length, 'changed rule file')}, ${n(i.techniques, 'technique page')}, ${n(i.fields, 'field page')}, ${n(i.rows, 'rule row')} recomputed`;
   return i.reason && i.reason !== NO_CACHE ? `; full build: ${i.reason}` : '';
 }
 
