@@ -573,3 +573,90 @@ function predicateRow(p: Predicate, id: IdentityScratch, role: PredicateRole, cs
   if (p.source?.line !== undefined) cp.line = p.source.line;
   return cp;
 }
+
+/**
+ * What the aggregation reads of an `Interning`, as plain columns: what the
+ * incremental build stores in its snapshot (src/incremental/snapshot.ts), so
+ * that a rebuild whose changed rules keep their predicates does not run the
+ * interning pass again. The normalized values and the key maps are not kept:
+ * a restored interning is read, never extended.
+ */
+export interface StoredInterning {
+  fields: (string | null)[];
+  ops: PredicateOp[];
+  keyFid: Int32Array;
+  keyOp: Int32Array;
+  keyDisplay: string[];
+  keyRegexFlags: (string | undefined)[];
+  keyAnchored: Uint8Array;
+  writtenField: number[];
+  writtenVendor: string[];
+  writtenName: string[];
+  uses: RuleUses;
+}
+
+/** The columns `restoreInterning` takes back. */
+export function storeInterning(c: Interning): StoredInterning {
+  const n = c.keys.length;
+  const s: StoredInterning = {
+    fields: c.fields,
+    ops: c.ops,
+    keyFid: new Int32Array(n),
+    keyOp: new Int32Array(n),
+    keyDisplay: new Array<string>(n),
+    keyRegexFlags: new Array<string | undefined>(n),
+    keyAnchored: new Uint8Array(n),
+    writtenField: c.writtenField,
+    writtenVendor: c.writtenVendor,
+    writtenName: c.writtenName,
+    uses: c.uses,
+  };
+  for (let k = 0; k < n; k++) {
+    const ki = c.keys[k]!;
+    s.keyFid[k] = ki.fid;
+    s.keyOp[k] = ki.opId;
+    s.keyDisplay[k] = ki.display;
+    s.keyRegexFlags[k] = ki.regex?.flags;
+    s.keyAnchored[k] = ki.regex?.anchored ? 1 : 0;
+  }
+  return s;
+}
+
+/**
+ * An `Interning` from its stored columns: every key with its field, operator,
+ * display form, regex and rule lists, as `Collector.finish` and
+ * `chooseDisplays` left them. `keyMaps` is empty, and a key's `ci`,
+ * `foldedNorm` and written-form counts are not kept (the interning pass's
+ * own state, which the aggregation never reads).
+ */
+export function restoreInterning(s: StoredInterning): Interning {
+  const n = s.keyFid.length;
+  const keys: KeyInfo[] = new Array(n);
+  for (let k = 0; k < n; k++) {
+    const fid = s.keyFid[k]!;
+    const opId = s.keyOp[k]!;
+    const ki: KeyInfo = { fid, opId, field: s.fields[fid]!, op: s.ops[opId]!, display: s.keyDisplay[k]!, indRules: NONE, exclRules: NONE, nInd: 0, nExcl: 0, ci: false };
+    const rf = s.keyRegexFlags[k];
+    if (rf !== undefined) ki.regex = { flags: rf, anchored: s.keyAnchored[k] === 1 };
+    keys[k] = ki;
+  }
+  const { uses } = s;
+  for (const v of uses.ind) keys[v >> 1]!.nInd++;
+  for (const v of uses.excl) keys[v >> 1]!.nExcl++;
+  for (const ki of keys) {
+    ki.indRules = new Array<number>(ki.nInd);
+    ki.exclRules = new Array<number>(ki.nExcl);
+  }
+  fillRuleLists(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
+  fillRuleLists(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
+  return {
+    fields: s.fields,
+    ops: s.ops,
+    keys,
+    keyMaps: s.fields.map(() => []),
+    writtenField: s.writtenField,
+    writtenVendor: s.writtenVendor,
+    writtenName: s.writtenName,
+    uses,
+  };
+}

@@ -39,7 +39,7 @@ import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectFrom, predicateKeys, predicateReach, ruleSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import type { Interning } from '../catalog/collect.js';
+import { restoreInterning, storeInterning, type Interning, type PredicateStreams } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -60,7 +60,7 @@ import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { searchDataChunks } from '../render/site/search-data.js';
-import { appendStrings, arrayFileChunks, CATALOG_SPARE, encodeRecord, idsFromStreams, idsReader, readSnapshotData, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type SnapshotState } from './snapshot.js';
+import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */
@@ -75,6 +75,12 @@ export interface IncrementalInfo {
    * its stamp: no entry was added, removed or renamed in any of them.
    */
   listed?: boolean;
+  /**
+   * Incremental builds: the changed rules kept every predicate (an edited
+   * title, description, tag...), so the corpus-wide figures were taken from
+   * the previous build instead of counted again.
+   */
+  samePredicates?: boolean;
   /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
   techniques: number;
   fields: number;
@@ -165,7 +171,7 @@ export async function updateBuild(paths: readonly string[], opts: UpdateOptions)
         if (e instanceof OutputError) throw e;
         // Anything else unexpected (a snapshot that passed its checks but is wrong, a failed write): the full
         // build rewrites every output and the snapshot, and the reason says what happened.
-        reason = e instanceof FullBuild ? e.message : `the incremental build failed (${(e as Error).message})`;
+        reason = e instanceof FullBuild || e instanceof DamagedSnapshot ? e.message : `the incremental build failed (${(e as Error).message})`;
       }
     }
   }
@@ -253,7 +259,12 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
   const ids = idsFromStreams(input.streams, table);
   const agg = full.aggregated!;
   setSignature(ids, agg.reach, predicateKeys(agg.collected), table);
-  const files = { rulesFile: writeRules(opts.cache, arrayFileChunks(lines)), predsFile: writePreds(opts.cache, ids), stringsFile: writeStrings(opts.cache, strings) };
+  const files = {
+    rulesFile: writeRules(opts.cache, arrayFileChunks(lines)),
+    predsFile: writePreds(opts.cache, ids),
+    stringsFile: writeStrings(opts.cache, strings),
+    interningFile: writeInterning(opts.cache, storeInterning(agg.collected), ids.off),
+  };
   const state: SnapshotState = {
     format: SNAPSHOT_FORMAT,
     key,
@@ -406,6 +417,156 @@ function listedRule(f: RuleFacts, slug: string): ListedRule {
   return r;
 }
 
+/** What a change reaches, and how the snapshot's predicate files are written for the next build. */
+interface Reached {
+  /** The interning after the change, each predicate's reach, and each rule's first predicate. */
+  newC: Interning;
+  newReach: Int32Array;
+  newOff: ArrayLike<number>;
+  /** Field pages (field keys) to compute again; unchanged rules whose row shows another reach; unchanged rules showing a changed key. */
+  fields: Set<string>;
+  patched: Set<number>;
+  touched: Set<number>;
+  /** The interning was the previous build's (`samePredicates`). */
+  same: boolean;
+  /** Write (or keep) the predicates, strings and interning files; what the state names. */
+  save(): Pick<SnapshotState, 'predsFile' | 'stringsFile' | 'strings' | 'interningFile'>;
+}
+
+/** Whether predicate `q` of `s` (its identity as `PredicateStreams` keep it) is `flags` and `strings` (`RuleIdentities` order). */
+function sameIdentity(s: PredicateStreams, q: number, flags: number, strings: readonly (string | null)[]): boolean {
+  return (
+    s.flags[q] === flags &&
+    s.field[q] === strings[0] &&
+    s.written[q] === strings[1] &&
+    s.op[q] === strings[2] &&
+    s.norm[q] === strings[3] &&
+    s.display[q] === strings[4] &&
+    (s.foldedNorm[q] ?? null) === strings[5] &&
+    (s.regexFlags[q] ?? null) === strings[6]
+  );
+}
+
+/**
+ * The changed rules kept their vendors and every predicate's identity (an
+ * edited title, description, tag, level...): the interning pass would give
+ * what it gave before, so it is read back from the snapshot instead of run
+ * again over the whole corpus. Nothing any other rule shows changes: the
+ * pages reached are the changed rules' techniques (before and after) and
+ * fields. Null when a predicate changed (or the snapshot lacks what it needs).
+ */
+function samePredicates(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], oldFacts: readonly RuleFacts[], newFacts: readonly RuleFacts[], streams: PredicateStreams): Reached | null {
+  if (at.some((i) => oldFacts[i]!.vendor !== newFacts[i]!.vendor || oldFacts[i]!.predicates !== newFacts[i]!.predicates)) return null;
+  const old = readRuleIdentities(dir, state, snap.strings, at);
+  if (!old) return null;
+  for (let j = 0; j < at.length; j++) {
+    const o = old[j]!;
+    const from = streams.off[j]!;
+    if (streams.off[j + 1]! - from !== o.flags.length) return null;
+    for (let q = 0; q < o.flags.length; q++) if (!sameIdentity(streams, from + q, o.flags[q]!, o.strings[q]!)) return null;
+  }
+  const kept = readInterning(dir, state.interningFile, oldFacts.length);
+  if (!kept) throw new FullBuild('snapshot interning file is damaged');
+  for (let i = 0; i < oldFacts.length; i++) if (oldFacts[i]!.predicates !== kept.off[i + 1]! - kept.off[i]!) throw new FullBuild('snapshot files do not match');
+  const newC = restoreInterning(kept.stored);
+  const { uses } = newC;
+  const fields = new Set<string>();
+  for (const i of at) for (let j = uses.fieldOff[i]!; j < uses.fieldOff[i + 1]!; j++) fields.add(fieldKey(newC.fields[uses.fieldId[j]!]!));
+  return {
+    newC,
+    newReach: predicateReach(newC),
+    newOff: kept.off,
+    fields,
+    patched: new Set(),
+    touched: new Set(),
+    same: true,
+    // The predicate identities, the strings and the interning are the previous build's.
+    save: () => ({ predsFile: state.predsFile, stringsFile: state.stringsFile, strings: state.strings, interningFile: state.interningFile }),
+  };
+}
+
+/**
+ * A changed rule's predicates changed: the interning pass over the whole
+ * corpus, from the snapshot's predicate identities with the changed rules'
+ * spliced in, and what differs from before. The snapshot keeps what the
+ * previous catalog showed of each predicate's key (its reach, display form
+ * and row); a predicate of an unchanged rule showing something else is what
+ * the change reaches.
+ */
+function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], streams: PredicateStreams, newFacts: RuleFacts[]): Reached {
+  const ids = readSnapshotPreds(dir, state, snap);
+  if (typeof ids === 'string') throw new FullBuild(ids);
+  const n = newFacts.length;
+  const strings = snap.strings.all();
+  const before = strings.length;
+  const table = new StringTable(strings, false);
+  const rIds = idsFromStreams(streams, table);
+  const newIds = spliceIds(ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
+  const newC = collectFrom(idsReader(newIds, strings), newFacts);
+  const newReach = predicateReach(newC);
+  const newKeys = predicateKeys(newC);
+  const oldOff = ids.off;
+  const newOff = newIds.off;
+  const fields = new Set<string>();
+  const touched = new Set<number>();
+  const patched = new Set<number>();
+  const reloaded = new Set(at);
+  const str = (id: number) => (id < 0 ? null : strings[id]!);
+  for (let i = 0; i < n; i++) {
+    if (reloaded.has(i)) continue;
+    for (let q = 0, o = oldOff[i]!, w = newOff[i]!; q < oldOff[i + 1]! - o; q++) {
+      const reachChanged = ids.reach[o + q] !== newReach[w + q];
+      if (reachChanged || str(ids.keyDisplay[o + q]!) !== newKeys.display[w + q] || ids.aliased[o + q] !== newKeys.aliased[w + q]) {
+        touched.add(i);
+        fields.add(fieldKey(str(newIds.field[w + q]!)));
+        if (reachChanged) patched.add(i);
+      }
+    }
+  }
+  // The reloaded rules' fields, before and after.
+  for (const i of at) {
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) fields.add(fieldKey(str(ids.field[j]!)));
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(str(newIds.field[j]!)));
+  }
+
+  // Ties the catalog breaks by first use, which a change can move: keys of the reloaded rules (before
+  // and after) that share field, operator and display form with another key; fields null and "".
+  const fieldIds = new Map(newC.fields.map((f, i) => [fieldKey(f), i]));
+  const opIds = new Map<string, number>(newC.ops.map((o, i) => [o, i]));
+  const ruleKeys = new Set<number>();
+  for (const i of at) {
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) if (newC.uses.predKey[j]! >= 0) ruleKeys.add(newC.uses.predKey[j]!);
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
+      const fid = fieldIds.get(fieldKey(str(ids.field[j]!)));
+      const op = opIds.get(strings[ids.op[j]!]!);
+      const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(strings[ids.norm[j]!]!);
+      if (k !== undefined) ruleKeys.add(k);
+    }
+  }
+  if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
+  if (newC.fields.includes(null) && newC.fields.includes('')) throw new FullBuild('fields ordered by first use');
+  return {
+    newC,
+    newReach,
+    newOff,
+    fields,
+    patched,
+    touched,
+    same: false,
+    save: () => {
+      // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
+      newIds.reach.set(newReach);
+      newIds.aliased.set(newKeys.aliased);
+      for (let j = 0; j < newReach.length; j++) {
+        const d = newKeys.display[j]!;
+        if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
+      }
+      appendStrings(dir, state.stringsFile, table.added, before);
+      return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, storeInterning(newC), newIds.off) };
+    },
+  };
+}
+
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
   for (const t of f.techniques) {
     into.add(t);
@@ -524,65 +685,19 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   }
 
   const t1 = performance.now();
-  // ---- After the change: the interning pass over the whole corpus, and what differs from before.
-  // The snapshot keeps what the previous catalog showed of each predicate's key (its reach, display
-  // form and row); a predicate of an unchanged rule showing something else is what a change reaches.
-  const before = snap.strings.length;
-  const table = new StringTable(snap.strings, false);
-  const rIds = idsFromStreams(rows.streams, table);
-  const newIds = spliceIds(snap.ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
   const newInput: AggregateInput = { facts: newFacts };
-  const newC = collectFrom(idsReader(newIds, snap.strings), newFacts);
   const newSlugs = ruleSlugs(newFacts);
   const oldSlugs = ruleSlugs(oldFacts);
   const reloaded = new Set(at);
   for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
-  const newReach = predicateReach(newC);
-  const newKeys = predicateKeys(newC);
-  const oldOff = snap.ids.off;
-  const newOff = newIds.off;
   const techs = new Set<string>();
-  const fields = new Set<string>();
-  const touched = new Set<number>();
-  /** Rules (unchanged ones) whose row shows another reach. */
-  const patched = new Set<number>();
-  const str = (id: number) => (id < 0 ? null : snap.strings[id]!);
-  for (let i = 0; i < n; i++) {
-    if (reloaded.has(i)) continue;
-    for (let q = 0, o = oldOff[i]!, w = newOff[i]!; q < oldOff[i + 1]! - o; q++) {
-      const reachChanged = snap.ids.reach[o + q] !== newReach[w + q];
-      if (reachChanged || str(snap.ids.keyDisplay[o + q]!) !== newKeys.display[w + q] || snap.ids.aliased[o + q] !== newKeys.aliased[w + q]) {
-        touched.add(i);
-        fields.add(fieldKey(str(newIds.field[w + q]!)));
-        if (reachChanged) patched.add(i);
-      }
-    }
-  }
-  // The reloaded rules' pages, before and after; every page of a rule that shows a changed key.
   for (const i of at) {
     techniquesOf(oldFacts[i]!, techs);
     techniquesOf(newFacts[i]!, techs);
-    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) fields.add(fieldKey(str(snap.ids.field[j]!)));
-    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(str(newIds.field[j]!)));
   }
-  for (const r of touched) techniquesOf(newFacts[r]!, techs);
-
-  // Ties the catalog breaks by first use, which a change can move: keys of the reloaded rules (before
-  // and after) that share field, operator and display form with another key; fields null and "".
-  const fieldIds = new Map(newC.fields.map((f, i) => [fieldKey(f), i]));
-  const opIds = new Map<string, number>(newC.ops.map((o, i) => [o, i]));
-  const ruleKeys = new Set<number>();
-  for (const i of at) {
-    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) if (newC.uses.predKey[j]! >= 0) ruleKeys.add(newC.uses.predKey[j]!);
-    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
-      const fid = fieldIds.get(fieldKey(str(snap.ids.field[j]!)));
-      const op = opIds.get(snap.strings[snap.ids.op[j]!]!);
-      const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(snap.strings[snap.ids.norm[j]!]!);
-      if (k !== undefined) ruleKeys.add(k);
-    }
-  }
-  if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
-  if (newC.fields.includes(null) && newC.fields.includes('')) throw new FullBuild('fields ordered by first use');
+  const reached = samePredicates(opts.cache, state, snap, at, oldFacts, newFacts, rows.streams) ?? changedPredicates(opts.cache, state, snap, at, rows.streams, newFacts);
+  const { newC, newReach, newOff, fields, patched } = reached;
+  for (const r of reached.touched) techniquesOf(newFacts[r]!, techs);
   // The site's field list and search data show every field's figures and values: with the site, every
   // field page is computed in full (catalog.json still takes the unmarked ones' previous bytes).
   const select: AggregateSelection = site ? { techniques: techs } : { techniques: techs, fields };
@@ -723,15 +838,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
 
     // ---- The new snapshot.
     const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })])));
-    // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
-    newIds.reach.set(newReach);
-    newIds.aliased.set(newKeys.aliased);
-    for (let j = 0; j < newReach.length; j++) {
-      const d = newKeys.display[j]!;
-      if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
-    }
-    appendStrings(opts.cache, state.stringsFile, table.added, before);
-    const snapFiles = { rulesFile: writeRules(opts.cache, records), predsFile: writePreds(opts.cache, newIds), stringsFile: state.stringsFile, strings: table.size };
+    const snapFiles = { rulesFile: writeRules(opts.cache, records), ...reached.save() };
     const next: SnapshotState = {
       ...state,
       key,
@@ -751,7 +858,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
-      incremental: { used: true, changedFiles: changed, listed, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
       summary,
       techniques: cat.techniques.length,
       written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },

@@ -18,6 +18,12 @@
  *   build-v1-strings-<n>.json  the strings those ids name, each once: a JSON
  *                        array that incremental builds only append to (a
  *                        state names how many of its strings it uses).
+ *   build-v1-interning-<n>.bin  the aggregation's intern tables and per-rule
+ *                        uses (catalog/collect.ts `StoredInterning`) as
+ *                        32-bit columns, followed by the strings they name
+ *                        (a JSON array of their own): what a rebuild takes
+ *                        instead of running the interning pass again when
+ *                        the changed rules keep their predicates.
  *   build-v1-catalog-spare.json  the catalog.json an incremental build
  *                        replaced, kept for the next one to write over in
  *                        place (render/write.ts `writeSpliced`); not part of
@@ -38,7 +44,7 @@ import { isAscii } from 'node:buffer';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
-import type { PredicateReader, PredicateStreams } from '../catalog/collect.js';
+import type { PredicateReader, PredicateStreams, RuleUses, StoredInterning } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
 import type { DirStamp } from '../loader/walk.js';
@@ -50,6 +56,8 @@ export const CATALOG_SPARE = 'build-v1-catalog-spare.json';
 const RULES_PREFIX = 'build-v1-rules-';
 const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
+const INTERNING_PREFIX = 'build-v1-interning-';
+const INTERNING_MAGIC = 0x31544e49; // "INT1"
 export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 5';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
@@ -68,10 +76,11 @@ export interface SnapshotState {
   loadedAt: number;
   /** The output directory (absolute). */
   out: string;
-  /** The files of this state (`build-v1-rules-<n>.json`, `build-v1-preds-<n>.bin`, `build-v1-strings-<n>.json`). */
+  /** The files of this state (`build-v1-rules-<n>.json`, `build-v1-preds-<n>.bin`, `build-v1-strings-<n>.json`, `build-v1-interning-<n>.bin`). */
   rulesFile: string;
   predsFile: string;
   stringsFile: string;
+  interningFile: string;
   /** How many strings of the strings file this state's ids use. */
   strings: number;
   /** catalog.json and the manifest, as written. */
@@ -133,13 +142,67 @@ const IDS = new Set(['op', 'norm', 'display']);
 export interface Snapshot {
   state: SnapshotState;
   records: RuleRecord[];
-  ids: PredicateIds;
-  /** The strings table (its first `state.strings` entries are this state's). */
-  strings: string[];
+  /** The strings table (its first `state.strings` entries are this state's), parsed when first asked for. */
+  strings: SnapshotStrings;
   /** The rules file's bytes and each record's line range in it (start, end, ...). */
   rulesBytes: Buffer;
   lines: number[];
 }
+
+/**
+ * A strings file, parsed whole only when a rebuild needs every string (its
+ * predicates changed): one that only compares a few rules' predicates reads
+ * those strings alone, each on its own line (`writeStrings` writes one per
+ * line), and skips making 70,000 strings it would not read.
+ */
+export class SnapshotStrings {
+  private parsed: string[] | null = null;
+  private lineStarts: Int32Array | null = null;
+
+  /** `count`: how many strings the state uses (the file may hold more). */
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly count: number,
+  ) {}
+
+  /** Every string of the file (the table a rebuild appends to). Throws when the file is damaged. */
+  all(): string[] {
+    if (!this.parsed) {
+      const v = parseJson(this.bytes);
+      if (!Array.isArray(v) || v.length < this.count || !v.every(isStr)) throw new DamagedSnapshot('snapshot strings file is damaged');
+      this.parsed = v as string[];
+    }
+    return this.parsed;
+  }
+
+  /** String `i` (below `count`). Throws when the file is damaged. */
+  at(i: number): string {
+    if (this.parsed) return this.parsed[i]!;
+    if (!this.lineStarts) {
+      // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
+      const b = this.bytes;
+      const starts = new Int32Array(this.count + 1);
+      let at = 2;
+      for (let k = 0; k < this.count; k++) {
+        starts[k] = at;
+        const nl = b.indexOf(10, at);
+        if (nl < 0 || b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
+        at = nl + 1;
+      }
+      starts[this.count] = at;
+      this.lineStarts = starts;
+    }
+    if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
+    let end = this.lineStarts[i + 1]! - 1;
+    if (this.bytes[end - 1] === 0x2c) end--;
+    const v = parseJson(this.bytes.subarray(this.lineStarts[i]!, end));
+    if (!isStr(v)) throw new DamagedSnapshot('snapshot strings file is damaged');
+    return v;
+  }
+}
+
+/** A snapshot file found damaged while it is read (rebuild.ts turns it into a full build, with this reason). */
+export class DamagedSnapshot extends Error {}
 
 /** Interns strings to ids over an existing table; `added` lists the strings it appended. */
 export class StringTable {
@@ -407,7 +470,7 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
   const named = (x: unknown, prefix: string, ext: string) => isStr(x) && x.startsWith(prefix) && x.endsWith(ext) && /^[a-z0-9-]+\.(json|bin)$/.test(x);
   if (
     !(
-      s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') &&
+      s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') && named(s.interningFile, INTERNING_PREFIX, '.bin') &&
       isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
       validSummary(s.summary) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
@@ -509,21 +572,21 @@ export function readSnapshotState(dir: string, key: string): SnapshotState | str
   }
 }
 
-/** The rest of the snapshot `state` names (its rule records, predicate ids and strings), or why it cannot be used. */
+/**
+ * The rule records and strings of the snapshot `state` names, or why they
+ * cannot be used. The predicate identities are read apart, only when a
+ * change needs them all (`readSnapshotPreds`).
+ */
 export function readSnapshotData(dir: string, state: SnapshotState): Snapshot | string {
   try {
     const rulesBytes = readBounded(join(dir, state.rulesFile));
-    const predsBytes = readBounded(join(dir, state.predsFile));
     const stringsBytes = readBounded(join(dir, state.stringsFile));
-    if (!rulesBytes || !predsBytes || !stringsBytes) return 'snapshot files missing or too large';
-    const strings = parseJson(stringsBytes);
-    if (!Array.isArray(strings) || strings.length < state.strings || !strings.every(isStr)) return 'snapshot strings file is damaged';
+    if (!rulesBytes || !stringsBytes) return 'snapshot files missing or too large';
+    const strings = new SnapshotStrings(stringsBytes, state.strings);
     const lines = recordLines(rulesBytes);
     if (!lines) return 'snapshot rules file is damaged';
     const arr = parseJson(rulesBytes);
     if (!Array.isArray(arr) || arr.length * 2 !== lines.length) return 'snapshot rules file is damaged';
-    const ids = readPreds(predsBytes, arr.length, state.strings);
-    if (!ids) return 'snapshot predicates file is damaged';
     const records: RuleRecord[] = new Array(arr.length);
     for (let i = 0; i < arr.length; i++) {
       const row = arr[i] as unknown;
@@ -532,10 +595,23 @@ export function readSnapshotData(dir: string, state: SnapshotState): Snapshot | 
       const st = STATUSES[status as number];
       if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return 'snapshot rules file is damaged';
       const f = row[0];
-      if (f.predicates !== ids.off[i + 1]! - ids.off[i]!) return 'snapshot files do not match';
       records[i] = { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: noQuery === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null };
     }
-    return { state, records, ids, strings: strings as string[], rulesBytes, lines };
+    return { state, records, strings, rulesBytes, lines };
+  } catch (e) {
+    return `snapshot not readable: ${(e as Error).message}`;
+  }
+}
+
+/** The predicate identities of the snapshot `state` names (checked against its rule records), or why they cannot be used. */
+export function readSnapshotPreds(dir: string, state: SnapshotState, snap: Pick<Snapshot, 'records'>): PredicateIds | string {
+  try {
+    const predsBytes = readBounded(join(dir, state.predsFile));
+    if (!predsBytes) return 'snapshot files missing or too large';
+    const ids = readPreds(predsBytes, snap.records.length, state.strings);
+    if (!ids) return 'snapshot predicates file is damaged';
+    for (let i = 0; i < snap.records.length; i++) if (snap.records[i]!.facts.predicates !== ids.off[i + 1]! - ids.off[i]!) return 'snapshot files do not match';
+    return ids;
   } catch (e) {
     return `snapshot not readable: ${(e as Error).message}`;
   }
@@ -663,14 +739,199 @@ export function appendStrings(dir: string, name: string, added: readonly string[
 }
 
 /** Remove the snapshot files other than those `state` names (those of earlier states). */
-export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile'>): void {
-  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile]);
+export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile'>): void {
+  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile]);
   for (const name of readdirSync(dir)) {
-    if (keep.has(name) || !(name.startsWith(RULES_PREFIX) || name.startsWith(PREDS_PREFIX) || name.startsWith(STRINGS_PREFIX))) continue;
+    if (keep.has(name) || ![RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX].some((p) => name.startsWith(p))) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {
       /* another build's, or gone */
     }
   }
+}
+
+/** The per-rule lists of `RuleUses` in file order: each offsets column, then the columns it indexes. */
+const USE_LISTS = [
+  ['indOff', ['ind']],
+  ['exclOff', ['excl']],
+  ['fieldOff', ['fieldId', 'fieldFlags', 'fieldOps']],
+  ['writtenOff', ['written']],
+] as const;
+
+/**
+ * Write an interning (with each rule's predicate offsets, `off`) under a new
+ * name; returns the name. Its strings are its own (a JSON array after the
+ * columns), so it reads without the strings file.
+ */
+export function writeInterning(dir: string, s: StoredInterning, off: Int32Array): string {
+  const strings: string[] = [];
+  const index = new Map<string, number>();
+  const id = (v: string | null | undefined): number => {
+    if (v === null || v === undefined) return -1;
+    let i = index.get(v);
+    if (i === undefined) index.set(v, (i = strings.push(v) - 1));
+    return i;
+  };
+  const ints = (xs: readonly (string | null | undefined)[]) => Int32Array.from(xs, id);
+  const n = off.length - 1;
+  const u = s.uses;
+  const cols: Int32Array[] = [
+    ints(s.fields),
+    ints(s.ops),
+    s.keyFid,
+    s.keyOp,
+    ints(s.keyDisplay),
+    ints(s.keyRegexFlags),
+    Int32Array.from(s.keyAnchored),
+    Int32Array.from(s.writtenField),
+    ints(s.writtenVendor),
+    ints(s.writtenName),
+  ];
+  for (const [o, lists] of USE_LISTS) cols.push(u[o], ...lists.map((l) => u[l]));
+  cols.push(off, u.predKey, u.predOwnKey, u.predFlags);
+  const json = Buffer.from(asciiJson(JSON.stringify(strings)));
+  const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, strings.length);
+  const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const name = freshName(dir, INTERNING_PREFIX, '.bin');
+  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), json]);
+  return name;
+}
+
+/** An interning file of `n` rules (what `writeInterning` wrote, checked), with the rules' predicate offsets; null when malformed. */
+export function readInterning(dir: string, name: string, n: number): { stored: StoredInterning; off: Int32Array } | null {
+  const buf = readBounded(join(dir, name));
+  if (!buf || buf.length < 32) return null;
+  const all = buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, Math.floor(buf.length / 4)) : new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length - (buf.length % 4)));
+  const [magic, rules, nFields, nOps, nKeys, nWritten, nPreds, nStrings] = all;
+  if (magic !== INTERNING_MAGIC || rules !== n || [nFields, nOps, nKeys, nWritten, nPreds, nStrings].some((x) => x! < 0)) return null;
+  let at = 8;
+  const take = (len: number): Int32Array | null => (len < 0 || at + len > all.length ? null : all.subarray(at, (at += len)));
+  /** Every value in [lo, hi). */
+  const within = (a: Int32Array | null, lo: number, hi: number): a is Int32Array => {
+    if (!a) return false;
+    for (let i = 0; i < a.length; i++) if (a[i]! < lo || a[i]! >= hi) return false;
+    return true;
+  };
+  const fields = take(nFields!);
+  const ops = take(nOps!);
+  const keyFid = take(nKeys!);
+  const keyOp = take(nKeys!);
+  const keyDisplay = take(nKeys!);
+  const keyRegex = take(nKeys!);
+  const keyAnchored = take(nKeys!);
+  const writtenField = take(nWritten!);
+  const writtenVendor = take(nWritten!);
+  const writtenName = take(nWritten!);
+  const S = nStrings!;
+  if (!within(fields, -1, S) || !within(ops, 0, S) || !within(keyFid, 0, nFields!) || !within(keyOp, 0, nOps!) || !within(keyDisplay, 0, S) || !within(keyRegex, -1, S) || !within(keyAnchored, 0, 2)) return null;
+  if (!within(writtenField, 0, nFields!) || !within(writtenVendor, 0, S) || !within(writtenName, 0, S)) return null;
+  /** An offsets column of the n rules (from 0, never decreasing) and its end. */
+  const offsets = (): Int32Array | null => {
+    const o = take(n + 1);
+    if (!o || o[0] !== 0) return null;
+    for (let r = 0; r < n; r++) if (o[r + 1]! < o[r]!) return null;
+    return o;
+  };
+  const uses = {} as RuleUses;
+  const bounds: Record<string, [number, number]> = { ind: [0, 2 * nKeys!], excl: [0, 2 * nKeys!], fieldId: [0, nFields!], fieldFlags: [0, 4], fieldOps: [0, 2 ** 31 - 1], written: [0, nWritten!] };
+  for (const [o, lists] of USE_LISTS) {
+    const oc = offsets();
+    if (!oc) return null;
+    uses[o] = oc;
+    for (const l of lists) {
+      const c = take(oc[n]!);
+      if (!within(c, ...bounds[l]!)) return null;
+      uses[l] = c;
+    }
+  }
+  const off = offsets();
+  if (!off || off[n] !== nPreds) return null;
+  const predKey = take(nPreds!);
+  const predOwnKey = take(nPreds!);
+  const predFlags = take(nPreds!);
+  if (!within(predKey, -1, nKeys!) || !within(predOwnKey, -1, nKeys!) || !within(predFlags, 0, 32)) return null;
+  Object.assign(uses, { predKey, predOwnKey, predFlags });
+  const strings = parseJson(buf.subarray(at * 4));
+  if (!Array.isArray(strings) || strings.length !== S || !strings.every(isStr)) return null;
+  const str = (i: number) => strings[i] as string;
+  const nullable = (i: number) => (i < 0 ? undefined : str(i));
+  return {
+    stored: {
+      fields: Array.from(fields, (i) => (i < 0 ? null : str(i))),
+      ops: Array.from(ops, str) as PredicateOp[],
+      keyFid,
+      keyOp,
+      keyDisplay: Array.from(keyDisplay, str),
+      keyRegexFlags: Array.from(keyRegex, nullable),
+      keyAnchored: Uint8Array.from(keyAnchored),
+      writtenField: Array.from(writtenField),
+      writtenVendor: Array.from(writtenVendor, str),
+      writtenName: Array.from(writtenName, str),
+      uses,
+    },
+    off,
+  };
+}
+
+/** The identity columns of some rules' predicates (`PredicateStreams` order), as strings: what a change is compared with. */
+export interface RuleIdentities {
+  flags: number[];
+  /** Per predicate: field, written, op, norm, display, folded norm, regex flags (null: none). */
+  strings: (string | null)[][];
+}
+
+const IDENTITY_COLUMNS = ['field', 'written', 'op', 'norm', 'display', 'foldedNorm', 'regexFlags'] as const;
+
+/**
+ * The predicate identities of rules `which` from the predicates file, read in
+ * place (the header, the offsets and each rule's run of every column): a
+ * rebuild compares them with the changed rules' without reading the whole
+ * file. Null when the file does not have them.
+ */
+export function readRuleIdentities(dir: string, state: SnapshotState, strings: SnapshotStrings, which: readonly number[]): RuleIdentities[] | null {
+  const fd = openSync(join(dir, state.predsFile), 'r');
+  try {
+    const ints = (at: number, len: number): Int32Array | null => {
+      const b = Buffer.alloc(len * 4);
+      for (let got = 0; got < b.length; ) {
+        const k = readSync(fd, b, got, b.length - got, at * 4 + got);
+        if (k <= 0) return null;
+        got += k;
+      }
+      return new Int32Array(b.buffer, b.byteOffset, len);
+    };
+    const head = ints(0, 3);
+    if (!head || head[0] !== PREDS_MAGIC) return null;
+    const n = head[1]!;
+    const total = head[2]!;
+    const off = ints(3, n + 1);
+    if (!off) return null;
+    const base = 3 + n + 1;
+    const out: RuleIdentities[] = [];
+    for (const r of which) {
+      if (r < 0 || r >= n) return null;
+      const a = off[r]!;
+      const len = off[r + 1]! - a;
+      if (a < 0 || len < 0 || a + len > total) return null;
+      const flags = ints(base + a, len);
+      if (!flags) return null;
+      const cols: Int32Array[] = [];
+      for (const c of IDENTITY_COLUMNS) {
+        const col = ints(base + (COLUMNS.indexOf(c) * total) + a, len);
+        if (!col || !within2(col, state.strings)) return null;
+        cols.push(col);
+      }
+      out.push({ flags: Array.from(flags), strings: Array.from({ length: len }, (_, q) => cols.map((col) => (col[q]! < 0 ? null : strings.at(col[q]!)))) });
+    }
+    return out;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Every id a string id or -1. */
+function within2(a: Int32Array, size: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! < -1 || a[i]! >= size) return false;
+  return true;
 }

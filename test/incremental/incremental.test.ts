@@ -102,6 +102,8 @@ describe('incremental build', () => {
       const pick = prng(site ? 20261129 : 20261128);
       const files = ruleFiles(s.dir);
       const used: string[] = [];
+      /** Edits after which the corpus-wide figures were the previous build's. */
+      const same: string[] = [];
       for (let n = 0; n < 24; n++) {
         const edit = EDITS[n % EDITS.length]!;
         const candidates = files.filter((f) => edit.files.test(f));
@@ -118,6 +120,7 @@ describe('incremental build', () => {
         expect(changed, edit.name).toBe(true);
         const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
         if (r.incremental.used) used.push(edit.name);
+        if (r.incremental.used && r.incremental.samePredicates) same.push(edit.name);
         const ref = join(s.root, `ref-${n}`);
         await fullInto(s.paths, ref, site);
         expectSameTree(s.out, ref);
@@ -128,6 +131,9 @@ describe('incremental build', () => {
       }
       // The edits it is made for did start from the previous build.
       for (const name of ['sigma title', 'sigma value', 'sigma added value', 'sigma level', 'elastic name', 'splunk name']) expect(used, name).toContain(name);
+      // ...without counting the corpus again when the rule kept its predicates, and only then.
+      for (const name of ['sigma title', 'sigma level', 'elastic name', 'splunk name']) expect(same, name).toContain(name);
+      for (const name of ['sigma value', 'sigma added value', 'sigma value shared with another rule', 'elastic query value', 'splunk search value']) expect(same, name).not.toContain(name);
     }, 120_000);
   }
 
@@ -214,6 +220,29 @@ describe('incremental build', () => {
     await fullInto(s.paths, join(s.root, 'ref'));
     expectSameTree(s.out, join(s.root, 'ref'));
   });
+
+  const damages: { name: string; file: string; damage: (b: Buffer) => Buffer; edit: (t: string) => string; reason: RegExp }[] = [
+    // Cut short: the header still holds, the columns it announces are missing.
+    { name: 'an interning file cut short, after a title edit', file: 'build-v1-interning-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /interning file is damaged/ },
+    { name: 'a strings file of garbage, after a title edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /strings file is damaged/ },
+    { name: 'a strings file of garbage, after a value edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/'([^'\n]+)'$/m, "'$1-edited'"), reason: /strings file is damaged/ },
+  ];
+  for (const d of damages) {
+    it(`refuses ${d.name} (a full build runs)`, async () => {
+      const s = setup();
+      await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      for (const f of readdirSync(s.cache).filter((x) => x.startsWith(d.file))) writeFileSync(join(s.cache, f), d.damage(readFileSync(join(s.cache, f))));
+      const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+      const text = readFileSync(f, 'utf8');
+      expect(d.edit(text)).not.toBe(text);
+      writeFileSync(f, d.edit(text));
+      const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+      expect(r.incremental.used).toBe(false);
+      expect(r.incremental.reason).toMatch(d.reason);
+      await fullInto(s.paths, join(s.root, 'ref'));
+      expectSameTree(s.out, join(s.root, 'ref'));
+    });
+  }
 
   it('refuses a damaged snapshot (a full build runs)', async () => {
     const s = setup();
