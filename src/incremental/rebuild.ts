@@ -11,27 +11,33 @@
  *    stamps first, as file-stamps.ts does, then the text's hash);
  * 2. loads, links and normalizes only those files (with their vendor's
  *    supporting files);
- * 3. replays the aggregation's interning pass over the whole corpus twice,
- *    before and after the change, from the snapshot's predicate identities,
- *    and compares the two: the keys (field, operator, value) whose rules or
- *    display form changed, and from them the technique and field pages and
- *    the rule rows (their corpus reach) the change reaches;
+ * 3. when every changed rule kept its predicates (an edited title, tag,
+ *    level...), takes the aggregation's interning from the snapshot: nothing
+ *    any other rule shows can have changed. Otherwise replays the interning
+ *    pass over the whole corpus from the snapshot's predicate identities, with
+ *    the changed rules' spliced in, and compares it with what the previous
+ *    catalog showed: the keys (field, operator, value) whose rules or display
+ *    form changed, and from them the technique and field pages and the rule
+ *    rows (their corpus reach) the change reaches;
  * 4. aggregates those pages in full and every other one light (header
  *    figures for the matrix, the summary and the Navigator layers);
  * 5. writes catalog.json from the new pages and the previous file's bytes of
  *    every other element (a rule row whose reach changed is patched in
- *    place), the Markdown pages of the recomputed techniques, the layers, and
+ *    place), the Markdown pages of the recomputed techniques, the layers,
+ *    with the web site the pages the change reaches (its rules', techniques'
+ *    and fields' pages, the index, the field list and the search data), and
  *    the new snapshot.
  *
  * The output is byte for byte what a full build writes (test/incremental/
  * checks it after random edits, and on the real corpora). Whatever this
  * scheme does not handle, it does not guess: a full build runs, and the
  * result says why (`incremental.reason`). That is the case for a first
- * build, other code or options, an output folder changed by hand, files added, removed or renamed, a changed
- * supporting file (Splunk macros and data sources), a changed file whose
- * number of rules changed or that reports a load problem, Sigma filters and
- * correlations (which link rules across files), a changed Sigma rule id that
- * another rule shares, a technique appearing or disappearing, and ties the
+ * build, other code or options, an output folder changed by hand, files
+ * added, removed or renamed, a changed supporting file (Splunk macros and
+ * data sources), a changed file whose number of rules changed or that
+ * reports a load problem, Sigma filters and correlations (which link rules
+ * across files), a changed Sigma rule id that another rule shares, a
+ * technique appearing or disappearing, a page name moving, and ties the
  * catalog breaks by first use (docs/performance.md, "Incremental builds").
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';

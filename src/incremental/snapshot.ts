@@ -168,7 +168,7 @@ export class SnapshotStrings {
   /** Every string of the file (the table a rebuild appends to). Throws when the file is damaged. */
   all(): string[] {
     if (!this.parsed) {
-      const v = parseJson(this.bytes);
+      const v = parsedOrNull(this.bytes);
       if (!Array.isArray(v) || v.length < this.count || !v.every(isStr)) throw new DamagedSnapshot('snapshot strings file is damaged');
       this.parsed = v as string[];
     }
@@ -195,9 +195,18 @@ export class SnapshotStrings {
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
     let end = this.lineStarts[i + 1]! - 1;
     if (this.bytes[end - 1] === 0x2c) end--;
-    const v = parseJson(this.bytes.subarray(this.lineStarts[i]!, end));
+    const v = parsedOrNull(this.bytes.subarray(this.lineStarts[i]!, end));
     if (!isStr(v)) throw new DamagedSnapshot('snapshot strings file is damaged');
     return v;
+  }
+}
+
+/** The JSON value of `b`, or null when it is not JSON. */
+function parsedOrNull(b: Buffer): unknown {
+  try {
+    return parseJson(b);
+  } catch {
+    return null;
   }
 }
 
@@ -852,7 +861,7 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const predFlags = take(nPreds!);
   if (!within(predKey, -1, nKeys!) || !within(predOwnKey, -1, nKeys!) || !within(predFlags, 0, 32)) return null;
   Object.assign(uses, { predKey, predOwnKey, predFlags });
-  const strings = parseJson(buf.subarray(at * 4));
+  const strings = parsedOrNull(buf.subarray(at * 4));
   if (!Array.isArray(strings) || strings.length !== S || !strings.every(isStr)) return null;
   const str = (i: number) => strings[i] as string;
   const nullable = (i: number) => (i < 0 ? undefined : str(i));

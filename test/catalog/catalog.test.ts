@@ -16,6 +16,7 @@ import { CatalogSchema, CorpusSummarySchema } from '../../src/catalog/schema.js'
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
 import { field, or, predicate } from '../../src/ast/build.js';
+import { restoreInterning, storeInterning } from '../../src/catalog/collect.js';
 import { ATTACK, EVENTS, makeRule, smallCorpus } from './fixtures.js';
 
 const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS, corpus: { files: 9, failures: 2 } });
@@ -260,5 +261,18 @@ describe('the aggregation input', () => {
     expect([...interned.reach]).toEqual([...kept.reach]);
     // Without the identities, the aggregation needs the interning it was given.
     expect(() => aggregateCatalog(input, options)).toThrow(/no predicate streams/);
+  });
+
+  it('gives the same catalog from an interning stored as columns and restored (what an incremental build keeps)', () => {
+    const options = { attack: ATTACK, events: EVENTS };
+    const { input, collected } = catalogInputInterned(smallCorpus());
+    const direct = aggregateCatalog(input, options, undefined, { collected });
+    const restored = restoreInterning(storeInterning(collected));
+    const again = aggregateCatalog(input, options, undefined, { collected: restored });
+    expect(JSON.stringify(again.catalog)).toBe(JSON.stringify(direct.catalog));
+    expect([...again.reach]).toEqual([...direct.reach]);
+    // Each key keeps what the aggregation reads of it.
+    const seen = (c: typeof collected) => c.keys.map((k) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.indRules, k.exclRules]);
+    expect(seen(restored)).toEqual(seen(collected));
   });
 });

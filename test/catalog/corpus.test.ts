@@ -4,7 +4,8 @@
  * the parsers: Elastic from the issue text, Splunk and Sigma by reading the
  * raw YAML tags of every rule file.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { beforeAll, expect, it } from 'vitest';
@@ -12,6 +13,8 @@ import type { Rule } from '../../src/ast/schema.js';
 import { aggregateCatalog, buildCatalog, catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
 import { type Catalog, CatalogSchema } from '../../src/catalog/schema.js';
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
+import { restoreInterning, storeInterning } from '../../src/catalog/collect.js';
+import { readInterning, writeInterning } from '../../src/incremental/snapshot.js';
 import { loadCorpus } from '../../src/loader/load.js';
 import { summarize } from '../../src/loader/summary.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
@@ -110,6 +113,17 @@ describeCorpus('catalog over the three real corpora', () => {
     const kept = aggregateCatalog(catalogInput(rules)).catalog;
     const { input, collected } = catalogInputInterned(rules);
     expect(JSON.stringify(aggregateCatalog(input, {}, undefined, { collected }).catalog)).toBe(JSON.stringify(kept));
+    // ...and with the interning written to an incremental snapshot's file and read back.
+    const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-interning-'));
+    try {
+      const offsets = Int32Array.from(catalogInput(rules, false).streams.off);
+      const name = writeInterning(dir, storeInterning(collected), offsets);
+      const back = readInterning(dir, name, rules.length)!;
+      expect([...back.off]).toEqual([...offsets]);
+      expect(JSON.stringify(aggregateCatalog(input, {}, undefined, { collected: restoreInterning(back.stored) }).catalog)).toBe(JSON.stringify(kept));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('every count is over distinct rules', () => {
