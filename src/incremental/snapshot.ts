@@ -181,12 +181,13 @@ export class SnapshotStrings {
     if (!this.lineStarts) {
       // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
       const b = this.bytes;
+      if (b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
       const starts = new Int32Array(this.count + 1);
       let at = 2;
       for (let k = 0; k < this.count; k++) {
         starts[k] = at;
         const nl = b.indexOf(10, at);
-        if (nl < 0 || b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
+        if (nl < 0) throw new DamagedSnapshot('snapshot strings file is damaged');
         at = nl + 1;
       }
       starts[this.count] = at;
@@ -816,12 +817,6 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   if (magic !== INTERNING_MAGIC || rules !== n || [nFields, nOps, nKeys, nWritten, nPreds, nStrings].some((x) => x! < 0)) return null;
   let at = 8;
   const take = (len: number): Int32Array | null => (len < 0 || at + len > all.length ? null : all.subarray(at, (at += len)));
-  /** Every value in [lo, hi). */
-  const within = (a: Int32Array | null, lo: number, hi: number): a is Int32Array => {
-    if (!a) return false;
-    for (let i = 0; i < a.length; i++) if (a[i]! < lo || a[i]! >= hi) return false;
-    return true;
-  };
   const fields = take(nFields!);
   const ops = take(nOps!);
   const keyFid = take(nKeys!);
@@ -833,8 +828,8 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const writtenVendor = take(nWritten!);
   const writtenName = take(nWritten!);
   const S = nStrings!;
-  if (!within(fields, -1, S) || !within(ops, 0, S) || !within(keyFid, 0, nFields!) || !within(keyOp, 0, nOps!) || !within(keyDisplay, 0, S) || !within(keyRegex, -1, S) || !within(keyAnchored, 0, 2)) return null;
-  if (!within(writtenField, 0, nFields!) || !within(writtenVendor, 0, S) || !within(writtenName, 0, S)) return null;
+  if (!inRange(fields, -1, S) || !inRange(ops, 0, S) || !inRange(keyFid, 0, nFields!) || !inRange(keyOp, 0, nOps!) || !inRange(keyDisplay, 0, S) || !inRange(keyRegex, -1, S) || !inRange(keyAnchored, 0, 2)) return null;
+  if (!inRange(writtenField, 0, nFields!) || !inRange(writtenVendor, 0, S) || !inRange(writtenName, 0, S)) return null;
   /** An offsets column of the n rules (from 0, never decreasing) and its end. */
   const offsets = (): Int32Array | null => {
     const o = take(n + 1);
@@ -850,7 +845,7 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
     uses[o] = oc;
     for (const l of lists) {
       const c = take(oc[n]!);
-      if (!within(c, ...bounds[l]!)) return null;
+      if (!inRange(c, ...bounds[l]!)) return null;
       uses[l] = c;
     }
   }
@@ -859,7 +854,7 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const predKey = take(nPreds!);
   const predOwnKey = take(nPreds!);
   const predFlags = take(nPreds!);
-  if (!within(predKey, -1, nKeys!) || !within(predOwnKey, -1, nKeys!) || !within(predFlags, 0, 32)) return null;
+  if (!inRange(predKey, -1, nKeys!) || !inRange(predOwnKey, -1, nKeys!) || !inRange(predFlags, 0, 32)) return null;
   Object.assign(uses, { predKey, predOwnKey, predFlags });
   const strings = parsedOrNull(buf.subarray(at * 4));
   if (!Array.isArray(strings) || strings.length !== S || !strings.every(isStr)) return null;
@@ -928,7 +923,7 @@ export function readRuleIdentities(dir: string, state: SnapshotState, strings: S
       const cols: Int32Array[] = [];
       for (const c of IDENTITY_COLUMNS) {
         const col = ints(base + (COLUMNS.indexOf(c) * total) + a, len);
-        if (!col || !within2(col, state.strings)) return null;
+        if (!inRange(col, -1, state.strings)) return null;
         cols.push(col);
       }
       out.push({ flags: Array.from(flags), strings: Array.from({ length: len }, (_, q) => cols.map((col) => (col[q]! < 0 ? null : strings.at(col[q]!)))) });
@@ -939,8 +934,9 @@ export function readRuleIdentities(dir: string, state: SnapshotState, strings: S
   }
 }
 
-/** Every id a string id or -1. */
-function within2(a: Int32Array, size: number): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i]! < -1 || a[i]! >= size) return false;
+/** A column whose every value is in [lo, hi) (false for none). */
+function inRange(a: Int32Array | null, lo: number, hi: number): a is Int32Array {
+  if (!a) return false;
+  for (let i = 0; i < a.length; i++) if (a[i]! < lo || a[i]! >= hi) return false;
   return true;
 }
