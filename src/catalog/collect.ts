@@ -478,14 +478,19 @@ export class Collector {
     };
     const c = { ...pick(this.t), uses };
     mergeCaseVariants(c);
-    for (const ki of c.keys) {
-      ki.indRules = new Array<number>(ki.nInd);
-      ki.exclRules = new Array<number>(ki.nExcl);
-    }
-    fillRuleLists(uses.ind, uses.indOff, c.keys, (ki) => ki.indRules);
-    fillRuleLists(uses.excl, uses.exclOff, c.keys, (ki) => ki.exclRules);
+    keyRuleLists(c.keys, uses);
     return c;
   }
+}
+
+/** Each key's indicator and exclusion rule lists, sized by its `nInd` / `nExcl` and filled from the per-rule key uses. */
+function keyRuleLists(keys: KeyInfo[], uses: RuleUses): void {
+  for (const ki of keys) {
+    ki.indRules = new Array<number>(ki.nInd);
+    ki.exclRules = new Array<number>(ki.nExcl);
+  }
+  fillRuleLists(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
+  fillRuleLists(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
 }
 
 /** Fill each key's rule list (sized beforehand) from the per-rule key uses. */
@@ -643,12 +648,7 @@ export function restoreInterning(s: StoredInterning): Interning {
   const { uses } = s;
   for (const v of uses.ind) keys[v >> 1]!.nInd++;
   for (const v of uses.excl) keys[v >> 1]!.nExcl++;
-  for (const ki of keys) {
-    ki.indRules = new Array<number>(ki.nInd);
-    ki.exclRules = new Array<number>(ki.nExcl);
-  }
-  fillRuleLists(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
-  fillRuleLists(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
+  keyRuleLists(keys, uses);
   return {
     fields: s.fields,
     ops: s.ops,
