@@ -20,7 +20,7 @@ import type { AttackData } from '../attack/types.js';
 import type { CatalogEvent } from '../events/types.js';
 import { AttackInfo, normalizeTechniqueId, parentOf } from './attack-info.js';
 import { thresholds } from './classify.js';
-import { collectPredicates, Collector, FIELD_EXCLUSION, FIELD_INDICATOR, newStreams, roleOf, streamRules, streamsReader, type Interning, type KeyInfo, type PredicateReader, type PredicateStreams, type RuleRows } from './collect.js';
+import { collectPredicates, Collector, FIELD_EXCLUSION, FIELD_INDICATOR, fillRuleLists, newStreams, roleOf, streamRules, streamsReader, type Interning, type KeyInfo, type PredicateReader, type PredicateStreams, type RuleRows } from './collect.js';
 import { fieldKey } from './keys.js';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -320,7 +320,7 @@ export function predicateReach(c: Interning): Int32Array {
   const out = new Int32Array(predKey.length);
   for (let j = 0; j < predKey.length; j++) {
     const k = predKey[j]!;
-    out[j] = k < 0 ? -1 : roleOf(flags[j]!) === 'indicator' ? c.keys[k]!.indRules.length : c.keys[k]!.exclRules.length;
+    out[j] = k < 0 ? -1 : roleOf(flags[j]!) === 'indicator' ? c.keys[k]!.nInd : c.keys[k]!.nExcl;
   }
   return out;
 }
@@ -349,7 +349,7 @@ function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array, on
   const start = new Int32Array(nGroups + 1);
   for (let k = 0; k < keys.length; k++) {
     const ki = keys[k]!;
-    if ((!ki.indRules.length && !ki.exclRules.length) || (only && !only[k])) continue;
+    if ((!ki.nInd && !ki.nExcl) || (only && !only[k])) continue;
     const g = (group[k] = fieldRank[ki.fid]! * nOps + opRank[ki.opId]!);
     start[g + 1]++;
   }
@@ -590,7 +590,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
         value: ki.display,
         count: counts[k]!,
         caseSensitive: csCounts[k]!,
-        reach: role === 'indicator' ? ki.indRules.length : ki.exclRules.length,
+        reach: role === 'indicator' ? ki.nInd : ki.nExcl,
         // Exactly sized: filled below (arrays grown by push keep up to 16 spare slots each).
         rules: new Array<number>(counts[k]!),
       };
@@ -950,7 +950,7 @@ function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: Fi
   const pageWritten: number[][] = Array.from({ length: nFields }, () => []);
   for (let w = 0; w < c.writtenField.length; w++) pageWritten[c.writtenField[w]!]!.push(w);
   const pageKeys: number[][] = Array.from({ length: nFields }, () => []);
-  for (let k = 0; k < keys.length; k++) if (keys[k]!.indRules.length || keys[k]!.exclRules.length) pageKeys[keys[k]!.fid]!.push(k);
+  for (let k = 0; k < keys.length; k++) if (keys[k]!.nInd || keys[k]!.nExcl) pageKeys[keys[k]!.fid]!.push(k);
   // Techniques (as tagged, no roll-up) as ranks in `techIds` order.
   const techRank = new Map(techIds.map((t, i) => [t, i]));
   const ruleTechs = prepared.map((p) => p.techniques.map((t) => techRank.get(t)!));
@@ -960,6 +960,8 @@ function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: Fi
   // Field ids follow first use, the order pages are listed in before sorting (stable: ties keep it).
   const order = Array.from({ length: nFields }, (_, i) => i).sort((a, b) => pageRules[b]!.length - pageRules[a]!.length || o.fieldRank[a]! - o.fieldRank[b]!);
   const slugs = new SlugAllocator(['index']); // fields/index.html is the field list
+  // The pages computed in full list their values' rules: filled at once (a restored interning has none yet).
+  fillRuleLists(c, (selected ? order.filter((fid) => selected.has(fieldKey(c.fields[fid]!))) : order).flatMap((fid) => pageKeys[fid]!));
   return order.map((fid) => {
     const field = c.fields[fid]!;
     const rules = pageRules[fid]!;
@@ -986,7 +988,7 @@ function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: Fi
       techniques: techs.sort((a, b) => tCount[b]! - tCount[a]! || a - b).map((t) => ({ id: techIds[t]!, count: tCount[t]! })),
       rules: rules.slice().sort(o.ruleOrder),
       values: pageKeys[fid]!
-        .sort((a, b) => keys[b]!.indRules.length + keys[b]!.exclRules.length - (keys[a]!.indRules.length + keys[a]!.exclRules.length) || a - b)
+        .sort((a, b) => keys[b]!.nInd + keys[b]!.nExcl - (keys[a]!.nInd + keys[a]!.nExcl) || a - b)
         .map((k) => {
           const ki = keys[k]!;
           const row: CatalogField['values'][number] = { op: ki.op, value: ki.display, indicatorRules: ki.indRules, exclusionRules: ki.exclRules };

@@ -31,7 +31,9 @@ export interface KeyInfo {
   /**
    * Rule indexes using it as indicator / as exclusion (each rule once, ascending),
    * filled once every rule is collected, as arrays of exactly their size (the
-   * field pages keep them). While collecting, `nInd` / `nExcl` count them.
+   * field pages keep them). While collecting, `nInd` / `nExcl` count them, and
+   * they stay the counts: read them, not the lists' lengths, since a restored
+   * interning fills a key's lists only when a page needs them (`fillRuleLists`).
    */
   indRules: number[];
   exclRules: number[];
@@ -489,19 +491,42 @@ function keyRuleLists(keys: KeyInfo[], uses: RuleUses): void {
     ki.indRules = new Array<number>(ki.nInd);
     ki.exclRules = new Array<number>(ki.nExcl);
   }
-  fillRuleLists(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
-  fillRuleLists(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
+  fillUses(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
+  fillUses(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
 }
 
-/** Fill each key's rule list (sized beforehand) from the per-rule key uses. */
-function fillRuleLists(list: Int32Array, off: Int32Array, keys: KeyInfo[], rulesOf: (k: KeyInfo) => number[]): void {
+/** Fill each key's rule list (sized beforehand) from the per-rule key uses; keys not in `only` are skipped. */
+function fillUses(list: Int32Array, off: Int32Array, keys: KeyInfo[], rulesOf: (k: KeyInfo) => number[], only?: Uint8Array): void {
   const filled = new Int32Array(keys.length);
   for (let r = 0; r + 1 < off.length; r++) {
     for (let j = off[r]!; j < off[r + 1]!; j++) {
       const k = list[j]! >> 1;
-      rulesOf(keys[k]!)[filled[k]!++] = r;
+      if (!only || only[k]) rulesOf(keys[k]!)[filled[k]!++] = r;
     }
   }
+}
+
+/**
+ * The rule lists of the keys `ks` (indexes into `c.keys`), for the pages that
+ * show them (field pages). An interning made by collecting has every list
+ * filled; a restored one (`restoreInterning`) fills a key's lists here, the
+ * first time they are asked for: an incremental rebuild shows the lists of a
+ * few fields only, and 57,000 keys' lists cost more than the rest of the
+ * restore.
+ */
+export function fillRuleLists(c: Interning, ks: Iterable<number>): void {
+  const { keys, uses } = c;
+  let only: Uint8Array | null = null;
+  for (const k of ks) {
+    const ki = keys[k]!;
+    if (ki.indRules.length === ki.nInd && ki.exclRules.length === ki.nExcl) continue;
+    ki.indRules = new Array<number>(ki.nInd);
+    ki.exclRules = new Array<number>(ki.nExcl);
+    (only ??= new Uint8Array(keys.length))[k] = 1;
+  }
+  if (!only) return;
+  fillUses(uses.ind, uses.indOff, keys, (ki) => ki.indRules, only);
+  fillUses(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules, only);
 }
 
 /**
@@ -629,10 +654,11 @@ export function storeInterning(c: Interning): StoredInterning {
 
 /**
  * An `Interning` from its stored columns: every key with its field, operator,
- * display form, regex and rule lists, as `Collector.finish` and
- * `chooseDisplays` left them. `keyMaps` is empty, and a key's `ci`,
- * `foldedNorm` and written-form counts are not kept (the interning pass's
- * own state, which the aggregation never reads).
+ * display form, regex and rule counts, as `Collector.finish` and
+ * `chooseDisplays` left them; its rule lists are filled when a page asks for
+ * them (`fillRuleLists`). `keyMaps` is empty, and a key's `ci`, `foldedNorm`
+ * and written-form counts are not kept (the interning pass's own state,
+ * which the aggregation never reads).
  */
 export function restoreInterning(s: StoredInterning): Interning {
   const n = s.keyFid.length;
@@ -648,7 +674,6 @@ export function restoreInterning(s: StoredInterning): Interning {
   const { uses } = s;
   for (const v of uses.ind) keys[v >> 1]!.nInd++;
   for (const v of uses.excl) keys[v >> 1]!.nExcl++;
-  keyRuleLists(keys, uses);
   return {
     fields: s.fields,
     ops: s.ops,

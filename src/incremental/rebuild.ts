@@ -379,7 +379,7 @@ function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
     const displays = new Set<string>();
     for (const other of c.keyMaps[ki.fid]![ki.opId]!.values()) {
       const o = c.keys[other]!;
-      if (!o.indRules.length && !o.exclRules.length) continue;
+      if (!o.nInd && !o.nExcl) continue;
       if (displays.has(o.display)) return true;
       displays.add(o.display);
     }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
-import { restoreInterning, storeInterning } from '../../src/catalog/collect.js';
+import { fillRuleLists, restoreInterning, storeInterning } from '../../src/catalog/collect.js';
 import { DamagedSnapshot, readInterning, SnapshotStrings, writeInterning, writeStrings } from '../../src/incremental/snapshot.js';
 import { smallCorpus } from '../catalog/fixtures.js';
 
@@ -38,7 +38,16 @@ describe('the interning file', () => {
     expect(r.fields).toEqual(collected.fields);
     expect(r.ops).toEqual(collected.ops);
     expect(r.writtenName).toEqual(collected.writtenName);
-    expect(r.keys.map((k) => [k.field, k.op, k.display, k.indRules, k.exclRules])).toEqual(collected.keys.map((k) => [k.field, k.op, k.display, k.indRules, k.exclRules]));
+    // The aggregation reads a key's counts, which are its lists' lengths once filled.
+    expect(collected.keys.every((k) => k.nInd === k.indRules.length && k.nExcl === k.exclRules.length)).toBe(true);
+    // The counts come back at once; the rule lists when a page asks for them.
+    expect(r.keys.map((k) => [k.field, k.op, k.display, k.nInd, k.nExcl])).toEqual(collected.keys.map((k) => [k.field, k.op, k.display, k.indRules.length, k.exclRules.length]));
+    expect(r.keys.some((k) => k.nInd > 0 && k.indRules.length === 0)).toBe(true);
+    const some = [0, 2, r.keys.length - 1];
+    fillRuleLists(r, some);
+    for (const k of some) expect([r.keys[k]!.indRules, r.keys[k]!.exclRules], `key ${k}`).toEqual([collected.keys[k]!.indRules, collected.keys[k]!.exclRules]);
+    fillRuleLists(r, r.keys.keys());
+    expect(r.keys.map((k) => [k.indRules, k.exclRules])).toEqual(collected.keys.map((k) => [k.indRules, k.exclRules]));
     for (const u of ['ind', 'indOff', 'excl', 'exclOff', 'fieldId', 'fieldFlags', 'fieldOps', 'fieldOff', 'written', 'writtenOff', 'predKey', 'predOwnKey', 'predFlags'] as const) {
       expect([...r.uses[u]], u).toEqual([...collected.uses[u]]);
     }
