@@ -53,7 +53,7 @@ import { decodeBytes } from '../core/source-file.js';
 import { loadEventCatalog } from '../events/index.js';
 import { codeFingerprint, sha256, type CacheStats } from '../loader/cache.js';
 import { RACY_MS, stampOf, statOrNull } from '../loader/file-stamps.js';
-import { loadCorpus, type FileEntry, type SourceStamp } from '../loader/load.js';
+import { loadCorpus, type FileEntry } from '../loader/load.js';
 import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '../loader/summary.js';
 import { sniff } from '../loader/sniff.js';
 import { walkPaths } from '../loader/walk.js';
@@ -67,6 +67,7 @@ import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonPar
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { searchDataChunks } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { StampTable, type StampChange } from './stamp-table.js';
 
 export interface IncrementalInfo {
   /** True when this build started from the previous one and loaded only the changed rule files. */
@@ -241,11 +242,32 @@ function ruleFileRanges(files: readonly FileEntry[], nRules: number): [string, n
  * what they hold (catalog.json's bytes, the pages it does not write again), so
  * any of them changed or gone since makes it a full build.
  */
-function outputStamps(out: string, rels: readonly string[], before?: SnapshotState['outputs'], written?: ReadonlySet<string>): SnapshotState['outputs'] {
+function outputStamps(out: string, rels: readonly string[], before?: StampTable, written?: ReadonlySet<string>): StampTable {
+  const all = [...rels, MANIFEST];
+  const stampAt = (rel: string) => stampOf(statSync(safeOutputPath(out, rel)));
+  if (!before || !written) return StampTable.of(all.map((rel) => ({ name: rel, stamp: stampAt(rel) })), false);
   // A file this build did not write keeps the stamp it was checked against at the start (the site's 10,000 pages).
-  const kept = new Map<string, string>();
-  if (before && written) for (const o of before) if (!written.has(o.rel)) kept.set(o.rel, o.stamp);
-  return [...rels, MANIFEST].map((rel) => ({ rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampOf(statSync(safeOutputPath(out, rel))) }));
+  if (before.length === all.length && all.every((rel, i) => before.name(i) === rel)) {
+    const changes = new Map<number, StampChange>();
+    all.forEach((rel, i) => {
+      if (rel === MANIFEST || written.has(rel)) changes.set(i, { stamp: stampAt(rel) });
+    });
+    return before.with(changes);
+  }
+  const kept = new Map<string, string | null>();
+  for (let i = 0; i < before.length; i++) if (!written.has(before.name(i))) kept.set(before.name(i), before.stamp(i));
+  return StampTable.of(all.map((rel) => ({ name: rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampAt(rel) })), false);
+}
+
+/** The folders' stamps of a walk, as the snapshot keeps them. */
+function dirTable(dirs: readonly { path: string; stamp: string }[] | null | undefined): StampTable | null {
+  return dirs ? StampTable.of(dirs.map((d) => ({ name: d.path, stamp: d.stamp })), false) : null;
+}
+
+/** The rules of the rule file at index `src` among the sources: its first rule and count; undefined when it is none. */
+function ruleFileRange(ruleFiles: readonly number[], src: number): { from: number; count: number } | undefined {
+  for (let i = 0; i < ruleFiles.length; i += 3) if (ruleFiles[i] === src) return { from: ruleFiles[i + 1]!, count: ruleFiles[i + 2]! };
+  return undefined;
 }
 
 function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: BuildResult, input: CatalogInput, ranges: Map<string, number[]>, startedAt: number): boolean {
@@ -257,6 +279,9 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
   const fr = ranges.get('fields')!;
   const cat = full.catalog;
   if (tr.length !== cat.techniques.length * 2 || fr.length !== cat.fields.length * 2 || ranges.get('rules')!.length !== cat.rules.length * 2) return false;
+  const sources = StampTable.ofSources(load.sources);
+  const srcIndex = new Map(load.sources.map((s, i) => [s.path, i]));
+  if (ruleFiles.some(([p]) => !srcIndex.has(p))) return false;
   const lines: string[] = new Array(load.rules.length);
   for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!), name: sigmaName(load.rules[i]!) });
   const out = resolve(opts.out);
@@ -278,14 +303,15 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
     out,
     ...files,
     strings: strings.length,
+    stampsFile: '',
     outputs: outputStamps(out, catalogFilePaths(cat, { site })),
-    sources: load.sources,
-    dirs: load.dirs ?? null,
+    sources,
+    dirs: dirTable(load.dirs),
     files: load.files,
     unrecognized: load.unrecognized.length,
     diagnostics: load.diagnostics,
     summary: full.summary,
-    ruleFiles,
+    ruleFiles: ruleFiles.flatMap(([p, from, n]) => [srcIndex.get(p)!, from, n]),
     ranges: {
       techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
       rules: ranges.get('rules')!,
@@ -303,17 +329,29 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
  * (changed well before the previous load began). A folder's stamp moves when
  * an entry is added, removed or renamed in it (walk.ts).
  */
-function sameListing(dirs: SnapshotState['dirs'], loadedAt: number): boolean {
+function sameListing(dirs: StampTable | null, loadedAt: number): boolean {
   if (!dirs) return false;
-  for (const d of dirs) {
-    const st = statOrNull(d.path);
-    if (!st || stampOf(st) !== d.stamp || st.ctimeMs >= loadedAt - RACY_MS) return false;
+  for (let i = 0; i < dirs.length; i++) {
+    const st = statOrNull(dirs.name(i));
+    if (!st || !dirs.sameStamp(i, st) || st.ctimeMs >= loadedAt - RACY_MS) return false;
   }
   return true;
 }
 
+interface Changed {
+  /** The rule files whose text changed, and their indexes among the sources. */
+  changed: string[];
+  changedAt: number[];
+  /** The sources with their current stamps (the changed rule files' are updated once they are loaded). */
+  sources: StampTable;
+  /** Some source got a new stamp. */
+  restamped: boolean;
+  dirs: StampTable | null;
+  listed: boolean;
+}
+
 /** The rule files whose text changed, the sources with their current stamps, and the folders' stamps. */
-function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): { changed: string[]; sources: SourceStamp[]; dirs: SnapshotState['dirs']; listed: boolean } {
+function changedFiles(paths: readonly string[], opts: UpdateOptions, state: SnapshotState): Changed {
   const maxBytes = resolveLimits(opts.limits).maxFileBytes;
   const old = state.sources;
   let dirs = state.dirs;
@@ -321,47 +359,50 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
   if (listed) {
     const walked = walkPaths(paths, { followSymlinks: opts.followSymlinks, stampDirs: true });
     if (walked.diagnostics.length) throw new FullBuild('walking the paths reported problems');
-    if (walked.files.length !== old.length || walked.files.some((p, i) => p !== old[i]!.path)) throw new FullBuild('files were added, removed or renamed');
-    dirs = walked.dirs ?? null;
+    if (walked.files.length !== old.length || walked.files.some((p, i) => p !== old.name(i))) throw new FullBuild('files were added, removed or renamed');
+    dirs = dirTable(walked.dirs);
   }
   const changed: string[] = [];
-  const sources: SourceStamp[] = new Array(old.length);
+  const changedAt: number[] = [];
+  const restamp = new Map<number, StampChange>();
   for (let i = 0; i < old.length; i++) {
-    const src = old[i]!;
-    sources[i] = src;
-    if (src.kind === 'never') continue;
+    const kind = old.kind(i);
+    if (kind === 'never') continue;
+    const path = old.name(i);
     let st;
     try {
-      st = statSync(src.path);
+      st = statSync(path);
     } catch {
-      throw new FullBuild(`${src.path} cannot be read`);
+      throw new FullBuild(`${path} cannot be read`);
     }
-    const stamp = stampOf(st);
     // A stamp is trusted when it is unchanged and its change time is well before the previous load (file-stamps.ts).
-    if (stamp === src.stamp && st.ctimeMs < state.loadedAt - RACY_MS) continue;
-    if (src.kind !== 'rules' && src.kind !== 'support' && src.kind !== 'other') throw new FullBuild(`${src.path} changed`);
-    if (st.size > maxBytes) throw new FullBuild(`${src.path} changed`);
+    if (old.sameStamp(i, st) && st.ctimeMs < state.loadedAt - RACY_MS) continue;
+    if (kind !== 'rules' && kind !== 'support' && kind !== 'other') throw new FullBuild(`${path} changed`);
+    if (st.size > maxBytes) throw new FullBuild(`${path} changed`);
     let text: string;
     try {
-      const dec = decodeBytes(readFileSync(src.path));
-      if (!dec.ok) throw new FullBuild(`${src.path} changed`);
+      const dec = decodeBytes(readFileSync(path));
+      if (!dec.ok) throw new FullBuild(`${path} changed`);
       text = dec.text;
     } catch (e) {
       if (e instanceof FullBuild) throw e;
-      throw new FullBuild(`${src.path} cannot be read`);
+      throw new FullBuild(`${path} cannot be read`);
     }
-    if (src.kind === 'other') {
+    if (kind === 'other') {
       // A file of no known format stays one as long as the loader would not recognize it now.
-      if (text.trim() === '' || sniff(src.path, text)) throw new FullBuild(`${src.path} changed`);
-      sources[i] = { ...src, stamp };
+      if (text.trim() === '' || sniff(path, text)) throw new FullBuild(`${path} changed`);
+      restamp.set(i, { stamp: stampOf(st) });
       continue;
     }
     const hash = sha256(text);
-    if (hash === src.hash) sources[i] = { ...src, stamp };
-    else if (src.kind === 'support') throw new FullBuild(`supporting file ${src.path} changed`);
-    else changed.push(src.path);
+    if (hash === old.hash(i)) restamp.set(i, { stamp: stampOf(st) });
+    else if (kind === 'support') throw new FullBuild(`supporting file ${path} changed`);
+    else {
+      changed.push(path);
+      changedAt.push(i);
+    }
   }
-  return { changed, sources, dirs, listed };
+  return { changed, changedAt, sources: old.with(restamp), restamped: restamp.size > 0, dirs, listed };
 }
 
 /**
@@ -585,8 +626,13 @@ function techniquesOf(f: RuleFacts, into: Set<string>): void {
  * No rule file changed: the outputs are current; only the sources' new stamps
  * are recorded. The rest of the snapshot is not even read.
  */
-function unchanged(opts: UpdateOptions, state: SnapshotState, sources: SourceStamp[], dirs: SnapshotState['dirs'], listed: boolean, key: string, t0: number, startedAt: number): UpdateResult {
-  if (dirs !== state.dirs || sources.some((s, i) => s !== state.sources[i])) writeState(opts.cache, { ...state, key, loadedAt: startedAt, sources, dirs }, state);
+function unchanged(opts: UpdateOptions, state: SnapshotState, c: Changed, key: string, t0: number, startedAt: number): UpdateResult {
+  const { sources, dirs, listed } = c;
+  if (dirs !== state.dirs || c.restamped) {
+    const next = { ...state, key, loadedAt: startedAt, sources, dirs };
+    writeState(opts.cache, next, state);
+    removeStale(opts.cache, next);
+  }
   // Every output file but the manifest.
   const files = state.outputs.length - 1;
   const t1 = performance.now();
@@ -603,31 +649,32 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const out = resolve(opts.out);
   if (state.out !== out) throw new FullBuild('another output folder');
   // The outputs must be the ones the snapshot describes (their bytes are reused).
-  for (const o of state.outputs) {
-    let stamp: string | null = null;
-    try {
-      stamp = stampOf(statSync(join(out, o.rel)));
-    } catch {
-      /* gone */
-    }
-    if (stamp !== o.stamp) throw new FullBuild('the output folder changed since the last build');
+  const outs = state.outputs;
+  for (let i = 0; i < outs.length; i++) {
+    const st = statOrNull(join(out, outs.name(i)));
+    if (!st || !outs.sameStamp(i, st)) throw new FullBuild('the output folder changed since the last build');
   }
   // The stamps first, while the heap is small (a stat costs more beside the snapshot's data).
-  const { changed, sources, dirs, listed } = changedFiles(paths, opts, state);
-  if (!changed.length) return unchanged(opts, state, sources, dirs, listed, key, t0, startedAt);
+  const ch = changedFiles(paths, opts, state);
+  const { changed, changedAt, sources, dirs, listed } = ch;
+  if (!changed.length) return unchanged(opts, state, ch, key, t0, startedAt);
   const snap = readSnapshotData(opts.cache, state);
   if (typeof snap === 'string') throw new FullBuild(snap);
   const n = snap.records.length;
   const oldFacts = snap.records.map((r) => r.facts);
-  const range = new Map(state.ruleFiles.map(([p, from, count]) => [p, { from, count }]));
 
   // ---- Load the changed rule files (with their vendors' supporting files).
-  const entryOf = new Map(state.files.map((f) => [f.path, f]));
+  // The loader's entries of the changed files and of the supporting files, found by path (no map of all 9,000).
+  const supportPaths: string[] = [];
+  for (let i = 0; i < sources.length; i++) if (sources.kind(i) === 'support') supportPaths.push(sources.name(i));
+  const wanted = new Set([...changed, ...supportPaths]);
+  const entryOf = new Map<string, FileEntry>();
+  for (const f of state.files) if (wanted.has(f.path)) entryOf.set(f.path, f);
   const vendors = new Set(changed.map((p) => entryOf.get(p)?.vendor));
-  const support = state.sources.filter((s) => s.kind === 'support' && vendors.has(entryOf.get(s.path)?.vendor));
+  const support = supportPaths.filter((p) => vendors.has(entryOf.get(p)?.vendor));
   const newRules = new Map<number, Rule>();
-  const newSources = new Map<string, SourceStamp>();
-  const part = await loadCorpus([...support.map((s) => s.path), ...changed], {
+  const restamp = new Map<number, StampChange>();
+  const part = await loadCorpus([...support, ...changed], {
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.placeholders ? { placeholders: opts.placeholders } : {}),
     ...(opts.vendorOptions ? { vendorOptions: opts.vendorOptions } : {}),
@@ -646,8 +693,8 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     if (l) l.push(r);
     else byPath.set(r.path, [r]);
   }
-  for (const p of changed) {
-    const was = range.get(p);
+  for (const [j, p] of changed.entries()) {
+    const was = ruleFileRange(state.ruleFiles, changedAt[j]!);
     const entry = part.files.find((f) => f.path === p);
     const before = entryOf.get(p);
     const rules = byPath.get(p) ?? [];
@@ -657,7 +704,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     rules.forEach((r, i) => newRules.set(was.from + i, r));
     const src = part.sources?.find((s) => s.path === p);
     if (!src || src.kind !== 'rules') throw new FullBuild(`${p} changed while it was loaded`);
-    newSources.set(p, src);
+    restamp.set(changedAt[j]!, { stamp: src.stamp, hash: src.hash });
   }
   const at = [...newRules.keys()].sort((a, b) => a - b);
   const rows = catalogInput(at.map((i) => newRules.get(i)!));
@@ -851,7 +898,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       loadedAt: startedAt,
       ...snapFiles,
       outputs: outputStamps(out, allRels, state.outputs, new Set([CATALOG, ...pages.map((f) => f.rel), ...files.map((f) => f.rel)])),
-      sources: sources.map((s) => newSources.get(s.path) ?? s),
+      sources: sources.with(restamp),
       dirs,
       summary,
       ranges: {

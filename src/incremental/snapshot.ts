@@ -3,12 +3,14 @@
  * cache directory between two `ruleatlas build --cache` runs.
  *
  *   build-v1.json        the state: a key of the code and every option the
- *                        output depends on; every walked file with its stat
- *                        stamp and text hash, and every walked folder with
- *                        its stamp; the loader's file list and
- *                        diagnostics; the stat stamps of the outputs written;
- *                        and the byte range of every technique, rule and field
- *                        element inside catalog.json.
+ *                        output depends on; the loader's file list and
+ *                        diagnostics; the byte range of every technique, rule
+ *                        and field element inside catalog.json; and the name
+ *                        of the files below.
+ *   build-v1-stamps-<n>.bin  every walked file with its stat stamp, text hash
+ *                        and kind, every walked folder with its stamp, and
+ *                        the stat stamps of the outputs written, as binary
+ *                        columns (stamp-table.ts): a rebuild checks them all.
  *   build-v1-rules-<n>.json  one line per rule: its facts (catalog/build.ts
  *                        `RuleFacts`) and check figures (`RuleCheck`).
  *   build-v1-preds-<n>.bin   every rule's predicate identities
@@ -29,7 +31,7 @@
  *                        place (render/write.ts `writeSpliced`); not part of
  *                        the state, any content will do.
  *
- * Both are plain JSON read with `JSON.parse` and checked before use; anything
+ * The JSON files are read with `JSON.parse`, and every file is checked before use; anything
  * unexpected (another format, another code or options key, a missing part,
  * an id out of range) makes the next build a full one, never a wrong one.
  * Columns of ids rather than JSON strings: reading the snapshot allocates one
@@ -48,6 +50,7 @@ import type { PredicateReader, PredicateStreams, RuleUses, StoredInterning } fro
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry, SourceStamp } from '../loader/load.js';
 import type { DirStamp } from '../loader/walk.js';
+import { StampTable } from './stamp-table.js';
 import type { CheckSummary, RuleCheck } from '../loader/summary.js';
 
 export const STATE_FILE = 'build-v1.json';
@@ -57,16 +60,13 @@ const RULES_PREFIX = 'build-v1-rules-';
 const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
 const INTERNING_PREFIX = 'build-v1-interning-';
+const STAMPS_PREFIX = 'build-v1-stamps-';
+const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 5';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 6';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
-
-export interface OutputStamp {
-  rel: string;
-  stamp: string;
-}
 
 export interface SnapshotState {
   format: string;
@@ -83,19 +83,22 @@ export interface SnapshotState {
   interningFile: string;
   /** How many strings of the strings file this state's ids use. */
   strings: number;
-  /** catalog.json and the manifest, as written. */
-  outputs: OutputStamp[];
-  sources: SourceStamp[];
+  /** The stamps file (`build-v1-stamps-<n>.bin`) the three tables below were read from; written again with the state. */
+  stampsFile: string;
+  /** Every file of the output (relative paths) and the manifest, with the stamps they had when written (or checked). */
+  outputs: StampTable;
+  /** Every walked file, in walk order: path, stamp, text hash and kind (`SourceStamp`). */
+  sources: StampTable;
   /** Every folder of the walk with its stamp (the file list is current while they are); null: walk every time. */
-  dirs: DirStamp[] | null;
+  dirs: StampTable | null;
   files: FileEntry[];
   unrecognized: number;
   /** The load's diagnostics not attached to a rule. */
   diagnostics: Diagnostic[];
   /** The check figures of the build (what a rebuild without changes reports). */
   summary: CheckSummary;
-  /** Per rule file (path), the range of its rules: [path, first rule index, rule count]. */
-  ruleFiles: [string, number, number][];
+  /** Per rule file, the range of its rules, flat: [index among `sources`, first rule index, rule count, ...]. */
+  ruleFiles: number[];
   /** Byte ranges in catalog.json: [technique id, start, end], rules flat [start, end, ...], [field key, slug, start, end]. */
   ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][] };
 }
@@ -392,51 +395,28 @@ export function arrayFileChunks(lines: readonly (string | Uint8Array)[]): (strin
   return out;
 }
 
-const KINDS = { rules: 'r', support: 's', other: 'o', never: 'n', error: 'e' } as const;
-const KIND_OF: Record<string, SourceStamp['kind']> = { r: 'rules', s: 'support', o: 'other', n: 'never', e: 'error' };
 
 /**
- * The state as stored: the sources as columns, the loader's files and the
- * rule-file ranges as flat numbers (paths by their index among the sources,
- * formats and vendors by index in `names`). Kept small because a rebuild reads
- * it whole.
+ * The state as stored: the stamp tables in their own file, the loader's files
+ * as flat numbers (paths by their index among the sources, formats and
+ * vendors by index in `names`). Kept small because a rebuild reads it whole.
  */
-interface StoredState extends Omit<SnapshotState, 'sources' | 'dirs' | 'files' | 'ruleFiles'> {
-  paths: string[];
-  /** Folder paths and stamps (absent: null). */
-  dirPaths?: string[];
-  dirStamps?: string[];
-  stamps: (string | null)[];
-  hashes: (string | null)[];
-  kinds: string;
+interface StoredState extends Omit<SnapshotState, 'sources' | 'dirs' | 'outputs' | 'files'> {
   names: string[];
   /** Per loader file: path index, format, vendor (name index or -1), role (0 rules, 1 support, -1 none), rules. */
   files: number[];
-  /** Per rule file: path index, first rule, rule count. */
-  ruleFiles: number[];
 }
 
 /** The stored form each decoded state was read from: a state derived from it re-encodes only what can change. */
 const storedOf = new WeakMap<SnapshotState, StoredState>();
 
-function encodeState(state: SnapshotState, base?: SnapshotState): StoredState {
-  const { sources, dirs, files, ruleFiles, ...rest } = state;
+function encodeState(state: SnapshotState, stampsFile: string, base?: SnapshotState): StoredState {
+  const { sources, dirs, outputs, files, ...rest } = state;
   const raw = base && storedOf.get(base);
-  // Same files, loader entries and rule ranges as the state read (an incremental build): only stamps and hashes are new.
-  if (raw && files === base!.files && ruleFiles === base!.ruleFiles && sources.length === raw.paths.length && sources.every((x, i) => x.path === raw.paths[i])) {
-    return {
-      ...rest,
-      paths: raw.paths,
-      stamps: sources.map((x) => x.stamp),
-      hashes: sources.map((x) => x.hash),
-      kinds: sources.map((x) => KINDS[x.kind]).join(''),
-      ...(dirs ? { dirPaths: dirs.map((d) => d.path), dirStamps: dirs.map((d) => d.stamp) } : {}),
-      names: raw.names,
-      files: raw.files,
-      ruleFiles: raw.ruleFiles,
-    };
-  }
-  const pathIdx = new Map(sources.map((src, i) => [src.path, i]));
+  // Same files as the state read (an incremental build): the loader's entries are stored as they were.
+  if (raw && files === base!.files && sources.sameNames(base!.sources)) return { ...rest, stampsFile, names: raw.names, files: raw.files };
+  const pathIdx = new Map<string, number>();
+  for (let i = 0; i < sources.length; i++) pathIdx.set(sources.name(i), i);
   const names: string[] = [];
   const nameIdx = new Map<string, number>();
   const name = (v: string | null | undefined) => {
@@ -452,14 +432,9 @@ function encodeState(state: SnapshotState, base?: SnapshotState): StoredState {
   };
   return {
     ...rest,
-    paths: sources.map((x) => x.path),
-    stamps: sources.map((x) => x.stamp),
-    hashes: sources.map((x) => x.hash),
-    kinds: sources.map((x) => KINDS[x.kind]).join(''),
-    ...(dirs ? { dirPaths: dirs.map((d) => d.path), dirStamps: dirs.map((d) => d.stamp) } : {}),
+    stampsFile,
     names,
     files: files.flatMap((f) => [idx(f.path), name(f.format), name(f.vendor), f.role === 'rules' ? 0 : f.role === 'support' ? 1 : -1, f.rules]),
-    ruleFiles: ruleFiles.flatMap(([p, from, n]) => [idx(p), from, n]),
   };
 }
 
@@ -473,7 +448,7 @@ function validSummary(v: unknown): v is CheckSummary {
   return counts.every((k) => isInt(v[k])) && isRecord(v.supportFiles) && isRecord(v.byVendor) && isRecord(v.byLanguage) && Array.isArray(v.failures);
 }
 
-function decodeState(v: unknown, key: string): SnapshotState | null {
+function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps | null): SnapshotState | null {
   if (!v || typeof v !== 'object') return null;
   const s = v as Record<string, unknown>;
   const r = s.ranges as Record<string, unknown> | undefined;
@@ -481,7 +456,8 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
   if (
     !(
       s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') && named(s.interningFile, INTERNING_PREFIX, '.bin') &&
-      isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && Array.isArray(s.outputs) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
+      named(s.stampsFile, STAMPS_PREFIX, '.bin') &&
+      isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
       validSummary(s.summary) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
@@ -490,45 +466,66 @@ function decodeState(v: unknown, key: string): SnapshotState | null {
   ) {
     return null;
   }
-  const { paths, stamps, hashes, kinds, names, files, ruleFiles, dirPaths, dirStamps } = s;
-  if (!Array.isArray(paths) || !paths.every(isStr) || !Array.isArray(stamps) || !Array.isArray(hashes) || !isStr(kinds) || !Array.isArray(names) || !names.every(isStr)) return null;
-  let dirs: DirStamp[] | null = null;
-  if (dirPaths !== undefined || dirStamps !== undefined) {
-    if (!Array.isArray(dirPaths) || !dirPaths.every(isStr) || !Array.isArray(dirStamps) || !dirStamps.every(isStr) || dirPaths.length !== dirStamps.length) return null;
-    dirs = dirPaths.map((path, i) => ({ path, stamp: dirStamps[i]! }));
-  }
-  const n = paths.length;
-  if (stamps.length !== n || hashes.length !== n || kinds.length !== n || !Array.isArray(files) || files.length % 5 || !files.every(isInt) || !Array.isArray(ruleFiles) || ruleFiles.length % 3 || !ruleFiles.every(isInt)) return null;
-  const sources: SourceStamp[] = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const kind = KIND_OF[kinds[i]!];
-    const stamp = stamps[i] as unknown;
-    const hash = hashes[i] as unknown;
-    if (!kind || !(stamp === null || isStr(stamp)) || !(hash === null || isStr(hash))) return null;
-    sources[i] = { path: paths[i]!, stamp, hash, kind };
-  }
+  const { names, files, ruleFiles } = s;
+  if (!Array.isArray(names) || !names.every(isStr)) return null;
+  const tables = stamps(s.stampsFile as string);
+  if (!tables) return null;
+  const { sources } = tables;
+  const n = sources.length;
+  if (!Array.isArray(files) || files.length % 5 || !files.every(isInt) || !Array.isArray(ruleFiles) || ruleFiles.length % 3 || !ruleFiles.every(isInt)) return null;
   const nameAt = (i: number) => (i < 0 ? undefined : names[i]);
   const entries: FileEntry[] = [];
   for (let i = 0; i < files.length; i += 5) {
     const [p, format, vendor, role, rules] = files.slice(i, i + 5) as number[];
     if (p! < 0 || p! >= n || format! >= names.length || vendor! >= names.length || rules! < 0) return null;
-    const e: FileEntry = { path: paths[p!]!, format: (nameAt(format!) ?? null) as FileEntry['format'], rules: rules! };
+    const e: FileEntry = { path: sources.name(p!), format: (nameAt(format!) ?? null) as FileEntry['format'], rules: rules! };
     const vn = nameAt(vendor!);
     if (vn !== undefined) e.vendor = vn as FileEntry['vendor'];
     if (role === 0) e.role = 'rules';
     else if (role === 1) e.role = 'support';
     entries.push(e);
   }
-  const rf: [string, number, number][] = [];
   for (let i = 0; i < ruleFiles.length; i += 3) {
-    const [p, from, count] = ruleFiles.slice(i, i + 3) as number[];
-    if (p! < 0 || p! >= n || from! < 0 || count! < 0) return null;
-    rf.push([paths[p!]!, from!, count!]);
+    if (ruleFiles[i]! < 0 || ruleFiles[i]! >= n || ruleFiles[i + 1]! < 0 || ruleFiles[i + 2]! < 0) return null;
   }
-  const { paths: _p, stamps: _s, hashes: _h, kinds: _k, names: _n, dirPaths: _dp, dirStamps: _ds, ...rest } = s;
-  const state: SnapshotState = { ...(rest as unknown as SnapshotState), sources, dirs, files: entries, ruleFiles: rf };
+  const { names: _n, files: _f, ...rest } = s;
+  const state: SnapshotState = { ...(rest as unknown as SnapshotState), ...tables, files: entries };
   storedOf.set(state, s as unknown as StoredState);
   return state;
+}
+
+/** The three stamp tables of a state. */
+type Stamps = Pick<SnapshotState, 'sources' | 'dirs' | 'outputs'>;
+
+/**
+ * A stamps file's tables: a header (magic, whether the folders' table is
+ * there), then the sources', the folders' and the outputs' tables
+ * (`StampTable.encode`); null when it is anything else.
+ */
+function decodeStamps(buf: Buffer): Stamps | null {
+  // The tables' columns are read in place: their bytes must start at a multiple of 8.
+  const b = buf.byteOffset % 8 ? Buffer.from(buf) : buf;
+  if (b.byteOffset % 8 || b.length < 8 || b.readUInt32LE(0) !== STAMPS_MAGIC) return null;
+  const hasDirs = b.readUInt32LE(4);
+  if (hasDirs !== 0 && hasDirs !== 1) return null;
+  const src = StampTable.decode(b, 8);
+  if (!src || !src.table.hasSources) return null;
+  let at = src.end;
+  let dirs: StampTable | null = null;
+  if (hasDirs) {
+    const d = StampTable.decode(b, at);
+    if (!d || d.table.hasSources) return null;
+    dirs = d.table;
+    at = d.end;
+  }
+  const o = StampTable.decode(b, at);
+  if (!o || o.table.hasSources || o.end !== b.length) return null;
+  return { sources: src.table, dirs, outputs: o.table };
+}
+
+function encodeStamps(t: Stamps): Uint8Array[] {
+  const head = new Uint8Array(Uint32Array.of(STAMPS_MAGIC, t.dirs ? 1 : 0).buffer);
+  return [head, ...t.sources.encode(), ...(t.dirs ? t.dirs.encode() : []), ...t.outputs.encode()];
 }
 
 function readBounded(path: string): Buffer | null {
@@ -576,7 +573,16 @@ export function readSnapshotState(dir: string, key: string): SnapshotState | str
   try {
     const stateBytes = readBounded(join(dir, STATE_FILE));
     if (!stateBytes) return 'no snapshot of a previous build in the cache directory';
-    return decodeState(parseJson(stateBytes), key) ?? 'the code or the options changed since the last build';
+    let damaged = false;
+    const stamps = (name: string): Stamps | null => {
+      const bytes = readBounded(join(dir, name));
+      const t = bytes && decodeStamps(bytes);
+      if (!t) damaged = true;
+      return t;
+    };
+    const state = decodeState(parseJson(stateBytes), key, stamps);
+    if (damaged) return 'snapshot stamps file is damaged';
+    return state ?? 'the code or the options changed since the last build';
   } catch (e) {
     return `snapshot not readable: ${(e as Error).message}`;
   }
@@ -632,10 +638,14 @@ export function readSnapshotPreds(dir: string, state: SnapshotState, snap: Pick<
  * new one, never half of one). `base`: the state it was derived from, as read.
  */
 export function writeState(dir: string, state: SnapshotState, base?: SnapshotState): void {
+  // The stamps under a new name first: the state names them, and a crash before the rename leaves the previous pair.
+  const stampsFile = freshName(dir, STAMPS_PREFIX, '.bin');
+  writeChunks(join(dir, stampsFile), encodeStamps(state));
   const path = join(dir, STATE_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state, base))));
+  writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state, stampsFile, base))));
   renameSync(tmp, path);
+  state.stampsFile = stampsFile;
 }
 
 /** A name for a new file of the snapshot (not taken yet). */
@@ -749,10 +759,10 @@ export function appendStrings(dir: string, name: string, added: readonly string[
 }
 
 /** Remove the snapshot files other than those `state` names (those of earlier states). */
-export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile'>): void {
-  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile]);
+export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile' | 'stampsFile'>): void {
+  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile, state.stampsFile]);
   for (const name of readdirSync(dir)) {
-    if (keep.has(name) || ![RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX].some((p) => name.startsWith(p))) continue;
+    if (keep.has(name) || ![RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX].some((p) => name.startsWith(p))) continue;
     try {
       unlinkSync(join(dir, name));
     } catch {

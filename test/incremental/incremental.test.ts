@@ -9,7 +9,7 @@
  * plus changes it must refuse (a file added, a shared Sigma id, an output
  * folder changed by hand).
  */
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -151,6 +151,23 @@ describe('incremental build', () => {
     expect(r.written.unchanged).toBe(r.written.files);
   });
 
+  it('keeps one set of snapshot files, the ones the state names', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    for (const title of ['one', 'two']) {
+      writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, `title: $1 ${title}`));
+      expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental.used).toBe(true);
+    }
+    // Touched without a change: only the stamps are new (the state and stamps file are written again).
+    const t = new Date(Date.now() + 5_000);
+    utimesSync(f, t, t);
+    expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental).toMatchObject({ used: true, changedFiles: [] });
+    const state = JSON.parse(readFileSync(join(s.cache, 'build-v1.json'), 'utf8')) as Record<string, string>;
+    const named = ['rulesFile', 'predsFile', 'stringsFile', 'interningFile', 'stampsFile'].map((k) => state[k]).sort();
+    expect(readdirSync(s.cache).filter((x) => /^build-v1-(rules|preds|strings|interning|stamps)-/.test(x)).sort()).toEqual(named);
+  });
+
   const refusals: { name: string; change: (s: ReturnType<typeof setup>) => void; reason: RegExp }[] = [
     { name: 'a rule file added', change: (s) => cpSync(join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml'), join(s.dir, 'sigma', 'copy.yml')), reason: /added, removed or renamed/ },
     {
@@ -224,6 +241,9 @@ describe('incremental build', () => {
   const damages: { name: string; file: string; damage: (b: Buffer) => Buffer; edit: (t: string) => string; reason: RegExp }[] = [
     // Cut short: the header still holds, the columns it announces are missing.
     { name: 'an interning file cut short, after a title edit', file: 'build-v1-interning-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /interning file is damaged/ },
+    // The stamps are read with the state, before any file is checked.
+    { name: 'a stamps file cut short, after a title edit', file: 'build-v1-stamps-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },
+    { name: 'a stamps file of garbage, after a title edit', file: 'build-v1-stamps-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },
     { name: 'a strings file of garbage, after a title edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /strings file is damaged/ },
     { name: 'a strings file of garbage, after a value edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/'([^'\n]+)'$/m, "'$1-edited'"), reason: /strings file is damaged/ },
   ];
