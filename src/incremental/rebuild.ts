@@ -85,7 +85,9 @@ export interface IncrementalInfo {
   /**
    * Incremental builds: the changed rules kept every predicate (an edited
    * title, description, tag...), so the corpus-wide figures were taken from
-   * the previous build instead of counted again.
+   * the previous build instead of counted again (and, with the web site, the
+   * field list and the search data's value rows kept, when the changed rules'
+   * pages kept their names).
    */
   samePredicates?: boolean;
   /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
@@ -190,6 +192,7 @@ async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: Pip
     ['techniques', []],
     ['rules', []],
     ['fields', []],
+    ...(site ? [['searchValues', []] as [string, number[]]] : []),
   ]);
   const record = key !== null;
   const full = await buildFromPaths(paths, { ...opts, attack: ctx.attack, recordSources: record, keepInput: record, ...(record ? { catalogRanges: ranges } : {}) });
@@ -259,6 +262,28 @@ function outputStamps(out: string, rels: readonly string[], before?: StampTable,
   return StampTable.of(all.map((rel) => ({ name: rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampAt(rel) })), false);
 }
 
+/** The range of the search data's value rows a build recorded, as the state keeps it (none without the site). */
+function searchValuesOf(ranges: Map<string, number[]>): { searchValues?: number[] } {
+  const r = ranges.get('searchValues');
+  return r && r.length === 2 ? { searchValues: r } : {};
+}
+
+/** Bytes `start` to `end` of a file the snapshot describes (its stamp checked); a shorter file makes it a full build. */
+function readFileRange(path: string, start: number, end: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(end - start);
+    for (let got = 0; got < buf.length; ) {
+      const k = readSync(fd, buf, got, buf.length - got, start + got);
+      if (k <= 0) throw new FullBuild(`${path} is shorter than recorded`);
+      got += k;
+    }
+    return buf;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The folders' stamps of a walk, as the snapshot keeps them. */
 function dirTable(dirs: readonly { path: string; stamp: string }[] | null | undefined): StampTable | null {
   return dirs ? StampTable.of(dirs.map((d) => ({ name: d.path, stamp: d.stamp })), false) : null;
@@ -316,6 +341,7 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
       techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
       rules: ranges.get('rules')!,
       fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
+      ...searchValuesOf(ranges),
     },
   };
   writeState(opts.cache, state);
@@ -751,9 +777,14 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const reached = samePredicates(opts.cache, state, snap, at, oldFacts, newFacts, rows.streams) ?? changedPredicates(opts.cache, state, snap, at, rows.streams, newFacts);
   const { newC, newReach, newOff, fields, patched } = reached;
   for (const r of reached.touched) techniquesOf(newFacts[r]!, techs);
-  // The site's field list and search data show every field's figures and values: with the site, every
-  // field page is computed in full (catalog.json still takes the unmarked ones' previous bytes).
-  const select: AggregateSelection = site ? { techniques: techs } : { techniques: techs, fields };
+  // With the site, the field list (fields/index.html) and the search data's value rows show every field's
+  // figures and values. When the changed rules kept their vendors, every predicate and their pages' names,
+  // none of those moved: the interning is the previous build's, so is each field's count of rules by vendor,
+  // its written names and values, and the output's file list. The field list is then kept, the value rows are
+  // copied from the previous search data, and only the fields reached are computed in full; otherwise every
+  // field page is (catalog.json still takes the unmarked ones' previous bytes).
+  const keepFieldList = site && reached.same && state.ranges.searchValues !== undefined && at.every((i) => oldSlugs[i] === newSlugs[i]);
+  const select: AggregateSelection = site && !keepFieldList ? { techniques: techs } : { techniques: techs, fields };
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -849,6 +880,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     // Every other page lists rules by what their facts hold (key, title, id, vendor, kind, status:
     // src/render/lookup.ts `ListedRule`), so no unchanged row is read for them.
     const view = { ...cat, rules: newFacts.map((f, i) => listedRule(f, newSlugs[i]!)) } as unknown as Catalog;
+    const searchRanges = new Map<string, number[]>([['searchValues', []]]);
     const t2 = performance.now();
     const layers = navigatorLayers(view);
     // Pages first: they read rows from the previous catalog.json, which the new one replaces.
@@ -859,9 +891,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     }
     if (site) {
       // The pages a change reaches; every other page shows nothing that changed (docs/performance.md).
-      add('assets/search-data.js', () => searchDataChunks(view));
+      // The previous value rows are read before the file is written over (in place).
+      const values = keepFieldList ? readFileRange(join(out, 'assets', 'search-data.js'), state.ranges.searchValues![0]!, state.ranges.searchValues![1]!) : undefined;
+      add('assets/search-data.js', () => searchDataChunks(view, { ranges: searchRanges, ...(values ? { values } : {}) }));
       add('index.html', () => indexPage(view));
-      add('fields/index.html', () => fieldsIndexPage(view));
+      if (!keepFieldList) add('fields/index.html', () => fieldsIndexPage(view));
       for (const t of cat.techniques) if (techs.has(t.id)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
       for (const f of cat.fields) {
         if (!fields.has(fieldKey(f.field))) continue;
@@ -884,7 +918,8 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const wl = await writeCatalogFiles(out, files);
     const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
     // Every file of the output, as a full build lists them.
-    const allRels = catalogFilePaths(view, { site });
+    // With the field list kept, the light fields do not know their value pages: the files are the previous ones.
+    const allRels = keepFieldList ? Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i)) : catalogFilePaths(view, { site });
     const { removed } = finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;
@@ -905,6 +940,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,
         fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
+        ...searchValuesOf(searchRanges),
       },
     };
     writeState(opts.cache, next, state);

@@ -99,8 +99,11 @@ export interface SnapshotState {
   summary: CheckSummary;
   /** Per rule file, the range of its rules, flat: [index among `sources`, first rule index, rule count, ...]. */
   ruleFiles: number[];
-  /** Byte ranges in catalog.json: [technique id, start, end], rules flat [start, end, ...], [field key, slug, start, end]. */
-  ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][] };
+  /**
+   * Byte ranges in catalog.json: [technique id, start, end], rules flat [start, end, ...], [field key, slug, start, end];
+   * with the web site, [start, end] of the value rows in assets/search-data.js (render/site/search-data.ts).
+   */
+  ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][]; searchValues?: number[] };
 }
 
 /** One rule's record: what the aggregation and the check figures need of it besides its predicates. */
@@ -461,7 +464,8 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
       validSummary(s.summary) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
-      r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3]))
+      r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3])) &&
+      (r.searchValues === undefined || (Array.isArray(r.searchValues) && r.searchValues.length === 2 && r.searchValues.every(isInt) && r.searchValues[0] <= r.searchValues[1]))
     )
   ) {
     return null;

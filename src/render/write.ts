@@ -59,7 +59,10 @@ export interface WriteOptions {
    * `only: 'rules'`, so that the 'others' writer writes it once.
    */
   manifest?: boolean;
-  /** Record the byte ranges of catalog.json's technique, rule and field elements here (compact catalog.json only; see `jsonChunks`). */
+  /**
+   * Record the byte ranges of catalog.json's technique, rule and field elements here (compact catalog.json only; see
+   * `jsonChunks`), and with a `searchValues` key the range of the value rows in assets/search-data.js (`searchDataChunks`).
+   */
   catalogRanges?: Map<string, number[]>;
 }
 
@@ -472,7 +475,7 @@ export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, '
     if (site) {
       add('assets/style.css', () => STYLE_CSS);
       add('assets/search.js', () => SEARCH_JS);
-      add('assets/search-data.js', () => searchDataChunks(catalog));
+      add('assets/search-data.js', () => searchDataChunks(catalog, options.catalogRanges ? { ranges: options.catalogRanges } : {}));
       add('index.html', () => indexPage(catalog));
       add('fields/index.html', () => fieldsIndexPage(catalog));
       for (const t of catalog.techniques) add(`techniques/${t.slug}.html`, () => techniquePageBytes(catalog, t));

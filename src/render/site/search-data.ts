@@ -16,12 +16,12 @@ import type { Catalog } from '../../catalog/schema.js';
 import { pushUtf8 } from '../bytes.js';
 import { FIELD_VALUES_PER_PAGE } from './pages.js';
 
-export function searchData(catalog: Catalog): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
+export function searchData(catalog: Catalog, withValues = true): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
   const t = catalog.techniques.map((x) => [x.id, x.name ?? '', x.slug, x.ruleCount]);
   const r = catalog.rules.map((x) => [x.title, x.vendor, x.key, x.id]);
   const f = catalog.fields.map((x) => [x.field ?? '(any field)', x.slug, x.count]);
   const v: unknown[] = [];
-  catalog.fields.forEach((x, fi) => {
+  if (withValues) catalog.fields.forEach((x, fi) => {
     x.values.forEach((val, vi) => {
       if (val.op === 'exists') return;
       v.push([fi, val.op, val.value, val.indicatorRules.length + val.exclusionRules.length, vi]);
@@ -37,6 +37,21 @@ export function searchDataScript(catalog: Catalog): string {
 /** Rows stringified together (one piece of the file). */
 const BATCH = 2000;
 
+export interface SearchDataOptions {
+  /**
+   * With a `searchValues` key: the byte range of the value rows (the body of
+   * the `v` array, as written in the file) is recorded there, [start, end].
+   */
+  ranges?: Map<string, number[]>;
+  /**
+   * The value rows as a previous file holds them (the bytes of that range):
+   * written as they are, and the catalog's field values are not read. The
+   * incremental build passes them when the change kept every predicate
+   * (src/incremental/rebuild.ts), since nothing in them can have changed.
+   */
+  values?: Uint8Array;
+}
+
 /**
  * The file as UTF-8 chunks: the same bytes as
  * `window.RULEATLAS_SEARCH = JSON.parse(${jsonForScript(JSON.stringify(data))});\n`
@@ -46,11 +61,13 @@ const BATCH = 2000;
  * own (`pushLiteral`). Both escapings are per character, and pieces end between JSON
  * values, so the pieces add up to the escaped whole without ever building it.
  */
-export function searchDataChunks(catalog: Catalog): Uint8Array[] {
+export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {}): Uint8Array[] {
   const out: Uint8Array[] = [];
+  const range = opts.ranges?.get('searchValues');
+  const at = () => out.reduce((n, b) => n + b.byteLength, 0);
   pushUtf8(out, 'window.RULEATLAS_SEARCH = JSON.parse("');
   let first = true;
-  for (const [k, v] of Object.entries(searchData(catalog))) {
+  for (const [k, v] of Object.entries(searchData(catalog, !opts.values))) {
     pushLiteral(out, (first ? '{' : ',') + JSON.stringify(k) + ':');
     first = false;
     if (!Array.isArray(v)) {
@@ -58,7 +75,11 @@ export function searchDataChunks(catalog: Catalog): Uint8Array[] {
       continue;
     }
     pushLiteral(out, '[');
-    for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
+    const values = k === 'v';
+    if (values && range) range.splice(0, range.length, at());
+    if (values && opts.values) out.push(opts.values);
+    else for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
+    if (values && range) range.push(at());
     pushLiteral(out, ']');
   }
   pushLiteral(out, first ? '{}' : '}');
