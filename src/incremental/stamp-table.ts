@@ -13,6 +13,7 @@
  * A stamp's text form (`stampOf` in loader/file-stamps.ts) prints the same
  * five numbers, so comparing the numbers is comparing the texts.
  */
+import { isAscii } from 'node:buffer';
 import type { Stats } from 'node:fs';
 import type { SourceStamp } from '../loader/load.js';
 
@@ -62,6 +63,10 @@ function hexBytes(hash: string, into: Uint8Array, at: number): void {
 const align8 = (n: number) => (n + 7) & ~7;
 
 export class StampTable {
+  /** The names' bytes as a Buffer (one view, made once), and whether they are ASCII (then decoded as Latin-1: a copy). */
+  private readonly nameBytes: Buffer;
+  private readonly ascii: boolean;
+
   private constructor(
     readonly length: number,
     private readonly names: Uint8Array,
@@ -70,7 +75,10 @@ export class StampTable {
     /** Per entry: kind code, `HASHED` or-ed in; null for a table without sources' kinds and hashes. */
     private readonly kinds: Uint8Array | null,
     private readonly hashes: Uint8Array | null,
-  ) {}
+  ) {
+    this.nameBytes = Buffer.from(names.buffer, names.byteOffset, names.byteLength);
+    this.ascii = isAscii(this.nameBytes);
+  }
 
   /** A table of `entries`; `sources`: each has a kind and a hash (or null). */
   static of(entries: readonly StampEntry[], sources: boolean): StampTable {
@@ -113,7 +121,7 @@ export class StampTable {
   }
 
   name(i: number): string {
-    return Buffer.from(this.names.buffer, this.names.byteOffset, this.names.byteLength).toString('utf8', this.nameOff[i]!, this.nameOff[i + 1]!);
+    return this.nameBytes.toString(this.ascii ? 'latin1' : 'utf8', this.nameOff[i]!, this.nameOff[i + 1]!);
   }
 
   /** The stamp's text (`stampOf`'s), or null when the file had none. */
@@ -149,7 +157,7 @@ export class StampTable {
   sameNames(o: StampTable): boolean {
     if (o.length !== this.length || o.names.byteLength !== this.names.byteLength) return false;
     for (let i = 0; i <= this.length; i++) if (o.nameOff[i] !== this.nameOff[i]) return false;
-    return Buffer.from(o.names.buffer, o.names.byteOffset, o.names.byteLength).equals(this.names);
+    return o.nameBytes.equals(this.nameBytes);
   }
 
   /** Whether both tables hold the same names, stamps, kinds and hashes. */
