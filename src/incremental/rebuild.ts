@@ -268,17 +268,22 @@ function searchValuesOf(ranges: Map<string, number[]>): { searchValues?: number[
   return r && r.length === 2 ? { searchValues: r } : {};
 }
 
-/** Bytes `start` to `end` of a file the snapshot describes (its stamp checked); a shorter file makes it a full build. */
+/** Bytes `start` to `end` of the open file `fd`, an output the snapshot describes (`what`); a shorter file makes it a full build. */
+function readAt(fd: number, start: number, end: number, what: string): Buffer {
+  const buf = Buffer.allocUnsafe(end - start);
+  for (let got = 0; got < buf.length; ) {
+    const k = readSync(fd, buf, got, buf.length - got, start + got);
+    if (k <= 0) throw new FullBuild(`${what} is shorter than recorded`);
+    got += k;
+  }
+  return buf;
+}
+
+/** `readAt` of the file at `path` (its stamp checked). */
 function readFileRange(path: string, start: number, end: number): Buffer {
   const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(end - start);
-    for (let got = 0; got < buf.length; ) {
-      const k = readSync(fd, buf, got, buf.length - got, start + got);
-      if (k <= 0) throw new FullBuild(`${path} is shorter than recorded`);
-      got += k;
-    }
-    return buf;
+    return readAt(fd, start, end, path);
   } finally {
     closeSync(fd);
   }
@@ -815,15 +820,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   try {
     const rr = state.ranges.rules;
     const rowItems: (string | FileRange)[] = new Array(n);
-    const readRange = (a: number, b: number): string => {
-      const buf = Buffer.allocUnsafe(b - a);
-      for (let got = 0; got < buf.length; ) {
-        const k = readSync(prev, buf, got, buf.length - got, a + got);
-        if (k <= 0) throw new FullBuild('catalog.json is shorter than recorded');
-        got += k;
-      }
-      return buf.toString('utf8');
-    };
+    const readRange = (a: number, b: number): string => readAt(prev, a, b, CATALOG).toString('utf8');
     const newRow = new Map<number, CatalogRule>();
     let rowsWritten = 0;
     at.forEach((i, j) => {

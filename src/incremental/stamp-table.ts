@@ -148,24 +148,11 @@ export class StampTable {
     return Buffer.from(this.hashes.buffer, this.hashes.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
   }
 
-  /** Entry `i` as the loader reports a source. */
-  source(i: number): SourceStamp {
-    return { path: this.name(i), stamp: this.stamp(i), hash: this.hash(i), kind: this.kind(i) };
-  }
-
   /** Whether both tables list the same names in the same order. */
   sameNames(o: StampTable): boolean {
     if (o.length !== this.length || o.names.byteLength !== this.names.byteLength) return false;
     for (let i = 0; i <= this.length; i++) if (o.nameOff[i] !== this.nameOff[i]) return false;
     return o.nameBytes.equals(this.nameBytes);
-  }
-
-  /** Whether both tables hold the same names, stamps, kinds and hashes. */
-  equals(o: StampTable): boolean {
-    if (!this.sameNames(o) || !!o.kinds !== !!this.kinds) return false;
-    for (let i = 0; i < this.nums.length; i++) if (!Object.is(o.nums[i], this.nums[i])) return false;
-    const bytes = (a: Uint8Array | null) => (a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength) : null);
-    return !this.kinds || (bytes(this.kinds)!.equals(bytes(o.kinds)!) && bytes(this.hashes)!.equals(bytes(o.hashes)!));
   }
 
   /** A copy with the entries in `changes` given new stamps (and hashes); the names are shared. */

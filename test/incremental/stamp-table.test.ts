@@ -41,7 +41,6 @@ describe('stamp tables', () => {
     expect(back).not.toBeNull();
     expect(back.end).toBe(bytesOf(t).length);
     expect(entries(back.table)).toEqual(sources);
-    expect(back.table.equals(t)).toBe(true);
     const plain = StampTable.of([{ name: 'catalog.json', stamp: '1:2:3:4:5' }, { name: 'techniques/T1003.md', stamp: '9:8:7:6:5' }], false);
     expect(plain.hasSources).toBe(false);
     expect(entries(StampTable.decode(bytesOf(plain), 0)!.table)).toEqual(entries(plain));
@@ -79,7 +78,7 @@ describe('stamp tables', () => {
       sources[4],
     ]);
     expect(u.sameNames(t)).toBe(true);
-    expect(u.equals(t)).toBe(false);
+    expect(StampTable.of([...sources].reverse(), true).sameNames(t)).toBe(false);
     expect(t.with(new Map())).toBe(t);
     expect(() => t.with(new Map([[5, { stamp: null }]]))).toThrow();
   });
