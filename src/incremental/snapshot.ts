@@ -48,10 +48,9 @@ import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
 import type { PredicateReader, PredicateStreams, RuleUses, StoredInterning } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
-import type { FileEntry, SourceStamp } from '../loader/load.js';
-import type { DirStamp } from '../loader/walk.js';
-import { StampTable } from './stamp-table.js';
+import type { FileEntry } from '../loader/load.js';
 import type { CheckSummary, RuleCheck } from '../loader/summary.js';
+import { StampTable } from './stamp-table.js';
 
 export const STATE_FILE = 'build-v1.json';
 /** The previous catalog.json, which the next incremental build overwrites (see the module comment). */
@@ -398,7 +397,6 @@ export function arrayFileChunks(lines: readonly (string | Uint8Array)[]): (strin
   return out;
 }
 
-
 /**
  * The state as stored: the stamp tables in their own file, the loader's files
  * as flat numbers (paths by their index among the sources, formats and
@@ -640,6 +638,8 @@ export function readSnapshotPreds(dir: string, state: SnapshotState, snap: Pick<
 /**
  * Write the state (beside, then renamed: a crash leaves the old one or the
  * new one, never half of one). `base`: the state it was derived from, as read.
+ * The stamps go to a new stamps file, whose name is recorded in
+ * `state.stampsFile` (what `removeStale` then keeps).
  */
 export function writeState(dir: string, state: SnapshotState, base?: SnapshotState): void {
   // The stamps under a new name first: the state names them, and a crash before the rename leaves the previous pair.
