@@ -118,6 +118,24 @@ describe('byte-level renderers', () => {
     expect(scriptSafe('<a>&\u2028\u2029')).toBe('\\u003ca\\u003e\\u0026\\u2028\\u2029');
   });
 
+  it('search-data.js records where its value rows are, and takes them back as bytes (the incremental site)', () => {
+    const cat = catalog();
+    const whole = Buffer.concat(searchDataChunks(cat));
+    const ranges = new Map<string, number[]>([['searchValues', []]]);
+    expect(Buffer.concat(searchDataChunks(cat, { ranges }))).toEqual(whole);
+    const [start, end] = ranges.get('searchValues')!;
+    expect(end! - start!).toBeGreaterThan(0);
+    const values = whole.subarray(start!, end!);
+    // The value rows are the body of the `v` array, escaped for the script.
+    expect(whole.subarray(start! - 7, start!).toString()).toBe('\\"v\\":[');
+    expect(whole.subarray(end!, end! + 1).toString()).toBe(']');
+    // Given those bytes, the file is the same without reading any field's values.
+    const noValues = { ...cat, fields: cat.fields.map((f) => ({ ...f, values: [] })) };
+    const again = new Map<string, number[]>([['searchValues', []]]);
+    expect(Buffer.concat(searchDataChunks(noValues, { values, ranges: again }))).toEqual(whole);
+    expect(again.get('searchValues')).toEqual([start, end]);
+  });
+
   it('catalog.json chunks equal JSON.stringify', () => {
     const cat = catalog();
     expect(Buffer.concat([...jsonChunks(cat)]).toString()).toBe(JSON.stringify(cat) + '\n');
