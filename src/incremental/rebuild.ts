@@ -25,8 +25,10 @@
  *    every other element (a rule row whose reach changed is patched in
  *    place), the Markdown pages of the recomputed techniques, the layers,
  *    with the web site the pages the change reaches (its rules', techniques'
- *    and fields' pages, the index, the field list and the search data), and
- *    the new snapshot.
+ *    and fields' pages, the index, the field list and the search data; when
+ *    every changed rule kept its predicates, the field list as it was and the
+ *    search data's value rows copied from the previous file), and the new
+ *    snapshot.
  *
  * The output is byte for byte what a full build writes (test/incremental/
  * checks it after random edits, and on the real corpora). Whatever this
@@ -56,7 +58,7 @@ import { RACY_MS, stampOf, statOrNull } from '../loader/file-stamps.js';
 import { loadCorpus, type FileEntry } from '../loader/load.js';
 import { ruleCheck, summarizeChecks, type CheckSummary, type RuleCheck } from '../loader/summary.js';
 import { sniff } from '../loader/sniff.js';
-import { walkPaths } from '../loader/walk.js';
+import { walkPaths, type DirStamp } from '../loader/walk.js';
 import { buildFromPaths, corpusSummaryOf, pipelineContext, type BuildResult, type PipelineContext, type PipelineOptions } from '../pipeline.js';
 import { techniqueMarkdown } from '../render/markdown.js';
 import type { ListedRule } from '../render/lookup.js';
@@ -290,7 +292,7 @@ function readFileRange(path: string, start: number, end: number): Buffer {
 }
 
 /** The folders' stamps of a walk, as the snapshot keeps them. */
-function dirTable(dirs: readonly { path: string; stamp: string }[] | null | undefined): StampTable | null {
+function dirTable(dirs: readonly DirStamp[] | null | undefined): StampTable | null {
   return dirs ? StampTable.of(dirs.map((d) => ({ name: d.path, stamp: d.stamp })), false) : null;
 }
 
