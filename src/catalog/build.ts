@@ -38,7 +38,7 @@ import {
   type ValueRow,
   type VendorCounts,
 } from './schema.js';
-import { SlugAllocator } from './slug.js';
+import { sanitizeSlug, SlugAllocator } from './slug.js';
 
 export interface BuildCatalogOptions {
   /** ATT&CK data (names, tactics, descriptions, matrix). Without it the catalog uses ids only. */
@@ -113,10 +113,16 @@ interface RuleEvent {
 
 const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-function vendorCounts(idxs: Iterable<number>, prepared: Prepared[]): VendorCounts {
+/*
+ * The loops over every rule and technique below are indexed: an incremental
+ * rebuild runs them once, before V8 optimizes them, when a `for…of` allocates
+ * an iterator result per element (docs/performance.md, "Cold code").
+ */
+
+function vendorCounts(idxs: ArrayLike<number>, prepared: Prepared[]): VendorCounts {
   const out: Record<string, number> = {};
-  for (const i of idxs) {
-    const v = prepared[i]!.vendor;
+  for (let j = 0; j < idxs.length; j++) {
+    const v = prepared[idxs[j]!]!.vendor;
     out[v] = (out[v] ?? 0) + 1;
   }
   return sortedRecord(out);
@@ -274,6 +280,17 @@ export function ruleSlugs(facts: readonly RuleFacts[]): string[] {
   });
 }
 
+/**
+ * Whether `ruleSlugs` takes the same inputs from `a` and `b` (one rule before
+ * and after an edit, at the same index): its vendor, id, path and line, and its
+ * title when the id leaves no slug (the title is the fallback). When every
+ * rule's inputs are the same, so is every slug: the allocation replays the
+ * same calls in the same order.
+ */
+export function sameSlugInputs(a: RuleFacts, b: RuleFacts): boolean {
+  return a.vendor === b.vendor && a.id === b.id && a.path === b.path && a.line === b.line && (a.title === b.title || sanitizeSlug(a.id) !== '');
+}
+
 /** Each rule's events interned to (provider, event id) ids. */
 function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>): Prepared[] {
   return facts.map((f) => ({
@@ -305,7 +322,7 @@ export function predicateKeys(c: Interning): { display: (string | null)[]; alias
       display[j] = null;
       continue;
     }
-    display[j] = c.keys[k]!.display;
+    display[j] = c.key(k).display;
     if (predOwnKey[j] !== k) aliased[j] = 1;
   }
   return { display, aliased };
@@ -317,10 +334,11 @@ export function predicateKeys(c: Interning): { display: (string | null)[]; alias
  */
 export function predicateReach(c: Interning): Int32Array {
   const { predKey, predFlags: flags } = c.uses;
+  const { nInd, nExcl } = c.keyCols;
   const out = new Int32Array(predKey.length);
   for (let j = 0; j < predKey.length; j++) {
     const k = predKey[j]!;
-    out[j] = k < 0 ? -1 : roleOf(flags[j]!) === 'indicator' ? c.keys[k]!.nInd : c.keys[k]!.nExcl;
+    out[j] = k < 0 ? -1 : roleOf(flags[j]!) === 'indicator' ? nInd[k]! : nExcl[k]!;
   }
   return out;
 }
@@ -342,22 +360,23 @@ function setReach(rows: CatalogRule[], reach: Int32Array): void {
  * (field, op) rank first (a counting sort), so display texts are compared
  * only within a bucket. `keyByTie` lists the counted keys in that order.
  */
-function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array, only?: Uint8Array): { tieRank: Int32Array; keyByTie: number[] } {
+function rankKeys(c: Interning, fieldRank: Int32Array, opRank: Int32Array, only?: Uint8Array): { tieRank: Int32Array; keyByTie: number[] } {
+  const { fid, opId, nInd, nExcl } = c.keyCols;
+  const nKeys = fid.length;
   const nOps = opRank.length;
   const nGroups = fieldRank.length * nOps;
-  const group = new Int32Array(keys.length).fill(-1);
+  const group = new Int32Array(nKeys).fill(-1);
   const start = new Int32Array(nGroups + 1);
-  for (let k = 0; k < keys.length; k++) {
-    const ki = keys[k]!;
-    if ((!ki.nInd && !ki.nExcl) || (only && !only[k])) continue;
-    const g = (group[k] = fieldRank[ki.fid]! * nOps + opRank[ki.opId]!);
+  for (let k = 0; k < nKeys; k++) {
+    if ((!nInd[k] && !nExcl[k]) || (only && !only[k])) continue;
+    const g = (group[k] = fieldRank[fid[k]!]! * nOps + opRank[opId[k]!]!);
     start[g + 1]++;
   }
   for (let g = 0; g < nGroups; g++) start[g + 1] += start[g]!;
   const keyByTie = new Array<number>(start[nGroups]!);
   const next = start.slice(0, nGroups);
-  for (let k = 0; k < keys.length; k++) if (group[k]! >= 0) keyByTie[next[group[k]!]!++] = k;
-  const byDisplay = (a: number, b: number) => byStr(keys[a]!.display, keys[b]!.display) || a - b;
+  for (let k = 0; k < nKeys; k++) if (group[k]! >= 0) keyByTie[next[group[k]!]!++] = k;
+  const byDisplay = (a: number, b: number) => byStr(c.key(a).display, c.key(b).display) || a - b;
   for (let g = 0; g < nGroups; g++) {
     const from = start[g]!;
     const to = start[g + 1]!;
@@ -365,7 +384,7 @@ function rankKeys(keys: KeyInfo[], fieldRank: Int32Array, opRank: Int32Array, on
     const bucket = keyByTie.slice(from, to).sort(byDisplay);
     for (let i = 0; i < bucket.length; i++) keyByTie[from + i] = bucket[i]!;
   }
-  const tieRank = new Int32Array(keys.length);
+  const tieRank = new Int32Array(nKeys);
   for (let i = 0; i < keyByTie.length; i++) tieRank[keyByTie[i]!] = i;
   return { tieRank, keyByTie };
 }
@@ -392,8 +411,9 @@ export function buildCatalog(rules: readonly Rule[], options: BuildCatalogOption
 /**
  * Which technique and field pages to compute in full (the incremental build
  * recomputes only the pages a change reaches). The others are computed light:
- * a technique with its header figures (ids, names, counts, `byVendor`) and
- * empty sections, a field with its name, slug and count only.
+ * a technique with its header figures (ids, names, counts, `byVendor`,
+ * sub-techniques) and empty sections and rule list, a field with its name,
+ * slug and count only.
  */
 export interface AggregateSelection {
   techniques: ReadonlySet<string>;
@@ -409,8 +429,21 @@ export interface Aggregated {
   slugs: string[];
   /** Each predicate's corpus reach (`predicateReach`). */
   reach: Int32Array;
-  /** Each technique's member rules (rolled up), by id. */
-  members: Map<string, Map<number, string[]>>;
+  /** Each technique's member rules (rolled up), by id: rule index -> the ids it is tagged with that make it one (made when read). */
+  readonly members: Map<string, Map<number, string[]>>;
+}
+
+/** A technique's member rules (ascending) and, for each, the ids it is tagged with that make it one. */
+interface Membership {
+  rules: number[];
+  via: string[][];
+}
+
+/** A technique's `rules` list in `idxs` order (its rules, sorted), each with its tagged ids sorted. */
+function techniqueRules(m: Membership, idxs: readonly number[]): CatalogTechnique['rules'] {
+  const viaOf = new Map<number, string[]>();
+  for (let j = 0; j < m.rules.length; j++) viaOf.set(m.rules[j]!, m.via[j]!);
+  return idxs.map((i) => ({ rule: i, via: viaOf.get(i)!.slice().sort(byStr) }));
 }
 
 /** The interning pass over an input, with each key's display form chosen: what `aggregateCatalog` counts with. */
@@ -444,7 +477,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
 
   // ---- 1. Each rule once: predicates interned, slug, events.
   const c = known.collected ?? collectForCatalog({ ...input, streams: streams() });
-  const { keys, uses } = c;
+  const { uses } = c;
   const eventIds = new Map<string, number>();
   const prepared = prepareRules(facts, eventIds);
   const reach = known.reach ?? predicateReach(c);
@@ -459,16 +492,21 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   }
 
   // ---- 2. Technique membership: sub-techniques on their own, parents rolled up.
-  const members = new Map<string, Map<number, string[]>>();
+  // Rules are added in index order, so a rule met again for a technique is its last member.
+  const members = new Map<string, Membership>();
   const addMember = (tid: string, idx: number, via: string) => {
     let m = members.get(tid);
-    if (!m) members.set(tid, (m = new Map()));
-    const v = m.get(idx);
-    if (!v) m.set(idx, [via]);
-    else if (!v.includes(via)) v.push(via);
+    if (!m) members.set(tid, (m = { rules: [], via: [] }));
+    const last = m.rules.length - 1;
+    if (last < 0 || m.rules[last] !== idx) {
+      m.rules.push(idx);
+      m.via.push([via]);
+    } else if (!m.via[last]!.includes(via)) m.via[last]!.push(via);
   };
   for (let idx = 0; idx < prepared.length; idx++) {
-    for (const t of prepared[idx]!.techniques) {
+    const ts = prepared[idx]!.techniques;
+    for (let j = 0; j < ts.length; j++) {
+      const t = ts[j]!;
       addMember(t, idx, t);
       const parent = parentOf(t);
       if (parent) addMember(parent, idx, t);
@@ -513,15 +551,15 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   // value rows compare): the relative order of any two keys is the same either way.
   let only: Uint8Array | undefined;
   if (select) {
-    only = new Uint8Array(keys.length);
+    only = new Uint8Array(c.keyCols.fid.length);
     for (const tid of select.techniques) {
-      for (const i of members.get(tid)?.keys() ?? []) {
+      for (const i of members.get(tid)?.rules ?? []) {
         for (let j = uses.indOff[i]!; j < uses.indOff[i + 1]!; j++) only[uses.ind[j]! >> 1] = 1;
         for (let j = uses.exclOff[i]!; j < uses.exclOff[i + 1]!; j++) only[uses.excl[j]! >> 1] = 1;
       }
     }
   }
-  const { tieRank, keyByTie } = rankKeys(keys, fieldRank, opRank, only);
+  const { tieRank, keyByTie } = rankKeys(c, fieldRank, opRank, only);
 
   const rowLimit = options.rowLimit ?? DEFAULT_ROW_LIMIT;
   const top = <T>(rows: T[]): T[] => (rowLimit > 0 && rows.length > rowLimit ? rows.slice(0, rowLimit) : rows);
@@ -537,7 +575,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
       .map((w) => ({ vendor: c.writtenVendor[w]!, name: c.writtenName[w]!, count: count[w]! }));
 
   // ---- Per-technique counters indexed by id, reset lazily by a technique stamp.
-  const nKeys = keys.length;
+  const nKeys = c.keyCols.fid.length;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
   const stamp = new Int32Array(nKeys).fill(-1);
@@ -583,7 +621,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     for (const k of top(touched)) {
       keep[k] = rows.length; // row position; reset to -1 below
       kept.push(k);
-      const ki = keys[k]!;
+      const ki = c.key(k);
       const row: ValueRow = {
         field: ki.field,
         op: ki.op,
@@ -673,7 +711,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     for (let j = 0; j < rows.length; j++) rows[j]!.writtenAs = writtenAs(wids[j]!, wCount);
     // Samples come from the ranked indicator rows, so they are the most used values (within the row limit).
     for (const k of sampleKeys) {
-      const ki = keys[k]!;
+      const ki = c.key(k);
       const j = fKeep[ki.fid]!;
       if (j < 0) continue;
       const samples = rows[j]!.samples;
@@ -724,20 +762,23 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   const techSlugs = new SlugAllocator();
   const technique = (tid: string): CatalogTechnique => {
     const m = members.get(tid)!;
-    const idxs = [...m.keys()].sort(ruleOrder);
+    const full = !select || select.techniques.has(tid);
+    // A light technique's figures do not depend on its rules' order.
+    const idxs = m.rules.slice();
+    if (full) idxs.sort(ruleOrder);
     let direct = 0;
     const subs = new Set<string>();
-    for (const i of idxs) {
-      const via = m.get(i)!;
+    for (let j = 0; j < m.via.length; j++) {
+      const via = m.via[j]!;
       if (via.includes(tid)) direct++;
-      for (const v of via) if (v !== tid) subs.add(v);
+      for (let q = 0; q < via.length; q++) if (via[q] !== tid) subs.add(via[q]!);
     }
     let indicators: ValueRow[] = [];
     let exclusions: ValueRow[] = [];
     let fields: FieldRow[] = [];
     let events: EventRow[] = [];
     const distinct = { events: 0, fields: 0, indicators: 0, exclusions: 0 };
-    if (!select || select.techniques.has(tid)) {
+    if (full) {
       const indKeys: number[] = [];
       const ind = valueRows(idxs, uses.ind, uses.indOff, 'indicator', indKeys);
       const excl = valueRows(idxs, uses.excl, uses.exclOff, 'exclusion', []);
@@ -790,7 +831,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
       ruleCount: idxs.length,
       directRuleCount: direct,
       byVendor: vendorCounts(idxs, prepared),
-      rules: idxs.map((i) => ({ rule: i, via: m.get(i)!.slice().sort(byStr) })),
+      rules: full ? techniqueRules(m, idxs) : [],
       distinct,
       events,
       fields,
@@ -820,13 +861,28 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
       }),
     };
   };
+  // A column's distinct rules, marked with the column's number.
+  const colStamp = new Int32Array(prepared.length).fill(-1);
+  let colNo = 0;
   const column = (tactic: TacticRef, cells: MatrixCell[]): MatrixColumn => {
-    const rs = new Set<number>();
-    for (const c of cells) {
-      for (const i of members.get(c.id)?.keys() ?? []) rs.add(i);
-      for (const s of c.subtechniques) for (const i of members.get(s.id)?.keys() ?? []) rs.add(i);
+    const s = colNo++;
+    const rs: number[] = [];
+    const addRules = (id: string) => {
+      const m = members.get(id);
+      if (!m) return;
+      for (let j = 0; j < m.rules.length; j++) {
+        const i = m.rules[j]!;
+        if (colStamp[i] === s) continue;
+        colStamp[i] = s;
+        rs.push(i);
+      }
+    };
+    for (let j = 0; j < cells.length; j++) {
+      addRules(cells[j]!.id);
+      const subs = cells[j]!.subtechniques;
+      for (let q = 0; q < subs.length; q++) addRules(subs[q]!.id);
     }
-    return { tactic, ruleCount: rs.size, byVendor: vendorCounts(rs, prepared), techniques: cells };
+    return { tactic, ruleCount: rs.length, byVendor: vendorCounts(rs, prepared), techniques: cells };
   };
   if (options.attack) {
     const active = Object.values(options.attack.techniques).filter((t) => !t.revoked && !t.deprecated);
@@ -881,7 +937,8 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   let withErrors = 0;
   let withOpaque = 0;
   let predicateCount = 0;
-  for (const r of facts) {
+  for (let i = 0; i < facts.length; i++) {
+    const r = facts[i]!;
     byVendor[r.vendor] = (byVendor[r.vendor] ?? 0) + 1;
     const bl = (byLanguage[r.vendor] ??= {});
     bl[r.language] = (bl[r.language] ?? 0) + 1;
@@ -919,7 +976,15 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     rules: input.rows ?? [],
     fields,
   };
-  return { catalog, collected: c, slugs, reach, members };
+  return {
+    catalog,
+    collected: c,
+    slugs,
+    reach,
+    get members() {
+      return new Map([...members].map(([tid, m]) => [tid, new Map(m.rules.map((i, j) => [i, m.via[j]!]))]));
+    },
+  };
 }
 
 interface FieldPageOrders {
@@ -931,14 +996,23 @@ interface FieldPageOrders {
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
 function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
-  const { keys, uses } = c;
+  const { uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
-  const pageRules: number[][] = Array.from({ length: nFields }, () => []);
+  // The pages computed in full (all of them without a selection); every other one shows its name and count only.
+  const full = new Uint8Array(nFields).fill(selected ? 0 : 1);
+  if (selected) for (let fid = 0; fid < nFields; fid++) if (selected.has(fieldKey(c.fields[fid]!))) full[fid] = 1;
+  const pageCount = new Int32Array(nFields);
+  const pageRules: number[][] = new Array(nFields);
+  const pageWritten: number[][] = new Array(nFields);
+  const pageKeys: number[][] = new Array(nFields);
+  for (let fid = 0; fid < nFields; fid++) if (full[fid]) (pageRules[fid] = []), (pageWritten[fid] = []), (pageKeys[fid] = []);
   const pageOps = new Int32Array(nFields * nOps);
   for (let r = 0; r < prepared.length; r++) {
     for (let j = uses.fieldOff[r]!; j < uses.fieldOff[r + 1]!; j++) {
       const fid = uses.fieldId[j]!;
+      pageCount[fid]++;
+      if (!full[fid]) continue;
       pageRules[fid]!.push(r);
       const opBits = uses.fieldOps[j]!;
       for (let op = 0; op < nOps; op++) if (opBits & (1 << op)) pageOps[fid * nOps + op]++;
@@ -946,30 +1020,31 @@ function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: Fi
   }
   // A written name belongs to one field, and each rule lists it once: its count is its number of rules.
   const writtenCount = new Int32Array(c.writtenName.length);
-  for (const w of uses.written) writtenCount[w]++;
-  const pageWritten: number[][] = Array.from({ length: nFields }, () => []);
-  for (let w = 0; w < c.writtenField.length; w++) pageWritten[c.writtenField[w]!]!.push(w);
-  const pageKeys: number[][] = Array.from({ length: nFields }, () => []);
-  for (let k = 0; k < keys.length; k++) if (keys[k]!.nInd || keys[k]!.nExcl) pageKeys[keys[k]!.fid]!.push(k);
-  // Techniques (as tagged, no roll-up) as ranks in `techIds` order.
+  for (let j = 0; j < uses.written.length; j++) writtenCount[uses.written[j]!]++;
+  for (let w = 0; w < c.writtenField.length; w++) if (full[c.writtenField[w]!]) pageWritten[c.writtenField[w]!]!.push(w);
+  // Each page's values: the keys some rule counts (from the columns: no key is looked at otherwise).
+  const { fid: keyFid, nInd, nExcl } = c.keyCols;
+  for (let k = 0; k < keyFid.length; k++) if ((nInd[k] || nExcl[k]) && full[keyFid[k]!]) pageKeys[keyFid[k]!]!.push(k);
+  // Techniques (as tagged, no roll-up) as ranks in `techIds` order, per rule as the pages ask.
   const techRank = new Map(techIds.map((t, i) => [t, i]));
-  const ruleTechs = prepared.map((p) => p.techniques.map((t) => techRank.get(t)!));
+  const ruleTechs: number[][] = new Array(prepared.length);
+  const techsOf = (r: number): number[] => (ruleTechs[r] ??= prepared[r]!.techniques.map((t) => techRank.get(t)!));
   const tStamp = new Int32Array(techIds.length).fill(-1);
   const tCount = new Int32Array(techIds.length);
 
   // Field ids follow first use, the order pages are listed in before sorting (stable: ties keep it).
-  const order = Array.from({ length: nFields }, (_, i) => i).sort((a, b) => pageRules[b]!.length - pageRules[a]!.length || o.fieldRank[a]! - o.fieldRank[b]!);
+  const order = Array.from({ length: nFields }, (_, i) => i).sort((a, b) => pageCount[b]! - pageCount[a]! || o.fieldRank[a]! - o.fieldRank[b]!);
   const slugs = new SlugAllocator(['index']); // fields/index.html is the field list
   // The pages computed in full list their values' rules: filled at once (a restored interning has none yet).
-  fillRuleLists(c, (selected ? order.filter((fid) => selected.has(fieldKey(c.fields[fid]!))) : order).flatMap((fid) => pageKeys[fid]!));
+  fillRuleLists(c, order.filter((fid) => full[fid]).flatMap((fid) => pageKeys[fid]!));
   return order.map((fid) => {
     const field = c.fields[fid]!;
-    const rules = pageRules[fid]!;
     const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
-    if (selected && !selected.has(fieldKey(field))) return { field, slug, count: rules.length, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
+    if (!full[fid]) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
+    const rules = pageRules[fid]!;
     const techs: number[] = [];
     for (const r of rules) {
-      for (const t of ruleTechs[r]!) {
+      for (const t of techsOf(r)) {
         if (tStamp[t] !== fid) {
           tStamp[t] = fid;
           tCount[t] = 0;
@@ -988,9 +1063,9 @@ function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: Fi
       techniques: techs.sort((a, b) => tCount[b]! - tCount[a]! || a - b).map((t) => ({ id: techIds[t]!, count: tCount[t]! })),
       rules: rules.slice().sort(o.ruleOrder),
       values: pageKeys[fid]!
-        .sort((a, b) => keys[b]!.nInd + keys[b]!.nExcl - (keys[a]!.nInd + keys[a]!.nExcl) || a - b)
+        .sort((a, b) => nInd[b]! + nExcl[b]! - (nInd[a]! + nExcl[a]!) || a - b)
         .map((k) => {
-          const ki = keys[k]!;
+          const ki = c.key(k);
           const row: CatalogField['values'][number] = { op: ki.op, value: ki.display, indicatorRules: ki.indRules, exclusionRules: ki.exclRules };
           if (ki.regex) row.regex = ki.regex;
           return row;

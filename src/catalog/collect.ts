@@ -115,9 +115,43 @@ export interface Interned {
   writtenName: string[];
 }
 
+/**
+ * Every key's field, operator and rule counts, as columns: what the passes
+ * over every key read (ranking, the field pages' value lists, each
+ * predicate's reach), without a `KeyInfo` per key.
+ */
+export interface KeyColumns {
+  fid: Int32Array;
+  opId: Int32Array;
+  nInd: Int32Array;
+  nExcl: Int32Array;
+}
+
 /** The intern tables and what each rule uses: what the aggregation counts with. */
 export interface Interning extends Interned {
   uses: RuleUses;
+  keyCols: KeyColumns;
+  /**
+   * Key `k`. Read keys through this, not `keys`: a restored interning
+   * (`restoreInterning`) makes a key's `KeyInfo` the first time it is asked
+   * for, and its `keys` holds only those made so far.
+   */
+  key(k: number): KeyInfo;
+}
+
+/** An interning whose `keys` are all made (by collecting), with its key columns. */
+function withKeyColumns(c: Interned & { uses: RuleUses }): Interning {
+  const { keys } = c;
+  const n = keys.length;
+  const keyCols: KeyColumns = { fid: new Int32Array(n), opId: new Int32Array(n), nInd: new Int32Array(n), nExcl: new Int32Array(n) };
+  for (let k = 0; k < n; k++) {
+    const ki = keys[k]!;
+    keyCols.fid[k] = ki.fid;
+    keyCols.opId[k] = ki.opId;
+    keyCols.nInd[k] = ki.nInd;
+    keyCols.nExcl[k] = ki.nExcl;
+  }
+  return { ...c, keyCols, key: (k: number) => keys[k]! };
 }
 
 const MAX_OPS = 31;
@@ -481,7 +515,7 @@ export class Collector {
     const c = { ...pick(this.t), uses };
     mergeCaseVariants(c);
     keyRuleLists(c.keys, uses);
-    return c;
+    return withKeyColumns(c);
   }
 }
 
@@ -515,18 +549,19 @@ function fillUses(list: Int32Array, off: Int32Array, keys: KeyInfo[], rulesOf: (
  * restore.
  */
 export function fillRuleLists(c: Interning, ks: Iterable<number>): void {
-  const { keys, uses } = c;
+  const { uses } = c;
   let only: Uint8Array | null = null;
   for (const k of ks) {
-    const ki = keys[k]!;
+    const ki = c.key(k);
     if (ki.indRules.length === ki.nInd && ki.exclRules.length === ki.nExcl) continue;
     ki.indRules = new Array<number>(ki.nInd);
     ki.exclRules = new Array<number>(ki.nExcl);
-    (only ??= new Uint8Array(keys.length))[k] = 1;
+    (only ??= new Uint8Array(c.keyCols.fid.length))[k] = 1;
   }
   if (!only) return;
-  fillUses(uses.ind, uses.indOff, keys, (ki) => ki.indRules, only);
-  fillUses(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules, only);
+  // Only keys in `only` are looked up, and those were made above.
+  fillUses(uses.ind, uses.indOff, c.keys, (ki) => ki.indRules, only);
+  fillUses(uses.excl, uses.exclOff, c.keys, (ki) => ki.exclRules, only);
 }
 
 /**
@@ -561,7 +596,7 @@ function remapUses(list: Int32Array, off: Int32Array, aliasOf: Int32Array, keys:
  * when one exists (the case-insensitive use matches it). Rules are
  * re-counted once per row.
  */
-function mergeCaseVariants(c: Interning): void {
+function mergeCaseVariants(c: Interned & { uses: RuleUses }): void {
   const { keys, uses } = c;
   const aliasOf = new Int32Array(keys.length);
   let any = false;
@@ -616,8 +651,9 @@ export interface StoredInterning {
   ops: PredicateOp[];
   keyFid: Int32Array;
   keyOp: Int32Array;
-  keyDisplay: string[];
-  keyRegexFlags: (string | undefined)[];
+  /** Key `k`'s display form and regex flags: functions, so that a file's strings are decoded only for the keys asked for. */
+  keyDisplay(k: number): string;
+  keyRegexFlags(k: number): string | undefined;
   keyAnchored: Uint8Array;
   writtenField: number[];
   writtenVendor: string[];
@@ -627,53 +663,56 @@ export interface StoredInterning {
 
 /** The columns `restoreInterning` takes back. */
 export function storeInterning(c: Interning): StoredInterning {
-  const n = c.keys.length;
-  const s: StoredInterning = {
+  const n = c.keyCols.fid.length;
+  const keyAnchored = new Uint8Array(n);
+  for (let k = 0; k < n; k++) keyAnchored[k] = c.key(k).regex?.anchored ? 1 : 0;
+  return {
     fields: c.fields,
     ops: c.ops,
-    keyFid: new Int32Array(n),
-    keyOp: new Int32Array(n),
-    keyDisplay: new Array<string>(n),
-    keyRegexFlags: new Array<string | undefined>(n),
-    keyAnchored: new Uint8Array(n),
+    keyFid: c.keyCols.fid,
+    keyOp: c.keyCols.opId,
+    keyDisplay: (k) => c.key(k).display,
+    keyRegexFlags: (k) => c.key(k).regex?.flags,
+    keyAnchored,
     writtenField: c.writtenField,
     writtenVendor: c.writtenVendor,
     writtenName: c.writtenName,
     uses: c.uses,
   };
-  for (let k = 0; k < n; k++) {
-    const ki = c.keys[k]!;
-    s.keyFid[k] = ki.fid;
-    s.keyOp[k] = ki.opId;
-    s.keyDisplay[k] = ki.display;
-    s.keyRegexFlags[k] = ki.regex?.flags;
-    s.keyAnchored[k] = ki.regex?.anchored ? 1 : 0;
-  }
-  return s;
 }
 
 /**
  * An `Interning` from its stored columns: every key with its field, operator,
  * display form, regex and rule counts, as `Collector.finish` and
- * `chooseDisplays` left them; its rule lists are filled when a page asks for
- * them (`fillRuleLists`). `keyMaps` is empty, and a key's `ci`, `foldedNorm`
- * and written-form counts are not kept (the interning pass's own state,
- * which the aggregation never reads).
+ * `chooseDisplays` left them. The counts are columns at once; a key's
+ * `KeyInfo` (and its display form, decoded from the snapshot) is made when
+ * `key(k)` first asks for it, and its rule lists when a page does
+ * (`fillRuleLists`). `keyMaps` is empty, and a key's `ci`, `foldedNorm` and
+ * written-form counts are not kept (the interning pass's own state, which
+ * the aggregation never reads).
  */
 export function restoreInterning(s: StoredInterning): Interning {
   const n = s.keyFid.length;
-  const keys: KeyInfo[] = new Array(n);
-  for (let k = 0; k < n; k++) {
-    const fid = s.keyFid[k]!;
-    const opId = s.keyOp[k]!;
-    const ki: KeyInfo = { fid, opId, field: s.fields[fid]!, op: s.ops[opId]!, display: s.keyDisplay[k]!, indRules: NONE, exclRules: NONE, nInd: 0, nExcl: 0, ci: false };
-    const rf = s.keyRegexFlags[k];
-    if (rf !== undefined) ki.regex = { flags: rf, anchored: s.keyAnchored[k] === 1 };
-    keys[k] = ki;
-  }
   const { uses } = s;
-  for (const v of uses.ind) keys[v >> 1]!.nInd++;
-  for (const v of uses.excl) keys[v >> 1]!.nExcl++;
+  const nInd = new Int32Array(n);
+  const nExcl = new Int32Array(n);
+  for (let j = 0; j < uses.ind.length; j++) nInd[uses.ind[j]! >> 1]++;
+  for (let j = 0; j < uses.excl.length; j++) nExcl[uses.excl[j]! >> 1]++;
+  // Made on first use: a rebuild asks for the keys of a few techniques and fields, not all 57,000.
+  const keys: KeyInfo[] = new Array(n);
+  const key = (k: number): KeyInfo => {
+    let ki = keys[k];
+    if (ki === undefined) {
+      if (!(k >= 0 && k < n)) throw new RangeError(`restoreInterning: no key ${k}`);
+      const fid = s.keyFid[k]!;
+      const opId = s.keyOp[k]!;
+      ki = { fid, opId, field: s.fields[fid]!, op: s.ops[opId]!, display: s.keyDisplay(k), indRules: NONE, exclRules: NONE, nInd: nInd[k]!, nExcl: nExcl[k]!, ci: false };
+      const rf = s.keyRegexFlags(k);
+      if (rf !== undefined) ki.regex = { flags: rf, anchored: s.keyAnchored[k] === 1 };
+      keys[k] = ki;
+    }
+    return ki;
+  };
   return {
     fields: s.fields,
     ops: s.ops,
@@ -683,5 +722,7 @@ export function restoreInterning(s: StoredInterning): Interning {
     writtenVendor: s.writtenVendor,
     writtenName: s.writtenName,
     uses,
+    keyCols: { fid: s.keyFid, opId: s.keyOp, nInd, nExcl },
+    key,
   };
 }

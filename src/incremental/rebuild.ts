@@ -46,7 +46,7 @@ import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectFrom, predicateKeys, predicateReach, ruleSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, collectFrom, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
 import { restoreInterning, storeInterning, type Interning, type PredicateStreams } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
@@ -65,7 +65,7 @@ import type { ListedRule } from '../render/lookup.js';
 import { OutputError } from '../render/output-dirs.js';
 import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
-import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonParts, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
+import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { searchDataChunks } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
@@ -446,13 +446,13 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
 function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
   const seen = new Set<string>();
   for (const k of ks) {
-    const ki = c.keys[k]!;
+    const ki = c.key(k);
     const bucket = `${ki.fid}:${ki.opId}`;
     if (seen.has(bucket)) continue;
     seen.add(bucket);
     const displays = new Set<string>();
     for (const other of c.keyMaps[ki.fid]![ki.opId]!.values()) {
-      const o = c.keys[other]!;
+      const o = c.key(other);
       if (!o.nInd && !o.nExcl) continue;
       if (displays.has(o.display)) return true;
       displays.add(o.display);
@@ -702,7 +702,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   for (let i = 0; i < sources.length; i++) if (sources.kind(i) === 'support') supportPaths.push(sources.name(i));
   const wanted = new Set([...changed, ...supportPaths]);
   const entryOf = new Map<string, FileEntry>();
-  for (const f of state.files) if (wanted.has(f.path)) entryOf.set(f.path, f);
+  for (let i = 0; i < state.files.length; i++) if (wanted.has(state.files[i]!.path)) entryOf.set(state.files[i]!.path, state.files[i]!);
   const vendors = new Set(changed.map((p) => entryOf.get(p)?.vendor));
   const support = supportPaths.filter((p) => vendors.has(entryOf.get(p)?.vendor));
   const newRules = new Map<number, Rule>();
@@ -760,7 +760,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       throw new FullBuild('a changed Sigma rule changed the id or name correlations refer to');
     }
     const ids = new Map<string, number>();
-    for (const f of oldFacts) if (sigma(f)) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
+    for (let i = 0; i < n; i++) if (sigma(oldFacts[i]!)) ids.set(oldFacts[i]!.id, (ids.get(oldFacts[i]!.id) ?? 0) + 1);
     for (const i of at) if (sigma(oldFacts[i]!) && ids.get(oldFacts[i]!.id) !== 1) throw new FullBuild('a changed Sigma rule shares its id');
     for (const i of at) ids.set(oldFacts[i]!.id, ids.get(oldFacts[i]!.id)! - 1);
     for (const i of at) {
@@ -772,10 +772,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
 
   const t1 = performance.now();
   const newInput: AggregateInput = { facts: newFacts };
-  const newSlugs = ruleSlugs(newFacts);
   const oldSlugs = ruleSlugs(oldFacts);
+  // Allocated again only when a changed rule's id, path or line (what its slug is made of) moved.
+  const sameSlugs = at.every((i) => sameSlugInputs(oldFacts[i]!, newFacts[i]!));
+  const newSlugs = sameSlugs ? oldSlugs : ruleSlugs(newFacts);
   const reloaded = new Set(at);
-  for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
+  if (!sameSlugs) for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
   const techs = new Set<string>();
   for (const i of at) {
     techniquesOf(oldFacts[i]!, techs);
@@ -905,7 +907,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       }
     }
     const wm = await writeCatalogFiles(out, pages);
-    const written = writeSpliced(safeOutputPath(out, CATALOG), jsonParts(doc, ranges), prev, join(opts.cache, CATALOG_SPARE));
+    const written = writeSpliced(safeOutputPath(out, CATALOG), jsonBatches(doc, ranges), prev, join(opts.cache, CATALOG_SPARE));
     prevOpen = false;
     closeSync(prev);
     const files: CatalogFile[] = [

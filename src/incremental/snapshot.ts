@@ -62,7 +62,7 @@ const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 6';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 7';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -478,10 +478,15 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
   const nameAt = (i: number) => (i < 0 ? undefined : names[i]);
   const entries: FileEntry[] = [];
   for (let i = 0; i < files.length; i += 5) {
-    const [p, format, vendor, role, rules] = files.slice(i, i + 5) as number[];
-    if (p! < 0 || p! >= n || format! >= names.length || vendor! >= names.length || rules! < 0) return null;
-    const e: FileEntry = { path: sources.name(p!), format: (nameAt(format!) ?? null) as FileEntry['format'], rules: rules! };
-    const vn = nameAt(vendor!);
+    // Read by index: destructuring a slice would make an array and an iterator per file, in code run once.
+    const p = files[i] as number;
+    const format = files[i + 1] as number;
+    const vendor = files[i + 2] as number;
+    const role = files[i + 3] as number;
+    const rules = files[i + 4] as number;
+    if (p < 0 || p >= n || format >= names.length || vendor >= names.length || rules < 0) return null;
+    const e: FileEntry = { path: sources.name(p), format: (nameAt(format) ?? null) as FileEntry['format'], rules };
+    const vn = nameAt(vendor);
     if (vn !== undefined) e.vendor = vn as FileEntry['vendor'];
     if (role === 0) e.role = 'rules';
     else if (role === 1) e.role = 'support';
@@ -783,10 +788,34 @@ const USE_LISTS = [
   ['writtenOff', ['written']],
 ] as const;
 
+/** Strings whose every code unit fits in a byte are kept as Latin-1; any other as UTF-16 (exact, lone surrogates too). */
+const WIDE = /[^\u0000-\u00ff]/;
+
+/**
+ * A string table as bytes a reader can decode one string at a time: each
+ * string's end offset (after a first 0), one kind byte per string (0 Latin-1,
+ * 1 UTF-16LE; padded to 4 bytes), then the strings.
+ */
+function stringTableChunks(strings: readonly string[]): Uint8Array[] {
+  const ends = new Int32Array(strings.length + 1);
+  const kinds = new Uint8Array(Math.ceil(strings.length / 4) * 4);
+  let size = 0;
+  for (let i = 0; i < strings.length; i++) {
+    const wide = WIDE.test(strings[i]!);
+    kinds[i] = wide ? 1 : 0;
+    size += wide ? 2 * strings[i]!.length : strings[i]!.length;
+    ends[i + 1] = size;
+  }
+  const blob = Buffer.allocUnsafe(size);
+  for (let i = 0; i < strings.length; i++) blob.write(strings[i]!, ends[i]!, kinds[i] ? 'utf16le' : 'latin1');
+  return [new Uint8Array(ends.buffer), kinds, blob];
+}
+
 /**
  * Write an interning (with each rule's predicate offsets, `off`) under a new
- * name; returns the name. Its strings are its own (a JSON array after the
- * columns), so it reads without the strings file.
+ * name; returns the name. Its strings are its own (a table after the
+ * columns, `stringTableChunks`), so it reads without the strings file, and a
+ * reader decodes only the strings it asks for.
  */
 export function writeInterning(dir: string, s: StoredInterning, off: Int32Array): string {
   const strings: string[] = [];
@@ -798,6 +827,7 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
     return i;
   };
   const ints = (xs: readonly (string | null | undefined)[]) => Int32Array.from(xs, id);
+  const perKey = (f: (k: number) => string | undefined) => Int32Array.from({ length: s.keyFid.length }, (_, k) => id(f(k)));
   const n = off.length - 1;
   const u = s.uses;
   const cols: Int32Array[] = [
@@ -805,8 +835,8 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
     ints(s.ops),
     s.keyFid,
     s.keyOp,
-    ints(s.keyDisplay),
-    ints(s.keyRegexFlags),
+    perKey(s.keyDisplay),
+    perKey(s.keyRegexFlags),
     Int32Array.from(s.keyAnchored),
     Int32Array.from(s.writtenField),
     ints(s.writtenVendor),
@@ -814,11 +844,10 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
   ];
   for (const [o, lists] of USE_LISTS) cols.push(u[o], ...lists.map((l) => u[l]));
   cols.push(off, u.predKey, u.predOwnKey, u.predFlags);
-  const json = Buffer.from(asciiJson(JSON.stringify(strings)));
   const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, strings.length);
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const name = freshName(dir, INTERNING_PREFIX, '.bin');
-  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), json]);
+  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), ...stringTableChunks(strings)]);
   return name;
 }
 
@@ -870,9 +899,19 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const predFlags = take(nPreds!);
   if (!inRange(predKey, -1, nKeys!) || !inRange(predOwnKey, -1, nKeys!) || !inRange(predFlags, 0, 32)) return null;
   Object.assign(uses, { predKey, predOwnKey, predFlags });
-  const strings = parsedOrNull(buf.subarray(at * 4));
-  if (!Array.isArray(strings) || strings.length !== S || !strings.every(isStr)) return null;
-  const str = (i: number) => strings[i] as string;
+  // The string table (`stringTableChunks`): checked whole, decoded a string at a time.
+  const ends = take(S + 1);
+  const kindWords = take(Math.ceil(S / 4));
+  if (!ends || !kindWords || ends[0] !== 0) return null;
+  const kinds = new Uint8Array(kindWords.buffer, kindWords.byteOffset, S);
+  const base = at * 4;
+  if (buf.length - base !== ends[S]) return null;
+  for (let i = 0; i < S; i++) {
+    const len = ends[i + 1]! - ends[i]!;
+    if (len < 0 || kinds[i]! > 1 || (kinds[i] === 1 && len % 2 !== 0)) return null;
+  }
+  const decoded: (string | undefined)[] = new Array(S);
+  const str = (i: number): string => (decoded[i] ??= buf.toString(kinds[i] ? 'utf16le' : 'latin1', base + ends[i]!, base + ends[i + 1]!));
   const nullable = (i: number) => (i < 0 ? undefined : str(i));
   return {
     stored: {
@@ -880,8 +919,9 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
       ops: Array.from(ops, str) as PredicateOp[],
       keyFid,
       keyOp,
-      keyDisplay: Array.from(keyDisplay, str),
-      keyRegexFlags: Array.from(keyRegex, nullable),
+      // Decoded when a key is first asked for (`restoreInterning`).
+      keyDisplay: (k) => str(keyDisplay[k]!),
+      keyRegexFlags: (k) => nullable(keyRegex[k]!),
       keyAnchored: Uint8Array.from(keyAnchored),
       writtenField: Array.from(writtenField),
       writtenVendor: Array.from(writtenVendor, str),

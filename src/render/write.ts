@@ -134,6 +134,15 @@ export function jsonChunks(value: Record<string, unknown>, ranges?: Map<string, 
 
 /** `jsonChunks`, where elements of an `EncodedArray` may also be ranges of a source file (passed on as they are). */
 export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true): Generator<Uint8Array | FileRange> {
+  for (const batch of jsonBatches(value, ranges, fileRanges)) yield* batch;
+}
+
+/**
+ * `jsonParts` in batches of up to a few hundred parts (what `writeSpliced`
+ * takes): one generator step per batch, not per part, which matters where
+ * this runs once and unoptimized (an incremental rebuild's catalog.json).
+ */
+export function* jsonBatches(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true): Generator<(Uint8Array | FileRange)[]> {
   const out: (Uint8Array | FileRange)[] = [];
   // Byte positions are counted only when ranges are asked for.
   let pos = 0;
@@ -171,14 +180,14 @@ export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, 
           pos += item.end - item.start;
         } else putBytes(item as Uint8Array);
         offs?.push(pos);
-        if (out.length >= 256) yield* out.splice(0);
+        if (out.length >= 256) yield out.splice(0);
       }
       put(']');
     } else put(JSON.stringify(v));
-    yield* out.splice(0);
+    yield out.splice(0);
   }
   put('}\n');
-  yield* out;
+  yield out;
 }
 
 /**
@@ -198,7 +207,7 @@ export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, 
  * with no other name (never a link, never another file's second name);
  * otherwise, and across file systems, the file is written beside `abs`.
  */
-export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange>, src: number, spare?: string): { bytes: number } {
+export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange | readonly (Uint8Array | FileRange)[]>, src: number, spare?: string): { bytes: number } {
   checkNotLink(abs);
   const inPlace = spare !== undefined && usableSpare(spare, abs);
   const tmp = inPlace ? spare! : `${abs}.${process.pid}.tmp`;
@@ -240,24 +249,28 @@ export function writeSpliced(abs: string, parts: Iterable<Uint8Array | FileRange
     if (comma) push(COMMA);
     comma = false;
   };
-  try {
-    for (const p of parts) {
-      if (p instanceof FileRange) {
-        if (run && p.start === run.end + (comma ? 1 : 0)) {
-          run.end = p.end;
-          comma = false;
-          continue;
-        }
-        flushRun();
-        run = { start: p.start, end: p.end };
-        continue;
-      }
-      if (run && !comma && p.byteLength === 1 && p[0] === 0x2c) {
-        comma = true;
-        continue;
+  const take = (p: Uint8Array | FileRange) => {
+    if (p instanceof FileRange) {
+      if (run && p.start === run.end + (comma ? 1 : 0)) {
+        run.end = p.end;
+        comma = false;
+        return;
       }
       flushRun();
-      push(p);
+      run = { start: p.start, end: p.end };
+      return;
+    }
+    if (run && !comma && p.byteLength === 1 && p[0] === 0x2c) {
+      comma = true;
+      return;
+    }
+    flushRun();
+    push(p);
+  };
+  try {
+    for (const p of parts) {
+      if (Array.isArray(p)) for (let i = 0; i < p.length; i++) take(p[i]!);
+      else take(p as Uint8Array | FileRange);
     }
     flushRun();
     flushBatch();

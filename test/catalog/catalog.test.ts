@@ -11,7 +11,7 @@
  * R7 elastic T1114.002   sequence [process.name wildcard outlook.exe] ![process.name eq followup.exe]
  */
 import { describe, expect, it } from 'vitest';
-import { aggregateCatalog, buildCatalog, catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
+import { aggregateCatalog, buildCatalog, catalogInput, catalogInputInterned, ruleSlugs, sameSlugInputs } from '../../src/catalog/build.js';
 import { CatalogSchema, CorpusSummarySchema } from '../../src/catalog/schema.js';
 import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
@@ -263,6 +263,53 @@ describe('the aggregation input', () => {
     expect(() => aggregateCatalog(input, options)).toThrow(/no predicate streams/);
   });
 
+  it('computes the selected techniques and fields in full, every other one light (what a rebuild aggregates)', () => {
+    const options = { attack: ATTACK, events: EVENTS };
+    const { input, collected } = catalogInputInterned(smallCorpus());
+    const whole = aggregateCatalog(input, options, undefined, { collected });
+    const part = aggregateCatalog(input, options, { techniques: new Set(['T1114']), fields: new Set(['process.name']) }, { collected: restoreInterning(storeInterning(collected)) });
+    for (const [i, t] of part.catalog.techniques.entries()) {
+      const w = whole.catalog.techniques[i]!;
+      if (t.id === 'T1114') expect(t).toEqual(w);
+      else {
+        // Light: the header figures the matrix, the summary and the layers read; no sections, no rule list.
+        expect([t.id, t.slug, t.ruleCount, t.directRuleCount, t.byVendor, t.scope, t.subtechniques]).toEqual([w.id, w.slug, w.ruleCount, w.directRuleCount, w.byVendor, w.scope, w.subtechniques]);
+        expect([t.rules, t.indicators, t.fields, t.events]).toEqual([[], [], [], []]);
+      }
+    }
+    for (const [i, f] of part.catalog.fields.entries()) {
+      const w = whole.catalog.fields[i]!;
+      expect([f.field, f.slug, f.count]).toEqual([w.field, w.slug, w.count]);
+      if (f.field === 'process.name') expect(f).toEqual(w);
+      else expect(f.values).toEqual([]);
+    }
+    expect([part.catalog.matrix, part.catalog.summary]).toEqual([whole.catalog.matrix, whole.catalog.summary]);
+    // Each technique's members, by rule: the ids it is tagged with that make it one.
+    expect(whole.members.get('T1114')).toEqual(new Map([[0, ['T1114.002']], [1, ['T1114.002']], [2, ['T1114.002', 'T1114']], [3, ['T1114']], [6, ['T1114.002']]]));
+  });
+
+  it('tells when a change leaves every rule slug as it was', () => {
+    const facts = catalogInput(smallCorpus()).facts;
+    const same = (i: number, change: Partial<(typeof facts)[number]>) => {
+      const next = facts.slice();
+      next[i] = { ...facts[i]!, ...change };
+      const kept = sameSlugInputs(facts[i]!, next[i]!);
+      // Whenever it says so, every slug is the same.
+      if (kept) expect(ruleSlugs(next)).toEqual(ruleSlugs(facts));
+      return kept;
+    };
+    expect(same(0, { title: 'Another title', tactics: ['TA0001'] })).toBe(true);
+    expect(same(0, { id: 'another-id' })).toBe(false);
+    expect(same(0, { path: 'elsewhere.yml' })).toBe(false);
+    expect(same(0, { line: 7 })).toBe(false);
+    expect(same(0, { vendor: 'splunk' })).toBe(false);
+    // An id that leaves no slug falls back to the title: then the title counts too.
+    const noSlug = facts.slice();
+    noSlug[1] = { ...facts[1]!, id: '///' };
+    expect(sameSlugInputs(noSlug[1]!, { ...noSlug[1]!, title: 'Other' })).toBe(false);
+    expect(sameSlugInputs(noSlug[1]!, { ...noSlug[1]!, status: 'stable' })).toBe(true);
+  });
+
   it('gives the same catalog from an interning stored as columns and restored (what an incremental build keeps)', () => {
     const options = { attack: ATTACK, events: EVENTS };
     const { input, collected } = catalogInputInterned(smallCorpus());
@@ -272,7 +319,7 @@ describe('the aggregation input', () => {
     expect(JSON.stringify(again.catalog)).toBe(JSON.stringify(direct.catalog));
     expect([...again.reach]).toEqual([...direct.reach]);
     // Each key keeps what the aggregation reads of it.
-    const seen = (c: typeof collected) => c.keys.map((k) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.indRules, k.exclRules]);
+    const seen = (c: typeof collected) => Array.from({ length: c.keyCols.fid.length }, (_, k) => c.key(k)).map((k) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.indRules, k.exclRules]);
     expect(seen(restored)).toEqual(seen(collected));
   });
 });

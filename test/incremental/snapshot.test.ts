@@ -29,6 +29,18 @@ function readChanged(change: (b: Buffer) => Buffer, n = rules.length): ReturnTyp
   return readInterning(dir, f, n);
 }
 
+/** The size of the string table at the end of an interning file of `S` strings: ends, kind bytes, strings. */
+function readStringTableSize(b: Buffer, S: number): number {
+  // The last end (the strings' size) sits right before the kind bytes; try the only layout that fits.
+  const kinds = Math.ceil(S / 4) * 4;
+  for (let strings = 0; strings <= b.length; strings++) {
+    const lastEnd = b.length - strings - kinds - 4;
+    const size = strings + kinds + 4 * (S + 1);
+    if (lastEnd >= 0 && b.readInt32LE(lastEnd) === strings && size <= b.length && b.readInt32LE(b.length - size) === 0) return size;
+  }
+  throw new Error('no string table');
+}
+
 describe('the interning file', () => {
   it('reads back what was written', () => {
     const back = readInterning(dir, name, rules.length)!;
@@ -40,17 +52,37 @@ describe('the interning file', () => {
     expect(r.writtenName).toEqual(collected.writtenName);
     // The aggregation reads a key's counts, which are its lists' lengths once filled.
     expect(collected.keys.every((k) => k.nInd === k.indRules.length && k.nExcl === k.exclRules.length)).toBe(true);
-    // The counts come back at once; the rule lists when a page asks for them.
-    expect(r.keys.map((k) => [k.field, k.op, k.display, k.nInd, k.nExcl])).toEqual(collected.keys.map((k) => [k.field, k.op, k.display, k.indRules.length, k.exclRules.length]));
-    expect(r.keys.some((k) => k.nInd > 0 && k.indRules.length === 0)).toBe(true);
-    const some = [0, 2, r.keys.length - 1];
+    // The counts come back at once, as columns; a key's KeyInfo when it is asked for, its rule lists when a page asks.
+    const nKeys = collected.keys.length;
+    expect(r.keyCols.fid.length).toBe(nKeys);
+    for (const col of ['fid', 'opId', 'nInd', 'nExcl'] as const) expect([...r.keyCols[col]], col).toEqual([...collected.keyCols[col]]);
+    expect(r.keys.filter(Boolean)).toEqual([]);
+    expect(r.key(2)).toBe(r.key(2));
+    expect(r.keys.filter(Boolean)).toHaveLength(1);
+    expect(() => r.key(nKeys)).toThrow(RangeError);
+    const all = (c: typeof r) => Array.from({ length: nKeys }, (_, k) => c.key(k));
+    expect(all(r).map((k) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.nInd, k.nExcl])).toEqual(
+      collected.keys.map((k) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.indRules.length, k.exclRules.length]),
+    );
+    expect(all(r).some((k) => k.nInd > 0 && k.indRules.length === 0)).toBe(true);
+    const some = [0, 2, nKeys - 1];
     fillRuleLists(r, some);
-    for (const k of some) expect([r.keys[k]!.indRules, r.keys[k]!.exclRules], `key ${k}`).toEqual([collected.keys[k]!.indRules, collected.keys[k]!.exclRules]);
-    fillRuleLists(r, r.keys.keys());
-    expect(r.keys.map((k) => [k.indRules, k.exclRules])).toEqual(collected.keys.map((k) => [k.indRules, k.exclRules]));
+    for (const k of some) expect([r.key(k).indRules, r.key(k).exclRules], `key ${k}`).toEqual([collected.keys[k]!.indRules, collected.keys[k]!.exclRules]);
+    fillRuleLists(r, collected.keys.keys());
+    expect(all(r).map((k) => [k.indRules, k.exclRules])).toEqual(collected.keys.map((k) => [k.indRules, k.exclRules]));
     for (const u of ['ind', 'indOff', 'excl', 'exclOff', 'fieldId', 'fieldFlags', 'fieldOps', 'fieldOff', 'written', 'writtenOff', 'predKey', 'predOwnKey', 'predFlags'] as const) {
       expect([...r.uses[u]], u).toEqual([...collected.uses[u]]);
     }
+  });
+
+  it('keeps any string exactly: Latin-1, wider, lone surrogates, empty', () => {
+    const odd = ['é ü ÿ', '中文 \u2028', 'a\ud800b', '\udfff', '', '\u0000', '😀'];
+    const stored = storeInterning(collected);
+    const display = (k: number) => odd[k] ?? stored.keyDisplay(k);
+    const f = writeInterning(dir, { ...stored, keyDisplay: display }, off);
+    const r = restoreInterning(readInterning(dir, f, rules.length)!.stored);
+    expect(odd.map((_, k) => r.key(k).display)).toEqual(odd);
+    expect(r.key(odd.length).display).toBe(collected.keys[odd.length]!.display);
   });
 
   it('refuses another number of rules, another magic, a cut, an id out of range and a damaged string table', () => {
@@ -63,10 +95,16 @@ describe('the interning file', () => {
     const keyFid = 4 * (8 + nFields + nOps);
     expect(readChanged((b) => (b.writeInt32LE(nFields, keyFid), b))).toBeNull();
     expect(readChanged((b) => (b.writeInt32LE(-1, keyFid), b))).toBeNull();
-    // The strings after the columns: not a JSON array of strings.
-    const json = bytes.lastIndexOf('["');
-    expect(json).toBeGreaterThan(0);
-    expect(readChanged((b) => (b.write('[1', json), b))).toBeNull();
+    // The string table after the columns: each string's end offset (after a 0), a kind byte per string, the strings.
+    const S = bytes.readInt32LE(28);
+    const tableAt = bytes.length - readStringTableSize(bytes, S);
+    const endAt = (i: number) => tableAt + 4 * i;
+    expect(bytes.readInt32LE(endAt(0))).toBe(0);
+    expect(readChanged((b) => (b.writeInt32LE(1, endAt(0)), b))).toBeNull();
+    // An end before the previous one; past the file's end; a kind that is neither Latin-1 nor UTF-16; a byte more.
+    expect(readChanged((b) => (b.writeInt32LE(-1, endAt(1)), b))).toBeNull();
+    expect(readChanged((b) => (b.writeInt32LE(b.readInt32LE(endAt(S)) + 1, endAt(S)), b))).toBeNull();
+    expect(readChanged((b) => (b.writeUInt8(2, endAt(S + 1)), b))).toBeNull();
     expect(readChanged((b) => Buffer.concat([b, Buffer.from('x')]))).toBeNull();
   });
 });
