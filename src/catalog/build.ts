@@ -95,13 +95,8 @@ export interface CatalogInput {
 /** `CatalogInput`, or facts and rows alone when `aggregateCatalog`'s `known` brings what is made of the predicates. */
 export type AggregateInput = Omit<CatalogInput, 'streams'> & { streams?: PredicateStreams };
 
-/** A rule's own figures for the aggregation, computed once. */
-interface Prepared {
-  vendor: string;
-  techniques: string[];
-  tactics: string[];
-  events: RuleEvent[];
-}
+/** What the aggregation reads of a rule's facts besides its events (which it interns as it meets them). */
+type Prepared = Pick<RuleFacts, 'vendor' | 'techniques' | 'tactics'>;
 
 interface RuleEvent {
   /** Interned (provider, event id). */
@@ -119,7 +114,7 @@ const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * an iterator result per element (docs/performance.md, "Cold code").
  */
 
-function vendorCounts(idxs: ArrayLike<number>, prepared: Prepared[]): VendorCounts {
+function vendorCounts(idxs: ArrayLike<number>, prepared: readonly Prepared[]): VendorCounts {
   const out: Record<string, number> = {};
   for (let j = 0; j < idxs.length; j++) {
     const v = prepared[idxs[j]!]!.vendor;
@@ -291,20 +286,6 @@ export function sameSlugInputs(a: RuleFacts, b: RuleFacts): boolean {
   return a.vendor === b.vendor && a.id === b.id && a.path === b.path && a.line === b.line && (a.title === b.title || sanitizeSlug(a.id) !== '');
 }
 
-/** Each rule's events interned to (provider, event id) ids. */
-function prepareRules(facts: readonly RuleFacts[], eventIds: Map<string, number>): Prepared[] {
-  return facts.map((f) => ({
-    vendor: f.vendor,
-    techniques: f.techniques,
-    tactics: f.tactics,
-    events: f.events.map((e) => {
-      const ek = eventKey(e.provider, e.eventId);
-      let eid = eventIds.get(ek);
-      if (eid === undefined) eventIds.set(ek, (eid = eventIds.size));
-      return { eid, provider: e.provider, eventId: e.eventId, channel: e.channel };
-    }),
-  }));
-}
 
 /**
  * What the catalog shows of each predicate's key (`uses.predKey` order): its
@@ -478,8 +459,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   // ---- 1. Each rule once: predicates interned, slug, events.
   const c = known.collected ?? collectForCatalog({ ...input, streams: streams() });
   const { uses } = c;
-  const eventIds = new Map<string, number>();
-  const prepared = prepareRules(facts, eventIds);
+  const prepared: readonly Prepared[] = facts;
   const reach = known.reach ?? predicateReach(c);
   const slugs = known.slugs ?? ruleSlugs(facts);
   if (input.rows) {
@@ -524,9 +504,22 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
       if (!eventIndex.has(k2)) eventIndex.set(k2, e);
     }
   }
-  const catalogEvent: (CatalogEvent | undefined)[] = [];
-  for (const [ek, eid] of eventIds) catalogEvent[eid] = eventIndex.get(ek);
   const hasEventCatalog = options.events !== undefined;
+  // Each rule's events interned to (provider, event id) ids when a technique computed in full first
+  // lists them (a rebuild computes a few techniques only), with the catalog's entry of each.
+  const eventIds = new Map<string, number>();
+  const catalogEvent: (CatalogEvent | undefined)[] = [];
+  const ruleEvents: RuleEvent[][] = new Array(facts.length);
+  const eventsOf = (i: number): RuleEvent[] =>
+    (ruleEvents[i] ??= facts[i]!.events.map((e) => {
+      const ek = eventKey(e.provider, e.eventId);
+      let eid = eventIds.get(ek);
+      if (eid === undefined) {
+        eventIds.set(ek, (eid = eventIds.size));
+        catalogEvent[eid] = eventIndex.get(ek);
+      }
+      return { eid, provider: e.provider, eventId: e.eventId, channel: e.channel };
+    }));
 
   // ---- Orders, ranked once so that the many sorts below compare integers.
   const lowerTitles = facts.map((f) => f.title.toLowerCase());
@@ -722,14 +715,15 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     return { rows, distinct: touched.length };
   };
 
-  const evStamp = new Int32Array(eventIds.size).fill(-1);
+  // Indexed by event id, which grows as techniques are computed (a technique stamp once met).
+  const evStamp: number[] = [];
   const evFirst: RuleEvent[] = [];
   const evRules: number[][] = [];
   /** The "events covered" rows of a technique. */
   const eventRows = (idxs: number[], s: number): EventRow[] => {
     const touched: number[] = [];
     for (const i of idxs) {
-      for (const e of prepared[i]!.events) {
+      for (const e of eventsOf(i)) {
         if (evStamp[e.eid] !== s) {
           evStamp[e.eid] = s;
           evFirst[e.eid] = e;
@@ -995,7 +989,7 @@ interface FieldPageOrders {
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
-function fieldPages(c: Interning, prepared: Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
+function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
   const { uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
