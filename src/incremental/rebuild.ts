@@ -879,8 +879,16 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       return JSON.parse(typeof item === 'string' ? item : readRange(item.start, item.end)) as CatalogRule;
     };
     // Every other page lists rules by what their facts hold (key, title, id, vendor, kind, status:
-    // src/render/lookup.ts `ListedRule`), so no unchanged row is read for them.
-    const view = { ...cat, rules: newFacts.map((f, i) => listedRule(f, newSlugs[i]!)) } as unknown as Catalog;
+    // src/render/lookup.ts `ListedRule`), so no unchanged row is read for them. With the site every rule
+    // is listed again (the search data); without it, only the rules of the techniques whose Markdown
+    // is written again (nothing else written reads a rule: the layers and the file list read none).
+    let listedRules: ListedRule[];
+    if (site) listedRules = newFacts.map((f, i) => listedRule(f, newSlugs[i]!));
+    else {
+      listedRules = new Array(n);
+      for (const t of cat.techniques) if (techs.has(t.id)) for (const r of t.rules) listedRules[r.rule] ??= listedRule(newFacts[r.rule]!, newSlugs[r.rule]!);
+    }
+    const view = { ...cat, rules: listedRules } as unknown as Catalog;
     const searchRanges = new Map<string, number[]>([['searchValues', []]]);
     const t2 = performance.now();
     const layers = navigatorLayers(view);

@@ -479,10 +479,13 @@ export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, '
   if (only !== 'rules') {
     const add = (rel: string, make: () => FileData) => files.push({ rel, part: 'others', make });
     add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(catalog, options.catalogRanges));
-    const layers = navigatorLayers(catalog);
-    add('navigator-layer.json', () => JSON.stringify(layers.all, null, 2) + '\n');
-    for (const [vendor, layer] of Object.entries(layers.byVendor)) {
-      add(`navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, () => JSON.stringify(layer, null, 2) + '\n');
+    // The layers are made when first written: listing the paths (`catalogFilePaths`) needs only the
+    // vendors, one layer each (`navigatorLayers`).
+    let layers: ReturnType<typeof navigatorLayers> | null = null;
+    const layersOf = () => (layers ??= navigatorLayers(catalog));
+    add('navigator-layer.json', () => JSON.stringify(layersOf().all, null, 2) + '\n');
+    for (const vendor of Object.keys(catalog.summary.byVendor)) {
+      add(`navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, () => JSON.stringify(layersOf().byVendor[vendor], null, 2) + '\n');
     }
     for (const t of catalog.techniques) add(`techniques/${t.slug}.md`, () => techniqueMarkdown(catalog, t, { links: site }));
     if (site) {
