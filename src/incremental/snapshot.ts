@@ -50,6 +50,8 @@ import type { PredicateReader, PredicateStreams, RuleUses, StoredInterning } fro
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry } from '../loader/load.js';
 import type { CheckSummary, RuleCheck } from '../loader/summary.js';
+import { scratch } from '../core/scratch.js';
+import { FileRange } from '../render/write.js';
 import { StampTable } from './stamp-table.js';
 
 export const STATE_FILE = 'build-v1.json';
@@ -149,8 +151,8 @@ export interface Snapshot {
   records: RuleRecord[];
   /** The strings table (its first `state.strings` entries are this state's), parsed when first asked for. */
   strings: SnapshotStrings;
-  /** The rules file's bytes and each record's line range in it (start, end, ...). */
-  rulesBytes: Buffer;
+  /** The rules file, and each record's line range in it (start, end, ...). */
+  rulesPath: string;
   lines: number[];
 }
 
@@ -163,17 +165,27 @@ export interface Snapshot {
 export class SnapshotStrings {
   private parsed: string[] | null = null;
   private lineStarts: Int32Array | null = null;
+  private bytes: Buffer | null;
+  private readonly path: string | null;
 
-  /** `count`: how many strings the state uses (the file may hold more). */
+  /**
+   * `source`: the file's bytes, or its path (then a string alone is read from
+   * the file, and the file is read whole only for `all()`). `count`: how many
+   * strings the state uses (the file may hold more).
+   */
   constructor(
-    private readonly bytes: Buffer,
+    source: Buffer | string,
     private readonly count: number,
-  ) {}
+  ) {
+    this.bytes = typeof source === 'string' ? null : source;
+    this.path = typeof source === 'string' ? source : null;
+  }
 
   /** Every string of the file (the table a rebuild appends to). Throws when the file is damaged. */
   all(): string[] {
     if (!this.parsed) {
-      const v = parsedOrNull(this.bytes);
+      if (!this.bytes) this.bytes = readBounded(this.path!);
+      const v = this.bytes ? parsedOrNull(this.bytes) : null;
       if (!Array.isArray(v) || v.length < this.count || !v.every(isStr)) throw new DamagedSnapshot('snapshot strings file is damaged');
       this.parsed = v as string[];
     }
@@ -183,28 +195,115 @@ export class SnapshotStrings {
   /** String `i` (below `count`). Throws when the file is damaged. */
   at(i: number): string {
     if (this.parsed) return this.parsed[i]!;
-    if (!this.lineStarts) {
-      // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
-      const b = this.bytes;
-      if (b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
-      const starts = new Int32Array(this.count + 1);
-      let at = 2;
-      for (let k = 0; k < this.count; k++) {
-        starts[k] = at;
-        const nl = b.indexOf(10, at);
-        if (nl < 0) throw new DamagedSnapshot('snapshot strings file is damaged');
-        at = nl + 1;
-      }
-      starts[this.count] = at;
-      this.lineStarts = starts;
-    }
+    // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
+    const starts = (this.lineStarts ??= this.bytes ? this.linesOfBytes(this.bytes) : this.linesOfFile(this.path!));
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
-    let end = this.lineStarts[i + 1]! - 1;
-    if (this.bytes[end - 1] === 0x2c) end--;
-    const v = parsedOrNull(this.bytes.subarray(this.lineStarts[i]!, end));
+    const b = this.bytes ?? readRange(this.path!, starts[i]!, starts[i + 1]! - 1);
+    const from = this.bytes ? starts[i]! : 0;
+    let end = this.bytes ? starts[i + 1]! - 1 : b.length;
+    if (b[end - 1] === 0x2c) end--;
+    const v = parsedOrNull(b.subarray(from, end));
     if (!isStr(v)) throw new DamagedSnapshot('snapshot strings file is damaged');
     return v;
   }
+
+  /** Where each of the `count` lines after the first starts, and where the next one does. */
+  private linesOfBytes(b: Buffer): Int32Array {
+    if (b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
+    const starts = new Int32Array(this.count + 1);
+    let at = 2;
+    for (let k = 0; k < this.count; k++) {
+      starts[k] = at;
+      const nl = b.indexOf(10, at);
+      if (nl < 0) throw new DamagedSnapshot('snapshot strings file is damaged');
+      at = nl + 1;
+    }
+    starts[this.count] = at;
+    return starts;
+  }
+
+  /** `linesOfBytes`, scanning the file through the shared buffer (no copy of it is kept). */
+  private linesOfFile(path: string): Int32Array {
+    const starts = new Int32Array(this.count + 1);
+    let k = -1;
+    let first = true;
+    const done = eachLine(path, (buf, start, end, fileAt) => {
+      if (first) {
+        first = false;
+        if (end - start !== 1 || buf[start] !== 0x5b) throw new DamagedSnapshot('snapshot strings file is damaged');
+        starts[0] = fileAt + 2;
+        k = 0;
+        return this.count === 0;
+      }
+      starts[++k] = fileAt + (end - start) + 1;
+      return k === this.count;
+    });
+    if (done !== true || k !== this.count) throw new DamagedSnapshot('snapshot strings file is damaged');
+    return starts;
+  }
+}
+
+/**
+ * Call `each` with every line of a file (without its newline: the bytes from
+ * `start` to `end` of `buf`, and where the line starts in the file), read a
+ * chunk at a time through the shared buffer (a line longer than it, in a
+ * bigger one of its own); `each` returns true to stop. A last line without a
+ * newline is passed too. 'missing' for a file that does not exist or is over
+ * the snapshot limit.
+ */
+function eachLine(path: string, each: (buf: Buffer, start: number, end: number, fileAt: number) => boolean | void): true | 'missing' {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 'missing';
+  }
+  try {
+    if (fstatSync(fd).size > MAX_BYTES) return 'missing';
+    let buf = scratch();
+    let base = 0; // the file offset of buf[0]
+    let have = 0;
+    for (;;) {
+      const n = readSync(fd, buf, have, buf.length - have, base + have);
+      have += Math.max(n, 0);
+      let at = 0;
+      for (let nl = buf.indexOf(10, at); nl >= 0 && nl < have; nl = buf.indexOf(10, at)) {
+        if (each(buf, at, nl, base + at) === true) return true;
+        at = nl + 1;
+      }
+      if (n <= 0) {
+        if (at < have && each(buf, at, have, base + at) === true) return true;
+        return true;
+      }
+      if (at === 0 && have === buf.length) {
+        const bigger = Buffer.allocUnsafe(2 * buf.length);
+        buf.copy(bigger, 0, 0, have);
+        buf = bigger;
+        continue;
+      }
+      buf.copyWithin(0, at, have);
+      base += at;
+      have -= at;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Bytes `start` to `end` of a file (a few, in a buffer of their own). */
+function readRange(path: string, start: number, end: number): Buffer {
+  const b = Buffer.allocUnsafe(Math.max(0, end - start));
+  const fd = openSync(path, 'r');
+  try {
+    for (let got = 0; got < b.length; ) {
+      const k = readSync(fd, b, got, b.length - got, start + got);
+      if (k <= 0) throw new DamagedSnapshot('snapshot file is shorter than recorded');
+      got += k;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return b;
 }
 
 /** The JSON value of `b`, or null when it is not JSON. */
@@ -369,21 +468,6 @@ function validFacts(f: unknown): f is RuleFacts {
     Array.isArray(r.events) && typeof r.error === 'boolean' && typeof r.opaque === 'number' && typeof r.predicates === 'number' &&
     (r.line === undefined || typeof r.line === 'number') && (r.status === undefined || isStr(r.status))
   );
-}
-
-/** Line ranges (start, end, ...) of a rules file's records: every line between the brackets. */
-function recordLines(buf: Buffer): number[] | null {
-  if (buf.length < 4 || buf[0] !== 0x5b || buf[1] !== 10) return null;
-  const lines: number[] = [];
-  let at = 2;
-  for (;;) {
-    const nl = buf.indexOf(10, at);
-    if (nl < 0) return null;
-    if (buf[at] === 0x5d) return nl === buf.length - 1 ? lines : null; // "]\n"
-    const end = buf[nl - 1] === 0x2c ? nl - 1 : nl; // without the separating comma
-    lines.push(at, end);
-    at = nl + 1;
-  }
 }
 
 /** A JSON array file's text from its element lines (bytes or text). */
@@ -595,6 +679,24 @@ export function readSnapshotState(dir: string, key: string): SnapshotState | str
   }
 }
 
+/** One record line of a rules file (`encodeRecord`), checked; null when it is not one. */
+function parseRecord(text: string): RuleRecord | null {
+  let row: unknown;
+  try {
+    row = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(row) || row.length !== 3 || !validFacts(row[0]) || !Array.isArray(row[1]) || !(row[2] === null || isStr(row[2]))) return null;
+  const c = row[1] as unknown[];
+  const st = STATUSES[c[0] as number];
+  const warnings = c[2];
+  const failures = c[3];
+  if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return null;
+  const f = row[0];
+  return { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: c[1] === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null };
+}
+
 /**
  * The rule records and strings of the snapshot `state` names, or why they
  * cannot be used. The predicate identities are read apart, only when a
@@ -602,25 +704,39 @@ export function readSnapshotState(dir: string, key: string): SnapshotState | str
  */
 export function readSnapshotData(dir: string, state: SnapshotState): Snapshot | string {
   try {
-    const rulesBytes = readBounded(join(dir, state.rulesFile));
-    const stringsBytes = readBounded(join(dir, state.stringsFile));
-    if (!rulesBytes || !stringsBytes) return 'snapshot files missing or too large';
-    const strings = new SnapshotStrings(stringsBytes, state.strings);
-    const lines = recordLines(rulesBytes);
-    if (!lines) return 'snapshot rules file is damaged';
-    const arr = parseJson(rulesBytes);
-    if (!Array.isArray(arr) || arr.length * 2 !== lines.length) return 'snapshot rules file is damaged';
-    const records: RuleRecord[] = new Array(arr.length);
-    for (let i = 0; i < arr.length; i++) {
-      const row = arr[i] as unknown;
-      if (!Array.isArray(row) || row.length !== 3 || !validFacts(row[0]) || !Array.isArray(row[1]) || !(row[2] === null || isStr(row[2]))) return 'snapshot rules file is damaged';
-      const [status, noQuery, warnings, failures] = row[1] as unknown[];
-      const st = STATUSES[status as number];
-      if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return 'snapshot rules file is damaged';
-      const f = row[0];
-      records[i] = { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: noQuery === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null };
-    }
-    return { state, records, strings, rulesBytes, lines };
+    const rulesPath = join(dir, state.rulesFile);
+    const stringsPath = join(dir, state.stringsFile);
+    if (!existsSync(stringsPath) || statSync(stringsPath).size > MAX_BYTES) return 'snapshot files missing or too large';
+    // Strings are read from the file as they are asked for (a rebuild whose predicates stayed reads a few).
+    const strings = new SnapshotStrings(stringsPath, state.strings);
+    // The rules file a record (line) at a time through the shared buffer: only the records are kept.
+    const records: RuleRecord[] = [];
+    const lines: number[] = [];
+    let line = 0;
+    let closed = false;
+    let damaged = false;
+    const read = eachLine(rulesPath, (buf, start, end, fileAt) => {
+      // "[", one record per line (each but the last followed by a comma), "]", and nothing after it.
+      const bracket = end - start === 1 ? buf[start] : -1;
+      if (line++ === 0 ? bracket !== 0x5b : closed) {
+        damaged = true;
+        return true;
+      }
+      if (line === 1) return false;
+      if (bracket === 0x5d) {
+        closed = true;
+        return false;
+      }
+      const last = buf[end - 1] === 0x2c ? end - 1 : end;
+      const record = parseRecord(buf.toString('latin1', start, last));
+      if (!record) return (damaged = true);
+      records.push(record);
+      lines.push(fileAt, fileAt + (last - start));
+      return false;
+    });
+    if (read === 'missing') return 'snapshot files missing or too large';
+    if (read !== true || damaged || !closed) return 'snapshot rules file is damaged';
+    return { state, records, strings, rulesPath, lines };
   } catch (e) {
     return `snapshot not readable: ${(e as Error).message}`;
   }
@@ -669,8 +785,9 @@ function freshName(dir: string, prefix: string, ext: string): string {
  * views of what it read, not copied into one buffer first), each run of
  * strings joined into one write.
  */
-function writeChunks(path: string, chunks: readonly (string | Uint8Array)[]): void {
+function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string): void {
   const fd = openSync(path, 'w');
+  let src: number | null = null;
   try {
     const put = (b: Uint8Array) => {
       for (let done = 0; done < b.byteLength; ) done += writeSync(fd, b, done, b.byteLength - done);
@@ -683,18 +800,33 @@ function writeChunks(path: string, chunks: readonly (string | Uint8Array)[]): vo
       }
       if (texts.length) put(Buffer.from(texts.join('')));
       texts = [];
-      put(c);
+      if (!(c instanceof FileRange)) {
+        put(c);
+        continue;
+      }
+      // A range of the previous file, copied through the shared buffer.
+      if (from === undefined) throw new Error('writeChunks: a file range without its file');
+      src ??= openSync(from, 'r');
+      const buf = scratch();
+      for (let p = c.start; p < c.end; ) {
+        const k = readSync(src, buf, 0, Math.min(buf.length, c.end - p), p);
+        if (k <= 0) throw new DamagedSnapshot('snapshot rules file is shorter than recorded');
+        put(buf.subarray(0, k));
+        p += k;
+      }
     }
     if (texts.length) put(Buffer.from(texts.join('')));
   } finally {
+    if (src !== null) closeSync(src);
     closeSync(fd);
   }
 }
 
 /** Write a rules file under a new name; returns the name. */
-export function writeRules(dir: string, chunks: readonly (string | Uint8Array)[]): string {
+export function writeRules(dir: string, text: readonly (string | Uint8Array)[] | RecordChunks): string {
   const name = freshName(dir, RULES_PREFIX, '.json');
-  writeChunks(join(dir, name), chunks);
+  if (Array.isArray(text)) writeChunks(join(dir, name), text);
+  else writeChunks(join(dir, name), (text as RecordChunks).chunks, (text as RecordChunks).from);
   return name;
 }
 
@@ -706,10 +838,10 @@ const SEPARATOR = Buffer.from(',\n');
  * the bytes read (their separators included), as `arrayFileChunks` would lay
  * them out.
  */
-export function splicedRecords(snap: Pick<Snapshot, 'rulesBytes' | 'lines'>, replace: ReadonlyMap<number, string>): (string | Uint8Array)[] {
+export function splicedRecords(snap: Pick<Snapshot, 'rulesPath' | 'lines'>, replace: ReadonlyMap<number, string>): RecordChunks {
   const n = snap.lines.length / 2;
-  if (n === 0) return ['[\n]\n'];
-  const out: (string | Uint8Array)[] = ['[\n'];
+  if (n === 0) return { from: snap.rulesPath, chunks: ['[\n]\n'] };
+  const out: (string | Uint8Array | FileRange)[] = ['[\n'];
   for (let i = 0; i < n; ) {
     if (i) out.push(SEPARATOR);
     const line = replace.get(i);
@@ -720,11 +852,17 @@ export function splicedRecords(snap: Pick<Snapshot, 'rulesBytes' | 'lines'>, rep
     }
     let j = i;
     while (j + 1 < n && !replace.has(j + 1)) j++;
-    out.push(snap.rulesBytes.subarray(snap.lines[2 * i]!, snap.lines[2 * j + 1]!));
+    out.push(new FileRange(snap.lines[2 * i]!, snap.lines[2 * j + 1]!));
     i = j + 1;
   }
   out.push('\n]\n');
-  return out;
+  return { from: snap.rulesPath, chunks: out };
+}
+
+/** A rules file's text: strings, bytes and ranges of the file `from` (the previous rules file). */
+export interface RecordChunks {
+  from: string;
+  chunks: (string | Uint8Array | FileRange)[];
 }
 
 /** Write a predicates file under a new name; returns the name. */

@@ -29,6 +29,7 @@
  */
 import { closeSync, constants, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { scratch, SCRATCH_BYTES } from '../core/scratch.js';
 import { checkNotLink, isRealDirUnder, makeRealDir, O_NOFOLLOW, openError } from './output-dirs.js';
 import type { Catalog } from '../catalog/schema.js';
 import { sanitizeSlug } from '../catalog/slug.js';
@@ -358,9 +359,8 @@ function chunksOf(data: FileData): Iterable<Uint8Array> {
 }
 
 /** Reused buffer for reading back what a file holds (pages of it are touched once per process). */
-const COMPARE_BYTES = 1 << 20;
-let compareBuf: Buffer | undefined;
-const compareBuffer = (): Buffer => (compareBuf ??= Buffer.allocUnsafe(COMPARE_BYTES));
+const COMPARE_BYTES = SCRATCH_BYTES;
+const compareBuffer = scratch;
 
 /** What a file holds where new content goes: the same bytes, other bytes, or its end (it is shorter). */
 const SAME = 0;

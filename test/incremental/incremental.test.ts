@@ -244,6 +244,10 @@ describe('incremental build', () => {
     // The stamps are read with the state, before any file is checked.
     { name: 'a stamps file cut short, after a title edit', file: 'build-v1-stamps-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },
     { name: 'a stamps file of garbage, after a title edit', file: 'build-v1-stamps-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },
+    // Read a record at a time: cut in the middle of a record, or anything after the closing bracket.
+    { name: 'a rules file cut short, after a title edit', file: 'build-v1-rules-', damage: (b) => b.subarray(0, Math.floor(b.length / 2)), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /rules file is damaged/ },
+    { name: 'a rules file with a line after its end, after a title edit', file: 'build-v1-rules-', damage: (b) => Buffer.concat([b, Buffer.from('[]\n')]), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /rules file is damaged/ },
+    { name: 'a rules file of garbage, after a title edit', file: 'build-v1-rules-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /rules file is damaged/ },
     { name: 'a strings file of garbage, after a title edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /strings file is damaged/ },
     { name: 'a strings file of garbage, after a value edit', file: 'build-v1-strings-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/'([^'\n]+)'$/m, "'$1-edited'"), reason: /strings file is damaged/ },
   ];

@@ -122,6 +122,18 @@ describe('the strings file', () => {
     expect(new SnapshotStrings(raw, 2).at(1)).toBe(strings[1]);
   });
 
+  it('reads a string alone from the file, without reading it whole (a line longer than the read buffer too)', () => {
+    const long = ['x', 'é'.repeat(700_000), 'y\u2028z', 'last'];
+    const f = writeStrings(dir, long);
+    const s = new SnapshotStrings(join(dir, f), long.length);
+    expect([3, 0, 2, 1].map((i) => s.at(i))).toEqual([3, 0, 2, 1].map((i) => long[i]));
+    expect(new SnapshotStrings(join(dir, f), 2).at(1)).toBe(long[1]);
+    expect(new SnapshotStrings(join(dir, f), long.length).all()).toEqual(long);
+    expect(() => new SnapshotStrings(join(dir, f), long.length + 2).at(0)).toThrow(DamagedSnapshot);
+    expect(() => new SnapshotStrings(join(dir, f), long.length + 1).at(long.length)).toThrow(DamagedSnapshot);
+    expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.json'), 1).at(0)).toThrow();
+  });
+
   it('reports a damaged file as such', () => {
     const garbage = Buffer.alloc(raw.length, 0x41);
     expect(() => new SnapshotStrings(garbage, strings.length).at(0)).toThrow(DamagedSnapshot);
