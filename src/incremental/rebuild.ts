@@ -315,7 +315,8 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
   const srcIndex = new Map(load.sources.map((s, i) => [s.path, i]));
   if (ruleFiles.some(([p]) => !srcIndex.has(p))) return false;
   const lines: string[] = new Array(load.rules.length);
-  for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!), name: sigmaName(load.rules[i]!) });
+  const slugs = full.aggregated!.slugs;
+  for (let i = 0; i < load.rules.length; i++) lines[i] = encodeRecord({ facts: input.facts[i]!, check: ruleCheck(load.rules[i]!), name: sigmaName(load.rules[i]!), slug: slugs[i]! });
   const out = resolve(opts.out);
   const strings: string[] = [];
   const table = new StringTable(strings);
@@ -772,8 +773,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
 
   const t1 = performance.now();
   const newInput: AggregateInput = { facts: newFacts };
-  const oldSlugs = ruleSlugs(oldFacts);
-  // Allocated again only when a changed rule's id, path or line (what its slug is made of) moved.
+  // The previous build's slugs (each record keeps its own), allocated again only when a changed rule's
+  // id, path or line (what its slug is made of) moved.
+  const oldSlugs = snap.records.map((r) => r.slug);
   const sameSlugs = at.every((i) => sameSlugInputs(oldFacts[i]!, newFacts[i]!));
   const newSlugs = sameSlugs ? oldSlugs : ruleSlugs(newFacts);
   const reloaded = new Set(at);
@@ -934,7 +936,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const fr = ranges.get('fields')!;
 
     // ---- The new snapshot.
-    const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!) })])));
+    const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(newRules.get(i)!), slug: newSlugs[i]! })])));
     const snapFiles = { rulesFile: writeRules(opts.cache, records), ...reached.save() };
     const next: SnapshotState = {
       ...state,

@@ -113,6 +113,8 @@ export interface RuleRecord {
   check: RuleCheck;
   /** The Sigma rule name (`name:`), which correlations may refer to; null when none. */
   name: string | null;
+  /** The rule's page name (`ruleSlugs`), kept so that a rebuild need not allocate every slug again. */
+  slug: string;
 }
 
 /**
@@ -435,7 +437,7 @@ export function spliceIds(old: PredicateIds, replace: ReadonlyMap<number, { by: 
 /** The record line of one rule: [facts, [status, noQuery, warnings, failures], name]. */
 export function encodeRecord(r: RuleRecord): string {
   const c = r.check;
-  return asciiJson(JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], r.name]));
+  return asciiJson(JSON.stringify([r.facts, [STATUSES.indexOf(c.status), c.noQuery ? 1 : 0, c.warnings, c.failures], r.name, r.slug]));
 }
 
 const STATUSES = ['clean', 'opaque', 'failed'] as const;
@@ -687,14 +689,14 @@ function parseRecord(text: string): RuleRecord | null {
   } catch {
     return null;
   }
-  if (!Array.isArray(row) || row.length !== 3 || !validFacts(row[0]) || !Array.isArray(row[1]) || !(row[2] === null || isStr(row[2]))) return null;
+  if (!Array.isArray(row) || row.length !== 4 || !validFacts(row[0]) || !Array.isArray(row[1]) || !(row[2] === null || isStr(row[2])) || !isStr(row[3])) return null;
   const c = row[1] as unknown[];
   const st = STATUSES[c[0] as number];
   const warnings = c[2];
   const failures = c[3];
   if (!st || typeof warnings !== 'number' || !Array.isArray(failures)) return null;
   const f = row[0];
-  return { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: c[1] === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null };
+  return { facts: f, check: { vendor: f.vendor, language: f.language, kind: f.kind, status: st, noQuery: c[1] === 1, warnings, failures: failures as RuleCheck['failures'] }, name: row[2] as string | null, slug: row[3] };
 }
 
 /**
