@@ -5,7 +5,8 @@ import { defineConfig } from 'tsup';
 
 /**
  * The fingerprint of the code being bundled: the SHA-256 of every source file
- * (src/, generated parsers included) and of package.json. Caches and build
+ * (src/, generated parsers included), of the seed tables (seeds/) and of
+ * package.json. Caches and build
  * snapshots are tied to it (src/loader/cache.ts `codeFingerprint`); computed
  * here once, so that a cached run does not hash the bundle at start.
  */
@@ -20,6 +21,8 @@ function sourceFingerprint(): string {
     }
   };
   walk('src');
+  // The data tables the code reads at run time (field mappings, ATT&CK, the event catalog) are code too.
+  walk('seeds');
   files.push('package.json');
   for (const f of files.sort()) {
     h.update(relative('.', f));

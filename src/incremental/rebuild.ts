@@ -147,8 +147,9 @@ function snapshotKey(paths: readonly string[], opts: UpdateOptions, ctx: Pipelin
       followSymlinks: !!opts.followSymlinks,
     }),
     JSON.stringify(ctx.normalize.mappings ?? null),
-    JSON.stringify(ctx.attack),
-    JSON.stringify(loadEventCatalog().events),
+    // The bundled ATT&CK data and event catalog are seed tables, part of the code's fingerprint; ATT&CK
+    // data the caller gives is hashed (serializing the bundled data took a fifth of a rebuild's start).
+    opts.attack || opts.attackBundle ? JSON.stringify(ctx.attack) : 'bundled ATT&CK data',
   );
 }
 
@@ -893,7 +894,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const view = { ...cat, rules: listedRules } as unknown as Catalog;
     const searchRanges = new Map<string, number[]>([['searchValues', []]]);
     const t2 = performance.now();
-    const layers = navigatorLayers(view);
+    // The layers show each technique's rule counts by vendor and its roll-up (the rules' vendors and
+    // technique tags) and the rule counts: when the changed rules kept their vendors and tags, the layers
+    // are the previous ones (their files' stamps were checked), and are neither made nor compared again.
+    const sameLayers = at.every((i) => oldFacts[i]!.vendor === newFacts[i]!.vendor && oldFacts[i]!.techniques.join('\u0000') === newFacts[i]!.techniques.join('\u0000'));
+    const layers = sameLayers ? null : navigatorLayers(view);
     // Pages first: they read rows from the previous catalog.json, which the new one replaces.
     const pages: CatalogFile[] = [];
     const add = (rel: string, make: () => FileData) => pages.push({ rel, part: 'others', make });
@@ -920,11 +925,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const written = writeSpliced(safeOutputPath(out, CATALOG), jsonBatches(doc, ranges), prev, join(opts.cache, CATALOG_SPARE));
     prevOpen = false;
     closeSync(prev);
-    const files: CatalogFile[] = [
-      { rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' },
-    ];
-    for (const [vendor, layer] of Object.entries(layers.byVendor)) {
-      files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
+    const files: CatalogFile[] = [];
+    if (layers) {
+      files.push({ rel: 'navigator-layer.json', part: 'others', make: () => JSON.stringify(layers.all, null, 2) + '\n' });
+      for (const [vendor, layer] of Object.entries(layers.byVendor)) {
+        files.push({ rel: `navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, part: 'others', make: () => JSON.stringify(layer, null, 2) + '\n' });
+      }
     }
     const wl = await writeCatalogFiles(out, files);
     const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };

@@ -69,8 +69,9 @@ let fingerprint: string | undefined;
 
 /**
  * A fingerprint of the running code: in the bundle, the SHA-256 of the
- * sources it was built from (computed at build time, tsup.config.ts); when
- * running from src/ (tests), of the sources, hashed on first use. Any change
+ * sources and seed tables it was built from (computed at build time,
+ * tsup.config.ts); when running from src/ (tests), of the sources and
+ * seeds/, hashed on first use. Any change
  * to the parsers gives a new fingerprint, hence a fresh pack.
  */
 export function codeFingerprint(): string {
@@ -95,6 +96,19 @@ export function codeFingerprint(): string {
     }
   };
   walk(root, 0);
+  // From src/, the seed tables beside it too (the bundle's fingerprint covers them: tsup.config.ts).
+  const seeds = resolve(root, '..', 'seeds');
+  if (root.endsWith('src') && existsSync(seeds)) {
+    const walkSeeds = (dir: string, depth: number) => {
+      if (depth > 4) return;
+      for (const e of readdirSync(dir, { withFileTypes: true })) {
+        const p = join(dir, e.name);
+        if (e.isDirectory()) walkSeeds(p, depth + 1);
+        else if (e.name.endsWith('.json')) files.push(p);
+      }
+    };
+    walkSeeds(seeds, 0);
+  }
   for (const f of files.sort()) {
     h.update(f.slice(root.length));
     h.update(readFileSync(f));

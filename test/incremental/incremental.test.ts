@@ -13,6 +13,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, 
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { loadAttackData } from '../../src/attack/index.js';
+import type { AttackData } from '../../src/attack/types.js';
 import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
@@ -205,6 +207,23 @@ describe('incremental build', () => {
       expect(again.incremental.used).toBe(true);
     });
   }
+
+  it('starts from the previous build only for the same ATT&CK data (the bundled data, or the same given data)', async () => {
+    const s = setup();
+    const edit = (name: string) => {
+      const data = structuredClone(loadAttackData());
+      data.techniques['T1003']!.name = name;
+      return data;
+    };
+    const run = (attack?: AttackData) => updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0, ...(attack ? { attack } : {}) });
+    await run();
+    expect((await run()).incremental.used).toBe(true);
+    const other = await run(edit('Credential Dumping, renamed'));
+    expect(other.incremental).toMatchObject({ used: false, reason: 'the code or the options changed since the last build' });
+    expect((await run(edit('Credential Dumping, renamed'))).incremental.used).toBe(true);
+    expect((await run(edit('Credential Dumping, renamed again'))).incremental.used).toBe(false);
+    expect((await run()).incremental.used).toBe(false);
+  });
 
   it('keeps a web site page edited or removed by hand from being reused (a full build runs)', async () => {
     const s = setup();
