@@ -276,6 +276,16 @@ export function ruleSlugs(facts: readonly RuleFacts[]): string[] {
 }
 
 /**
+ * The catalog's order of rules (on technique and field pages): by vendor, then
+ * by lower-cased title, then by index (so the order is total). `ta` and `tb`
+ * are the titles lower-cased.
+ */
+export function compareRules(va: string, ta: string, a: number, vb: string, tb: string, b: number): number {
+  if (va !== vb) return byStr(va, vb);
+  return ta < tb ? -1 : ta > tb ? 1 : a - b;
+}
+
+/**
  * Whether `ruleSlugs` takes the same inputs from `a` and `b` (one rule before
  * and after an edit, at the same index): its vendor, id, path and line, and its
  * title when the id leaves no slug (the title is the fallback). When every
@@ -524,14 +534,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   // ---- Orders, ranked once so that the many sorts below compare integers.
   const lowerTitles = facts.map((f) => f.title.toLowerCase());
   // Rules: by vendor, then title (case-insensitive); the order is total (ties break by index).
-  const ruleRank = ranks(prepared.length, (a, b) => {
-    const va = prepared[a]!.vendor;
-    const vb = prepared[b]!.vendor;
-    if (va !== vb) return byStr(va, vb);
-    const ta = lowerTitles[a]!;
-    const tb = lowerTitles[b]!;
-    return ta < tb ? -1 : ta > tb ? 1 : a - b;
-  });
+  const ruleRank = ranks(prepared.length, (a, b) => compareRules(prepared[a]!.vendor, lowerTitles[a]!, a, prepared[b]!.vendor, lowerTitles[b]!, b));
   const ruleOrder = (a: number, b: number) => ruleRank[a]! - ruleRank[b]!;
   // Fields by name (null, "any field", sorts as the empty string), operators by name.
   const fieldRank = ranks(c.fields.length, (a, b) => byStr(c.fields[a] ?? '', c.fields[b] ?? ''));

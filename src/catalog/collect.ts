@@ -30,10 +30,9 @@ export interface KeyInfo {
   display: string;
   /**
    * Rule indexes using it as indicator / as exclusion (each rule once, ascending),
-   * filled once every rule is collected, as arrays of exactly their size (the
-   * field pages keep them). While collecting, `nInd` / `nExcl` count them, and
-   * they stay the counts: read them, not the lists' lengths, since a restored
-   * interning fills a key's lists only when a page needs them (`fillRuleLists`).
+   * as arrays of exactly their size (the field pages keep them), filled only
+   * when a page needs them (`fillRuleLists`; empty until then). `nInd` /
+   * `nExcl` count them: read the counts, not the lists' lengths.
    */
   indRules: number[];
   exclRules: number[];
@@ -514,19 +513,9 @@ export class Collector {
     };
     const c = { ...pick(this.t), uses };
     mergeCaseVariants(c);
-    keyRuleLists(c.keys, uses);
+    // The keys' rule lists are filled when a page asks for them (`fillRuleLists`): a rebuild shows a few.
     return withKeyColumns(c);
   }
-}
-
-/** Each key's indicator and exclusion rule lists, sized by its `nInd` / `nExcl` and filled from the per-rule key uses. */
-function keyRuleLists(keys: KeyInfo[], uses: RuleUses): void {
-  for (const ki of keys) {
-    ki.indRules = new Array<number>(ki.nInd);
-    ki.exclRules = new Array<number>(ki.nExcl);
-  }
-  fillUses(uses.ind, uses.indOff, keys, (ki) => ki.indRules);
-  fillUses(uses.excl, uses.exclOff, keys, (ki) => ki.exclRules);
 }
 
 /** Fill each key's rule list (sized beforehand) from the per-rule key uses; keys not in `only` are skipped. */
@@ -542,11 +531,10 @@ function fillUses(list: Int32Array, off: Int32Array, keys: KeyInfo[], rulesOf: (
 
 /**
  * The rule lists of the keys `ks` (indexes into `c.keys`), for the pages that
- * show them (field pages). An interning made by collecting has every list
- * filled; a restored one (`restoreInterning`) fills a key's lists here, the
- * first time they are asked for: an incremental rebuild shows the lists of a
- * few fields only, and 57,000 keys' lists cost more than the rest of the
- * restore.
+ * show them (field pages), filled here the first time they are asked for,
+ * whether the interning was collected or restored (`restoreInterning`): an
+ * incremental rebuild shows the lists of a few fields only, and 57,000 keys'
+ * lists cost more than the rest of the restore.
  */
 export function fillRuleLists(c: Interning, ks: Iterable<number>): void {
   const { uses } = c;

@@ -42,11 +42,11 @@
  * technique appearing or disappearing, a page name moving, and ties the
  * catalog breaks by first use (docs/performance.md, "Incremental builds").
  */
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectFrom, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
 import { restoreInterning, storeInterning, type Interning, type PredicateStreams } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
@@ -92,6 +92,14 @@ export interface IncrementalInfo {
    * pages kept their names).
    */
   samePredicates?: boolean;
+  /**
+   * Incremental builds without the web site: the change showed in the changed
+   * rules' own rows only (a description, level, reference, or a title or
+   * status that kept each rule's place among the rules), so nothing was
+   * aggregated: catalog.json got the new rows, and the Markdown pages listing
+   * a rule whose title or status changed were written again.
+   */
+  rowsOnly?: boolean;
   /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
   techniques: number;
   fields: number;
@@ -529,6 +537,20 @@ function sameIdentity(s: PredicateStreams, q: number, flags: number, strings: re
   );
 }
 
+/** Whether every changed rule kept its vendor and every predicate's identity (compared with the snapshot's). */
+function sameIdentities(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], oldFacts: readonly RuleFacts[], newFacts: readonly RuleFacts[], streams: PredicateStreams): boolean {
+  if (at.some((i) => oldFacts[i]!.vendor !== newFacts[i]!.vendor || oldFacts[i]!.predicates !== newFacts[i]!.predicates)) return false;
+  const old = readRuleIdentities(dir, state, snap.strings, at);
+  if (!old) return false;
+  for (let j = 0; j < at.length; j++) {
+    const o = old[j]!;
+    const from = streams.off[j]!;
+    if (streams.off[j + 1]! - from !== o.flags.length) return false;
+    for (let q = 0; q < o.flags.length; q++) if (!sameIdentity(streams, from + q, o.flags[q]!, o.strings[q]!)) return false;
+  }
+  return true;
+}
+
 /**
  * The changed rules kept their vendors and every predicate's identity (an
  * edited title, description, tag, level...): the interning pass would give
@@ -538,15 +560,7 @@ function sameIdentity(s: PredicateStreams, q: number, flags: number, strings: re
  * fields. Null when a predicate changed (or the snapshot lacks what it needs).
  */
 function samePredicates(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], oldFacts: readonly RuleFacts[], newFacts: readonly RuleFacts[], streams: PredicateStreams): Reached | null {
-  if (at.some((i) => oldFacts[i]!.vendor !== newFacts[i]!.vendor || oldFacts[i]!.predicates !== newFacts[i]!.predicates)) return null;
-  const old = readRuleIdentities(dir, state, snap.strings, at);
-  if (!old) return null;
-  for (let j = 0; j < at.length; j++) {
-    const o = old[j]!;
-    const from = streams.off[j]!;
-    if (streams.off[j + 1]! - from !== o.flags.length) return null;
-    for (let q = 0; q < o.flags.length; q++) if (!sameIdentity(streams, from + q, o.flags[q]!, o.strings[q]!)) return null;
-  }
+  if (!sameIdentities(dir, state, snap, at, oldFacts, newFacts, streams)) return null;
   const kept = readInterning(dir, state.interningFile, oldFacts.length);
   if (!kept) throw new FullBuild('snapshot interning file is damaged');
   for (let i = 0; i < oldFacts.length; i++) if (oldFacts[i]!.predicates !== kept.off[i + 1]! - kept.off[i]!) throw new FullBuild('snapshot files do not match');
@@ -647,6 +661,176 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
       return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, storeInterning(newC), newIds.off) };
     },
   };
+}
+
+/** A rule's facts as the aggregation reads them: all but the title and the status (which only the rows and the lists of rules show). */
+function aggregatedFacts(f: RuleFacts): string {
+  return JSON.stringify({ ...f, title: '', status: '' });
+}
+
+/** Whether two check results are the same (what the check figures and the catalog's corpus summary count). */
+function sameCheck(a: RuleCheck, b: RuleCheck): boolean {
+  return a.vendor === b.vendor && a.language === b.language && a.kind === b.kind && a.status === b.status && a.noQuery === b.noQuery && a.warnings === b.warnings && JSON.stringify(a.failures) === JSON.stringify(b.failures);
+}
+
+/**
+ * Whether the changed rules (`at`) keep their places in the catalog's order of
+ * rules (`compareRules`: vendor, lower-cased title, index) against every other
+ * rule and each other, from `before` to `after`.
+ */
+function sameRuleOrder(before: readonly RuleFacts[], after: readonly RuleFacts[], at: readonly number[]): boolean {
+  const moved = at.filter((i) => before[i]!.title.toLowerCase() !== after[i]!.title.toLowerCase());
+  if (!moved.length) return true;
+  const changed = new Set(at);
+  const sign = (x: number) => (x < 0 ? -1 : x > 0 ? 1 : 0);
+  for (const i of moved) {
+    const v = after[i]!.vendor;
+    const was = before[i]!.title.toLowerCase();
+    const now = after[i]!.title.toLowerCase();
+    for (let j = 0; j < after.length; j++) {
+      if (changed.has(j) || after[j]!.vendor !== v) continue;
+      const t = after[j]!.title.toLowerCase();
+      if (sign(compareRules(v, t, j, v, was, i)) !== sign(compareRules(v, t, j, v, now, i))) return false;
+    }
+    for (const k of at) {
+      if (k === i) continue;
+      const wasK = before[k]!;
+      const nowK = after[k]!;
+      if (sign(compareRules(wasK.vendor, wasK.title.toLowerCase(), k, v, was, i)) !== sign(compareRules(nowK.vendor, nowK.title.toLowerCase(), k, v, now, i))) return false;
+    }
+  }
+  return true;
+}
+
+/** What `rowsOnly` works from: the rebuild's state once the changed rules are loaded. */
+interface RowsOnlyInput {
+  opts: UpdateOptions;
+  out: string;
+  key: string;
+  state: SnapshotState;
+  snap: Snapshot;
+  at: readonly number[];
+  oldFacts: readonly RuleFacts[];
+  newFacts: readonly RuleFacts[];
+  checks: readonly RuleCheck[];
+  rows: CatalogInput;
+  newRules: ReadonlyMap<number, Rule>;
+  slugs: readonly string[];
+  ch: Changed;
+  restamp: Map<number, StampChange>;
+  t0: number;
+  t1: number;
+  startedAt: number;
+}
+
+/**
+ * Without the web site, a change that only the changed rules' own rows show
+ * (their description, level, references, logic text, ... and a title or
+ * status that keeps each rule's place in the order of rules): every
+ * technique and field page, the summary, the matrix and the layers are what
+ * they were, so nothing is aggregated and the interning is not read. The
+ * rebuild writes catalog.json as the previous one with the changed rows put
+ * in (each keeps its predicates' corpus reach: the same predicates count the
+ * same), and, when a title or status changed, the Markdown pages that list
+ * the rules, from their technique elements in the previous catalog.json.
+ * Null when the change is more than that.
+ */
+async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
+  const { opts, out, state, snap, at, oldFacts, newFacts, checks, slugs } = c;
+  for (const i of at) {
+    if (aggregatedFacts(oldFacts[i]!) !== aggregatedFacts(newFacts[i]!) || !sameCheck(snap.records[i]!.check, checks[i]!)) return null;
+  }
+  if (!sameRuleOrder(oldFacts, newFacts, at) || !sameIdentities(opts.cache, state, snap, at, oldFacts, newFacts, c.rows.streams)) return null;
+  const rr = state.ranges.rules;
+  const tr = state.ranges.techniques;
+  const fr = state.ranges.fields;
+  // catalog.json's arrays are techniques, rules, fields, in that order: only the rules' bytes move.
+  if (rr.length !== 2 * oldFacts.length || (tr.length && tr[tr.length - 1]![2] > rr[0]!) || (fr.length && fr[0]![2] < rr[rr.length - 1]!)) throw new FullBuild('catalog.json is not as recorded');
+  // The Markdown pages listing a rule whose title or status changed.
+  const listing = new Set<string>();
+  for (const i of at) if (oldFacts[i]!.title !== newFacts[i]!.title || oldFacts[i]!.status !== newFacts[i]!.status) techniquesOf(newFacts[i]!, listing);
+
+  const catalogPath = join(out, CATALOG);
+  const prev = openSync(catalogPath, 'r');
+  let prevOpen = true;
+  try {
+    const size = fstatSync(prev).size;
+    const readRange = (a: number, b: number): string => readAt(prev, a, b, CATALOG).toString('utf8');
+    // The changed rows, each with the corpus reach its predicates showed.
+    const parts: (Uint8Array | FileRange)[] = [];
+    const shift = new Map<number, number>(); // rule index -> its row's change in length
+    let from = 0;
+    at.forEach((i, j) => {
+      const row = c.rows.rows![j]!;
+      row.slug = slugs[i]!;
+      row.key = `${row.vendor}/${row.slug}`;
+      const was = JSON.parse(readRange(rr[2 * i]!, rr[2 * i + 1]!)) as CatalogRule;
+      if (was.predicates.length !== row.predicates.length) throw new FullBuild('a rule row of catalog.json is not as recorded');
+      row.predicates.forEach((cp, q) => {
+        const reach = was.predicates[q]!.reach;
+        if (reach !== undefined) cp.reach = reach;
+      });
+      const bytes = Buffer.from(JSON.stringify(row));
+      parts.push(new FileRange(from, rr[2 * i]!), bytes);
+      shift.set(i, bytes.length - (rr[2 * i + 1]! - rr[2 * i]!));
+      from = rr[2 * i + 1]!;
+    });
+    parts.push(new FileRange(from, size));
+    const rules: number[] = new Array(rr.length);
+    let delta = 0;
+    for (let i = 0; i < oldFacts.length; i++) {
+      rules[2 * i] = rr[2 * i]! + delta;
+      delta += shift.get(i) ?? 0;
+      rules[2 * i + 1] = rr[2 * i + 1]! + delta;
+    }
+
+    // The Markdown pages: their technique elements are the previous ones (nothing they show moved), their
+    // rules listed from the facts. techniqueMarkdown reads the technique, the rules it lists and whether
+    // there is an event catalog.
+    const pages: CatalogFile[] = [];
+    const events = loadEventCatalog().events;
+    for (const [id, a, b] of tr) {
+      if (!listing.has(id)) continue;
+      const t = JSON.parse(readRange(a, b)) as CatalogTechnique;
+      const listed: ListedRule[] = new Array(newFacts.length);
+      for (const r of t.rules) listed[r.rule] = listedRule(newFacts[r.rule]!, slugs[r.rule]!);
+      const view = { eventCatalog: events ? { events: events.length } : null, rules: listed } as unknown as Catalog;
+      pages.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t, { links: false }) });
+    }
+    const t2 = performance.now();
+    const wm = await writeCatalogFiles(out, pages);
+    const written = writeSpliced(safeOutputPath(out, CATALOG), parts, prev, join(opts.cache, CATALOG_SPARE));
+    prevOpen = false;
+    closeSync(prev);
+    // The output's files are the previous ones (the manifest, last, aside).
+    const allRels = Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
+    const { removed } = finishCatalogOutput(out, allRels);
+
+    const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(c.newRules.get(i)!), slug: slugs[i]! })])));
+    const next: SnapshotState = {
+      ...state,
+      key: c.key,
+      loadedAt: c.startedAt,
+      rulesFile: writeRules(opts.cache, records),
+      outputs: outputStamps(out, allRels, state.outputs, new Set([CATALOG, ...pages.map((f) => f.rel)])),
+      sources: c.ch.sources.with(c.restamp),
+      dirs: c.ch.dirs,
+      ranges: { ...state.ranges, rules, fields: fr.map(([k, slug, a, b]) => [k, slug, a + delta, b + delta]) },
+    };
+    writeState(opts.cache, next, state);
+    removeStale(opts.cache, next);
+    const t3 = performance.now();
+    const files = wm.files + 1;
+    return {
+      incremental: { used: true, changedFiles: c.ch.changed, listed: c.ch.listed, samePredicates: true, rowsOnly: true, techniques: pages.length, fields: 0, rows: at.length, snapshot: true },
+      summary: state.summary,
+      techniques: tr.length,
+      written: { outDir: out, files: allRels.length, bytes: wm.bytes + written.bytes, unchanged: allRels.length - (files - wm.unchanged), removed },
+      timings: { load: c.t1 - c.t0, aggregate: t2 - c.t1, write: t3 - t2 },
+    };
+  } finally {
+    if (prevOpen) closeSync(prev);
+  }
 }
 
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
@@ -781,6 +965,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const newSlugs = sameSlugs ? oldSlugs : ruleSlugs(newFacts);
   const reloaded = new Set(at);
   if (!sameSlugs) for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
+  // ---- Without the site, a change only the changed rules' own rows show is written as such.
+  if (!site) {
+    const quick = await rowsOnly({ opts, out, key, state, snap, at, oldFacts, newFacts, checks, rows, newRules, slugs: newSlugs, ch, restamp, t0, t1, startedAt });
+    if (quick) return quick;
+  }
   const techs = new Set<string>();
   for (const i of at) {
     techniquesOf(oldFacts[i]!, techs);

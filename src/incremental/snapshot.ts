@@ -947,7 +947,18 @@ function stringTableChunks(strings: readonly string[]): Uint8Array[] {
     ends[i + 1] = size;
   }
   const blob = Buffer.allocUnsafe(size);
-  for (let i = 0; i < strings.length; i++) blob.write(strings[i]!, ends[i]!, kinds[i] ? 'utf16le' : 'latin1');
+  // Runs of Latin-1 strings written at once (most strings are), each wider one alone.
+  for (let i = 0; i < strings.length; ) {
+    if (kinds[i]) {
+      blob.write(strings[i]!, ends[i]!, 'utf16le');
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < strings.length && !kinds[j] && j - i < 4096) j++;
+    blob.write(j - i === 1 ? strings[i]! : strings.slice(i, j).join(''), ends[i]!, 'latin1');
+    i = j;
+  }
   return [new Uint8Array(ends.buffer), kinds, blob];
 }
 
@@ -966,8 +977,17 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
     if (i === undefined) index.set(v, (i = strings.push(v) - 1));
     return i;
   };
-  const ints = (xs: readonly (string | null | undefined)[]) => Int32Array.from(xs, id);
-  const perKey = (f: (k: number) => string | undefined) => Int32Array.from({ length: s.keyFid.length }, (_, k) => id(f(k)));
+  // Plain loops: `Int32Array.from` with a mapping function goes through the iterator protocol.
+  const ints = (xs: readonly (string | null | undefined)[]) => {
+    const out = new Int32Array(xs.length);
+    for (let i = 0; i < xs.length; i++) out[i] = id(xs[i]);
+    return out;
+  };
+  const perKey = (f: (k: number) => string | undefined) => {
+    const out = new Int32Array(s.keyFid.length);
+    for (let k = 0; k < out.length; k++) out[k] = id(f(k));
+    return out;
+  };
   const n = off.length - 1;
   const u = s.uses;
   const cols: Int32Array[] = [

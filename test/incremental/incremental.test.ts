@@ -104,8 +104,9 @@ describe('incremental build', () => {
       const pick = prng(site ? 20261129 : 20261128);
       const files = ruleFiles(s.dir);
       const used: string[] = [];
-      /** Edits after which the corpus-wide figures were the previous build's. */
+      /** Edits after which the corpus-wide figures were the previous build's; after which only rows were written. */
       const same: string[] = [];
+      const rowsOnly: string[] = [];
       for (let n = 0; n < 24; n++) {
         const edit = EDITS[n % EDITS.length]!;
         const candidates = files.filter((f) => edit.files.test(f));
@@ -123,6 +124,7 @@ describe('incremental build', () => {
         const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
         if (r.incremental.used) used.push(edit.name);
         if (r.incremental.used && r.incremental.samePredicates) same.push(edit.name);
+        if (r.incremental.used && r.incremental.rowsOnly) rowsOnly.push(edit.name);
         const ref = join(s.root, `ref-${n}`);
         await fullInto(s.paths, ref, site);
         expectSameTree(s.out, ref);
@@ -136,6 +138,10 @@ describe('incremental build', () => {
       // ...without counting the corpus again when the rule kept its predicates, and only then.
       for (const name of ['sigma title', 'sigma level', 'elastic name', 'splunk name']) expect(same, name).toContain(name);
       for (const name of ['sigma value', 'sigma added value', 'sigma value shared with another rule', 'elastic query value', 'splunk search value']) expect(same, name).not.toContain(name);
+      // Without the site, a level or a title that keeps the rule's place is its row alone; never a value or a tag.
+      if (!site) for (const name of ['sigma title', 'sigma level']) expect(rowsOnly, name).toContain(name);
+      else expect(rowsOnly).toEqual([]);
+      for (const name of ['sigma value', 'sigma added value', 'sigma technique tag', 'elastic query value', 'splunk search value']) expect(rowsOnly, name).not.toContain(name);
     }, 120_000);
   }
 
@@ -243,13 +249,14 @@ describe('incremental build', () => {
     const s = setup();
     await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     // Technique pages recorded past the end of catalog.json: found out while copying them (an I/O error,
-    // not a check), after the Markdown pages were written. No temporary file may stay behind.
+    // not a check), after the Markdown pages were written. No temporary file may stay behind. (A technique
+    // tag added: the technique pages are aggregated again.)
     const statePath = join(s.cache, 'build-v1.json');
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as { ranges: { techniques: [string, number, number][] } };
     state.ranges.techniques = state.ranges.techniques.map(([id, a, b]) => [id, a + 10_000_000, b + 10_000_000]);
     writeFileSync(statePath, JSON.stringify(state));
     const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
-    writeFileSync(f, readFileSync(f, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+    writeFileSync(f, readFileSync(f, 'utf8').replace('- attack.t1218.011', '- attack.t1218.011\n    - attack.t1003'));
     const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
     expect(r.incremental.used).toBe(false);
     expect(r.incremental.reason).toMatch(/^the incremental build failed \(.*shorter than recorded\)$/);
@@ -257,9 +264,54 @@ describe('incremental build', () => {
     expectSameTree(s.out, join(s.root, 'ref'));
   });
 
+  it('rewrites only the rule rows a description or title edit changes, unless the title moves the rule among the others', async () => {
+    const s = setup();
+    const run = () => updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    await run();
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    const edit = async (from: RegExp, to: string) => {
+      writeFileSync(f, readFileSync(f, 'utf8').replace(from, to));
+      const r = await run();
+      await fullInto(s.paths, join(s.root, 'ref'));
+      expectSameTree(s.out, join(s.root, 'ref'));
+      rmSync(join(s.root, 'ref'), { recursive: true });
+      return r.incremental;
+    };
+    // A description: the row alone, no Markdown page (none shows it).
+    expect(await edit(/^description: (.*)$/m, 'description: $1 Edited.')).toMatchObject({ used: true, rowsOnly: true, techniques: 0, rows: 1 });
+    // A title that keeps the rule's place: the row and the Markdown pages listing the rule (two techniques, two parents).
+    expect(await edit(/^title: (.*)$/m, 'title: $1 (edited)')).toMatchObject({ used: true, rowsOnly: true, techniques: 4, rows: 1 });
+    // A title that moves it first among the Sigma rules: its techniques' and fields' pages list it elsewhere.
+    const moved = await edit(/^title: (.*)$/m, 'title: 0 First of all');
+    expect(moved).toMatchObject({ used: true, samePredicates: true });
+    expect(moved.rowsOnly).toBeUndefined();
+  });
+
+  it('falls back to a full build when the rows a change rewrites alone are not where the snapshot says', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    // Rule rows recorded past the end of catalog.json, then an edited description (only the rule's row shows
+    // it): reading the row fails. The techniques' ranges moved alike, or the snapshot's order check says it.
+    const statePath = join(s.cache, 'build-v1.json');
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][] } };
+    state.ranges.rules = state.ranges.rules.map((x) => x + 10_000_000);
+    state.ranges.fields = state.ranges.fields.map(([k, slug, a, b]) => [k, slug, a + 10_000_000, b + 10_000_000]);
+    writeFileSync(statePath, JSON.stringify(state));
+    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    const text = readFileSync(f, 'utf8');
+    expect(text).toMatch(/^description: /m);
+    writeFileSync(f, text.replace(/^description: (.*)$/m, 'description: $1 (edited)'));
+    const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(r.incremental.used).toBe(false);
+    expect(r.incremental.reason).toBe('catalog.json is shorter than recorded');
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
+  });
+
   const damages: { name: string; file: string; damage: (b: Buffer) => Buffer; edit: (t: string) => string; reason: RegExp }[] = [
     // Cut short: the header still holds, the columns it announces are missing.
-    { name: 'an interning file cut short, after a title edit', file: 'build-v1-interning-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /interning file is damaged/ },
+    // (A tag edit: a title edit that keeps the rule's place rewrites its row alone, without the interning.)
+    { name: 'an interning file cut short, after a tag edit', file: 'build-v1-interning-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace('- attack.t1218.011', '- attack.t1218.011\n    - attack.t1003'), reason: /interning file is damaged/ },
     // The stamps are read with the state, before any file is checked.
     { name: 'a stamps file cut short, after a title edit', file: 'build-v1-stamps-', damage: (b) => b.subarray(0, 64), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },
     { name: 'a stamps file of garbage, after a title edit', file: 'build-v1-stamps-', damage: (b) => Buffer.alloc(b.length, 0x41), edit: (t) => t.replace(/^title: (.*)$/m, 'title: $1 (edited)'), reason: /stamps file is damaged/ },

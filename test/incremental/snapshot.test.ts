@@ -50,7 +50,9 @@ describe('the interning file', () => {
     expect(r.fields).toEqual(collected.fields);
     expect(r.ops).toEqual(collected.ops);
     expect(r.writtenName).toEqual(collected.writtenName);
-    // The aggregation reads a key's counts, which are its lists' lengths once filled.
+    // The aggregation reads a key's counts, which are its lists' lengths once filled (lists are filled on demand).
+    expect(collected.keys.some((k) => k.nInd > 0 && k.indRules.length === 0)).toBe(true);
+    fillRuleLists(collected, collected.keys.keys());
     expect(collected.keys.every((k) => k.nInd === k.indRules.length && k.nExcl === k.exclRules.length)).toBe(true);
     // The counts come back at once, as columns; a key's KeyInfo when it is asked for, its rule lists when a page asks.
     const nKeys = collected.keys.length;
