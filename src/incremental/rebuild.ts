@@ -11,7 +11,12 @@
  *    stamps first, as file-stamps.ts does, then the text's hash);
  * 2. loads, links and normalizes only those files (with their vendor's
  *    supporting files);
- * 3. when every changed rule kept its predicates (an edited title, tag,
+ * 3. without the web site, when the change shows in the changed rules' own
+ *    rows only (every fact the aggregation reads, the predicates and the
+ *    check figures kept; a title or status keeping each rule's place among
+ *    the rules), writes those rows into the previous catalog.json and the
+ *    Markdown pages listing a retitled rule, and stops (`rowsOnly`);
+ *    when every changed rule kept its predicates (an edited title, tag,
  *    level...), takes the aggregation's interning from the snapshot: nothing
  *    any other rule shows can have changed. Otherwise replays the interning
  *    pass over the whole corpus from the snapshot's predicate identities, with
