@@ -47,7 +47,7 @@
  * technique appearing or disappearing, a page name moving, and ties the
  * catalog breaks by first use (docs/performance.md, "Incremental builds").
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
@@ -73,7 +73,7 @@ import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { searchDataChunks } from '../render/site/search-data.js';
-import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { StampTable, type StampChange } from './stamp-table.js';
 
 export interface IncrementalInfo {
@@ -282,27 +282,6 @@ function outputStamps(out: string, rels: readonly string[], before?: StampTable,
 function searchValuesOf(ranges: Map<string, number[]>): { searchValues?: number[] } {
   const r = ranges.get('searchValues');
   return r && r.length === 2 ? { searchValues: r } : {};
-}
-
-/** Bytes `start` to `end` of the open file `fd`, an output the snapshot describes (`what`); a shorter file makes it a full build. */
-function readAt(fd: number, start: number, end: number, what: string): Buffer {
-  const buf = Buffer.allocUnsafe(end - start);
-  for (let got = 0; got < buf.length; ) {
-    const k = readSync(fd, buf, got, buf.length - got, start + got);
-    if (k <= 0) throw new FullBuild(`${what} is shorter than recorded`);
-    got += k;
-  }
-  return buf;
-}
-
-/** `readAt` of the file at `path` (its stamp checked). */
-function readFileRange(path: string, start: number, end: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    return readAt(fd, start, end, path);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** The folders' stamps of a walk, as the snapshot keeps them. */

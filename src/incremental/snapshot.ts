@@ -200,7 +200,7 @@ export class SnapshotStrings {
     // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
     const starts = (this.lineStarts ??= this.bytes ? this.linesOfBytes(this.bytes) : this.linesOfFile(this.path!));
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
-    const b = this.bytes ?? readRange(this.path!, starts[i]!, starts[i + 1]! - 1);
+    const b = this.bytes ?? readFileRange(this.path!, starts[i]!, starts[i + 1]! - 1, 'snapshot strings file');
     const from = this.bytes ? starts[i]! : 0;
     let end = this.bytes ? starts[i + 1]! - 1 : b.length;
     if (b[end - 1] === 0x2c) end--;
@@ -292,20 +292,25 @@ function eachLine(path: string, each: (buf: Buffer, start: number, end: number, 
   }
 }
 
-/** Bytes `start` to `end` of a file (a few, in a buffer of their own). */
-function readRange(path: string, start: number, end: number): Buffer {
-  const b = Buffer.allocUnsafe(Math.max(0, end - start));
+/** Bytes `start` to `end` of the open file `fd` (`what` names it in the error when it is shorter), in a buffer of their own. */
+export function readAt(fd: number, start: number, end: number, what: string): Buffer {
+  const buf = Buffer.allocUnsafe(Math.max(0, end - start));
+  for (let got = 0; got < buf.length; ) {
+    const k = readSync(fd, buf, got, buf.length - got, start + got);
+    if (k <= 0) throw new DamagedSnapshot(`${what} is shorter than recorded`);
+    got += k;
+  }
+  return buf;
+}
+
+/** `readAt` of the file at `path`. */
+export function readFileRange(path: string, start: number, end: number, what = path): Buffer {
   const fd = openSync(path, 'r');
   try {
-    for (let got = 0; got < b.length; ) {
-      const k = readSync(fd, b, got, b.length - got, start + got);
-      if (k <= 0) throw new DamagedSnapshot('snapshot file is shorter than recorded');
-      got += k;
-    }
+    return readAt(fd, start, end, what);
   } finally {
     closeSync(fd);
   }
-  return b;
 }
 
 /** The JSON value of `b`, or null when it is not JSON. */

@@ -87,28 +87,18 @@ export function codeFingerprint(): string {
   // From src/loader the code is the whole src/ tree; from dist/ it is the bundle.
   const root = here.endsWith(join('src', 'loader')) ? resolve(here, '..') : here;
   const files: string[] = [];
-  const walk = (dir: string, depth: number) => {
+  const walk = (dir: string, depth: number, take: (name: string) => boolean) => {
     if (depth > 6) return;
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) walk(p, depth + 1);
-      else if (/\.(js|ts)$/.test(e.name) && !e.name.endsWith('.d.ts')) files.push(p);
+      if (e.isDirectory()) walk(p, depth + 1, take);
+      else if (take(e.name)) files.push(p);
     }
   };
-  walk(root, 0);
+  walk(root, 0, (name) => /\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'));
   // From src/, the seed tables beside it too (the bundle's fingerprint covers them: tsup.config.ts).
   const seeds = resolve(root, '..', 'seeds');
-  if (root.endsWith('src') && existsSync(seeds)) {
-    const walkSeeds = (dir: string, depth: number) => {
-      if (depth > 4) return;
-      for (const e of readdirSync(dir, { withFileTypes: true })) {
-        const p = join(dir, e.name);
-        if (e.isDirectory()) walkSeeds(p, depth + 1);
-        else if (e.name.endsWith('.json')) files.push(p);
-      }
-    };
-    walkSeeds(seeds, 0);
-  }
+  if (root.endsWith('src') && existsSync(seeds)) walk(seeds, 0, (name) => name.endsWith('.json'));
   for (const f of files.sort()) {
     h.update(f.slice(root.length));
     h.update(readFileSync(f));
