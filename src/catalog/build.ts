@@ -265,6 +265,15 @@ function readRules(rules: readonly Rule[], withRows: boolean, keepStreams: boole
   return { input, collected };
 }
 
+/**
+ * The technique pages' names, for the catalog's techniques in its order
+ * (the incremental build names them again to link them, src/incremental/).
+ */
+export function techniqueSlugs(ids: readonly string[]): string[] {
+  const alloc = new SlugAllocator();
+  return ids.map((id) => alloc.allocate(id, id, 'technique'));
+}
+
 /** Rule slugs, unique per vendor, allocated in rule order. */
 export function ruleSlugs(facts: readonly RuleFacts[]): string[] {
   const allocs = new Map<string, SlugAllocator>();
@@ -756,8 +765,8 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   };
 
   // ---- 4. Per-technique aggregation.
-  const techSlugs = new SlugAllocator();
-  const technique = (tid: string): CatalogTechnique => {
+  const techSlugs = techniqueSlugs(techIds);
+  const technique = (tid: string, ti: number): CatalogTechnique => {
     const m = members.get(tid)!;
     const full = !select || select.techniques.has(tid);
     // A light technique's figures do not depend on its rules' order.
@@ -812,7 +821,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     const validId = /^T\d{4}(\.\d{3})?$/.test(tid);
     return {
       id: tid,
-      slug: techSlugs.allocate(tid, tid, 'technique'),
+      slug: techSlugs[ti]!,
       name: at?.name ?? null,
       parent,
       parentName: parentAt?.name ?? null,

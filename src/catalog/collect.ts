@@ -229,12 +229,15 @@ class Interner implements Interned {
       if (id.regex) ki.regex = id.regex;
       if (id.foldedNorm !== undefined) ki.foldedNorm = id.foldedNorm;
       this.keys.push(ki);
-    } else {
-      const ki = this.keys[k]!;
-      if (ki.displays) ki.displays.set(id.display, (ki.displays.get(id.display) ?? 0) + 1);
-      else if (ki.display !== id.display) ki.displays = new Map([[ki.display, ki.nInd + ki.nExcl + 1], [id.display, 1]]);
-    }
+    } else this.seen(k, id.display);
     return k;
+  }
+
+  /** Key `k` met again, written as `display`. */
+  seen(k: number, display: string): void {
+    const ki = this.keys[k]!;
+    if (ki.displays) ki.displays.set(display, (ki.displays.get(display) ?? 0) + 1);
+    else if (ki.display !== display) ki.displays = new Map([[ki.display, ki.nInd + ki.nExcl + 1], [display, 1]]);
   }
 }
 
@@ -304,6 +307,24 @@ export interface PredicateReader {
   flags: ArrayLike<number>;
   /** Put predicate `i`'s field, written name, op, norm, display and folded norm into `id`; returns its regex flags (undefined: not a regex). */
   read(i: number, id: IdentityScratch): string | undefined;
+  /** The same as columns of ids into a string table, when the identities are kept so (`collectPredicates` then reads those). */
+  ids?: PredicateIdColumns;
+}
+
+/**
+ * Predicate identities as columns of ids into `strings` (-1: null or
+ * absent), as the incremental build keeps them. Equal ids are equal
+ * strings; equal strings may have different ids.
+ */
+export interface PredicateIdColumns {
+  field: Int32Array;
+  written: Int32Array;
+  op: Int32Array;
+  norm: Int32Array;
+  display: Int32Array;
+  foldedNorm: Int32Array;
+  regexFlags: Int32Array;
+  strings: readonly string[];
 }
 
 /** A reader over streams. */
@@ -373,6 +394,10 @@ export function streamRules(rules: readonly Rule[], s: PredicateStreams | null =
 /** The interning pass over the predicates of `vendors.length` rules, however they are kept. */
 export function collectPredicates(s: PredicateReader, vendors: readonly string[]): Interning {
   const c = new Collector(vendors.length);
+  if (s.ids) {
+    c.replayIds(s, s.ids, vendors);
+    return c.finish();
+  }
   const id = newIdentityScratch();
   for (let idx = 0; idx < vendors.length; idx++) {
     c.beginRule(vendors[idx]!);
@@ -441,17 +466,88 @@ export class Collector {
   /** One predicate of the current rule: its `PredicateStreams` flags and identity (regex and ci included). */
   add(flags: number, id: IdentityScratch): void {
     const t = this.t;
-    const role = roleOf(flags);
     const fid = t.field(id.field);
     const opId = t.op(id.op);
     const k = t.key(fid, opId, id);
+    this.record(flags, fid, opId, k, id.written === null ? -1 : t.written(fid, this.vendor, id.written));
+  }
+
+  /**
+   * Every rule's predicates from identity columns of string ids, in rule
+   * order: what feeding `add` each identity does, with the field, operator,
+   * key and written name of a string id remembered (tagged with the field
+   * and operator the key was found under), so that the intern tables are
+   * asked only the first time an id shows up in a role. A run over a whole
+   * corpus (the incremental build's replay) then hashes each string once.
+   */
+  replayIds(s: Pick<PredicateReader, 'off' | 'flags'>, ids: PredicateIdColumns, vendors: readonly string[]): void {
+    const t = this.t;
+    const { strings } = ids;
+    const nStr = strings.length;
+    // Per string id: its field id (index + 1, so that -1, "any field", has a slot), its operator id,
+    // its key (valid while the tag, field id * 32 + operator id, matches), its written-name id.
+    const fidOf = new Int32Array(nStr + 1).fill(-1);
+    const opOf = new Int32Array(nStr).fill(-1);
+    const keyOf = new Int32Array(nStr);
+    const keyTag = new Int32Array(nStr).fill(-1);
+    const writtenOf = new Int32Array(nStr).fill(-1);
+    const id = newIdentityScratch();
+    const { field, written, op, norm, display, foldedNorm, regexFlags } = ids;
+    const flagsCol = s.flags;
+    const off = s.off;
+    for (let idx = 0; idx < vendors.length; idx++) {
+      this.beginRule(vendors[idx]!);
+      const vendor = this.vendor;
+      for (let i = off[idx]!; i < off[idx + 1]!; i++) {
+        const flags = flagsCol[i]!;
+        const f = field[i]!;
+        let fid = fidOf[f + 1]!;
+        if (fid < 0) fid = fidOf[f + 1] = t.field(f < 0 ? null : strings[f]!);
+        const o = op[i]!;
+        let opId = opOf[o]!;
+        if (opId < 0) opId = opOf[o] = t.op(strings[o] as PredicateOp);
+        const nm = norm[i]!;
+        const tag = fid * 32 + opId;
+        let k: number;
+        if (keyTag[nm] === tag) {
+          k = keyOf[nm]!;
+          t.seen(k, strings[display[i]!]!);
+        } else {
+          id.field = f < 0 ? null : strings[f]!;
+          id.op = strings[o] as PredicateOp;
+          id.norm = strings[nm]!;
+          id.display = strings[display[i]!]!;
+          const fo = foldedNorm[i]!;
+          id.foldedNorm = fo < 0 ? undefined : strings[fo];
+          const rf = regexFlags[i]!;
+          id.regex = rf < 0 ? undefined : { flags: strings[rf]!, anchored: (flags & F_ANCHORED) !== 0 };
+          k = t.key(fid, opId, id);
+          keyOf[nm] = k;
+          keyTag[nm] = tag;
+        }
+        const w = written[i]!;
+        let wid = -1;
+        if (w >= 0) {
+          wid = writtenOf[w]!;
+          if (wid < 0 || t.writtenField[wid] !== fid || t.writtenVendor[wid] !== vendor) wid = writtenOf[w] = t.written(fid, vendor, strings[w]!);
+        }
+        this.record(flags, fid, opId, k, wid);
+      }
+      this.endRule();
+    }
+  }
+
+  /** The uses of one predicate whose field, operator, key and written name (-1: none) are interned. */
+  private record(flags: number, fid: number, opId: number, k: number, wid: number): void {
+    const t = this.t;
+    const role = roleOf(flags);
     if (k === this.indPos.length) {
       this.indPos.push(-1);
       this.exclPos.push(-1);
     }
     if (fid === this.fieldPos.length) this.fieldPos.push(-1);
     const ki = t.keys[k]!;
-    if (id.ci) ki.ci = true;
+    if ((flags & F_CI) !== 0) ki.ci = true;
     const cs = (flags & F_CS) !== 0;
     let roleBit = 0;
     if (role === 'indicator') {
@@ -472,8 +568,7 @@ export class Collector {
     }
     this.fieldFlags.data[fpos]! |= roleBit;
     this.fieldOps.data[fpos]! |= 1 << opId;
-    if (id.written !== null) {
-      const wid = t.written(fid, this.vendor, id.written);
+    if (wid >= 0) {
       if (wid === this.writtenLast.length) this.writtenLast.push(-1);
       if (this.writtenLast.data[wid] !== this.idx) {
         this.writtenLast.data[wid] = this.idx;

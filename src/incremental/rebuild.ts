@@ -51,10 +51,10 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
 import { restoreInterning, storeInterning, type Interning, type PredicateStreams } from '../catalog/collect.js';
-import { fieldKey } from '../catalog/keys.js';
-import type { Catalog, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
+import { ANY_FIELD, fieldKey } from '../catalog/keys.js';
+import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
 import { decodeBytes } from '../core/source-file.js';
 import { loadEventCatalog } from '../events/index.js';
@@ -74,6 +74,7 @@ import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBat
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { searchDataChunks } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
+import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { StampTable, type StampChange } from './stamp-table.js';
 
 export interface IncrementalInfo {
@@ -691,6 +692,7 @@ interface RowsOnlyInput {
   opts: UpdateOptions;
   out: string;
   key: string;
+  site: boolean;
   state: SnapshotState;
   snap: Snapshot;
   at: readonly number[];
@@ -708,22 +710,27 @@ interface RowsOnlyInput {
 }
 
 /**
- * Without the web site, a change that only the changed rules' own rows show
- * (their description, level, references, logic text, ... and a title or
- * status that keeps each rule's place in the order of rules): every
- * technique and field page, the summary, the matrix and the layers are what
- * they were, so nothing is aggregated and the interning is not read. The
- * rebuild writes catalog.json as the previous one with the changed rows put
- * in (each keeps its predicates' corpus reach: the same predicates count the
- * same), and, when a title or status changed, the Markdown pages that list
- * the rules, from their technique elements in the previous catalog.json.
- * Null when the change is more than that.
+ * A change that only the changed rules' own rows show (their description,
+ * level, references, logic text, ... and a title or status that keeps each
+ * rule's place in the order of rules): every technique and field page, the
+ * summary, the matrix and the layers are what they were, so nothing is
+ * aggregated and the interning is not read. The rebuild writes catalog.json
+ * as the previous one with the changed rows put in (each keeps its
+ * predicates' corpus reach: the same predicates count the same), and, when a
+ * title or status changed, the pages that list the rules: the Markdown (and
+ * with the site, HTML) pages of their techniques from their technique
+ * elements in the previous catalog.json. With the site it also writes the
+ * changed rules' own pages and, for a new title, patches the rules' links in
+ * their fields' pages and their rows of the search data, the only other
+ * places that show a title (src/incremental/retitle.ts; no page but the
+ * technique pages shows a status). Null when the change is more than that.
  */
 async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
-  const { opts, out, state, snap, at, oldFacts, newFacts, checks, slugs } = c;
+  const { opts, out, site, state, snap, at, oldFacts, newFacts, checks, slugs } = c;
   for (const i of at) {
     if (aggregatedFacts(oldFacts[i]!) !== aggregatedFacts(newFacts[i]!) || !sameCheck(snap.records[i]!.check, checks[i]!)) return null;
   }
+  if (site && state.ranges.searchValues === undefined) return null;
   if (!sameRuleOrder(oldFacts, newFacts, at) || !sameIdentities(opts.cache, state, snap, at, oldFacts, newFacts, c.rows.streams)) return null;
   const rr = state.ranges.rules;
   const tr = state.ranges.techniques;
@@ -768,18 +775,60 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
       rules[2 * i + 1] = rr[2 * i + 1]! + delta;
     }
 
-    // The Markdown pages: their technique elements are the previous ones (nothing they show moved), their
+    // The technique pages: their technique elements are the previous ones (nothing they show moved), their
     // rules listed from the facts. techniqueMarkdown reads the technique, the rules it lists and whether
-    // there is an event catalog.
+    // there is an event catalog; the HTML page and a rule's own page also link techniques and fields by
+    // their page names, which did not move either (`linkNames`).
     const pages: CatalogFile[] = [];
     const events = loadEventCatalog().events;
+    const names = site ? linkNames(tr, fr) : { techniques: [], fields: [] };
+    const eventCatalog = events ? { events: events.length } : null;
+    let techniquesWritten = 0;
     for (const [id, a, b] of tr) {
       if (!listing.has(id)) continue;
       const t = JSON.parse(readRange(a, b)) as CatalogTechnique;
       const listed: ListedRule[] = new Array(newFacts.length);
       for (const r of t.rules) listed[r.rule] = listedRule(newFacts[r.rule]!, slugs[r.rule]!);
-      const view = { eventCatalog: events ? { events: events.length } : null, rules: listed } as unknown as Catalog;
-      pages.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t, { links: false }) });
+      const view = { ...names, eventCatalog, rules: listed } as unknown as Catalog;
+      pages.push({ rel: `techniques/${t.slug}.md`, part: 'others', make: () => techniqueMarkdown(view, t, { links: site }) });
+      if (site) pages.push({ rel: `techniques/${t.slug}.html`, part: 'others', make: () => techniquePageBytes(view, t) });
+      techniquesWritten++;
+    }
+    let searchShift = 0;
+    if (site) {
+      // Each changed rule's own page, from its new row.
+      const view = { ...names, eventCatalog, rules: [] } as unknown as Catalog;
+      at.forEach((i, j) => pages.push({ rel: `rules/${newFacts[i]!.vendor}/${slugs[i]}.html`, part: 'others', make: () => rulePageBytes(view, c.rows.rows![j]!) }));
+      // A new title: the rules' links in their fields' pages, and their rows of the search data.
+      const retitled = at.filter((i) => oldFacts[i]!.title !== newFacts[i]!.title);
+      if (retitled.length) {
+        const changes = retitled.map((i) => retitle(listedRule(oldFacts[i]!, slugs[i]!), listedRule(newFacts[i]!, slugs[i]!)));
+        const slugOf = new Map(fr.map(([k, slug]) => [k, slug]));
+        const fieldSlugs = new Set<string>();
+        for (const i of retitled) {
+          for (const cp of c.rows.rows![at.indexOf(i)]!.predicates) {
+            const slug = slugOf.get(fieldKey(cp.field));
+            if (slug !== undefined) fieldSlugs.add(slug);
+          }
+        }
+        const links = changes.map((x) => x.link);
+        const rels = Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
+        for (const rel of fieldPageRels(rels, fieldSlugs)) {
+          const patched = replaceEvery(readFileSync(safeOutputPath(out, rel)), links);
+          if (patched) pages.push({ rel, part: 'others', make: () => patched });
+        }
+        const searchRel = 'assets/search-data.js';
+        const search = readFileSync(safeOutputPath(out, searchRel));
+        // Each row once, before the value rows (whose recorded range moves by the difference).
+        const sv = state.ranges.searchValues!;
+        for (const x of changes) {
+          const where = search.indexOf(x.row[0]);
+          if (occurrences(search, x.row[0]) !== 1 || where >= sv[0]!) throw new FullBuild('the search data is not as recorded');
+          searchShift += x.row[1].length - x.row[0].length;
+        }
+        const patched = replaceEvery(search, changes.map((x) => x.row))!;
+        pages.push({ rel: searchRel, part: 'others', make: () => patched });
+      }
     }
     const t2 = performance.now();
     const wm = await writeCatalogFiles(out, pages);
@@ -799,14 +848,19 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
       outputs: outputStamps(out, allRels, state.outputs, new Set([CATALOG, ...pages.map((f) => f.rel)])),
       sources: c.ch.sources.with(c.restamp),
       dirs: c.ch.dirs,
-      ranges: { ...state.ranges, rules, fields: fr.map(([k, slug, a, b]) => [k, slug, a + delta, b + delta]) },
+      ranges: {
+        ...state.ranges,
+        rules,
+        fields: fr.map(([k, slug, a, b]) => [k, slug, a + delta, b + delta]),
+        ...(state.ranges.searchValues ? { searchValues: state.ranges.searchValues.map((x) => x + searchShift) } : {}),
+      },
     };
     writeState(opts.cache, next, state);
     removeStale(opts.cache, next);
     const t3 = performance.now();
     const files = wm.files + 1;
     return {
-      incremental: { used: true, changedFiles: c.ch.changed, listed: c.ch.listed, samePredicates: true, rowsOnly: true, techniques: pages.length, fields: 0, rows: at.length, snapshot: true },
+      incremental: { used: true, changedFiles: c.ch.changed, listed: c.ch.listed, samePredicates: true, rowsOnly: true, techniques: techniquesWritten, fields: 0, rows: at.length, snapshot: true },
       summary: state.summary,
       techniques: tr.length,
       written: { outDir: out, files: allRels.length, bytes: wm.bytes + written.bytes, unchanged: allRels.length - (files - wm.unchanged), removed },
@@ -815,6 +869,21 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
   } finally {
     if (prevOpen) closeSync(prev);
   }
+}
+
+/**
+ * What the site's pages read of the catalog to link a technique or a field
+ * (`lookup`: its id or field, and its page name), for the techniques and
+ * fields as the snapshot records them, in catalog order. A technique's page
+ * name is made from the ids in that order, as the aggregation makes it.
+ */
+function linkNames(tr: readonly [string, number, number][], fr: readonly [string, string, number, number][]): { techniques: Pick<CatalogTechnique, 'id' | 'slug'>[]; fields: Pick<CatalogField, 'field' | 'slug'>[] } {
+  const ids = tr.map(([id]) => id);
+  const slugs = techniqueSlugs(ids);
+  return {
+    techniques: ids.map((id, i) => ({ id, slug: slugs[i]! })),
+    fields: fr.map(([k, slug]) => ({ field: k === ANY_FIELD ? null : k, slug })),
+  };
 }
 
 function techniquesOf(f: RuleFacts, into: Set<string>): void {
@@ -949,9 +1018,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const newSlugs = sameSlugs ? oldSlugs : ruleSlugs(newFacts);
   const reloaded = new Set(at);
   if (!sameSlugs) for (let i = 0; i < n; i++) if (!reloaded.has(i) && oldSlugs[i] !== newSlugs[i]) throw new FullBuild('a change moved other rules’ slugs');
-  // ---- Without the site, a change only the changed rules' own rows show is written as such.
-  if (!site) {
-    const quick = await rowsOnly({ opts, out, key, state, snap, at, oldFacts, newFacts, checks, rows, newRules, slugs: newSlugs, ch, restamp, t0, t1, startedAt });
+  // ---- A change only the changed rules' own rows show is written as such.
+  {
+    const quick = await rowsOnly({ opts, out, key, site, state, snap, at, oldFacts, newFacts, checks, rows, newRules, slugs: newSlugs, ch, restamp, t0, t1, startedAt });
     if (quick) return quick;
   }
   const techs = new Set<string>();

@@ -64,7 +64,7 @@ const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 7';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 8';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -159,14 +159,17 @@ export interface Snapshot {
 }
 
 /**
- * A strings file, parsed whole only when a rebuild needs every string (its
- * predicates changed): one that only compares a few rules' predicates reads
- * those strings alone, each on its own line (`writeStrings` writes one per
- * line), and skips making 70,000 strings it would not read.
+ * A strings file: the strings' bytes, then each string's end offset (after
+ * a first 0), a kind byte per string (0 Latin-1, 1 UTF-16LE) and a trailer
+ * (the strings' bytes padded to 4, the count, a magic number), so that it is
+ * appended to in place (`appendStrings`) and read a string at a time. Read
+ * whole only when a rebuild needs every string (its predicates changed): one
+ * that only compares a few rules' predicates reads the offsets and those
+ * strings alone.
  */
 export class SnapshotStrings {
   private parsed: string[] | null = null;
-  private lineStarts: Int32Array | null = null;
+  private table: StringsTable | null = null;
   private bytes: Buffer | null;
   private readonly path: string | null;
 
@@ -187,9 +190,16 @@ export class SnapshotStrings {
   all(): string[] {
     if (!this.parsed) {
       if (!this.bytes) this.bytes = readBounded(this.path!);
-      const v = this.bytes ? parsedOrNull(this.bytes) : null;
-      if (!Array.isArray(v) || v.length < this.count || !v.every(isStr)) throw new DamagedSnapshot('snapshot strings file is damaged');
-      this.parsed = v as string[];
+      if (!this.bytes) throw new DamagedSnapshot('snapshot strings file is damaged');
+      const t = (this.table = stringsTableOf(this.bytes, this.bytes.length, this.count));
+      const b = this.bytes;
+      const n = t.kinds.length;
+      const out: string[] = new Array(n);
+      // The Latin-1 strings as slices of the whole file decoded once (UTF-16 ones decoded alone): one
+      // decode instead of 70,000.
+      const whole = b.toString('latin1', 0, t.ends[n]!);
+      for (let i = 0; i < n; i++) out[i] = t.kinds[i] ? b.toString('utf16le', t.ends[i]!, t.ends[i + 1]!) : whole.slice(t.ends[i]!, t.ends[i + 1]!);
+      this.parsed = out;
     }
     return this.parsed;
   }
@@ -197,52 +207,67 @@ export class SnapshotStrings {
   /** String `i` (below `count`). Throws when the file is damaged. */
   at(i: number): string {
     if (this.parsed) return this.parsed[i]!;
-    // "[\n", then one JSON string per line (with a comma but on the last), then "]\n".
-    const starts = (this.lineStarts ??= this.bytes ? this.linesOfBytes(this.bytes) : this.linesOfFile(this.path!));
+    const t = (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
-    const b = this.bytes ?? readFileRange(this.path!, starts[i]!, starts[i + 1]! - 1, 'snapshot strings file');
-    const from = this.bytes ? starts[i]! : 0;
-    let end = this.bytes ? starts[i + 1]! - 1 : b.length;
-    if (b[end - 1] === 0x2c) end--;
-    const v = parsedOrNull(b.subarray(from, end));
-    if (!isStr(v)) throw new DamagedSnapshot('snapshot strings file is damaged');
-    return v;
+    const a = t.ends[i]!;
+    const b = t.ends[i + 1]!;
+    const bytes = this.bytes ? this.bytes.subarray(a, b) : readFileRange(this.path!, a, b, 'snapshot strings file');
+    return bytes.toString(t.kinds[i] ? 'utf16le' : 'latin1');
   }
 
-  /** Where each of the `count` lines after the first starts, and where the next one does. */
-  private linesOfBytes(b: Buffer): Int32Array {
-    if (b[0] !== 0x5b || b[1] !== 10) throw new DamagedSnapshot('snapshot strings file is damaged');
-    const starts = new Int32Array(this.count + 1);
-    let at = 2;
-    for (let k = 0; k < this.count; k++) {
-      starts[k] = at;
-      const nl = b.indexOf(10, at);
-      if (nl < 0) throw new DamagedSnapshot('snapshot strings file is damaged');
-      at = nl + 1;
+  /** The offsets and kinds of a file, read from its end (not its strings). */
+  private tableOfFile(path: string): StringsTable {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size < 16 || size > MAX_BYTES) throw new DamagedSnapshot('snapshot strings file is damaged');
+      const trailer = readAt(fd, size - 12, size, 'snapshot strings file');
+      const { n, tablesAt } = stringsTrailer(trailer, 0, size);
+      // The offsets, kinds and trailer (positioned as in the file, so the checks are those of the whole).
+      const tail = readAt(fd, tablesAt, size, 'snapshot strings file');
+      return stringsTableOf(tail, size, this.count, tablesAt, n);
+    } finally {
+      closeSync(fd);
     }
-    starts[this.count] = at;
-    return starts;
   }
+}
 
-  /** `linesOfBytes`, scanning the file through the shared buffer (no copy of it is kept). */
-  private linesOfFile(path: string): Int32Array {
-    const starts = new Int32Array(this.count + 1);
-    let k = -1;
-    let first = true;
-    const done = eachLine(path, (buf, start, end, fileAt) => {
-      if (first) {
-        first = false;
-        if (end - start !== 1 || buf[start] !== 0x5b) throw new DamagedSnapshot('snapshot strings file is damaged');
-        starts[0] = fileAt + 2;
-        k = 0;
-        return this.count === 0;
-      }
-      starts[++k] = fileAt + (end - start) + 1;
-      return k === this.count;
-    });
-    if (done !== true || k !== this.count) throw new DamagedSnapshot('snapshot strings file is damaged');
-    return starts;
+/** A strings file's offsets (ends[i] to ends[i + 1]: string i's bytes) and kinds. */
+interface StringsTable {
+  ends: Int32Array;
+  kinds: Uint8Array;
+}
+
+const STRINGS_MAGIC = 0x31525453; // "STR1"
+const pad4 = (n: number) => (n + 3) & ~3;
+
+/** Where a strings file's tables start and how many strings it holds, from its trailer at `at` of `b` (a file of `size` bytes). */
+function stringsTrailer(b: Buffer, at: number, size: number): { n: number; tablesAt: number } {
+  const blob = b.readInt32LE(at);
+  const n = b.readInt32LE(at + 4);
+  if (b.readInt32LE(at + 8) !== STRINGS_MAGIC || blob < 0 || blob % 4 || n < 0 || blob + 4 * (n + 1) + pad4(n) + 12 !== size) throw new DamagedSnapshot('snapshot strings file is damaged');
+  return { n, tablesAt: blob };
+}
+
+/**
+ * The checked offsets and kinds of a strings file of `size` bytes, from `b`:
+ * the whole file, or (with `from`) its part from byte `from` on. At least
+ * `count` strings.
+ */
+function stringsTableOf(b: Buffer, size: number, count: number, from = 0, known?: number): StringsTable {
+  if (b.length < 12) throw new DamagedSnapshot('snapshot strings file is damaged');
+  const { n, tablesAt } = stringsTrailer(b, b.length - 12, size);
+  if ((known !== undefined && n !== known) || n < count) throw new DamagedSnapshot('snapshot strings file is damaged');
+  const at = tablesAt - from;
+  const words = b.subarray(at, at + 4 * (n + 1));
+  const ends = (words.byteOffset % 4 === 0 ? new Int32Array(words.buffer, words.byteOffset, n + 1) : new Int32Array(Uint8Array.from(words).buffer)).slice();
+  const kinds = b.subarray(at + 4 * (n + 1), at + 4 * (n + 1) + n);
+  if (ends[0] !== 0 || pad4(ends[n]!) !== tablesAt) throw new DamagedSnapshot('snapshot strings file is damaged');
+  for (let i = 0; i < n; i++) {
+    const len = ends[i + 1]! - ends[i]!;
+    if (len < 0 || kinds[i]! > 1 || (kinds[i] === 1 && len % 2 !== 0)) throw new DamagedSnapshot('snapshot strings file is damaged');
   }
+  return { ends, kinds: Uint8Array.from(kinds) };
 }
 
 /**
@@ -313,15 +338,6 @@ export function readFileRange(path: string, start: number, end: number, what = p
   }
 }
 
-/** The JSON value of `b`, or null when it is not JSON. */
-function parsedOrNull(b: Buffer): unknown {
-  try {
-    return parseJson(b);
-  } catch {
-    return null;
-  }
-}
-
 /** A snapshot file found damaged while it is read (rebuild.ts turns it into a full build, with this reason). */
 export class DamagedSnapshot extends Error {}
 
@@ -387,6 +403,7 @@ export function idsReader(ids: PredicateIds, strings: readonly string[]): Predic
   return {
     off: ids.off,
     flags: ids.flags,
+    ids: { field: ids.field, written: ids.written, op: ids.op, norm: ids.norm, display: ids.display, foldedNorm: ids.foldedNorm, regexFlags: ids.regexFlags, strings },
     read(i, id) {
       const f = ids.field[i]!;
       const w = ids.written[i]!;
@@ -547,7 +564,7 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
   const named = (x: unknown, prefix: string, ext: string) => isStr(x) && x.startsWith(prefix) && x.endsWith(ext) && /^[a-z0-9-]+\.(json|bin)$/.test(x);
   if (
     !(
-      s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.json') && named(s.interningFile, INTERNING_PREFIX, '.bin') &&
+      s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.bin') && named(s.interningFile, INTERNING_PREFIX, '.bin') &&
       named(s.stampsFile, STAMPS_PREFIX, '.bin') &&
       isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
       validSummary(s.summary) &&
@@ -883,17 +900,28 @@ export function writePreds(dir: string, ids: PredicateIds): string {
   return name;
 }
 
-/** Write a strings file under a new name; returns the name. */
+/** Write a strings file (`SnapshotStrings`) under a new name; returns the name. */
 export function writeStrings(dir: string, strings: readonly string[]): string {
-  const name = freshName(dir, STRINGS_PREFIX, '.json');
-  writeChunks(join(dir, name), arrayFileChunks(strings.map((s) => asciiJson(JSON.stringify(s)))));
+  const name = freshName(dir, STRINGS_PREFIX, '.bin');
+  const t = encodeStrings(strings, 0);
+  const size = t.ends[strings.length]!;
+  writeChunks(join(dir, name), [t.blob, new Uint8Array(pad4(size) - size), ...stringsTail(t.ends, t.kinds, strings.length)]);
   return name;
 }
 
+/** The offsets, kinds and trailer of a strings file of `n` strings. */
+function stringsTail(ends: Int32Array, kinds: Uint8Array, n: number): Uint8Array[] {
+  const k = new Uint8Array(pad4(n));
+  k.set(kinds.subarray(0, n));
+  return [new Uint8Array(ends.buffer, ends.byteOffset, 4 * (n + 1)), k, new Uint8Array(Int32Array.of(pad4(ends[n]!), n, STRINGS_MAGIC).buffer)];
+}
+
 /**
- * Append strings to a strings file in place: its closing bracket is
- * overwritten. Earlier ids keep their strings; a crash in the middle leaves a
- * file that no longer parses (the next build is then a full one).
+ * Append strings to a strings file in place: the new strings are written
+ * over the old offsets, which follow them, made longer. Earlier ids keep
+ * their strings (`before`: how many the file holds); a crash in the middle
+ * leaves a file whose trailer no longer matches it (the next build is then a
+ * full one).
  */
 export function appendStrings(dir: string, name: string, added: readonly string[], before: number): void {
   if (!added.length) return;
@@ -901,12 +929,25 @@ export function appendStrings(dir: string, name: string, added: readonly string[
   const fd = openSync(path, 'r+');
   try {
     const size = fstatSync(fd).size;
-    const tail = Buffer.alloc(3);
-    readSync(fd, tail, 0, 3, size - 3);
-    if (tail.toString() !== '\n]\n') throw new Error(`${path}: not a strings file`);
-    const text = (before ? ',\n' : '') + added.map((s) => asciiJson(JSON.stringify(s))).join(',\n') + '\n]\n';
-    const b = Buffer.from(text);
-    writeSync(fd, b, 0, b.length, before ? size - 3 : size - 2);
+    if (size < 16) throw new Error(`${path}: not a strings file`);
+    const { n, tablesAt } = stringsTrailer(readAt(fd, size - 12, size, path), 0, size);
+    const old = stringsTableOf(readAt(fd, tablesAt, size, path), size, before, tablesAt, n);
+    if (n !== before) throw new Error(`${path}: not the strings file of this build`);
+    const t = encodeStrings(added, old.ends[n]!);
+    const m = n + added.length;
+    const ends = new Int32Array(m + 1);
+    ends.set(old.ends);
+    ends.set(t.ends.subarray(1), n + 1);
+    const kinds = new Uint8Array(m);
+    kinds.set(old.kinds);
+    kinds.set(t.kinds, n);
+    const end = ends[m]!;
+    const chunks = [t.blob, new Uint8Array(pad4(end) - end), ...stringsTail(ends, kinds, m)];
+    let at = old.ends[n]!;
+    for (const c of chunks) {
+      for (let done = 0; done < c.length; ) done += writeSync(fd, c, done, c.length - done, at + done);
+      at += c.length;
+    }
   } finally {
     closeSync(fd);
   }
@@ -937,34 +978,48 @@ const USE_LISTS = [
 const WIDE = /[^\u0000-\u00ff]/;
 
 /**
- * A string table as bytes a reader can decode one string at a time: each
- * string's end offset (after a first 0), one kind byte per string (0 Latin-1,
- * 1 UTF-16LE; padded to 4 bytes), then the strings.
+ * Strings as bytes: their end offsets (from `start`, which comes first), one
+ * kind byte per string (0 Latin-1, 1 UTF-16LE), and the strings' bytes.
+ * Strings whose every code unit fits in a byte are kept as Latin-1; any other
+ * as UTF-16 (exact, lone surrogates too).
  */
-function stringTableChunks(strings: readonly string[]): Uint8Array[] {
+function encodeStrings(strings: readonly string[], start: number): { ends: Int32Array; kinds: Uint8Array; blob: Buffer } {
   const ends = new Int32Array(strings.length + 1);
-  const kinds = new Uint8Array(Math.ceil(strings.length / 4) * 4);
-  let size = 0;
+  const kinds = new Uint8Array(strings.length);
+  ends[0] = start;
+  let size = start;
   for (let i = 0; i < strings.length; i++) {
     const wide = WIDE.test(strings[i]!);
     kinds[i] = wide ? 1 : 0;
     size += wide ? 2 * strings[i]!.length : strings[i]!.length;
     ends[i + 1] = size;
   }
-  const blob = Buffer.allocUnsafe(size);
+  const blob = Buffer.allocUnsafe(size - start);
   // Runs of Latin-1 strings written at once (most strings are), each wider one alone.
   for (let i = 0; i < strings.length; ) {
     if (kinds[i]) {
-      blob.write(strings[i]!, ends[i]!, 'utf16le');
+      blob.write(strings[i]!, ends[i]! - start, 'utf16le');
       i++;
       continue;
     }
     let j = i + 1;
     while (j < strings.length && !kinds[j] && j - i < 4096) j++;
-    blob.write(j - i === 1 ? strings[i]! : strings.slice(i, j).join(''), ends[i]!, 'latin1');
+    blob.write(j - i === 1 ? strings[i]! : strings.slice(i, j).join(''), ends[i]! - start, 'latin1');
     i = j;
   }
-  return [new Uint8Array(ends.buffer), kinds, blob];
+  return { ends, kinds, blob };
+}
+
+/**
+ * A string table as bytes a reader can decode one string at a time: each
+ * string's end offset (after a first 0), one kind byte per string (padded to
+ * 4 bytes), then the strings (`encodeStrings`).
+ */
+function stringTableChunks(strings: readonly string[]): Uint8Array[] {
+  const t = encodeStrings(strings, 0);
+  const kinds = new Uint8Array(Math.ceil(strings.length / 4) * 4);
+  kinds.set(t.kinds);
+  return [new Uint8Array(t.ends.buffer), kinds, t.blob];
 }
 
 /**

@@ -138,9 +138,9 @@ describe('incremental build', () => {
       // ...without counting the corpus again when the rule kept its predicates, and only then.
       for (const name of ['sigma title', 'sigma level', 'elastic name', 'splunk name']) expect(same, name).toContain(name);
       for (const name of ['sigma value', 'sigma added value', 'sigma value shared with another rule', 'elastic query value', 'splunk search value']) expect(same, name).not.toContain(name);
-      // Without the site, a level or a title that keeps the rule's place is its row alone; never a value or a tag.
-      if (!site) for (const name of ['sigma title', 'sigma level']) expect(rowsOnly, name).toContain(name);
-      else expect(rowsOnly).toEqual([]);
+      // A level or a title that keeps the rule's place is its row alone (and, with the site, its page and the
+      // pages listing it); never a value or a tag.
+      for (const name of ['sigma title', 'sigma level']) expect(rowsOnly, name).toContain(name);
       for (const name of ['sigma value', 'sigma added value', 'sigma technique tag', 'elastic query value', 'splunk search value']) expect(rowsOnly, name).not.toContain(name);
     }, 120_000);
   }
@@ -264,28 +264,34 @@ describe('incremental build', () => {
     expectSameTree(s.out, join(s.root, 'ref'));
   });
 
-  it('rewrites only the rule rows a description or title edit changes, unless the title moves the rule among the others', async () => {
-    const s = setup();
-    const run = () => updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
-    await run();
-    const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
-    const edit = async (from: RegExp, to: string) => {
-      writeFileSync(f, readFileSync(f, 'utf8').replace(from, to));
-      const r = await run();
-      await fullInto(s.paths, join(s.root, 'ref'));
-      expectSameTree(s.out, join(s.root, 'ref'));
-      rmSync(join(s.root, 'ref'), { recursive: true });
-      return r.incremental;
-    };
-    // A description: the row alone, no Markdown page (none shows it).
-    expect(await edit(/^description: (.*)$/m, 'description: $1 Edited.')).toMatchObject({ used: true, rowsOnly: true, techniques: 0, rows: 1 });
-    // A title that keeps the rule's place: the row and the Markdown pages listing the rule (two techniques, two parents).
-    expect(await edit(/^title: (.*)$/m, 'title: $1 (edited)')).toMatchObject({ used: true, rowsOnly: true, techniques: 4, rows: 1 });
-    // A title that moves it first among the Sigma rules: its techniques' and fields' pages list it elsewhere.
-    const moved = await edit(/^title: (.*)$/m, 'title: 0 First of all');
-    expect(moved).toMatchObject({ used: true, samePredicates: true });
-    expect(moved.rowsOnly).toBeUndefined();
-  });
+  for (const site of [false, true]) {
+    it(`rewrites only the rule rows a description, title or status edit changes, unless the title moves the rule among the others (${site ? 'with' : 'without'} the web site)`, async () => {
+      const s = setup();
+      const run = () => updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
+      await run();
+      const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+      const edit = async (from: RegExp, to: string) => {
+        writeFileSync(f, readFileSync(f, 'utf8').replace(from, to));
+        const r = await run();
+        await fullInto(s.paths, join(s.root, 'ref'), site);
+        expectSameTree(s.out, join(s.root, 'ref'));
+        rmSync(join(s.root, 'ref'), { recursive: true });
+        return r.incremental;
+      };
+      // A description: the row alone (and the rule's page), no page listing the rule (none shows it).
+      expect(await edit(/^description: (.*)$/m, 'description: $1 Edited.')).toMatchObject({ used: true, rowsOnly: true, techniques: 0, rows: 1 });
+      // A title that keeps the rule's place: the row and the technique pages listing the rule (two techniques, two
+      // parents); with the site, the rule's links in its fields' pages and its row of the search data are patched.
+      // Characters the HTML and the search data escape, too.
+      expect(await edit(/^title: (.*)$/m, 'title: $1 (edited <&> "quoted" \u2028)')).toMatchObject({ used: true, rowsOnly: true, techniques: 4, rows: 1 });
+      // A status: the technique pages show it.
+      expect(await edit(/^status: (\w+)$/m, 'status: deprecated')).toMatchObject({ used: true, rowsOnly: true, techniques: 4, rows: 1 });
+      // A title that moves it first among the Sigma rules: its techniques' and fields' pages list it elsewhere.
+      const moved = await edit(/^title: (.*)$/m, 'title: 0 First of all');
+      expect(moved).toMatchObject({ used: true, samePredicates: true });
+      expect(moved.rowsOnly).toBeUndefined();
+    });
+  }
 
   it('falls back to a full build when the rows a change rewrites alone are not where the snapshot says', async () => {
     const s = setup();

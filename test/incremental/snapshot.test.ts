@@ -2,15 +2,16 @@
  * The build snapshot's binary files (src/incremental/snapshot.ts) are read as
  * untrusted data: anything but what `writeInterning` wrote for the same number
  * of rules is refused (null), never half-read; the strings file can be read a
- * line at a time.
+ * string at a time and appended to; the interning pass over the id columns
+ * the snapshot keeps interns as the pass over strings does.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogInput, catalogInputInterned } from '../../src/catalog/build.js';
-import { fillRuleLists, restoreInterning, storeInterning } from '../../src/catalog/collect.js';
-import { DamagedSnapshot, readInterning, SnapshotStrings, writeInterning, writeStrings } from '../../src/incremental/snapshot.js';
+import { catalogInput, catalogInputInterned, collectFrom } from '../../src/catalog/build.js';
+import { fillRuleLists, restoreInterning, storeInterning, streamsReader, type KeyInfo } from '../../src/catalog/collect.js';
+import { appendStrings, DamagedSnapshot, idsFromStreams, idsReader, readInterning, SnapshotStrings, StringTable, writeInterning, writeStrings } from '../../src/incremental/snapshot.js';
 import { smallCorpus } from '../catalog/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-snapshot-test-'));
@@ -111,6 +112,29 @@ describe('the interning file', () => {
   });
 });
 
+describe('the interning pass over id columns', () => {
+  it('interns exactly as over the strings, whether equal strings share an id or not', () => {
+    const input = catalogInput(rules, false);
+    const want = collectFrom(streamsReader(input.streams), input.facts);
+    for (const dedupe of [true, false]) {
+      const strings: string[] = [];
+      const ids = idsFromStreams(input.streams, new StringTable(strings, dedupe));
+      const reader = idsReader(ids, strings);
+      expect(reader.ids).toBeDefined();
+      const got = collectFrom(reader, input.facts);
+      expect(got.keys.length, `dedupe ${dedupe}`).toBe(want.keys.length);
+      const keyOf = (k: KeyInfo) => [k.fid, k.opId, k.field, k.op, k.display, k.regex ?? null, k.nInd, k.nExcl, k.ci, k.foldedNorm ?? null, k.displays ? [...k.displays] : null];
+      expect(got.keys.map(keyOf)).toEqual(want.keys.map(keyOf));
+      expect([got.fields, got.ops, got.writtenField, got.writtenVendor, got.writtenName]).toEqual([want.fields, want.ops, want.writtenField, want.writtenVendor, want.writtenName]);
+      for (const u of ['ind', 'indOff', 'excl', 'exclOff', 'fieldId', 'fieldFlags', 'fieldOps', 'fieldOff', 'written', 'writtenOff', 'predKey', 'predOwnKey', 'predFlags'] as const) {
+        expect([...got.uses[u]], u).toEqual([...want.uses[u]]);
+      }
+    }
+    // The corpus has what the replay remembers per string id: a value met again, in another field, written another way.
+    expect(want.keys.some((k) => k.displays)).toBe(true);
+  });
+});
+
 describe('the strings file', () => {
   const strings = ['a', 'b"\\c', 'é ü', '', 'line\nbreak', 'last'];
   const file = writeStrings(dir, strings);
@@ -133,7 +157,20 @@ describe('the strings file', () => {
     expect(new SnapshotStrings(join(dir, f), long.length).all()).toEqual(long);
     expect(() => new SnapshotStrings(join(dir, f), long.length + 2).at(0)).toThrow(DamagedSnapshot);
     expect(() => new SnapshotStrings(join(dir, f), long.length + 1).at(long.length)).toThrow(DamagedSnapshot);
-    expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.json'), 1).at(0)).toThrow();
+    expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.bin'), 1).at(0)).toThrow();
+  });
+
+  it('is appended to in place, earlier ids keeping their strings', () => {
+    const f = writeStrings(dir, strings);
+    const more = ['new', '', 'wide \u{1F600} \ud800', 'x'.repeat(5)];
+    appendStrings(dir, f, more.slice(0, 1), strings.length);
+    appendStrings(dir, f, more.slice(1), strings.length + 1);
+    const all = [...strings, ...more];
+    expect(new SnapshotStrings(join(dir, f), all.length).all()).toEqual(all);
+    const s = new SnapshotStrings(join(dir, f), strings.length);
+    expect(strings.map((_, i) => s.at(i))).toEqual(strings);
+    // What it holds is checked against the count the caller says it holds.
+    expect(() => appendStrings(dir, f, ['y'], strings.length)).toThrow(/not the strings file/);
   });
 
   it('reports a damaged file as such', () => {

@@ -6,7 +6,7 @@
  */
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique, EventRow, MatrixCell, ValueRow } from '../../catalog/schema.js';
 import { type Html, type HtmlOut, type HtmlValue, flat, html, join, safeHttpUrl } from '../escape.js';
-import { type CatalogLookup, fieldLookupKey, formatCount, lookup, opLabel, opsText, plural, rulesByVendor, techniqueTitle, vendorLabel } from '../lookup.js';
+import { type CatalogLookup, fieldLookupKey, formatCount, type ListedRule, lookup, opLabel, opsText, plural, rulesByVendor, techniqueTitle, vendorLabel } from '../lookup.js';
 import { page, pageBytes, rootOf } from './layout.js';
 
 const VENDOR_SHORT: Record<string, string> = { sigma: 'sig', elastic: 'ela', splunk: 'spl' };
@@ -56,11 +56,25 @@ function ctx(catalog: Catalog, depth: number): Ctx {
   return { catalog, root, lk: lookup(catalog), lc };
 }
 
+/**
+ * A rule's link, the only place a page other than the rule's own shows the
+ * rule's title: a retitled rule's pages are patched by these bytes
+ * (`ruleLinkMarkup`, src/incremental/retitle.ts).
+ */
+function linkTo(root: string, r: Pick<ListedRule, 'key' | 'title' | 'id'>): Html {
+  return html`<a href="${root}rules/${r.key}.html">${r.title || r.id}</a>`;
+}
+
+/** The markup of a rule's link on the pages at `depth` (field and technique pages: 1). */
+export function ruleLinkMarkup(depth: number, r: Pick<ListedRule, 'key' | 'title' | 'id'>): string {
+  return linkTo(rootOf(depth), r).value;
+}
+
 function ruleLink(c: Ctx, index: number): Html {
   let l = c.lc.ruleLinks[index];
   if (!l) {
     const r = c.catalog.rules[index];
-    l = r ? html`<a href="${c.root}rules/${r.key}.html">${r.title || r.id}</a>` : html`<span class="muted">rule #${index}</span>`;
+    l = r ? linkTo(c.root, r) : html`<span class="muted">rule #${index}</span>`;
     if (Number.isInteger(index) && index >= 0 && index < c.catalog.rules.length) c.lc.ruleLinks[index] = l;
   }
   return l;

@@ -13,12 +13,30 @@
  *   p: values per field page
  */
 import type { Catalog } from '../../catalog/schema.js';
+import type { ListedRule } from '../lookup.js';
 import { pushUtf8 } from '../bytes.js';
 import { FIELD_VALUES_PER_PAGE } from './pages.js';
 
+/** A rule's row: what the search shows and finds of it. */
+function ruleRow(x: Pick<ListedRule, 'title' | 'vendor' | 'key' | 'id'>): unknown[] {
+  return [x.title, x.vendor, x.key, x.id];
+}
+
+/**
+ * A rule's row as the file holds it (UTF-8, escaped like every row: the
+ * escapings are per character, so a row's bytes are the same alone as in its
+ * batch). The incremental build replaces a retitled rule's row by these
+ * bytes (src/incremental/retitle.ts).
+ */
+export function searchRuleRowBytes(x: Pick<ListedRule, 'title' | 'vendor' | 'key' | 'id'>): Buffer {
+  const out: Uint8Array[] = [];
+  pushLiteral(out, JSON.stringify(ruleRow(x)));
+  return Buffer.concat(out);
+}
+
 export function searchData(catalog: Catalog, withValues = true): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
   const t = catalog.techniques.map((x) => [x.id, x.name ?? '', x.slug, x.ruleCount]);
-  const r = catalog.rules.map((x) => [x.title, x.vendor, x.key, x.id]);
+  const r = catalog.rules.map(ruleRow);
   const f = catalog.fields.map((x) => [x.field ?? '(any field)', x.slug, x.count]);
   const v: unknown[] = [];
   if (withValues) catalog.fields.forEach((x, fi) => {
