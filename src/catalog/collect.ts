@@ -77,6 +77,12 @@ export interface RuleUses {
   predOwnKey: Int32Array;
   /** Per predicate, its `PredicateStreams.flags` (role and case bits). */
   predFlags: Int32Array;
+  /**
+   * Per predicate, the key of its own value whatever its role (a negated
+   * predicate's too): what the incremental build patches the interning from
+   * (src/incremental/patch-interning.ts).
+   */
+  predRawKey: Int32Array;
 }
 
 /** A growable list of 32-bit integers (a typed array, doubled when full). */
@@ -126,10 +132,25 @@ export interface KeyColumns {
   nExcl: Int32Array;
 }
 
+/**
+ * What the interning pass knows of every key besides what the aggregation
+ * reads: where it was first used (a predicate index), whether some use
+ * compares case-insensitively, and the key it is counted as (itself, or the
+ * case-insensitive key of its folded value: `mergeCaseVariants`). The
+ * incremental build keeps it, to patch the interning after a change
+ * (src/incremental/patch-interning.ts).
+ */
+export interface KeyState {
+  first: Int32Array;
+  ci: Uint8Array;
+  alias: Int32Array;
+}
+
 /** The intern tables and what each rule uses: what the aggregation counts with. */
 export interface Interning extends Interned {
   uses: RuleUses;
   keyCols: KeyColumns;
+  keyState: KeyState;
   /**
    * Key `k`. Read keys through this, not `keys`: a restored interning
    * (`restoreInterning`) makes a key's `KeyInfo` the first time it is asked
@@ -139,7 +160,7 @@ export interface Interning extends Interned {
 }
 
 /** An interning whose `keys` are all made (by collecting), with its key columns. */
-function withKeyColumns(c: Interned & { uses: RuleUses }): Interning {
+function withKeyColumns(c: Interned & { uses: RuleUses; keyState: KeyState }): Interning {
   const { keys } = c;
   const n = keys.length;
   const keyCols: KeyColumns = { fid: new Int32Array(n), opId: new Int32Array(n), nInd: new Int32Array(n), nExcl: new Int32Array(n) };
@@ -258,11 +279,16 @@ function addKeyUse(list: IntList, pos: IntList, start: number, k: number, cs: bo
 }
 
 /** `PredicateStreams.flags`: the role (2 bits), then single bits. */
-const ROLE_BITS = 3;
+export const ROLE_BITS = 3;
 const ROLES: readonly PredicateRole[] = ['indicator', 'exclusion', 'negated'];
-const F_CI = 4;
-const F_CS = 8;
-const F_ANCHORED = 16;
+/** `ROLE_BITS` of an indicator, an exclusion, a negated predicate. */
+export const ROLE_INDICATOR = 0;
+export const ROLE_EXCLUSION = 1;
+export const ROLE_NEGATED = 2;
+/** Some use compares case-insensitively; the value is case-sensitive; a regex anchored at both ends. */
+export const F_CI = 4;
+export const F_CS = 8;
+export const F_ANCHORED = 16;
 
 /** The role of a predicate from its `PredicateStreams.flags`. */
 export function roleOf(flags: number): PredicateRole {
@@ -428,6 +454,7 @@ export class Collector {
   private readonly written = new IntList();
   private readonly predKey = new IntList();
   private readonly predFlags = new IntList();
+  private readonly predRawKey = new IntList();
   private readonly indOff: Int32Array;
   private readonly exclOff: Int32Array;
   private readonly fieldOff: Int32Array;
@@ -577,6 +604,7 @@ export class Collector {
     }
     this.predKey.push(role === 'negated' ? -1 : k);
     this.predFlags.push(flags);
+    this.predRawKey.push(k);
   }
 
   /** End the current rule. */
@@ -605,8 +633,14 @@ export class Collector {
       predKey: this.predKey.view(),
       predOwnKey: this.predKey.view(),
       predFlags: this.predFlags.view(),
+      predRawKey: this.predRawKey.view(),
     };
-    const c = { ...pick(this.t), uses };
+    const nKeys = this.t.keys.length;
+    const keyState: KeyState = { first: new Int32Array(nKeys).fill(-1), ci: new Uint8Array(nKeys), alias: new Int32Array(nKeys) };
+    const raw = uses.predRawKey;
+    for (let j = 0; j < raw.length; j++) if (keyState.first[raw[j]!]! < 0) keyState.first[raw[j]!] = j;
+    for (let k = 0; k < nKeys; k++) keyState.ci[k] = this.t.keys[k]!.ci ? 1 : 0;
+    const c = { ...pick(this.t), uses, keyState };
     mergeCaseVariants(c);
     // The keys' rule lists are filled when a page asks for them (`fillRuleLists`): a rebuild shows a few.
     return withKeyColumns(c);
@@ -679,9 +713,9 @@ function remapUses(list: Int32Array, off: Int32Array, aliasOf: Int32Array, keys:
  * when one exists (the case-insensitive use matches it). Rules are
  * re-counted once per row.
  */
-function mergeCaseVariants(c: Interned & { uses: RuleUses }): void {
+function mergeCaseVariants(c: Interned & { uses: RuleUses; keyState: KeyState }): void {
   const { keys, uses } = c;
-  const aliasOf = new Int32Array(keys.length);
+  const aliasOf = c.keyState.alias;
   let any = false;
   for (let k = 0; k < keys.length; k++) {
     aliasOf[k] = k;
@@ -738,6 +772,7 @@ export interface StoredInterning {
   keyDisplay(k: number): string;
   keyRegexFlags(k: number): string | undefined;
   keyAnchored: Uint8Array;
+  keyState: KeyState;
   writtenField: number[];
   writtenVendor: string[];
   writtenName: string[];
@@ -757,6 +792,7 @@ export function storeInterning(c: Interning): StoredInterning {
     keyDisplay: (k) => c.key(k).display,
     keyRegexFlags: (k) => c.key(k).regex?.flags,
     keyAnchored,
+    keyState: c.keyState,
     writtenField: c.writtenField,
     writtenVendor: c.writtenVendor,
     writtenName: c.writtenName,
@@ -806,6 +842,7 @@ export function restoreInterning(s: StoredInterning): Interning {
     writtenName: s.writtenName,
     uses,
     keyCols: { fid: s.keyFid, opId: s.keyOp, nInd, nExcl },
+    keyState: s.keyState,
     key,
   };
 }

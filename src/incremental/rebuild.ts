@@ -75,6 +75,7 @@ import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPa
 import { searchDataChunks } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
+import { patchInterning } from './patch-interning.js';
 import { StampTable, type StampChange } from './stamp-table.js';
 
 export interface IncrementalInfo {
@@ -99,13 +100,23 @@ export interface IncrementalInfo {
    */
   samePredicates?: boolean;
   /**
-   * Incremental builds without the web site: the change showed in the changed
-   * rules' own rows only (a description, level, reference, or a title or
-   * status that kept each rule's place among the rules), so nothing was
-   * aggregated: catalog.json got the new rows, and the Markdown pages listing
-   * a rule whose title or status changed were written again.
+   * Incremental builds: the change showed in the changed rules' own rows
+   * only (a description, level, reference, or a title or status that kept
+   * each rule's place among the rules), so nothing was aggregated:
+   * catalog.json got the new rows, the technique pages listing a rule whose
+   * title or status changed were written again, and with the web site the
+   * rules' own pages too, and a new title patched into the pages of the
+   * rules' fields and the search data.
    */
   rowsOnly?: boolean;
+  /**
+   * Incremental builds where a changed rule's predicates changed: the
+   * interning was patched from the previous one (src/incremental/patch-interning.ts),
+   * or, when the change added or removed a field, an operator or a written
+   * field name, the interning pass ran again over the whole corpus (this
+   * says why).
+   */
+  interning?: 'patched' | { replayed: string };
   /** Technique and field pages computed again, and rule rows written anew (loaded again, or their corpus reach changed). */
   techniques: number;
   fields: number;
@@ -439,19 +450,15 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
  * change can move (then a full build runs).
  */
 function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
-  const seen = new Set<string>();
-  for (const k of ks) {
-    const ki = c.key(k);
-    const bucket = `${ki.fid}:${ki.opId}`;
-    if (seen.has(bucket)) continue;
-    seen.add(bucket);
-    const displays = new Set<string>();
-    for (const other of c.keyMaps[ki.fid]![ki.opId]!.values()) {
-      const o = c.key(other);
-      if (!o.nInd && !o.nExcl) continue;
-      if (displays.has(o.display)) return true;
-      displays.add(o.display);
-    }
+  const { fid, opId, nInd, nExcl } = c.keyCols;
+  const buckets = new Map<number, Set<string>>();
+  for (const k of ks) buckets.set(fid[k]! * 32 + opId[k]!, new Set());
+  for (let k = 0; k < fid.length; k++) {
+    const displays = buckets.get(fid[k]! * 32 + opId[k]!);
+    if (!displays || (!nInd[k] && !nExcl[k])) continue;
+    const d = c.key(k).display;
+    if (displays.has(d)) return true;
+    displays.add(d);
   }
   return false;
 }
@@ -502,8 +509,9 @@ interface Reached {
   fields: Set<string>;
   patched: Set<number>;
   touched: Set<number>;
-  /** The interning was the previous build's (`samePredicates`). */
+  /** The interning was the previous build's (`samePredicates`); else how it was made. */
   same: boolean;
+  interning?: IncrementalInfo['interning'];
   /** Write (or keep) the predicates, strings and interning files; what the state names. */
   save(): Pick<SnapshotState, 'predsFile' | 'stringsFile' | 'strings' | 'interningFile'>;
 }
@@ -583,9 +591,20 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
   const table = new StringTable(strings, false);
   const rIds = idsFromStreams(streams, table);
   const newIds = spliceIds(ids, new Map(at.map((i, j) => [i, { by: rIds, i: j }])));
-  const newC = collectFrom(idsReader(newIds, strings), newFacts);
+  // The previous interning patched for the changed rules, or when that cannot be, the pass run again.
+  const kept = readInterning(dir, state.interningFile, n);
+  if (!kept) throw new FullBuild('snapshot interning file is damaged');
+  const patch = patchInterning(
+    kept.stored,
+    kept.off,
+    ids,
+    newIds,
+    strings,
+    at,
+    newFacts.map((f) => f.vendor),
+  );
+  const newC = typeof patch === 'string' ? collectFrom(idsReader(newIds, strings), newFacts) : restoreInterning(patch.stored);
   const newReach = predicateReach(newC);
-  const newKeys = predicateKeys(newC);
   const oldOff = ids.off;
   const newOff = newIds.off;
   const fields = new Set<string>();
@@ -593,11 +612,23 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
   const patched = new Set<number>();
   const reloaded = new Set(at);
   const str = (id: number) => (id < 0 ? null : strings[id]!);
+  // What the catalog shows of predicate w's key now (`predicateKeys`): its display form, and whether it is another key's.
+  const { predKey, predOwnKey } = newC.uses;
+  const displayAt = (w: number): string | null => (predKey[w]! < 0 ? null : newC.key(predKey[w]!).display);
+  const aliasedAt = (w: number): number => (predKey[w]! >= 0 && predOwnKey[w] !== predKey[w] ? 1 : 0);
+  // Whether unchanged predicate w (o before) shows the key it showed, which the change left alone: its display
+  // form is then the previous one, not decoded again (a patched interning decodes a key's when first asked).
+  const oldPredKey = kept.stored.uses.predKey;
+  const sameShown = (o: number, w: number): boolean => {
+    if (typeof patch === 'string') return false;
+    const k = oldPredKey[o]!;
+    return k < 0 ? predKey[w]! < 0 : predKey[w] === patch.idOf[k] && !patch.affected[predKey[w]!];
+  };
   for (let i = 0; i < n; i++) {
     if (reloaded.has(i)) continue;
     for (let q = 0, o = oldOff[i]!, w = newOff[i]!; q < oldOff[i + 1]! - o; q++) {
       const reachChanged = ids.reach[o + q] !== newReach[w + q];
-      if (reachChanged || str(ids.keyDisplay[o + q]!) !== newKeys.display[w + q] || ids.aliased[o + q] !== newKeys.aliased[w + q]) {
+      if (reachChanged || ids.aliased[o + q] !== aliasedAt(w + q) || (!sameShown(o + q, w + q) && str(ids.keyDisplay[o + q]!) !== displayAt(w + q))) {
         touched.add(i);
         fields.add(fieldKey(str(newIds.field[w + q]!)));
         if (reachChanged) patched.add(i);
@@ -612,16 +643,19 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
 
   // Ties the catalog breaks by first use, which a change can move: keys of the reloaded rules (before
   // and after) that share field, operator and display form with another key; fields null and "".
-  const fieldIds = new Map(newC.fields.map((f, i) => [fieldKey(f), i]));
-  const opIds = new Map<string, number>(newC.ops.map((o, i) => [o, i]));
   const ruleKeys = new Set<number>();
-  for (const i of at) {
-    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) if (newC.uses.predKey[j]! >= 0) ruleKeys.add(newC.uses.predKey[j]!);
-    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
-      const fid = fieldIds.get(fieldKey(str(ids.field[j]!)));
-      const op = opIds.get(strings[ids.op[j]!]!);
-      const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(strings[ids.norm[j]!]!);
-      if (k !== undefined) ruleKeys.add(k);
+  for (const i of at) for (let j = newOff[i]!; j < newOff[i + 1]!; j++) if (newC.uses.predKey[j]! >= 0) ruleKeys.add(newC.uses.predKey[j]!);
+  if (typeof patch !== 'string') for (const k of patch.oldKeys) ruleKeys.add(k);
+  else {
+    const fieldIds = new Map(newC.fields.map((f, i) => [fieldKey(f), i]));
+    const opIds = new Map<string, number>(newC.ops.map((o, i) => [o, i]));
+    for (const i of at) {
+      for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
+        const fid = fieldIds.get(fieldKey(str(ids.field[j]!)));
+        const op = opIds.get(strings[ids.op[j]!]!);
+        const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(strings[ids.norm[j]!]!);
+        if (k !== undefined) ruleKeys.add(k);
+      }
     }
   }
   if (tiesByFirstUse(newC, ruleKeys)) throw new FullBuild('values that look the same are ordered by first use');
@@ -634,16 +668,21 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     patched,
     touched,
     same: false,
+    interning: typeof patch === 'string' ? { replayed: patch } : 'patched',
     save: () => {
       // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
       newIds.reach.set(newReach);
-      newIds.aliased.set(newKeys.aliased);
-      for (let j = 0; j < newReach.length; j++) {
-        const d = newKeys.display[j]!;
-        if (str(newIds.keyDisplay[j]!) !== d) newIds.keyDisplay[j] = table.id(d);
+      for (let i = 0; i < n; i++) {
+        const changed = reloaded.has(i);
+        for (let w = newOff[i]!, o = oldOff[i]!; w < newOff[i + 1]!; w++, o++) {
+          newIds.aliased[w] = aliasedAt(w);
+          if (!changed && sameShown(o, w)) continue;
+          const d = displayAt(w);
+          if (str(newIds.keyDisplay[w]!) !== d) newIds.keyDisplay[w] = table.id(d);
+        }
       }
       appendStrings(dir, state.stringsFile, table.added, before);
-      return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, storeInterning(newC), newIds.off) };
+      return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, typeof patch === 'string' ? storeInterning(newC) : patch.stored, newIds.off) };
     },
   };
 }
@@ -1206,7 +1245,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
-      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, ...(reached.interning ? { interning: reached.interning } : {}), techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
       summary,
       techniques: cat.techniques.length,
       written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },

@@ -64,7 +64,7 @@ const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 8';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 9';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -1058,12 +1058,15 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
     perKey(s.keyDisplay),
     perKey(s.keyRegexFlags),
     Int32Array.from(s.keyAnchored),
+    s.keyState.first,
+    Int32Array.from(s.keyState.ci),
+    s.keyState.alias,
     Int32Array.from(s.writtenField),
     ints(s.writtenVendor),
     ints(s.writtenName),
   ];
   for (const [o, lists] of USE_LISTS) cols.push(u[o], ...lists.map((l) => u[l]));
-  cols.push(off, u.predKey, u.predOwnKey, u.predFlags);
+  cols.push(off, u.predKey, u.predOwnKey, u.predFlags, u.predRawKey);
   const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, strings.length);
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const name = freshName(dir, INTERNING_PREFIX, '.bin');
@@ -1087,11 +1090,15 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const keyDisplay = take(nKeys!);
   const keyRegex = take(nKeys!);
   const keyAnchored = take(nKeys!);
+  const keyFirst = take(nKeys!);
+  const keyCi = take(nKeys!);
+  const keyAlias = take(nKeys!);
   const writtenField = take(nWritten!);
   const writtenVendor = take(nWritten!);
   const writtenName = take(nWritten!);
   const S = nStrings!;
   if (!inRange(fields, -1, S) || !inRange(ops, 0, S) || !inRange(keyFid, 0, nFields!) || !inRange(keyOp, 0, nOps!) || !inRange(keyDisplay, 0, S) || !inRange(keyRegex, -1, S) || !inRange(keyAnchored, 0, 2)) return null;
+  if (!inRange(keyFirst, 0, nPreds!) || !inRange(keyCi, 0, 2) || !inRange(keyAlias, 0, nKeys!)) return null;
   if (!inRange(writtenField, 0, nFields!) || !inRange(writtenVendor, 0, S) || !inRange(writtenName, 0, S)) return null;
   /** An offsets column of the n rules (from 0, never decreasing) and its end. */
   const offsets = (): Int32Array | null => {
@@ -1117,8 +1124,9 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const predKey = take(nPreds!);
   const predOwnKey = take(nPreds!);
   const predFlags = take(nPreds!);
-  if (!inRange(predKey, -1, nKeys!) || !inRange(predOwnKey, -1, nKeys!) || !inRange(predFlags, 0, 32)) return null;
-  Object.assign(uses, { predKey, predOwnKey, predFlags });
+  const predRawKey = take(nPreds!);
+  if (!inRange(predKey, -1, nKeys!) || !inRange(predOwnKey, -1, nKeys!) || !inRange(predFlags, 0, 32) || !inRange(predRawKey, 0, nKeys!)) return null;
+  Object.assign(uses, { predKey, predOwnKey, predFlags, predRawKey });
   // The string table (`stringTableChunks`): checked whole, decoded a string at a time.
   const ends = take(S + 1);
   const kindWords = take(Math.ceil(S / 4));
@@ -1143,6 +1151,7 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
       keyDisplay: (k) => str(keyDisplay[k]!),
       keyRegexFlags: (k) => nullable(keyRegex[k]!),
       keyAnchored: Uint8Array.from(keyAnchored),
+      keyState: { first: keyFirst, ci: Uint8Array.from(keyCi), alias: keyAlias },
       writtenField: Array.from(writtenField),
       writtenVendor: Array.from(writtenVendor, str),
       writtenName: Array.from(writtenName, str),

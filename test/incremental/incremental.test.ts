@@ -107,6 +107,8 @@ describe('incremental build', () => {
       /** Edits after which the corpus-wide figures were the previous build's; after which only rows were written. */
       const same: string[] = [];
       const rowsOnly: string[] = [];
+      /** Edits after which the interning was patched (not counted again over the corpus). */
+      const patchedInterning: string[] = [];
       for (let n = 0; n < 24; n++) {
         const edit = EDITS[n % EDITS.length]!;
         const candidates = files.filter((f) => edit.files.test(f));
@@ -125,6 +127,7 @@ describe('incremental build', () => {
         if (r.incremental.used) used.push(edit.name);
         if (r.incremental.used && r.incremental.samePredicates) same.push(edit.name);
         if (r.incremental.used && r.incremental.rowsOnly) rowsOnly.push(edit.name);
+        if (r.incremental.used && r.incremental.interning === 'patched') patchedInterning.push(edit.name);
         const ref = join(s.root, `ref-${n}`);
         await fullInto(s.paths, ref, site);
         expectSameTree(s.out, ref);
@@ -142,6 +145,8 @@ describe('incremental build', () => {
       // pages listing it); never a value or a tag.
       for (const name of ['sigma title', 'sigma level']) expect(rowsOnly, name).toContain(name);
       for (const name of ['sigma value', 'sigma added value', 'sigma technique tag', 'elastic query value', 'splunk search value']) expect(rowsOnly, name).not.toContain(name);
+      // A changed value patches the interning (src/incremental/patch-interning.ts) instead of counting the corpus again.
+      for (const name of ['sigma value', 'sigma added value', 'sigma case of a value', 'elastic query value', 'splunk search value']) expect(patchedInterning, name).toContain(name);
     }, 120_000);
   }
 

@@ -1,0 +1,502 @@
+/**
+ * The interning after a change to a few rules' predicates, made from the
+ * previous one instead of by replaying the interning pass over the whole
+ * corpus (src/catalog/collect.ts): the same intern tables and uses the pass
+ * would give, computed with integer columns for the unchanged rules and
+ * strings only for the changed rules' values and the keys they touch.
+ *
+ * What the pass gives is a function of the predicates in rule order:
+ *
+ * - a key (field, operator, normalized value) is numbered at its first use,
+ *   fields, operators and written names too;
+ * - a key's display form, regex and folded value come from its first use
+ *   and the written forms of the later ones (`Interner.key`, `chooseDisplays`);
+ *   `ci` from every use;
+ * - a case-sensitive key joins the case-insensitive key of its folded value
+ *   in the same field and operator (`mergeCaseVariants`);
+ * - each rule's lists follow its predicates.
+ *
+ * The snapshot keeps each predicate's own key (`RuleUses.predRawKey`), so
+ * every unchanged predicate's key is known; the changed rules' values are
+ * looked up among the keys of their field and operator. Keys are numbered
+ * again by first use over the whole sequence (a value only the change uses
+ * appears or disappears; a key the change used first moves). Only the keys
+ * the changed rules use, before or after, can show another display form,
+ * regex, `ci` or count; only keys of their fields and operators another
+ * merge. A change that adds or removes a field, an operator or a written
+ * name, or moves one's first use, is left to the pass (null is returned
+ * with the reason).
+ */
+import { FIELD_EXCLUSION, FIELD_INDICATOR, F_ANCHORED, F_CI, F_CS, IntList, ROLE_BITS, ROLE_EXCLUSION, ROLE_INDICATOR, ROLE_NEGATED, type KeyState, type RuleUses, type StoredInterning } from '../catalog/collect.js';
+import { fieldKey } from '../catalog/keys.js';
+import type { PredicateIds } from './snapshot.js';
+
+/** The patched interning, and the keys (new ids) the changed rules used before the change, where they still exist. */
+export interface PatchedInterning {
+  stored: StoredInterning;
+  oldKeys: number[];
+  /** Each previous key's id now (-1: no longer used), and the keys whose display form, regex, `ci` or counts were found again. */
+  idOf: Int32Array;
+  affected: Uint8Array;
+}
+
+/** A key's bucket: its field and operator (at most 31 operators). */
+const bucket = (fid: number, opId: number) => fid * 32 + opId;
+
+// The passes over every predicate or key are small functions of their own: each runs once per
+// rebuild, and V8 optimizes a hot loop on the stack (OSR) by compiling the function around it, which
+// is quick for a small function and too slow to help for a large one (docs/performance.md, "Cold code").
+
+/** The changed rules' predicates resolved against the previous interning. */
+interface Resolved {
+  /** Per predicate of a changed rule (in `next` order), its key: a previous one, or nOld + i for the i-th new one. */
+  keys: Map<number, Int32Array>;
+  added: { fid: number; opId: number }[];
+  fields: Map<number, { fid: number[]; flags: number[]; ops: number[] }>;
+  written: Map<number, number[]>;
+}
+
+/**
+ * Each changed rule's predicates: its field, operator and written name among
+ * the previous ones (a string when one is new), its key among the previous
+ * keys of its field and operator (found by normalized value), and the rule's
+ * field and written-name lists.
+ */
+function resolveChanged(old: StoredInterning, prev: PredicateIds, next: PredicateIds, strings: readonly string[], at: readonly number[], vendors: readonly string[]): Resolved | string {
+  const fieldIdx = new Map<string, number>();
+  for (let f = 0; f < old.fields.length; f++) fieldIdx.set(fieldKey(old.fields[f]!), f);
+  const opIdx = new Map<string, number>();
+  for (let o = 0; o < old.ops.length; o++) opIdx.set(old.ops[o]!, o);
+  const writtenIdx = new Map<string, number>();
+  for (let w = 0; w < old.writtenName.length; w++) writtenIdx.set(`${old.writtenField[w]}\u0000${old.writtenVendor[w]}\u0000${old.writtenName[w]}`, w);
+  const out: Resolved = { keys: new Map(), added: [], fields: new Map(), written: new Map() };
+  // First each predicate's field and operator, and the values wanted in each bucket.
+  const fidOf: number[][] = [];
+  const opOf: number[][] = [];
+  const wanted = new Map<number, Map<string, number>>();
+  for (const i of at) {
+    const fids: number[] = [];
+    const ops: number[] = [];
+    for (let j = next.off[i]!; j < next.off[i + 1]!; j++) {
+      const f = next.field[j]!;
+      const fid = fieldIdx.get(fieldKey(f < 0 ? null : strings[f]!));
+      const opId = opIdx.get(strings[next.op[j]!]!);
+      if (fid === undefined || opId === undefined) return 'a changed rule uses a new field or operator';
+      fids.push(fid);
+      ops.push(opId);
+      const b = bucket(fid, opId);
+      let w = wanted.get(b);
+      if (!w) wanted.set(b, (w = new Map()));
+      w.set(strings[next.norm[j]!]!, -1);
+    }
+    fidOf.push(fids);
+    opOf.push(ops);
+  }
+  findKeys(old, prev, strings, wanted);
+  const addedIdx = new Map<string, number>();
+  const nOld = old.keyFid.length;
+  at.forEach((i, q) => {
+    const from = next.off[i]!;
+    const keys = new Int32Array(next.off[i + 1]! - from);
+    const fl = { fid: [] as number[], flags: [] as number[], ops: [] as number[] };
+    const wl: number[] = [];
+    for (let j = from; j < next.off[i + 1]!; j++) {
+      const fid = fidOf[q]![j - from]!;
+      const opId = opOf[q]![j - from]!;
+      const norm = strings[next.norm[j]!]!;
+      let k = wanted.get(bucket(fid, opId))!.get(norm)!;
+      if (k < 0) {
+        const name = `${bucket(fid, opId)}\u0000${norm}`;
+        let a = addedIdx.get(name);
+        if (a === undefined) {
+          addedIdx.set(name, (a = nOld + out.added.length));
+          out.added.push({ fid, opId });
+        }
+        k = a;
+      }
+      keys[j - from] = k;
+      let p = fl.fid.indexOf(fid);
+      if (p < 0) {
+        p = fl.fid.push(fid) - 1;
+        fl.flags.push(0);
+        fl.ops.push(0);
+      }
+      const role = next.flags[j]! & ROLE_BITS;
+      fl.flags[p]! |= role === ROLE_INDICATOR ? FIELD_INDICATOR : role === ROLE_EXCLUSION ? FIELD_EXCLUSION : 0;
+      fl.ops[p]! |= 1 << opId;
+      const w = next.written[j]!;
+      if (w >= 0) {
+        const wid = writtenIdx.get(`${fid}\u0000${vendors[i]}\u0000${strings[w]}`);
+        if (wid === undefined) return;
+        if (!wl.includes(wid)) wl.push(wid);
+      }
+    }
+    out.keys.set(i, keys);
+    out.fields.set(i, fl);
+    out.written.set(i, wl);
+  });
+  if (out.written.size !== at.length) return 'a changed rule writes a field name anew';
+  return out;
+}
+
+/** Fill `wanted` (bucket -> normalized value -> -1) with the previous keys of those values. */
+function findKeys(old: StoredInterning, prev: PredicateIds, strings: readonly string[], wanted: Map<number, Map<string, number>>): void {
+  const { keyFid, keyOp } = old;
+  const first = old.keyState.first;
+  const byField = new Uint8Array(old.fields.length);
+  const lengths = new Set<number>();
+  for (const [b, m] of wanted) {
+    byField[Math.floor(b / 32)] = 1;
+    for (const v of m.keys()) lengths.add(v.length);
+  }
+  for (let k = 0; k < keyFid.length; k++) {
+    if (!byField[keyFid[k]!]) continue;
+    const m = wanted.get(bucket(keyFid[k]!, keyOp[k]!));
+    if (!m) continue;
+    const norm = strings[prev.norm[first[k]!]!]!;
+    if (lengths.has(norm.length) && m.get(norm) === -1) m.set(norm, k);
+  }
+}
+
+/** Every predicate's own key in `next`: the previous one for an unchanged rule, the resolved one for a changed rule. */
+function rawKeys(oldRaw: Int32Array, oldOff: ArrayLike<number>, off: ArrayLike<number>, changed: Map<number, Int32Array>): Int32Array | null {
+  const n = off.length - 1;
+  const raw = new Int32Array(off[n]!);
+  for (let i = 0; i < n; i++) {
+    const c = changed.get(i);
+    if (c) raw.set(c, off[i]!);
+    else if (off[i + 1]! - off[i]! !== oldOff[i + 1]! - oldOff[i]!) return null;
+    else raw.set(oldRaw.subarray(oldOff[i]!, oldOff[i + 1]!), off[i]!);
+  }
+  return raw;
+}
+
+/**
+ * Number the keys by first use over `raw` (in place), and check that fields
+ * and operators keep their first-use order (`fidOf` / `opOf`: per key of
+ * `raw`). Returns each previous key's new id (-1: gone) and each new key's
+ * first use, or null when a field or operator moved.
+ */
+function renumber(raw: Int32Array, nAll: number, fidOf: Int32Array, opOf: Int32Array, nFields: number, nOps: number): { idOf: Int32Array; first: Int32Array } | null {
+  const idOf = new Int32Array(nAll).fill(-1);
+  const first = new Int32Array(nAll);
+  const fSeen = new Uint8Array(nFields);
+  const oSeen = new Uint8Array(nOps);
+  let nKeys = 0;
+  let nextF = 0;
+  let nextO = 0;
+  for (let j = 0; j < raw.length; j++) {
+    const k = raw[j]!;
+    let id = idOf[k]!;
+    if (id < 0) {
+      id = idOf[k] = nKeys++;
+      first[id] = j;
+      const f = fidOf[k]!;
+      const o = opOf[k]!;
+      if (!fSeen[f]) {
+        if (f !== nextF++) return null;
+        fSeen[f] = 1;
+      }
+      if (!oSeen[o]) {
+        if (o !== nextO++) return null;
+        oSeen[o] = 1;
+      }
+    }
+    raw[j] = id;
+  }
+  if (nextF !== nFields || nextO !== nOps) return null;
+  return { idOf, first: first.slice(0, nKeys) };
+}
+
+/** Whether the rules' written names (their lists in rule order, a changed rule's from `changed`) keep their first-use order, each still used. */
+function writtenInOrder(uses: RuleUses, changed: Map<number, number[]>, nWritten: number): boolean {
+  const seen = new Uint8Array(nWritten);
+  let next = 0;
+  const n = uses.writtenOff.length - 1;
+  for (let i = 0; i < n; i++) {
+    const c = changed.get(i);
+    const from = c ? 0 : uses.writtenOff[i]!;
+    const to = c ? c.length : uses.writtenOff[i + 1]!;
+    for (let q = from; q < to; q++) {
+      const w = c ? c[q]! : uses.written[q]!;
+      if (seen[w]) continue;
+      if (w !== next++) return false;
+      seen[w] = 1;
+    }
+  }
+  return next === nWritten;
+}
+
+/**
+ * The state of the keys marked `affected`, from their uses in order, as the
+ * interning pass makes it: `ci` from every use; the display form as
+ * `Interner.key` counts the written forms (the first form's count starts
+ * when a second one shows up, at the rules counted so far plus one) and
+ * `chooseDisplays` picks it.
+ */
+function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, display: Int32Array, strings: readonly string[], affected: Uint8Array, first: Int32Array, ci: Uint8Array): Map<number, string> {
+  const nKeys = affected.length;
+  const shown = new Map<number, string>();
+  const forms = new Map<number, Map<string, number>>();
+  const nInd = new Int32Array(nKeys);
+  const nExcl = new Int32Array(nKeys);
+  const lastInd = new Int32Array(nKeys).fill(-1);
+  const lastExcl = new Int32Array(nKeys).fill(-1);
+  const n = off.length - 1;
+  for (let i = 0; i < n; i++) {
+    for (let j = off[i]!; j < off[i + 1]!; j++) {
+      const k = raw[j]!;
+      if (!affected[k]) continue;
+      const f = flags[j]!;
+      if (f & F_CI) ci[k] = 1;
+      const d = strings[display[j]!]!;
+      if (j === first[k]) shown.set(k, d);
+      else {
+        const m = forms.get(k);
+        if (m) m.set(d, (m.get(d) ?? 0) + 1);
+        else if (shown.get(k) !== d) forms.set(k, new Map([[shown.get(k)!, nInd[k]! + nExcl[k]! + 1], [d, 1]]));
+      }
+      const role = f & ROLE_BITS;
+      if (role === ROLE_INDICATOR && lastInd[k] !== i) {
+        lastInd[k] = i;
+        nInd[k]++;
+      } else if (role === ROLE_EXCLUSION && lastExcl[k] !== i) {
+        lastExcl[k] = i;
+        nExcl[k]++;
+      }
+    }
+  }
+  for (const [k, m] of forms) {
+    let best = -1;
+    m.forEach((c, d) => {
+      if (c > best) {
+        best = c;
+        shown.set(k, d);
+      }
+    });
+  }
+  return shown;
+}
+
+/**
+ * Each key's alias (`mergeCaseVariants`): found again for the keys of the
+ * buckets marked in `touched` (a case-sensitive key joins the
+ * case-insensitive key of its folded value), the previous one elsewhere.
+ */
+function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf: Int32Array, oldAlias: Int32Array, touched: Set<number>, touchedField: Uint8Array, ci: Uint8Array, first: Int32Array, next: PredicateIds, strings: readonly string[]): Int32Array {
+  const nKeys = keyFid.length;
+  const alias = new Int32Array(nKeys);
+  const inBucket = new Map<number, number[]>();
+  for (let k = 0; k < nKeys; k++) {
+    alias[k] = k;
+    if (touchedField[keyFid[k]!] && touched.has(bucket(keyFid[k]!, keyOp[k]!))) {
+      let l = inBucket.get(bucket(keyFid[k]!, keyOp[k]!));
+      if (!l) inBucket.set(bucket(keyFid[k]!, keyOp[k]!), (l = []));
+      l.push(k);
+    } else if (oldOf[k]! >= 0) alias[k] = idOf[oldAlias[oldOf[k]!]!]!;
+  }
+  for (const keys of inBucket.values()) {
+    // The case-sensitive keys with a folded value, by that value; then the case-insensitive keys of such a value.
+    const folds = new Map<string, number[]>();
+    const lengths = new Set<number>();
+    for (const k of keys) {
+      const fo = next.foldedNorm[first[k]!]!;
+      if (ci[k] || fo < 0) continue;
+      const v = strings[fo]!;
+      const l = folds.get(v);
+      if (l) l.push(k);
+      else folds.set(v, [k]);
+      lengths.add(v.length);
+    }
+    if (!folds.size) continue;
+    for (const t of keys) {
+      if (!ci[t]) continue;
+      const norm = strings[next.norm[first[t]!]!]!;
+      if (!lengths.has(norm.length)) continue;
+      for (const k of folds.get(norm) ?? []) if (k !== t) alias[k] = t;
+    }
+  }
+  return alias;
+}
+
+/** Each rule's lists (`RuleUses`) from its predicates' keys, aliases and flags; field and written lists copied from `old` but for the changed rules'. */
+function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved): RuleUses {
+  const n = off.length - 1;
+  const nKeys = alias.length;
+  const ind = new IntList();
+  const excl = new IntList();
+  const indOff = new Int32Array(n + 1);
+  const exclOff = new Int32Array(n + 1);
+  const indPos = new Int32Array(nKeys).fill(-1);
+  const exclPos = new Int32Array(nKeys).fill(-1);
+  const predKey = new Int32Array(raw.length);
+  const predOwnKey = new Int32Array(raw.length);
+  for (let i = 0; i < n; i++) {
+    const is = ind.length;
+    const es = excl.length;
+    for (let j = off[i]!; j < off[i + 1]!; j++) {
+      const k = raw[j]!;
+      const a = alias[k]!;
+      const f = flags[j]!;
+      const role = f & ROLE_BITS;
+      const cs = f & F_CS ? 1 : 0;
+      if (role === ROLE_INDICATOR) {
+        const p = indPos[a]!;
+        if (p >= is) ind.data[p]! |= cs;
+        else {
+          indPos[a] = ind.length;
+          ind.push(a * 2 + cs);
+        }
+      } else if (role === ROLE_EXCLUSION) {
+        const p = exclPos[a]!;
+        if (p >= es) excl.data[p]! |= cs;
+        else {
+          exclPos[a] = excl.length;
+          excl.push(a * 2 + cs);
+        }
+      }
+      predKey[j] = role === ROLE_NEGATED ? -1 : a;
+      predOwnKey[j] = role === ROLE_NEGATED ? -1 : k;
+    }
+    indOff[i + 1] = ind.length;
+    exclOff[i + 1] = excl.length;
+  }
+  const fieldId = new IntList();
+  const fieldFlags = new IntList();
+  const fieldOps = new IntList();
+  const fieldOff = new Int32Array(n + 1);
+  const written = new IntList();
+  const writtenOff = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const fl = r.fields.get(i);
+    if (fl) {
+      for (let q = 0; q < fl.fid.length; q++) {
+        fieldId.push(fl.fid[q]!);
+        fieldFlags.push(fl.flags[q]!);
+        fieldOps.push(fl.ops[q]!);
+      }
+      for (const w of r.written.get(i)!) written.push(w);
+    } else {
+      for (let q = ou.fieldOff[i]!; q < ou.fieldOff[i + 1]!; q++) {
+        fieldId.push(ou.fieldId[q]!);
+        fieldFlags.push(ou.fieldFlags[q]!);
+        fieldOps.push(ou.fieldOps[q]!);
+      }
+      for (let q = ou.writtenOff[i]!; q < ou.writtenOff[i + 1]!; q++) written.push(ou.written[q]!);
+    }
+    fieldOff[i + 1] = fieldId.length;
+    writtenOff[i + 1] = written.length;
+  }
+  return {
+    ind: ind.view(),
+    indOff,
+    excl: excl.view(),
+    exclOff,
+    fieldId: fieldId.view(),
+    fieldFlags: fieldFlags.view(),
+    fieldOps: fieldOps.view(),
+    fieldOff,
+    written: written.view(),
+    writtenOff,
+    predKey,
+    predOwnKey,
+    predFlags: flags,
+    predRawKey: raw,
+  };
+}
+
+/**
+ * The interning of the predicates `next` (the previous ones, `prev`, with the
+ * rules `at` changed), from the previous interning `old` of `prev`
+ * (`oldOff`: its rules' predicate offsets). `strings`: the table both
+ * columns index. A string (why) when the change is left to the full pass.
+ */
+export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, prev: PredicateIds, next: PredicateIds, strings: readonly string[], at: readonly number[], vendors: readonly string[]): PatchedInterning | string {
+  const n = vendors.length;
+  const ou = old.uses;
+  const nOld = old.keyFid.length;
+  const off = next.off;
+  if (oldOff.length !== n + 1 || off.length !== n + 1 || ou.predRawKey.length !== prev.flags.length || old.keyState.first.length !== nOld) return 'the snapshot files do not match';
+  const r = resolveChanged(old, prev, next, strings, at, vendors);
+  if (typeof r === 'string') return r;
+  const raw = rawKeys(ou.predRawKey, oldOff, off, r.keys);
+  if (!raw) return 'the snapshot files do not match';
+
+  // ---- Keys numbered by first use; fields, operators and written names must keep theirs.
+  const nAll = nOld + r.added.length;
+  const fidOf = new Int32Array(nAll);
+  const opOf = new Int32Array(nAll);
+  fidOf.set(old.keyFid);
+  opOf.set(old.keyOp);
+  r.added.forEach((a, q) => {
+    fidOf[nOld + q] = a.fid;
+    opOf[nOld + q] = a.opId;
+  });
+  // The keys the changed rules use, before and after (by their ids before numbering).
+  const affectedRaw = new Uint8Array(nAll);
+  for (const keys of r.keys.values()) for (let q = 0; q < keys.length; q++) affectedRaw[keys[q]!] = 1;
+  for (const i of at) for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) affectedRaw[ou.predRawKey[j]!] = 1;
+  const num = renumber(raw, nAll, fidOf, opOf, old.fields.length, old.ops.length);
+  if (!num) return 'a field or operator is used first elsewhere, or no longer';
+  if (!writtenInOrder(ou, r.written, old.writtenName.length)) return 'a written field name is used first elsewhere, or no longer';
+  const { idOf, first } = num;
+  const nKeys = first.length;
+  const oldOf = new Int32Array(nKeys).fill(-1);
+  const keyFid = new Int32Array(nKeys);
+  const keyOp = new Int32Array(nKeys);
+  const affected = new Uint8Array(nKeys);
+  const oldKeys: number[] = [];
+  const touched = new Set<number>();
+  const touchedField = new Uint8Array(old.fields.length);
+  for (let k = 0; k < nAll; k++) {
+    const id = idOf[k]!;
+    if (affectedRaw[k]) {
+      touched.add(bucket(fidOf[k]!, opOf[k]!));
+      touchedField[fidOf[k]!] = 1;
+    }
+    if (id < 0) continue;
+    if (k < nOld) oldOf[id] = k;
+    keyFid[id] = fidOf[k]!;
+    keyOp[id] = opOf[k]!;
+    affected[id] = affectedRaw[k]!;
+  }
+  for (const i of at) {
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
+      const id = idOf[ou.predRawKey[j]!]!;
+      if (id >= 0 && !oldKeys.includes(id)) oldKeys.push(id);
+    }
+  }
+
+  // ---- Key state: the previous one, but for the keys the change touched.
+  const ci = new Uint8Array(nKeys);
+  for (let k = 0; k < nKeys; k++) if (!affected[k]) ci[k] = old.keyState.ci[oldOf[k]!]!;
+  const shown = affectedState(raw, off, next.flags, next.display, strings, affected, first, ci);
+  const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, touched, touchedField, ci, first, next, strings);
+  const uses = ruleLists(raw, off, next.flags, alias, ou, r);
+  const keyState: KeyState = { first, ci, alias };
+  const keyAnchored = new Uint8Array(nKeys);
+  for (let k = 0; k < nKeys; k++) keyAnchored[k] = affected[k] ? (next.regexFlags[first[k]!]! >= 0 && next.flags[first[k]!]! & F_ANCHORED ? 1 : 0) : old.keyAnchored[oldOf[k]!]!;
+  return {
+    stored: {
+      fields: old.fields,
+      ops: old.ops,
+      keyFid,
+      keyOp,
+      keyDisplay: (k) => (affected[k] ? shown.get(k)! : old.keyDisplay(oldOf[k]!)),
+      keyRegexFlags: (k) => {
+        if (!affected[k]) return old.keyRegexFlags(oldOf[k]!);
+        const rf = next.regexFlags[first[k]!]!;
+        return rf < 0 ? undefined : strings[rf];
+      },
+      keyAnchored,
+      keyState,
+      writtenField: old.writtenField,
+      writtenVendor: old.writtenVendor,
+      writtenName: old.writtenName,
+      uses,
+    },
+    oldKeys,
+    idOf,
+    affected,
+  };
+}
