@@ -541,10 +541,16 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     }));
 
   // ---- Orders, ranked once so that the many sorts below compare integers.
-  const lowerTitles = facts.map((f) => f.title.toLowerCase());
-  // Rules: by vendor, then title (case-insensitive); the order is total (ties break by index).
-  const ruleRank = ranks(prepared.length, (a, b) => compareRules(prepared[a]!.vendor, lowerTitles[a]!, a, prepared[b]!.vendor, lowerTitles[b]!, b));
-  const ruleOrder = (a: number, b: number) => ruleRank[a]! - ruleRank[b]!;
+  // Rules: by vendor, then title (case-insensitive); the order is total (ties break by index). Ranked
+  // once for a whole catalog; with a selection (a rebuild sorts a few pages' rules) compared as asked.
+  const lowerTitles: string[] = new Array(prepared.length);
+  const lower = (i: number) => (lowerTitles[i] ??= facts[i]!.title.toLowerCase());
+  const compare = (a: number, b: number) => compareRules(prepared[a]!.vendor, lower(a), a, prepared[b]!.vendor, lower(b), b);
+  let ruleOrder = compare;
+  if (!select) {
+    const ruleRank = ranks(prepared.length, compare);
+    ruleOrder = (a: number, b: number) => ruleRank[a]! - ruleRank[b]!;
+  }
   // Fields by name (null, "any field", sorts as the empty string), operators by name.
   const fieldRank = ranks(c.fields.length, (a, b) => byStr(c.fields[a] ?? '', c.fields[b] ?? ''));
   const opRank = ranks(c.ops.length, (a, b) => byStr(c.ops[a]!, c.ops[b]!));

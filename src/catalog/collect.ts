@@ -157,6 +157,8 @@ export interface Interning extends Interned {
    * for, and its `keys` holds only those made so far.
    */
   key(k: number): KeyInfo;
+  /** The length of key `k`'s display form, without making the key (a restored interning reads it from its table). */
+  displayLength(k: number): number;
 }
 
 /** An interning whose `keys` are all made (by collecting), with its key columns. */
@@ -171,7 +173,7 @@ function withKeyColumns(c: Interned & { uses: RuleUses; keyState: KeyState }): I
     keyCols.nInd[k] = ki.nInd;
     keyCols.nExcl[k] = ki.nExcl;
   }
-  return { ...c, keyCols, key: (k: number) => keys[k]! };
+  return { ...c, keyCols, key: (k: number) => keys[k]!, displayLength: (k: number) => keys[k]!.display.length };
 }
 
 const MAX_OPS = 31;
@@ -768,8 +770,9 @@ export interface StoredInterning {
   ops: PredicateOp[];
   keyFid: Int32Array;
   keyOp: Int32Array;
-  /** Key `k`'s display form and regex flags: functions, so that a file's strings are decoded only for the keys asked for. */
+  /** Key `k`'s display form (and its length) and regex flags: functions, so that a file's strings are decoded only for the keys asked for. */
   keyDisplay(k: number): string;
+  keyDisplayLength(k: number): number;
   keyRegexFlags(k: number): string | undefined;
   keyAnchored: Uint8Array;
   keyState: KeyState;
@@ -790,6 +793,7 @@ export function storeInterning(c: Interning): StoredInterning {
     keyFid: c.keyCols.fid,
     keyOp: c.keyCols.opId,
     keyDisplay: (k) => c.key(k).display,
+    keyDisplayLength: (k) => c.displayLength(k),
     keyRegexFlags: (k) => c.key(k).regex?.flags,
     keyAnchored,
     keyState: c.keyState,
@@ -844,5 +848,6 @@ export function restoreInterning(s: StoredInterning): Interning {
     keyCols: { fid: s.keyFid, opId: s.keyOp, nInd, nExcl },
     keyState: s.keyState,
     key,
+    displayLength: (k) => (keys[k] ? keys[k].display.length : s.keyDisplayLength(k)),
   };
 }

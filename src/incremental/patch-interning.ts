@@ -483,6 +483,7 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
       keyFid,
       keyOp,
       keyDisplay: (k) => (affected[k] ? shown.get(k)! : old.keyDisplay(oldOf[k]!)),
+      keyDisplayLength: (k) => (affected[k] ? shown.get(k)!.length : old.keyDisplayLength(oldOf[k]!)),
       keyRegexFlags: (k) => {
         if (!affected[k]) return old.keyRegexFlags(oldOf[k]!);
         const rf = next.regexFlags[first[k]!]!;

@@ -445,20 +445,37 @@ function changedFiles(paths: readonly string[], opts: UpdateOptions, state: Snap
 }
 
 /**
- * Whether a key among `ks` shares its field, operator and display form with
- * another counted key: the catalog orders such keys by first use, which a
- * change can move (then a full build runs).
+ * Whether a key among `ks` (the changed rules' keys) shares its field,
+ * operator and display form with another counted key: the catalog orders
+ * such keys by first use, which a change can move (then a full build runs).
+ * Two keys the change did not touch keep their order (their first uses are
+ * in unchanged rules, in the same order), so only ties with a key of `ks`
+ * are looked for.
  */
 function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
   const { fid, opId, nInd, nExcl } = c.keyCols;
-  const buckets = new Map<number, Set<string>>();
-  for (const k of ks) buckets.set(fid[k]! * 32 + opId[k]!, new Set());
-  for (let k = 0; k < fid.length; k++) {
-    const displays = buckets.get(fid[k]! * 32 + opId[k]!);
-    if (!displays || (!nInd[k] && !nExcl[k])) continue;
+  const counted = (k: number) => nInd[k]! > 0 || nExcl[k]! > 0;
+  // Per bucket, the displays of its counted keys among `ks` (and the keys themselves).
+  const buckets = new Map<number, { displays: Map<string, number>; lengths: Set<number> }>();
+  const mine = new Set<number>();
+  for (const k of ks) {
+    if (!counted(k)) continue;
+    mine.add(k);
+    const b = fid[k]! * 32 + opId[k]!;
+    let e = buckets.get(b);
+    if (!e) buckets.set(b, (e = { displays: new Map(), lengths: new Set() }));
     const d = c.key(k).display;
-    if (displays.has(d)) return true;
-    displays.add(d);
+    if (e.displays.has(d)) return true;
+    e.displays.set(d, k);
+    e.lengths.add(d.length);
+  }
+  if (!buckets.size) return false;
+  const byField = new Uint8Array(c.fields.length);
+  for (const k of mine) byField[fid[k]!] = 1;
+  for (let k = 0; k < fid.length; k++) {
+    if (!byField[fid[k]!] || mine.has(k) || !counted(k)) continue;
+    const e = buckets.get(fid[k]! * 32 + opId[k]!);
+    if (e && e.lengths.has(c.displayLength(k)) && e.displays.has(c.key(k).display)) return true;
   }
   return false;
 }

@@ -1149,6 +1149,10 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
       keyOp,
       // Decoded when a key is first asked for (`restoreInterning`).
       keyDisplay: (k) => str(keyDisplay[k]!),
+      keyDisplayLength: (k) => {
+        const i = keyDisplay[k]!;
+        return (ends[i + 1]! - ends[i]!) >> kinds[i]!;
+      },
       keyRegexFlags: (k) => nullable(keyRegex[k]!),
       keyAnchored: Uint8Array.from(keyAnchored),
       keyState: { first: keyFirst, ci: Uint8Array.from(keyCi), alias: keyAlias },
