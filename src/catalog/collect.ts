@@ -776,6 +776,13 @@ export interface StoredInterning {
   keyRegexFlags(k: number): string | undefined;
   keyAnchored: Uint8Array;
   keyState: KeyState;
+  /**
+   * For an interning patched from a stored one (src/incremental/patch-interning.ts):
+   * that one, each key's key there (-1: none), and the keys whose display
+   * form or regex were found again (the others have that key's), so that a
+   * writer can reuse what it stored.
+   */
+  from?: { base: StoredInterning; oldOf: Int32Array; changed: Uint8Array };
   writtenField: number[];
   writtenVendor: string[];
   writtenName: string[];

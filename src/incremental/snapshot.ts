@@ -1029,6 +1029,8 @@ function stringTableChunks(strings: readonly string[]): Uint8Array[] {
  * reader decodes only the strings it asks for.
  */
 export function writeInterning(dir: string, s: StoredInterning, off: Int32Array): string {
+  const reused = s.from && tablesRead.get(s.from.base);
+  if (reused && s.from && s.fields === s.from.base.fields && s.ops === s.from.base.ops && s.writtenVendor === s.from.base.writtenVendor && s.writtenName === s.from.base.writtenName) return writePatchedInterning(dir, s, off, s.from, reused);
   const strings: string[] = [];
   const index = new Map<string, number>();
   const id = (v: string | null | undefined): number => {
@@ -1048,30 +1050,104 @@ export function writeInterning(dir: string, s: StoredInterning, off: Int32Array)
     for (let k = 0; k < out.length; k++) out[k] = id(f(k));
     return out;
   };
+  const ids: InterningStringIds = {
+    fields: ints(s.fields),
+    ops: ints(s.ops),
+    keyDisplay: perKey(s.keyDisplay),
+    keyRegex: perKey(s.keyRegexFlags),
+    writtenVendor: ints(s.writtenVendor),
+    writtenName: ints(s.writtenName),
+  };
+  return writeInterningFile(dir, s, off, ids, strings.length, stringTableChunks(strings));
+}
+
+/** The string ids of an interning file's columns (into the table after them). */
+interface InterningStringIds {
+  fields: Int32Array;
+  ops: Int32Array;
+  keyDisplay: Int32Array;
+  keyRegex: Int32Array;
+  writtenVendor: Int32Array;
+  writtenName: Int32Array;
+}
+
+/** An interning file's string table as read (`readInterning`): its bytes, where its strings start, its offsets and kinds, and the ids its columns held. */
+interface TableRead {
+  buf: Buffer;
+  base: number;
+  ends: Int32Array;
+  kinds: Uint8Array;
+  ids: InterningStringIds;
+}
+
+/** The table each interning read from a file came with (`writeInterning` reuses it for one patched from it). */
+const tablesRead = new WeakMap<StoredInterning, TableRead>();
+
+function writeInterningFile(dir: string, s: StoredInterning, off: Int32Array, ids: InterningStringIds, nStrings: number, table: Uint8Array[]): string {
   const n = off.length - 1;
   const u = s.uses;
   const cols: Int32Array[] = [
-    ints(s.fields),
-    ints(s.ops),
+    ids.fields,
+    ids.ops,
     s.keyFid,
     s.keyOp,
-    perKey(s.keyDisplay),
-    perKey(s.keyRegexFlags),
+    ids.keyDisplay,
+    ids.keyRegex,
     Int32Array.from(s.keyAnchored),
     s.keyState.first,
     Int32Array.from(s.keyState.ci),
     s.keyState.alias,
     Int32Array.from(s.writtenField),
-    ints(s.writtenVendor),
-    ints(s.writtenName),
+    ids.writtenVendor,
+    ids.writtenName,
   ];
   for (const [o, lists] of USE_LISTS) cols.push(u[o], ...lists.map((l) => u[l]));
   cols.push(off, u.predKey, u.predOwnKey, u.predFlags, u.predRawKey);
-  const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, strings.length);
+  const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, nStrings);
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const name = freshName(dir, INTERNING_PREFIX, '.bin');
-  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), ...stringTableChunks(strings)]);
+  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), ...table]);
   return name;
+}
+
+/**
+ * An interning patched from one read from a file, written with that file's
+ * string table: a key the patch left alone keeps its strings' ids there,
+ * the strings of the others are appended (each once). Nothing is decoded or
+ * looked up but those.
+ */
+function writePatchedInterning(dir: string, s: StoredInterning, off: Int32Array, from: NonNullable<StoredInterning['from']>, t: TableRead): string {
+  const S = t.kinds.length;
+  const added: string[] = [];
+  const index = new Map<string, number>();
+  const id = (v: string | undefined): number => {
+    if (v === undefined) return -1;
+    let i = index.get(v);
+    if (i === undefined) index.set(v, (i = S + added.push(v) - 1));
+    return i;
+  };
+  const nKeys = s.keyFid.length;
+  const keyDisplay = new Int32Array(nKeys);
+  const keyRegex = new Int32Array(nKeys);
+  for (let k = 0; k < nKeys; k++) {
+    const o = from.oldOf[k]!;
+    if (from.changed[k] || o < 0) {
+      keyDisplay[k] = id(s.keyDisplay(k));
+      keyRegex[k] = id(s.keyRegexFlags(k));
+    } else {
+      keyDisplay[k] = t.ids.keyDisplay[o]!;
+      keyRegex[k] = t.ids.keyRegex[o]!;
+    }
+  }
+  const more = encodeStrings(added, t.ends[S]!);
+  const ends = new Int32Array(S + added.length + 1);
+  ends.set(t.ends);
+  ends.set(more.ends.subarray(1), S + 1);
+  const kinds = new Uint8Array(Math.ceil((S + added.length) / 4) * 4);
+  kinds.set(t.kinds);
+  kinds.set(more.kinds, S);
+  const table = [new Uint8Array(ends.buffer), kinds, t.buf.subarray(t.base, t.base + t.ends[S]!), more.blob];
+  return writeInterningFile(dir, s, off, { ...t.ids, keyDisplay, keyRegex }, S + added.length, table);
 }
 
 /** An interning file of `n` rules (what `writeInterning` wrote, checked), with the rules' predicate offsets; null when malformed. */
@@ -1141,28 +1217,27 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const decoded: (string | undefined)[] = new Array(S);
   const str = (i: number): string => (decoded[i] ??= buf.toString(kinds[i] ? 'utf16le' : 'latin1', base + ends[i]!, base + ends[i + 1]!));
   const nullable = (i: number) => (i < 0 ? undefined : str(i));
-  return {
-    stored: {
-      fields: Array.from(fields, (i) => (i < 0 ? null : str(i))),
-      ops: Array.from(ops, str) as PredicateOp[],
-      keyFid,
-      keyOp,
-      // Decoded when a key is first asked for (`restoreInterning`).
-      keyDisplay: (k) => str(keyDisplay[k]!),
-      keyDisplayLength: (k) => {
-        const i = keyDisplay[k]!;
-        return (ends[i + 1]! - ends[i]!) >> kinds[i]!;
-      },
-      keyRegexFlags: (k) => nullable(keyRegex[k]!),
-      keyAnchored: Uint8Array.from(keyAnchored),
-      keyState: { first: keyFirst, ci: Uint8Array.from(keyCi), alias: keyAlias },
-      writtenField: Array.from(writtenField),
-      writtenVendor: Array.from(writtenVendor, str),
-      writtenName: Array.from(writtenName, str),
-      uses,
+  const stored: StoredInterning = {
+    fields: Array.from(fields, (i) => (i < 0 ? null : str(i))),
+    ops: Array.from(ops, str) as PredicateOp[],
+    keyFid,
+    keyOp,
+    // Decoded when a key is first asked for (`restoreInterning`).
+    keyDisplay: (k) => str(keyDisplay[k]!),
+    keyDisplayLength: (k) => {
+      const i = keyDisplay[k]!;
+      return (ends[i + 1]! - ends[i]!) >> kinds[i]!;
     },
-    off,
+    keyRegexFlags: (k) => nullable(keyRegex[k]!),
+    keyAnchored: Uint8Array.from(keyAnchored),
+    keyState: { first: keyFirst, ci: Uint8Array.from(keyCi), alias: keyAlias },
+    writtenField: Array.from(writtenField),
+    writtenVendor: Array.from(writtenVendor, str),
+    writtenName: Array.from(writtenName, str),
+    uses,
   };
+  tablesRead.set(stored, { buf, base, ends, kinds, ids: { fields, ops, keyDisplay, keyRegex, writtenVendor, writtenName } });
+  return { stored, off };
 }
 
 /** The identity columns of some rules' predicates (`PredicateStreams` order), as strings: what a change is compared with. */

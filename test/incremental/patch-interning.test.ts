@@ -6,16 +6,20 @@
  * corpus again give the same tables and uses, key for key, and so does a
  * patch of a patch.
  */
-import { resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogInput, collectFrom, type CatalogInput } from '../../src/catalog/build.js';
 import { newStreams, restoreInterning, storeInterning, type Interning, type PredicateStreams, type StoredInterning } from '../../src/catalog/collect.js';
 import { patchInterning } from '../../src/incremental/patch-interning.js';
-import { idsFromStreams, idsReader, spliceIds, StringTable, type PredicateIds } from '../../src/incremental/snapshot.js';
+import { idsFromStreams, idsReader, readInterning, spliceIds, StringTable, writeInterning, type PredicateIds } from '../../src/incremental/snapshot.js';
 import { loadCorpus } from '../../src/loader/load.js';
 import { prng } from '../helpers/prng.js';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
+const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-patch-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const STREAM_COLUMNS = ['flags', 'field', 'written', 'op', 'norm', 'display', 'foldedNorm', 'regexFlags'] as const;
 const USES = ['ind', 'indOff', 'excl', 'exclOff', 'fieldId', 'fieldFlags', 'fieldOps', 'fieldOff', 'written', 'writtenOff', 'predKey', 'predOwnKey', 'predFlags', 'predRawKey'] as const;
 
@@ -97,7 +101,7 @@ describe('the patched interning', () => {
     const strings: string[] = [];
     let ids: PredicateIds = idsFromStreams(input.streams, new StringTable(strings));
     let streams = input.streams;
-    let old: StoredInterning = storeInterning(collectFrom(idsReader(ids, strings), input.facts));
+    let old: StoredInterning = readInterning(dir, writeInterning(dir, storeInterning(collectFrom(idsReader(ids, strings), input.facts)), ids.off), vendors.length)!.stored;
     const reasons: string[] = [];
     let patched = 0;
     for (let n = 0; n < 300; n++) {
@@ -109,14 +113,18 @@ describe('the patched interning', () => {
       const next = spliceIds(ids, new Map([[i, { by: idsFromStreams(after, table), i: 0 }]]));
       const p = patchInterning(old, ids.off, ids, next, strings, [i], vendors);
       const want = collectFrom(idsReader(next, strings), input.facts);
-      if (typeof p === 'string') {
-        reasons.push(p);
-        old = storeInterning(want);
-      } else {
+      // Each interning goes through its file, as between two rebuilds: a patched one is written with the
+      // string table of the file it was read from, its changed keys' strings appended.
+      const stored = typeof p === 'string' ? storeInterning(want) : p.stored;
+      const back = readInterning(dir, writeInterning(dir, stored, next.off), vendors.length)!;
+      expect(back, `change ${n}`).not.toBeNull();
+      if (typeof p === 'string') reasons.push(p);
+      else {
         expectSame(restoreInterning(p.stored), want, `change ${n} (rule ${i})`);
-        old = p.stored;
         patched++;
       }
+      expectSame(restoreInterning(back.stored), want, `change ${n} (rule ${i}), read back`);
+      old = back.stored;
       ids = next;
       // The streams the next change copies from and mutates (the changed rule's predicates replaced).
       const s2 = newStreams();
