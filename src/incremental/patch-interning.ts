@@ -228,6 +228,48 @@ function writtenInOrder(uses: RuleUses, changed: Map<number, number[]>, nWritten
 }
 
 /**
+ * Per key (new ids, from `idOf`): its previous key, field, operator, whether
+ * the change touched it (`affectedRaw`, by previous ids), and what an
+ * untouched key keeps (`ci`, anchored regex; a touched key's anchoring from
+ * its first use, its `ci` found again later); and the buckets and fields of
+ * the touched keys, before and after.
+ */
+function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, old: StoredInterning, next: PredicateIds) {
+  const nKeys = first.length;
+  const oldOf = new Int32Array(nKeys).fill(-1);
+  const keyFid = new Int32Array(nKeys);
+  const keyOp = new Int32Array(nKeys);
+  const affected = new Uint8Array(nKeys);
+  const ci = new Uint8Array(nKeys);
+  const keyAnchored = new Uint8Array(nKeys);
+  const touched = new Set<number>();
+  const touchedField = new Uint8Array(old.fields.length);
+  const oldCi = old.keyState.ci;
+  const oldAnchored = old.keyAnchored;
+  for (let k = 0; k < idOf.length; k++) {
+    const id = idOf[k]!;
+    const a = affectedRaw[k]!;
+    if (a) {
+      touched.add(bucket(fidOf[k]!, opOf[k]!));
+      touchedField[fidOf[k]!] = 1;
+    }
+    if (id < 0) continue;
+    keyFid[id] = fidOf[k]!;
+    keyOp[id] = opOf[k]!;
+    if (k < nOld) oldOf[id] = k;
+    if (a) {
+      affected[id] = 1;
+      const j = first[id]!;
+      keyAnchored[id] = next.regexFlags[j]! >= 0 && next.flags[j]! & F_ANCHORED ? 1 : 0;
+    } else {
+      ci[id] = oldCi[k]!;
+      keyAnchored[id] = oldAnchored[k]!;
+    }
+  }
+  return { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField };
+}
+
+/**
  * The state of the keys marked `affected`, from their uses in order, as the
  * interning pass makes it: `ci` from every use; the display form as
  * `Interner.key` counts the written forms (the first form's count starts
@@ -440,26 +482,9 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
   if (!num) return 'a field or operator is used first elsewhere, or no longer';
   if (!writtenInOrder(ou, r.written, old.writtenName.length)) return 'a written field name is used first elsewhere, or no longer';
   const { idOf, first } = num;
-  const nKeys = first.length;
-  const oldOf = new Int32Array(nKeys).fill(-1);
-  const keyFid = new Int32Array(nKeys);
-  const keyOp = new Int32Array(nKeys);
-  const affected = new Uint8Array(nKeys);
+  const cols = keyColumns(idOf, first, nOld, fidOf, opOf, affectedRaw, old, next);
+  const { oldOf, keyFid, keyOp, affected, ci } = cols;
   const oldKeys: number[] = [];
-  const touched = new Set<number>();
-  const touchedField = new Uint8Array(old.fields.length);
-  for (let k = 0; k < nAll; k++) {
-    const id = idOf[k]!;
-    if (affectedRaw[k]) {
-      touched.add(bucket(fidOf[k]!, opOf[k]!));
-      touchedField[fidOf[k]!] = 1;
-    }
-    if (id < 0) continue;
-    if (k < nOld) oldOf[id] = k;
-    keyFid[id] = fidOf[k]!;
-    keyOp[id] = opOf[k]!;
-    affected[id] = affectedRaw[k]!;
-  }
   for (const i of at) {
     for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
       const id = idOf[ou.predRawKey[j]!]!;
@@ -468,14 +493,11 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
   }
 
   // ---- Key state: the previous one, but for the keys the change touched.
-  const ci = new Uint8Array(nKeys);
-  for (let k = 0; k < nKeys; k++) if (!affected[k]) ci[k] = old.keyState.ci[oldOf[k]!]!;
   const shown = affectedState(raw, off, next.flags, next.display, strings, affected, first, ci);
-  const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, touched, touchedField, ci, first, next, strings);
+  const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, cols.touched, cols.touchedField, ci, first, next, strings);
   const uses = ruleLists(raw, off, next.flags, alias, ou, r);
   const keyState: KeyState = { first, ci, alias };
-  const keyAnchored = new Uint8Array(nKeys);
-  for (let k = 0; k < nKeys; k++) keyAnchored[k] = affected[k] ? (next.regexFlags[first[k]!]! >= 0 && next.flags[first[k]!]! & F_ANCHORED ? 1 : 0) : old.keyAnchored[oldOf[k]!]!;
+  const { keyAnchored } = cols;
   return {
     stored: {
       fields: old.fields,

@@ -891,9 +891,10 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
     const written = writeSpliced(safeOutputPath(out, CATALOG), parts, prev, join(opts.cache, CATALOG_SPARE));
     prevOpen = false;
     closeSync(prev);
-    // The output's files are the previous ones (the manifest, last, aside).
+    // The output's files are the previous ones (the manifest, last, aside), and so is the manifest that
+    // lists them: its stamp was checked at the start with the others', so it is not read or written again.
     const allRels = Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
-    const { removed } = finishCatalogOutput(out, allRels);
+    const removed = 0;
 
     const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(c.newRules.get(i)!), slug: slugs[i]! })])));
     const next: SnapshotState = {
@@ -1234,8 +1235,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const w = { files: wm.files + wl.files + 1, unchanged: wm.unchanged + wl.unchanged, bytes: wm.bytes + wl.bytes + written.bytes };
     // Every file of the output, as a full build lists them.
     // With the field list kept, the light fields do not know their value pages: the files are the previous ones.
+    // (Then the manifest listing them is the previous one too, checked at the start with the others.)
     const allRels = keepFieldList ? Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i)) : catalogFilePaths(view, { site });
-    const { removed } = finishCatalogOutput(out, allRels);
+    const { removed } = keepFieldList ? { removed: 0 } : finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;
 
