@@ -419,6 +419,12 @@ export interface AggregateSelection {
   techniques: ReadonlySet<string>;
   /** Field keys (`fieldKey`); absent: every field page in full (the web site lists every field's figures and values). */
   fields?: ReadonlySet<string>;
+  /**
+   * With `fields`: every other field also gets what the site's field list
+   * shows of it (its rules by vendor, its written names, and a `values` list
+   * of the right length whose rows are not made: holes).
+   */
+  fieldFigures?: boolean;
 }
 
 export interface Aggregated {
@@ -855,7 +861,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   const techById = new Map(techniques.map((t) => [t.id, t]));
 
   // ---- 5. Catalog-wide field pages.
-  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields);
+  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields, select?.fieldFigures);
 
   // ---- 6. Matrix.
   const matrix: MatrixColumn[] = [];
@@ -1007,24 +1013,30 @@ interface FieldPageOrders {
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
-function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>): CatalogField[] {
+function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>, figures = false): CatalogField[] {
   const { uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
-  // The pages computed in full (all of them without a selection); every other one shows its name and count only.
+  // The pages computed in full (all of them without a selection); every other one shows its name and count
+  // only, or with `figures` what the field list shows too (`listed`: its rules and written names are listed).
   const full = new Uint8Array(nFields).fill(selected ? 0 : 1);
   if (selected) for (let fid = 0; fid < nFields; fid++) if (selected.has(fieldKey(c.fields[fid]!))) full[fid] = 1;
+  const listed = figures ? new Uint8Array(nFields).fill(1) : full;
   const pageCount = new Int32Array(nFields);
   const pageRules: number[][] = new Array(nFields);
   const pageWritten: number[][] = new Array(nFields);
   const pageKeys: number[][] = new Array(nFields);
-  for (let fid = 0; fid < nFields; fid++) if (full[fid]) (pageRules[fid] = []), (pageWritten[fid] = []), (pageKeys[fid] = []);
+  const valueCount = new Int32Array(nFields);
+  for (let fid = 0; fid < nFields; fid++) {
+    if (listed[fid]) (pageRules[fid] = []), (pageWritten[fid] = []);
+    if (full[fid]) pageKeys[fid] = [];
+  }
   const pageOps = new Int32Array(nFields * nOps);
   for (let r = 0; r < prepared.length; r++) {
     for (let j = uses.fieldOff[r]!; j < uses.fieldOff[r + 1]!; j++) {
       const fid = uses.fieldId[j]!;
       pageCount[fid]++;
-      if (!full[fid]) continue;
+      if (!listed[fid]) continue;
       pageRules[fid]!.push(r);
       const opBits = uses.fieldOps[j]!;
       for (let op = 0; op < nOps; op++) if (opBits & (1 << op)) pageOps[fid * nOps + op]++;
@@ -1033,10 +1045,14 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   // A written name belongs to one field, and each rule lists it once: its count is its number of rules.
   const writtenCount = new Int32Array(c.writtenName.length);
   for (let j = 0; j < uses.written.length; j++) writtenCount[uses.written[j]!]++;
-  for (let w = 0; w < c.writtenField.length; w++) if (full[c.writtenField[w]!]) pageWritten[c.writtenField[w]!]!.push(w);
+  for (let w = 0; w < c.writtenField.length; w++) if (listed[c.writtenField[w]!]) pageWritten[c.writtenField[w]!]!.push(w);
   // Each page's values: the keys some rule counts (from the columns: no key is looked at otherwise).
   const { fid: keyFid, nInd, nExcl } = c.keyCols;
-  for (let k = 0; k < keyFid.length; k++) if ((nInd[k] || nExcl[k]) && full[keyFid[k]!]) pageKeys[keyFid[k]!]!.push(k);
+  for (let k = 0; k < keyFid.length; k++) {
+    if (!nInd[k] && !nExcl[k]) continue;
+    valueCount[keyFid[k]!]++;
+    if (full[keyFid[k]!]) pageKeys[keyFid[k]!]!.push(k);
+  }
   // Techniques (as tagged, no roll-up) as ranks in `techIds` order, per rule as the pages ask.
   const techRank = new Map(techIds.map((t, i) => [t, i]));
   const ruleTechs: number[][] = new Array(prepared.length);
@@ -1052,7 +1068,11 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   return order.map((fid) => {
     const field = c.fields[fid]!;
     const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
-    if (!full[fid]) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
+    if (!full[fid] && !figures) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
+    if (!full[fid]) {
+      const rules = pageRules[fid]!;
+      return { field, slug, count: rules.length, byVendor: vendorCounts(rules, prepared), ops: {}, writtenAs: o.writtenAs(pageWritten[fid]!, writtenCount), techniques: [], rules: [], values: new Array(valueCount[fid]!) };
+    }
     const rules = pageRules[fid]!;
     const techs: number[] = [];
     for (const r of rules) {

@@ -52,7 +52,7 @@ import { join, resolve } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import { restoreInterning, storeInterning, type Interning, type PredicateStreams } from '../catalog/collect.js';
+import { restoreInterning, storeInterning, type Interning, type PredicateStreams, type StoredInterning } from '../catalog/collect.js';
 import { ANY_FIELD, fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -72,7 +72,7 @@ import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
-import { searchDataChunks } from '../render/site/search-data.js';
+import { searchDataChunks, searchFieldRowsBytes } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { patchInterning } from './patch-interning.js';
@@ -156,6 +156,7 @@ export interface UpdateResult {
 class FullBuild extends Error {}
 
 const CATALOG = 'catalog.json';
+const COMMA = Buffer.from(',');
 const MANIFEST = '.ruleatlas-manifest.json';
 
 /** What the snapshot is only valid for: the code and every option the output depends on. */
@@ -220,7 +221,7 @@ async function fullBuild(paths: readonly string[], opts: UpdateOptions, ctx: Pip
     ['techniques', []],
     ['rules', []],
     ['fields', []],
-    ...(site ? [['searchValues', []] as [string, number[]]] : []),
+    ...(site ? ([['searchValues', []], ['searchFields', []]] as [string, number[]][]) : []),
   ]);
   const record = key !== null;
   const full = await buildFromPaths(paths, { ...opts, attack: ctx.attack, recordSources: record, keepInput: record, ...(record ? { catalogRanges: ranges } : {}) });
@@ -290,10 +291,12 @@ function outputStamps(out: string, rels: readonly string[], before?: StampTable,
   return StampTable.of(all.map((rel) => ({ name: rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampAt(rel) })), false);
 }
 
-/** The range of the search data's value rows a build recorded, as the state keeps it (none without the site). */
-function searchValuesOf(ranges: Map<string, number[]>): { searchValues?: number[] } {
+/** The range of the search data's value rows a build recorded, and each field's, as the state keeps them (none without the site). */
+function searchValuesOf(ranges: Map<string, number[]>, nFields: number): { searchValues?: number[]; searchFields?: number[] } {
   const r = ranges.get('searchValues');
-  return r && r.length === 2 ? { searchValues: r } : {};
+  if (!r || r.length !== 2) return {};
+  const f = ranges.get('searchFields');
+  return f && f.length === 2 * nFields ? { searchValues: r, searchFields: f } : { searchValues: r };
 }
 
 /** The folders' stamps of a walk, as the snapshot keeps them. */
@@ -354,7 +357,7 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
       techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
       rules: ranges.get('rules')!,
       fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
-      ...searchValuesOf(ranges),
+      ...searchValuesOf(ranges, cat.fields.length),
     },
   };
   writeState(opts.cache, state);
@@ -528,6 +531,8 @@ interface Reached {
   touched: Set<number>;
   /** The interning was the previous build's (`samePredicates`); else how it was made. */
   same: boolean;
+  /** Every field is the previous build's, with as many rules (so in the same place of the field list). */
+  sameFieldCounts: boolean;
   interning?: IncrementalInfo['interning'];
   /** Write (or keep) the predicates, strings and interning files; what the state names. */
   save(): Pick<SnapshotState, 'predsFile' | 'stringsFile' | 'strings' | 'interningFile'>;
@@ -586,6 +591,7 @@ function samePredicates(dir: string, state: SnapshotState, snap: Snapshot, at: r
     patched: new Set(),
     touched: new Set(),
     same: true,
+    sameFieldCounts: true,
     // The predicate identities, the strings and the interning are the previous build's.
     save: () => ({ predsFile: state.predsFile, stringsFile: state.stringsFile, strings: state.strings, interningFile: state.interningFile }),
   };
@@ -685,6 +691,7 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     patched,
     touched,
     same: false,
+    sameFieldCounts: sameFieldCounts(kept.stored, newC),
     interning: typeof patch === 'string' ? { replayed: patch } : 'patched',
     save: () => {
       // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
@@ -702,6 +709,20 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
       return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, typeof patch === 'string' ? storeInterning(newC) : patch.stored, newIds.off) };
     },
   };
+}
+
+/** Whether two internings have the same fields, each used by as many rules. */
+function sameFieldCounts(a: Pick<StoredInterning, 'fields' | 'uses'>, b: Pick<Interning, 'fields' | 'uses'>): boolean {
+  if (a.fields.length !== b.fields.length || a.fields.some((f, i) => f !== b.fields[i])) return false;
+  const count = (ids: Int32Array) => {
+    const c = new Int32Array(a.fields.length);
+    for (let j = 0; j < ids.length; j++) c[ids[j]!]++;
+    return c;
+  };
+  const ca = count(a.uses.fieldId);
+  const cb = count(b.uses.fieldId);
+  for (let f = 0; f < ca.length; f++) if (ca[f] !== cb[f]) return false;
+  return true;
 }
 
 /** A rule's facts as the aggregation reads them: all but the title and the status (which only the rows and the lists of rules show). */
@@ -910,6 +931,7 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
         rules,
         fields: fr.map(([k, slug, a, b]) => [k, slug, a + delta, b + delta]),
         ...(state.ranges.searchValues ? { searchValues: state.ranges.searchValues.map((x) => x + searchShift) } : {}),
+        ...(state.ranges.searchFields ? { searchFields: state.ranges.searchFields.map((x) => x + searchShift) } : {}),
       },
     };
     writeState(opts.cache, next, state);
@@ -1095,7 +1117,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   // copied from the previous search data, and only the fields reached are computed in full; otherwise every
   // field page is (catalog.json still takes the unmarked ones' previous bytes).
   const keepFieldList = site && reached.same && state.ranges.searchValues !== undefined && at.every((i) => oldSlugs[i] === newSlugs[i]);
-  const select: AggregateSelection = site && !keepFieldList ? { techniques: techs } : { techniques: techs, fields };
+  // When predicates changed but every field kept its number of rules (so its place in the field list and its
+  // page name), the fields reached are computed in full and every other one with the field list's figures
+  // only (`fieldFigures`); the search data's value rows of the others are copied from the previous file
+  // (each field's range was recorded), the field list is written again.
+  const spliceFields = site && !keepFieldList && reached.sameFieldCounts && state.ranges.searchFields !== undefined;
+  const select: AggregateSelection = site && !keepFieldList && !spliceFields ? { techniques: techs } : { techniques: techs, fields, ...(spliceFields ? { fieldFigures: true } : {}) };
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -1191,7 +1218,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       for (const t of cat.techniques) if (techs.has(t.id)) for (const r of t.rules) listedRules[r.rule] ??= listedRule(newFacts[r.rule]!, newSlugs[r.rule]!);
     }
     const view = { ...cat, rules: listedRules } as unknown as Catalog;
-    const searchRanges = new Map<string, number[]>([['searchValues', []]]);
+    /** Where each field's value rows are within the search data's value rows, when they are not written from the fields (relative to their start). */
+    let fieldsAt: number[] | undefined;
+    const searchRanges = new Map<string, number[]>([
+      ['searchValues', []],
+      ['searchFields', []],
+    ]);
     const t2 = performance.now();
     // The layers show each technique's rule counts by vendor and its roll-up (the rules' vendors and
     // technique tags) and the rule counts: when the changed rules kept their vendors and tags, the layers
@@ -1207,7 +1239,29 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     if (site) {
       // The pages a change reaches; every other page shows nothing that changed (docs/performance.md).
       // The previous value rows are read before the file is written over (in place).
-      const values = keepFieldList ? readFileRange(join(out, 'assets', 'search-data.js'), state.ranges.searchValues![0]!, state.ranges.searchValues![1]!) : undefined;
+      const before = keepFieldList || spliceFields ? readFileRange(join(out, 'assets', 'search-data.js'), state.ranges.searchValues![0]!, state.ranges.searchValues![1]!) : undefined;
+      let values = before;
+      if (before && spliceFields) {
+        // Each field's rows: the previous bytes, or the new rows of a field reached; a comma between two fields' rows.
+        if (cat.fields.length * 2 !== state.ranges.searchFields!.length) throw new FullBuild('the field list moved');
+        const base = state.ranges.searchValues![0]!;
+        const sf = state.ranges.searchFields!;
+        const parts: Uint8Array[] = [];
+        const rel: number[] = [];
+        let size = 0;
+        cat.fields.forEach((f, fi) => {
+          const b = fields.has(fieldKey(f.field)) ? searchFieldRowsBytes(f, fi) : before.subarray(sf[2 * fi]! - base, sf[2 * fi + 1]! - base);
+          if (b.length && size) {
+            parts.push(COMMA);
+            size++;
+          }
+          rel.push(size, size + b.length);
+          parts.push(b);
+          size += b.length;
+        });
+        values = Buffer.concat(parts);
+        fieldsAt = rel;
+      } else if (before) fieldsAt = state.ranges.searchFields?.map((x) => x - state.ranges.searchValues![0]!);
       add('assets/search-data.js', () => searchDataChunks(view, { ranges: searchRanges, ...(values ? { values } : {}) }));
       add('index.html', () => indexPage(view));
       if (!keepFieldList) add('fields/index.html', () => fieldsIndexPage(view));
@@ -1257,14 +1311,14 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,
         fields: cat.fields.map((f, i) => [fieldKey(f.field), f.slug, fr[2 * i]!, fr[2 * i + 1]!]),
-        ...searchValuesOf(searchRanges),
+        ...searchValuesOf(fieldsAt ? new Map([...searchRanges, ['searchFields', fieldsAt.map((x) => x + searchRanges.get('searchValues')![0]!)]]) : searchRanges, cat.fields.length),
       },
     };
     writeState(opts.cache, next, state);
     removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
-      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, ...(reached.interning ? { interning: reached.interning } : {}), techniques: techs.size, fields: fields.size, rows: rowsWritten, snapshot: true },
+      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, ...(reached.interning ? { interning: reached.interning } : {}), techniques: techs.size, fields: select.fields ? fields.size : cat.fields.length, rows: rowsWritten, snapshot: true },
       summary,
       techniques: cat.techniques.length,
       written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },

@@ -104,7 +104,7 @@ export interface SnapshotState {
    * Byte ranges in catalog.json: [technique id, start, end], rules flat [start, end, ...], [field key, slug, start, end];
    * with the web site, [start, end] of the value rows in assets/search-data.js (render/site/search-data.ts).
    */
-  ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][]; searchValues?: number[] };
+  ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][]; searchValues?: number[]; searchFields?: number[] };
 }
 
 /** One rule's record: what the aggregation and the check figures need of it besides its predicates. */
@@ -557,6 +557,18 @@ function validSummary(v: unknown): v is CheckSummary {
   return counts.every((k) => isInt(v[k])) && isRecord(v.supportFiles) && isRecord(v.byVendor) && isRecord(v.byLanguage) && Array.isArray(v.failures);
 }
 
+/** Whether `r` is [start, end] pairs of integers, in order, each within [lo, hi]. */
+function fieldRangesIn(r: unknown[], lo: number, hi: number): boolean {
+  let at = lo;
+  for (let i = 0; i < r.length; i += 2) {
+    const a = r[i];
+    const b = r[i + 1];
+    if (!isInt(a) || !isInt(b) || a < at || b < a || b > hi) return false;
+    at = b;
+  }
+  return true;
+}
+
 function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps | null): SnapshotState | null {
   if (!v || typeof v !== 'object') return null;
   const s = v as Record<string, unknown>;
@@ -571,7 +583,8 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
       r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3])) &&
-      (r.searchValues === undefined || (Array.isArray(r.searchValues) && r.searchValues.length === 2 && r.searchValues.every(isInt) && r.searchValues[0] <= r.searchValues[1]))
+      (r.searchValues === undefined || (Array.isArray(r.searchValues) && r.searchValues.length === 2 && r.searchValues.every(isInt) && r.searchValues[0] <= r.searchValues[1])) &&
+      (r.searchFields === undefined || (Array.isArray(r.searchValues) && Array.isArray(r.searchFields) && r.searchFields.length === 2 * r.fields.length && fieldRangesIn(r.searchFields, r.searchValues[0], r.searchValues[1])))
     )
   ) {
     return null;

@@ -2,10 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildCatalog } from '../../src/catalog/build.js';
+import type { Catalog } from '../../src/catalog/schema.js';
 import { pushUtf8, utf8 } from '../../src/render/bytes.js';
 import { HtmlOut, html, jsonForScript, scriptSafe } from '../../src/render/escape.js';
 import { fieldPage, fieldPageBytes, rulePage, rulePageBytes, techniquePage, techniquePageBytes } from '../../src/render/site/pages.js';
-import { searchData, searchDataChunks, searchDataScript } from '../../src/render/site/search-data.js';
+import { searchData, searchDataChunks, searchDataScript, searchFieldRowsBytes } from '../../src/render/site/search-data.js';
 import { catalogFilePaths, finishCatalogOutput, jsonChunks, planCatalogFiles, writeCatalog, writeCatalogFiles } from '../../src/render/write.js';
 import { ATTACK, EVENTS, smallCorpus } from '../catalog/fixtures.js';
 import { hostileRules } from './hostile.js';
@@ -134,6 +135,25 @@ describe('byte-level renderers', () => {
     const again = new Map<string, number[]>([['searchValues', []]]);
     expect(Buffer.concat(searchDataChunks(noValues, { values, ranges: again }))).toEqual(whole);
     expect(again.get('searchValues')).toEqual([start, end]);
+    // Each field's rows, recorded apart (without the comma between two fields'), are its rows' bytes alone.
+    const perField = new Map<string, number[]>([
+      ['searchValues', []],
+      ['searchFields', []],
+    ]);
+    expect(Buffer.concat(searchDataChunks(cat, { ranges: perField }))).toEqual(whole);
+    const sf = perField.get('searchFields')!;
+    expect(sf).toHaveLength(2 * cat.fields.length);
+    cat.fields.forEach((f, fi) => expect(whole.subarray(sf[2 * fi]!, sf[2 * fi + 1]!), f.field ?? '').toEqual(searchFieldRowsBytes(f, fi)));
+    expect(cat.fields.filter((f, fi) => sf[2 * fi + 1]! > sf[2 * fi]!).length).toBeGreaterThan(1);
+  });
+
+  it('escapes for a script whatever the bytes around the characters it escapes', () => {
+    // Runs of them, at the ends, beside other characters starting with the byte E2 (’ is E2 80 99).
+    for (const v of ['<<>>&&', '\u2028\u2029\u2028', '’\u2028’', 'a<b>c&d\u2029e’f', '<', '\u2029', '’', 'plain', '']) {
+      const cat = { ...catalog(), rules: [{ title: v, vendor: 'sigma', key: `sigma/${v.length}`, id: v }] } as unknown as Catalog;
+      const ref = `window.RULEATLAS_SEARCH = JSON.parse(${jsonForScript(JSON.stringify(searchData(cat)))});\n`;
+      expect(Buffer.concat(searchDataChunks(cat)).toString(), JSON.stringify(v)).toBe(ref);
+    }
   });
 
   it('catalog.json chunks equal JSON.stringify', () => {

@@ -12,7 +12,7 @@
  *                                                    N = floor(valueIndex / p) + 1, shown only from 2)
  *   p: values per field page
  */
-import type { Catalog } from '../../catalog/schema.js';
+import type { Catalog, CatalogField } from '../../catalog/schema.js';
 import type { ListedRule } from '../lookup.js';
 import { pushUtf8 } from '../bytes.js';
 import { FIELD_VALUES_PER_PAGE } from './pages.js';
@@ -34,17 +34,36 @@ export function searchRuleRowBytes(x: Pick<ListedRule, 'title' | 'vendor' | 'key
   return Buffer.concat(out);
 }
 
+/** The value rows of field `fi` (catalog order): what the search finds of its values. */
+function fieldValueRows(x: CatalogField, fi: number, into: unknown[] = []): unknown[] {
+  x.values.forEach((val, vi) => {
+    if (val.op === 'exists') return;
+    into.push([fi, val.op, val.value, val.indicatorRules.length + val.exclusionRules.length, vi]);
+  });
+  return into;
+}
+
+/**
+ * Field `fi`'s value rows as the file holds them: the rows, comma-separated,
+ * without a comma before the first (the file puts one between two fields'
+ * rows), escaped like every piece of the file. The incremental build
+ * writes the value rows of the fields a change reaches with these, and
+ * copies the others' bytes from the previous file (src/incremental/rebuild.ts).
+ */
+export function searchFieldRowsBytes(x: CatalogField, fi: number): Buffer {
+  const rows = fieldValueRows(x, fi);
+  if (!rows.length) return Buffer.alloc(0);
+  const out: Uint8Array[] = [];
+  pushLiteral(out, JSON.stringify(rows).slice(1, -1));
+  return Buffer.concat(out);
+}
+
 export function searchData(catalog: Catalog, withValues = true): { t: unknown[]; r: unknown[]; f: unknown[]; v: unknown[]; p: number } {
   const t = catalog.techniques.map((x) => [x.id, x.name ?? '', x.slug, x.ruleCount]);
   const r = catalog.rules.map(ruleRow);
   const f = catalog.fields.map((x) => [x.field ?? '(any field)', x.slug, x.count]);
   const v: unknown[] = [];
-  if (withValues) catalog.fields.forEach((x, fi) => {
-    x.values.forEach((val, vi) => {
-      if (val.op === 'exists') return;
-      v.push([fi, val.op, val.value, val.indicatorRules.length + val.exclusionRules.length, vi]);
-    });
-  });
+  if (withValues) catalog.fields.forEach((x, fi) => fieldValueRows(x, fi, v));
   return { t, r, f, v, p: FIELD_VALUES_PER_PAGE };
 }
 
@@ -59,6 +78,9 @@ export interface SearchDataOptions {
   /**
    * With a `searchValues` key: the byte range of the value rows (the body of
    * the `v` array, as written in the file) is recorded there, [start, end].
+   * With a `searchFields` key (and no `values`): each field's rows' range, flat
+   * [start, end, ...] in catalog order, without the comma between two
+   * fields' rows (`searchFieldRowsBytes`; empty for a field without rows).
    */
   ranges?: Map<string, number[]>;
   /**
@@ -82,6 +104,7 @@ export interface SearchDataOptions {
 export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {}): Uint8Array[] {
   const out: Uint8Array[] = [];
   const range = opts.ranges?.get('searchValues');
+  const fieldRanges = opts.ranges?.get('searchFields');
   const at = () => out.reduce((n, b) => n + b.byteLength, 0);
   pushUtf8(out, 'window.RULEATLAS_SEARCH = JSON.parse("');
   let first = true;
@@ -96,7 +119,26 @@ export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {})
     const values = k === 'v';
     if (values && range) range.splice(0, range.length, at());
     if (values && opts.values) out.push(opts.values);
-    else for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
+    else if (values && fieldRanges) {
+      // Each field's rows as a piece of its own, its byte range recorded (the rows are the same bytes
+      // as in batches: a comma between two rows either way).
+      fieldRanges.length = 0;
+      let size = at();
+      let any = false;
+      catalog.fields.forEach((x, fi) => {
+        const b = searchFieldRowsBytes(x, fi);
+        if (b.length && any) {
+          out.push(COMMA);
+          size += 1;
+        }
+        fieldRanges.push(size, size + b.length);
+        if (b.length) {
+          out.push(b);
+          size += b.length;
+          any = true;
+        }
+      });
+    } else for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
     if (values && range) range.push(at());
     pushLiteral(out, ']');
   }
@@ -104,6 +146,8 @@ export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {})
   pushUtf8(out, '");\n');
   return out;
 }
+
+const COMMA = Buffer.from(',');
 
 const SCRIPT_ESCAPE: Record<number, Buffer> = { 0x3c: Buffer.from('\\u003c'), 0x3e: Buffer.from('\\u003e'), 0x26: Buffer.from('\\u0026') };
 const LS = Buffer.from('\\u2028');
@@ -120,19 +164,46 @@ function pushLiteral(out: Uint8Array[], jsonText: string): void {
   pushUtf8(pieces, JSON.stringify(jsonText));
   pieces[0] = pieces[0]!.subarray(1);
   pieces[pieces.length - 1] = pieces[pieces.length - 1]!.subarray(0, -1);
-  for (const b of pieces) {
-    let from = 0;
-    for (let i = 0; i < b.length; i++) {
-      const c = b[i]!;
-      let esc: Buffer | undefined;
-      if (c === 0x3c || c === 0x3e || c === 0x26) esc = SCRIPT_ESCAPE[c];
-      else if (c === 0xe2 && b[i + 1] === 0x80 && (b[i + 2] === 0xa8 || b[i + 2] === 0xa9)) esc = b[i + 2] === 0xa8 ? LS : PS;
-      else continue;
-      if (i > from) out.push(b.subarray(from, i));
-      out.push(esc!);
-      from = i + (c === 0xe2 ? 3 : 1);
-      i = from - 1;
+  for (const b of pieces) pushScriptSafe(out, b);
+}
+
+/**
+ * `b` with `<`, `>`, `&`, U+2028 and U+2029 as \u escapes, pushed onto
+ * `out`. The bytes to escape are found with `indexOf` (native), each kind's
+ * next one kept, rather than by looking at every byte in a loop: a piece
+ * of a megabyte holds a few hundred of them.
+ */
+function pushScriptSafe(out: Uint8Array[], b: Buffer): void {
+  let from = 0;
+  let lt = b.indexOf(0x3c);
+  let gt = b.indexOf(0x3e);
+  let amp = b.indexOf(0x26);
+  let e2 = b.indexOf(0xe2);
+  for (;;) {
+    let i = -1;
+    for (const x of [lt, gt, amp, e2]) if (x >= 0 && (i < 0 || x < i)) i = x;
+    if (i < 0) break;
+    let esc: Buffer;
+    let len = 1;
+    if (i === lt) {
+      esc = SCRIPT_ESCAPE[0x3c]!;
+      lt = b.indexOf(0x3c, i + 1);
+    } else if (i === gt) {
+      esc = SCRIPT_ESCAPE[0x3e]!;
+      gt = b.indexOf(0x3e, i + 1);
+    } else if (i === amp) {
+      esc = SCRIPT_ESCAPE[0x26]!;
+      amp = b.indexOf(0x26, i + 1);
+    } else {
+      e2 = b.indexOf(0xe2, i + 1);
+      // U+2028 and U+2029 are E2 80 A8 and E2 80 A9; any other character starting with E2 stays.
+      if (b[i + 1] !== 0x80 || (b[i + 2] !== 0xa8 && b[i + 2] !== 0xa9)) continue;
+      esc = b[i + 2] === 0xa8 ? LS : PS;
+      len = 3;
     }
-    if (b.length > from) out.push(from ? b.subarray(from) : b);
+    if (i > from) out.push(b.subarray(from, i));
+    out.push(esc);
+    from = i + len;
   }
+  if (b.length > from) out.push(from ? b.subarray(from) : b);
 }
