@@ -95,7 +95,8 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
   findKeys(old, prev, strings, wanted);
   const addedIdx = new Map<string, number>();
   const nOld = old.keyFid.length;
-  at.forEach((i, q) => {
+  for (let q = 0; q < at.length; q++) {
+    const i = at[q]!;
     const from = next.off[i]!;
     const keys = new Int32Array(next.off[i + 1]! - from);
     const fl = { fid: [] as number[], flags: [] as number[], ops: [] as number[] };
@@ -127,15 +128,14 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
       const w = next.written[j]!;
       if (w >= 0) {
         const wid = writtenIdx.get(`${fid}\u0000${vendors[i]}\u0000${strings[w]}`);
-        if (wid === undefined) return;
+        if (wid === undefined) return 'a changed rule writes a field name anew';
         if (!wl.includes(wid)) wl.push(wid);
       }
     }
     out.keys.set(i, keys);
     out.fields.set(i, fl);
     out.written.set(i, wl);
-  });
-  if (out.written.size !== at.length) return 'a changed rule writes a field name anew';
+  }
   return out;
 }
 

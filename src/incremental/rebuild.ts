@@ -459,17 +459,17 @@ function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
   const { fid, opId, nInd, nExcl } = c.keyCols;
   const counted = (k: number) => nInd[k]! > 0 || nExcl[k]! > 0;
   // Per bucket, the displays of its counted keys among `ks` (and the keys themselves).
-  const buckets = new Map<number, { displays: Map<string, number>; lengths: Set<number> }>();
+  const buckets = new Map<number, { displays: Set<string>; lengths: Set<number> }>();
   const mine = new Set<number>();
   for (const k of ks) {
     if (!counted(k)) continue;
     mine.add(k);
     const b = fid[k]! * 32 + opId[k]!;
     let e = buckets.get(b);
-    if (!e) buckets.set(b, (e = { displays: new Map(), lengths: new Set() }));
+    if (!e) buckets.set(b, (e = { displays: new Set(), lengths: new Set() }));
     const d = c.key(k).display;
     if (e.displays.has(d)) return true;
-    e.displays.set(d, k);
+    e.displays.add(d);
     e.lengths.add(d.length);
   }
   if (!buckets.size) return false;
