@@ -340,11 +340,11 @@ export interface PredicateReader {
 }
 
 /**
- * Predicate identities as columns of ids into `strings` (-1: null or
- * absent), as the incremental build keeps them. Equal ids are equal
- * strings; equal strings may have different ids.
+ * Predicate identities (`PredicateStreams`' strings) as columns of ids into
+ * a string table (-1: null or absent), as the incremental build keeps them.
+ * Equal ids are equal strings; equal strings may have different ids.
  */
-export interface PredicateIdColumns {
+export interface IdentityIds {
   field: Int32Array;
   written: Int32Array;
   op: Int32Array;
@@ -352,6 +352,10 @@ export interface PredicateIdColumns {
   display: Int32Array;
   foldedNorm: Int32Array;
   regexFlags: Int32Array;
+}
+
+/** `IdentityIds` with the table they index. */
+export interface PredicateIdColumns extends IdentityIds {
   strings: readonly string[];
 }
 

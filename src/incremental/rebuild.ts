@@ -11,19 +11,23 @@
  *    stamps first, as file-stamps.ts does, then the text's hash);
  * 2. loads, links and normalizes only those files (with their vendor's
  *    supporting files);
- * 3. without the web site, when the change shows in the changed rules' own
- *    rows only (every fact the aggregation reads, the predicates and the
- *    check figures kept; a title or status keeping each rule's place among
- *    the rules), writes those rows into the previous catalog.json and the
- *    Markdown pages listing a retitled rule, and stops (`rowsOnly`);
+ * 3. when the change shows in the changed rules' own rows only (every fact
+ *    the aggregation reads, the predicates and the check figures kept; a
+ *    title or status keeping each rule's place among the rules), writes
+ *    those rows into the previous catalog.json and the technique pages
+ *    listing a retitled rule, with the web site also the rules' pages and a
+ *    new title patched into their fields' pages and the search data
+ *    (retitle.ts), and stops (`rowsOnly`);
  *    when every changed rule kept its predicates (an edited title, tag,
  *    level...), takes the aggregation's interning from the snapshot: nothing
- *    any other rule shows can have changed. Otherwise replays the interning
- *    pass over the whole corpus from the snapshot's predicate identities, with
- *    the changed rules' spliced in, and compares it with what the previous
- *    catalog showed: the keys (field, operator, value) whose rules or display
- *    form changed, and from them the technique and field pages and the rule
- *    rows (their corpus reach) the change reaches;
+ *    any other rule shows can have changed. Otherwise patches the previous
+ *    interning for the changed rules' predicates (patch-interning.ts; when
+ *    it cannot, replays the interning pass over the whole corpus from the
+ *    snapshot's predicate identities, with the changed rules' spliced in),
+ *    and compares it with what the previous catalog showed: the keys (field,
+ *    operator, value) whose rules or display form changed, and from them the
+ *    technique and field pages and the rule rows (their corpus reach) the
+ *    change reaches;
  * 4. aggregates those pages in full and every other one light (header
  *    figures for the matrix, the summary and the Navigator layers);
  * 5. writes catalog.json from the new pages and the previous file's bytes of
@@ -32,8 +36,9 @@
  *    with the web site the pages the change reaches (its rules', techniques'
  *    and fields' pages, the index, the field list and the search data; when
  *    every changed rule kept its predicates, the field list as it was and the
- *    search data's value rows copied from the previous file), and the new
- *    snapshot.
+ *    search data's value rows copied from the previous file; when every field
+ *    kept its number of rules, the value rows of the fields not reached
+ *    copied), and the new snapshot.
  *
  * The output is byte for byte what a full build writes (test/incremental/
  * checks it after random edits, and on the real corpora). Whatever this

@@ -17,15 +17,18 @@
  *                        (catalog/collect.ts `PredicateStreams`) as columns of
  *                        32-bit string ids: what the aggregation's interning
  *                        pass reads, without the rules' ASTs.
- *   build-v1-strings-<n>.json  the strings those ids name, each once: a JSON
- *                        array that incremental builds only append to (a
- *                        state names how many of its strings it uses).
+ *   build-v1-strings-<n>.bin  the strings those ids name: a table
+ *                        (`SnapshotStrings`) that incremental builds only
+ *                        append to (a state names how many of its strings
+ *                        it uses).
  *   build-v1-interning-<n>.bin  the aggregation's intern tables and per-rule
- *                        uses (catalog/collect.ts `StoredInterning`) as
- *                        32-bit columns, followed by the strings they name
- *                        (a JSON array of their own): what a rebuild takes
- *                        instead of running the interning pass again when
- *                        the changed rules keep their predicates.
+ *                        uses (catalog/collect.ts `StoredInterning`), each
+ *                        predicate's own key and each key's state, as 32-bit
+ *                        columns, followed by a table of the strings they
+ *                        name: what a rebuild takes instead of running the
+ *                        interning pass again when the changed rules keep
+ *                        their predicates, and patches when they do not
+ *                        (patch-interning.ts).
  *   build-v1-catalog-spare.json  the catalog.json an incremental build
  *                        replaced, kept for the next one to write over in
  *                        place (render/write.ts `writeSpliced`); not part of
@@ -46,7 +49,7 @@ import { isAscii } from 'node:buffer';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
 import type { RuleFacts } from '../catalog/build.js';
-import type { PredicateReader, PredicateStreams, RuleUses, StoredInterning } from '../catalog/collect.js';
+import type { IdentityIds, PredicateReader, PredicateStreams, RuleUses, StoredInterning } from '../catalog/collect.js';
 import type { Diagnostic } from '../ast/schema.js';
 import type { FileEntry } from '../loader/load.js';
 import type { CheckSummary, RuleCheck } from '../loader/summary.js';
@@ -118,19 +121,13 @@ export interface RuleRecord {
 }
 
 /**
- * `PredicateStreams` as columns of string ids (-1: null or absent), each
- * string once in a table: `off` and `flags` as in the streams.
+ * `PredicateStreams` as columns of string ids (`IdentityIds`) into a table
+ * (a full build writes each string once, a rebuild appends its changed
+ * rules' strings): `off` and `flags` as in the streams.
  */
-export interface PredicateIds {
+export interface PredicateIds extends IdentityIds {
   off: Int32Array;
   flags: Int32Array;
-  field: Int32Array;
-  written: Int32Array;
-  op: Int32Array;
-  norm: Int32Array;
-  display: Int32Array;
-  foldedNorm: Int32Array;
-  regexFlags: Int32Array;
   /**
    * What the catalog showed of each predicate's key in the build that wrote
    * them (rebuild.ts compares them to find what a change reaches): its corpus
@@ -403,7 +400,7 @@ export function idsReader(ids: PredicateIds, strings: readonly string[]): Predic
   return {
     off: ids.off,
     flags: ids.flags,
-    ids: { field: ids.field, written: ids.written, op: ids.op, norm: ids.norm, display: ids.display, foldedNorm: ids.foldedNorm, regexFlags: ids.regexFlags, strings },
+    ids: { ...ids, strings },
     read(i, id) {
       const f = ids.field[i]!;
       const w = ids.written[i]!;
