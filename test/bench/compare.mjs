@@ -45,6 +45,7 @@ export function metrics(results) {
   add('rebuild after one changed file', r.incremental?.wall, 's', 'lower');
   add('rebuild after one changed file, with the site', r.incrementalSite?.wall, 's', 'lower');
   add('rebuild after one changed value', r.incrementalValue?.wall, 's', 'lower');
+  add('rebuild after one changed value, with the site', r.incrementalSiteValue?.wall, 's', 'lower');
   add('minor page faults, catalog.json, one thread', r.catalog1?.minorFaults, 'faults', 'lower');
   add('minor page faults, rebuild', r.incremental?.minorFaults, 'faults', 'lower');
   add('CLI start-up, check one file', r.startup?.wall, 's', 'lower');
