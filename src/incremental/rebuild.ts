@@ -77,7 +77,7 @@ import { navigatorLayers } from '../render/navigator.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
-import { searchDataChunks, searchFieldRowsBytes } from '../render/site/search-data.js';
+import { joinFieldRows, searchDataChunks, searchFieldRowsBytes } from '../render/site/search-data.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { patchInterning } from './patch-interning.js';
@@ -161,7 +161,6 @@ export interface UpdateResult {
 class FullBuild extends Error {}
 
 const CATALOG = 'catalog.json';
-const COMMA = Buffer.from(',');
 const MANIFEST = '.ruleatlas-manifest.json';
 
 /** What the snapshot is only valid for: the code and every option the output depends on. */
@@ -294,6 +293,11 @@ function outputStamps(out: string, rels: readonly string[], before?: StampTable,
   const kept = new Map<string, string | null>();
   for (let i = 0; i < before.length; i++) if (!written.has(before.name(i))) kept.set(before.name(i), before.stamp(i));
   return StampTable.of(all.map((rel) => ({ name: rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampAt(rel) })), false);
+}
+
+/** The previous build's output files, but the manifest (recorded last). */
+function previousOutputs(state: SnapshotState): string[] {
+  return Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
 }
 
 /** The range of the search data's value rows a build recorded, and each field's, as the state keeps them (none without the site). */
@@ -557,8 +561,17 @@ function sameIdentity(s: PredicateStreams, q: number, flags: number, strings: re
   );
 }
 
+/** `sameIdentities`' answer for the changed rules' streams: the rows-only path asks first, the kept interning's after. */
+const identitiesCompared = new WeakMap<PredicateStreams, boolean>();
+
 /** Whether every changed rule kept its vendor and every predicate's identity (compared with the snapshot's). */
 function sameIdentities(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], oldFacts: readonly RuleFacts[], newFacts: readonly RuleFacts[], streams: PredicateStreams): boolean {
+  let same = identitiesCompared.get(streams);
+  if (same === undefined) identitiesCompared.set(streams, (same = compareIdentities(dir, state, snap, at, oldFacts, newFacts, streams)));
+  return same;
+}
+
+function compareIdentities(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], oldFacts: readonly RuleFacts[], newFacts: readonly RuleFacts[], streams: PredicateStreams): boolean {
   if (at.some((i) => oldFacts[i]!.vendor !== newFacts[i]!.vendor || oldFacts[i]!.predicates !== newFacts[i]!.predicates)) return false;
   const old = readRuleIdentities(dir, state, snap.strings, at);
   if (!old) return false;
@@ -894,8 +907,7 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
           }
         }
         const links = changes.map((x) => x.link);
-        const rels = Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
-        for (const rel of fieldPageRels(rels, fieldSlugs)) {
+        for (const rel of fieldPageRels(previousOutputs(state), fieldSlugs)) {
           const patched = replaceEvery(readFileSync(safeOutputPath(out, rel)), links);
           if (patched) pages.push({ rel, part: 'others', make: () => patched });
         }
@@ -919,7 +931,7 @@ async function rowsOnly(c: RowsOnlyInput): Promise<UpdateResult | null> {
     closeSync(prev);
     // The output's files are the previous ones (the manifest, last, aside), and so is the manifest that
     // lists them: its stamp was checked at the start with the others', so it is not read or written again.
-    const allRels = Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i));
+    const allRels = previousOutputs(state);
     const removed = 0;
 
     const records = splicedRecords(snap, new Map(at.map((i) => [i, encodeRecord({ facts: newFacts[i]!, check: checks[i]!, name: sigmaName(c.newRules.get(i)!), slug: slugs[i]! })])));
@@ -1251,21 +1263,12 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
         if (cat.fields.length * 2 !== state.ranges.searchFields!.length) throw new FullBuild('the field list moved');
         const base = state.ranges.searchValues![0]!;
         const sf = state.ranges.searchFields!;
-        const parts: Uint8Array[] = [];
-        const rel: number[] = [];
-        let size = 0;
-        cat.fields.forEach((f, fi) => {
-          const b = fields.has(fieldKey(f.field)) ? searchFieldRowsBytes(f, fi) : before.subarray(sf[2 * fi]! - base, sf[2 * fi + 1]! - base);
-          if (b.length && size) {
-            parts.push(COMMA);
-            size++;
-          }
-          rel.push(size, size + b.length);
-          parts.push(b);
-          size += b.length;
+        const rows = joinFieldRows(cat.fields.length, (fi) => {
+          const f = cat.fields[fi]!;
+          return fields.has(fieldKey(f.field)) ? searchFieldRowsBytes(f, fi) : before.subarray(sf[2 * fi]! - base, sf[2 * fi + 1]! - base);
         });
-        values = Buffer.concat(parts);
-        fieldsAt = rel;
+        values = Buffer.concat(rows.parts);
+        fieldsAt = rows.ranges;
       } else if (before) fieldsAt = state.ranges.searchFields?.map((x) => x - state.ranges.searchValues![0]!);
       add('assets/search-data.js', () => searchDataChunks(view, { ranges: searchRanges, ...(values ? { values } : {}) }));
       add('index.html', () => indexPage(view));
@@ -1295,7 +1298,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     // Every file of the output, as a full build lists them.
     // With the field list kept, the light fields do not know their value pages: the files are the previous ones.
     // (Then the manifest listing them is the previous one too, checked at the start with the others.)
-    const allRels = keepFieldList ? Array.from({ length: state.outputs.length - 1 }, (_, i) => state.outputs.name(i)) : catalogFilePaths(view, { site });
+    const allRels = keepFieldList ? previousOutputs(state) : catalogFilePaths(view, { site });
     const { removed } = keepFieldList ? { removed: 0 } : finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;

@@ -122,22 +122,11 @@ export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {})
     else if (values && fieldRanges) {
       // Each field's rows as a piece of its own, its byte range recorded (the rows are the same bytes
       // as in batches: a comma between two rows either way).
+      const base = at();
+      const rows = joinFieldRows(catalog.fields.length, (fi) => searchFieldRowsBytes(catalog.fields[fi]!, fi));
+      for (let i = 0; i < rows.parts.length; i++) out.push(rows.parts[i]!);
       fieldRanges.length = 0;
-      let size = at();
-      let any = false;
-      catalog.fields.forEach((x, fi) => {
-        const b = searchFieldRowsBytes(x, fi);
-        if (b.length && any) {
-          out.push(COMMA);
-          size += 1;
-        }
-        fieldRanges.push(size, size + b.length);
-        if (b.length) {
-          out.push(b);
-          size += b.length;
-          any = true;
-        }
-      });
+      for (let i = 0; i < rows.ranges.length; i++) fieldRanges.push(base + rows.ranges[i]!);
     } else for (let i = 0; i < v.length; i += BATCH) pushLiteral(out, (i ? ',' : '') + JSON.stringify(v.slice(i, i + BATCH)).slice(1, -1));
     if (values && range) range.push(at());
     pushLiteral(out, ']');
@@ -148,6 +137,31 @@ export function searchDataChunks(catalog: Catalog, opts: SearchDataOptions = {})
 }
 
 const COMMA = Buffer.from(',');
+
+/**
+ * The body of the value rows from each field's rows (`rowsOf(fi)`, as
+ * `searchFieldRowsBytes` makes them, in catalog order): its pieces, with a
+ * comma between two fields' rows, and each field's [start, end] in it
+ * (flat; a field without rows has an empty range). The incremental build
+ * makes the body so too, from the previous file's bytes of the fields a
+ * change does not reach (src/incremental/rebuild.ts).
+ */
+export function joinFieldRows(nFields: number, rowsOf: (fi: number) => Uint8Array): { parts: Uint8Array[]; ranges: number[] } {
+  const parts: Uint8Array[] = [];
+  const ranges: number[] = [];
+  let size = 0;
+  for (let fi = 0; fi < nFields; fi++) {
+    const b = rowsOf(fi);
+    if (b.length && size) {
+      parts.push(COMMA);
+      size++;
+    }
+    ranges.push(size, size + b.length);
+    if (b.length) parts.push(b);
+    size += b.length;
+  }
+  return { parts, ranges };
+}
 
 const SCRIPT_ESCAPE: Record<number, Buffer> = { 0x3c: Buffer.from('\\u003c'), 0x3e: Buffer.from('\\u003e'), 0x26: Buffer.from('\\u0026') };
 const LS = Buffer.from('\\u2028');
