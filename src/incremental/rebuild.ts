@@ -53,7 +53,7 @@
  * catalog breaks by first use (docs/performance.md, "Incremental builds").
  */
 import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import type { Rule } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
@@ -293,6 +293,14 @@ function outputStamps(out: string, rels: readonly string[], before?: StampTable,
   const kept = new Map<string, string | null>();
   for (let i = 0; i < before.length; i++) if (!written.has(before.name(i))) kept.set(before.name(i), before.stamp(i));
   return StampTable.of(all.map((rel) => ({ name: rel, stamp: (rel !== MANIFEST && kept.get(rel)) || stampAt(rel) })), false);
+}
+
+/** Whether `rels` are the previous build's output files, in the same order (the manifest, recorded last, aside). */
+function sameOutputList(state: SnapshotState, rels: readonly string[]): boolean {
+  const outs = state.outputs;
+  if (outs.length !== rels.length + 1) return false;
+  for (let i = 0; i < rels.length; i++) if (outs.name(i) !== rels[i]) return false;
+  return true;
 }
 
 /** The previous build's output files, but the manifest (recorded last). */
@@ -1018,8 +1026,10 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   if (state.out !== out) throw new FullBuild('another output folder');
   // The outputs must be the ones the snapshot describes (their bytes are reused).
   const outs = state.outputs;
+  // The names are relative and normalized (the build wrote them): joined without path.join's normalizing.
+  const prefix = out.endsWith(sep) ? out : out + sep;
   for (let i = 0; i < outs.length; i++) {
-    const st = statOrNull(join(out, outs.name(i)));
+    const st = statOrNull(prefix + outs.name(i));
     if (!st || !outs.sameStamp(i, st)) throw new FullBuild('the output folder changed since the last build');
   }
   // The stamps first, while the heap is small (a stat costs more beside the snapshot's data).
@@ -1299,7 +1309,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     // With the field list kept, the light fields do not know their value pages: the files are the previous ones.
     // (Then the manifest listing them is the previous one too, checked at the start with the others.)
     const allRels = keepFieldList ? previousOutputs(state) : catalogFilePaths(view, { site });
-    const { removed } = keepFieldList ? { removed: 0 } : finishCatalogOutput(out, allRels);
+    // The same files as before (field pages keep their number when a field's values change): the manifest
+    // would be written again with the same bytes, and nothing is left to remove.
+    const { removed } = keepFieldList || sameOutputList(state, allRels) ? { removed: 0 } : finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;
 

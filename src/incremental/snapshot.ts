@@ -44,7 +44,7 @@
  * between the two leaves the previous state whole; an append to the strings
  * file leaves the earlier ids as they were.
  */
-import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, ftruncateSync, lstatSync, openSync, readdirSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { isAscii } from 'node:buffer';
 import { join } from 'node:path';
 import type { PredicateOp } from '../ast/schema.js';
@@ -55,6 +55,7 @@ import type { FileEntry } from '../loader/load.js';
 import type { CheckSummary, RuleCheck } from '../loader/summary.js';
 import { scratch } from '../core/scratch.js';
 import { FileRange } from '../render/write.js';
+import { O_NOFOLLOW } from '../render/output-dirs.js';
 import { StampTable } from './stamp-table.js';
 
 export const STATE_FILE = 'build-v1.json';
@@ -65,6 +66,15 @@ const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
 const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
+/**
+ * Each kind's spare: a file the state no longer names, kept by `removeStale`
+ * to be written over by the next file of its kind (renamed to the new name
+ * first). Rewriting a file's blocks in place costs less than freeing a
+ * file's and allocating a new one's on this kind of machine (ext4 with
+ * `discard`: docs/performance.md). Not a prefix of any kind's names.
+ */
+const SPARE_PREFIX = 'build-v1-spare-';
+const spareOf = (prefix: string): string => `${SPARE_PREFIX}${prefix.slice('build-v1-'.length, -1)}`;
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
 export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 9';
@@ -799,7 +809,7 @@ export function readSnapshotPreds(dir: string, state: SnapshotState, snap: Pick<
 export function writeState(dir: string, state: SnapshotState, base?: SnapshotState): void {
   // The stamps under a new name first: the state names them, and a crash before the rename leaves the previous pair.
   const stampsFile = freshName(dir, STAMPS_PREFIX, '.bin');
-  writeChunks(join(dir, stampsFile), encodeStamps(state));
+  writeNew(dir, STAMPS_PREFIX, stampsFile, encodeStamps(state));
   const path = join(dir, STATE_FILE);
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, asciiJson(JSON.stringify(encodeState(state, stampsFile, base))));
@@ -823,8 +833,49 @@ function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileR
   const fd = openSync(path, 'w');
   let src: number | null = null;
   try {
+    writeChunksTo(fd, chunks, from, () => (src ??= openSync(from!, 'r')));
+  } finally {
+    if (src !== null) closeSync(src);
+    closeSync(fd);
+  }
+}
+
+/**
+ * Write `chunks` as the new file `name` of the kind `prefix`: over the kind's
+ * spare when there is one (a plain file with one name, renamed to `name`,
+ * then cut to the bytes written), else as a new file.
+ */
+function writeNew(dir: string, prefix: string, name: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string): void {
+  const path = join(dir, name);
+  const spare = join(dir, spareOf(prefix));
+  let reused = false;
+  try {
+    const st = lstatSync(spare);
+    if (st.isFile() && st.nlink === 1) {
+      renameSync(spare, path);
+      reused = true;
+    }
+  } catch {
+    /* no spare */
+  }
+  if (!reused) return writeChunks(path, chunks, from);
+  const fd = openSync(path, constants.O_WRONLY | O_NOFOLLOW);
+  let src: number | null = null;
+  try {
+    ftruncateSync(fd, writeChunksTo(fd, chunks, from, () => (src ??= openSync(from!, 'r'))));
+  } finally {
+    if (src !== null) closeSync(src);
+    closeSync(fd);
+  }
+}
+
+/** Write `chunks` at `fd`'s position (`source`: the file `from`, opened once when a range is met); returns the bytes written. */
+function writeChunksTo(fd: number, chunks: readonly (string | Uint8Array | FileRange)[], from: string | undefined, source: () => number): number {
+  let total = 0;
+  {
     const put = (b: Uint8Array) => {
       for (let done = 0; done < b.byteLength; ) done += writeSync(fd, b, done, b.byteLength - done);
+      total += b.byteLength;
     };
     let texts: string[] = [];
     for (const c of chunks) {
@@ -840,7 +891,7 @@ function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileR
       }
       // A range of the previous file, copied through the shared buffer.
       if (from === undefined) throw new Error('writeChunks: a file range without its file');
-      src ??= openSync(from, 'r');
+      const src = source();
       const buf = scratch();
       for (let p = c.start; p < c.end; ) {
         const k = readSync(src, buf, 0, Math.min(buf.length, c.end - p), p);
@@ -850,17 +901,15 @@ function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileR
       }
     }
     if (texts.length) put(Buffer.from(texts.join('')));
-  } finally {
-    if (src !== null) closeSync(src);
-    closeSync(fd);
   }
+  return total;
 }
 
 /** Write a rules file under a new name; returns the name. */
 export function writeRules(dir: string, text: readonly (string | Uint8Array)[] | RecordChunks): string {
   const name = freshName(dir, RULES_PREFIX, '.json');
-  if (Array.isArray(text)) writeChunks(join(dir, name), text);
-  else writeChunks(join(dir, name), (text as RecordChunks).chunks, (text as RecordChunks).from);
+  if (Array.isArray(text)) writeNew(dir, RULES_PREFIX, name, text);
+  else writeNew(dir, RULES_PREFIX, name, (text as RecordChunks).chunks, (text as RecordChunks).from);
   return name;
 }
 
@@ -906,7 +955,7 @@ export function writePreds(dir: string, ids: PredicateIds): string {
   const total = ids.flags.length;
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   // The columns as they are (views), not copied into one array first.
-  writeChunks(join(dir, name), [bytes(Int32Array.of(PREDS_MAGIC, n, total)), bytes(ids.off), ...COLUMNS.map((c) => bytes(ids[c]))]);
+  writeNew(dir, PREDS_PREFIX, name, [bytes(Int32Array.of(PREDS_MAGIC, n, total)), bytes(ids.off), ...COLUMNS.map((c) => bytes(ids[c]))]);
   return name;
 }
 
@@ -915,7 +964,7 @@ export function writeStrings(dir: string, strings: readonly string[]): string {
   const name = freshName(dir, STRINGS_PREFIX, '.bin');
   const t = encodeStrings(strings, 0);
   const size = t.ends[strings.length]!;
-  writeChunks(join(dir, name), [t.blob, new Uint8Array(pad4(size) - size), ...stringsTail(t.ends, t.kinds, strings.length)]);
+  writeNew(dir, STRINGS_PREFIX, name, [t.blob, new Uint8Array(pad4(size) - size), ...stringsTail(t.ends, t.kinds, strings.length)]);
   return name;
 }
 
@@ -966,8 +1015,22 @@ export function appendStrings(dir: string, name: string, added: readonly string[
 /** Remove the snapshot files other than those `state` names (those of earlier states). */
 export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile' | 'stampsFile'>): void {
   const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile, state.stampsFile]);
-  for (const name of readdirSync(dir)) {
-    if (keep.has(name) || ![RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX].some((p) => name.startsWith(p))) continue;
+  const names = readdirSync(dir);
+  const spares = new Set(names.filter((n) => n.startsWith(SPARE_PREFIX)));
+  for (const name of names) {
+    const prefix = KIND_PREFIXES.find((p) => name.startsWith(p));
+    if (keep.has(name) || prefix === undefined) continue;
+    // One file of each kind is kept as its spare (the next file of that kind is written over it).
+    const spare = spareOf(prefix);
+    if (!spares.has(spare)) {
+      try {
+        renameSync(join(dir, name), join(dir, spare));
+        spares.add(spare);
+        continue;
+      } catch {
+        /* then removed */
+      }
+    }
     try {
       unlinkSync(join(dir, name));
     } catch {
@@ -975,6 +1038,8 @@ export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' 
     }
   }
 }
+
+const KIND_PREFIXES = [RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX];
 
 /** The per-rule lists of `RuleUses` in file order: each offsets column, then the columns it indexes. */
 const USE_LISTS = [
@@ -1116,7 +1181,7 @@ function writeInterningFile(dir: string, s: StoredInterning, off: Int32Array, id
   const head = Int32Array.of(INTERNING_MAGIC, n, s.fields.length, s.ops.length, s.keyFid.length, s.writtenField.length, off[n]!, nStrings);
   const bytes = (a: Int32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const name = freshName(dir, INTERNING_PREFIX, '.bin');
-  writeChunks(join(dir, name), [bytes(head), ...cols.map(bytes), ...table]);
+  writeNew(dir, INTERNING_PREFIX, name, [bytes(head), ...cols.map(bytes), ...table]);
   return name;
 }
 
