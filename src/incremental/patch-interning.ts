@@ -361,6 +361,46 @@ function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf:
   return alias;
 }
 
+/**
+ * Per-rule lists (columns sharing the offsets `off`) with the lists of some
+ * rules replaced (`changed(i)`: rule i's new columns, or undefined to keep
+ * its old ones): the runs of kept rules are copied as blocks, not value by
+ * value (the field and written-name lists keep their ids in a patch).
+ */
+function spliceLists(off: Int32Array, cols: readonly Int32Array[], n: number, changed: (i: number) => readonly ArrayLike<number>[] | undefined): { off: Int32Array; cols: Int32Array[] } {
+  const repl = new Map<number, readonly ArrayLike<number>[]>();
+  let total = off[n]!;
+  for (let i = 0; i < n; i++) {
+    const c = changed(i);
+    if (!c) continue;
+    repl.set(i, c);
+    total += c[0]!.length - (off[i + 1]! - off[i]!);
+  }
+  const out = cols.map(() => new Int32Array(total));
+  const outOff = new Int32Array(n + 1);
+  let at = 0;
+  let runFrom = 0; // first rule of the current run of kept rules
+  const flush = (to: number) => {
+    // Kept rules runFrom..to-1: their lists are a block of the old columns, shifted by a constant.
+    const a = off[runFrom]!;
+    const b = off[to]!;
+    for (let k = 0; k < cols.length; k++) out[k]!.set(cols[k]!.subarray(a, b), at);
+    const shift = at - a;
+    for (let i = runFrom; i < to; i++) outOff[i + 1] = off[i + 1]! + shift;
+    at += b - a;
+  };
+  for (const i of [...repl.keys()].sort((x, y) => x - y)) {
+    flush(i);
+    const c = repl.get(i)!;
+    for (let k = 0; k < cols.length; k++) out[k]!.set(c[k]!, at);
+    at += c[0]!.length;
+    outOff[i + 1] = at;
+    runFrom = i + 1;
+  }
+  flush(n);
+  return { off: outOff, cols: out };
+}
+
 /** Each rule's lists (`RuleUses`) from its predicates' keys, aliases and flags; field and written lists copied from `old` but for the changed rules'. */
 function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved): RuleUses {
   const n = off.length - 1;
@@ -403,42 +443,28 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
     indOff[i + 1] = ind.length;
     exclOff[i + 1] = excl.length;
   }
-  const fieldId = new IntList();
-  const fieldFlags = new IntList();
-  const fieldOps = new IntList();
-  const fieldOff = new Int32Array(n + 1);
-  const written = new IntList();
-  const writtenOff = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) {
+  const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
     const fl = r.fields.get(i);
-    if (fl) {
-      for (let q = 0; q < fl.fid.length; q++) {
-        fieldId.push(fl.fid[q]!);
-        fieldFlags.push(fl.flags[q]!);
-        fieldOps.push(fl.ops[q]!);
-      }
-      for (const w of r.written.get(i)!) written.push(w);
-    } else {
-      for (let q = ou.fieldOff[i]!; q < ou.fieldOff[i + 1]!; q++) {
-        fieldId.push(ou.fieldId[q]!);
-        fieldFlags.push(ou.fieldFlags[q]!);
-        fieldOps.push(ou.fieldOps[q]!);
-      }
-      for (let q = ou.writtenOff[i]!; q < ou.writtenOff[i + 1]!; q++) written.push(ou.written[q]!);
-    }
-    fieldOff[i + 1] = fieldId.length;
-    writtenOff[i + 1] = written.length;
-  }
+    return fl && [fl.fid, fl.flags, fl.ops];
+  });
+  const writtenLists = spliceLists(ou.writtenOff, [ou.written], n, (i) => {
+    const w = r.written.get(i);
+    return w && [w];
+  });
+  const [fieldId, fieldFlags, fieldOps] = fields.cols as [Int32Array, Int32Array, Int32Array];
+  const fieldOff = fields.off;
+  const [written] = writtenLists.cols as [Int32Array];
+  const writtenOff = writtenLists.off;
   return {
     ind: ind.view(),
     indOff,
     excl: excl.view(),
     exclOff,
-    fieldId: fieldId.view(),
-    fieldFlags: fieldFlags.view(),
-    fieldOps: fieldOps.view(),
+    fieldId,
+    fieldFlags,
+    fieldOps,
     fieldOff,
-    written: written.view(),
+    written,
     writtenOff,
     predKey,
     predOwnKey,
