@@ -27,7 +27,7 @@ export const LOAD_USAGE = `  --macros <path>        Splunk macro library (folder
   --follow-symlinks      follow symbolic links that point outside the given paths
   --attack <bundle.json> ATT&CK STIX bundle to use instead of the bundled table (adds descriptions)
   --mappings <file.yml>  user field mappings (see docs/normalization.md)
-  --workers <n|auto>     worker threads beside the main one (default auto: one per two cores beyond two; 0 = one thread)
+  --workers <n|auto>     worker threads beside the main one (default auto: one per two cores beyond two, one on 2-3 cores for a corpus of several vendors; 0 = one thread)
   --cache <dir>          cache directory: unchanged rule files are not parsed again, and the next build
                          recomputes only what the changed rule files reach (docs/performance.md)`;
 

@@ -19,7 +19,7 @@ import { canUseWorkers } from '../core/worker-thread.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
-import { planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
+import { estimateShards, planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
@@ -43,9 +43,10 @@ export interface LoadOptions {
   /**
    * Worker threads beside the main thread for parsing, linking and
    * normalizing: 0 for one thread, a number, or 'auto' (the default: one per
-   * two cores beyond the first two, for corpora of more than 4 MB; none on a
-   * 2-core machine, where V8's own background threads already use the second
-   * core). The files are split by vendor where there are enough vendors (each
+   * two cores beyond the first two, for corpora of more than 4 MB; on 2 or 3
+   * cores, where V8's own background threads already use the second core,
+   * one only for a corpus of several vendors, 4 to 64 MB: `autoLoadWorkers`).
+   * The files are split by vendor where there are enough vendors (each
    * thread then warms only its own parsers), otherwise a vendor's files are
    * split into contiguous parts that are linked and normalized on the main
    * thread once all are parsed. Worker threads need the built package
@@ -202,24 +203,47 @@ const AUTO_MIN_BYTES = 4 << 20;
 const MAX_WORKERS = 16;
 
 /**
- * Worker threads for 'auto': one per two cores beyond the first two. A
- * single-threaded load already keeps 1.4–1.6 cores busy (V8 compiles and
- * collects garbage on background threads; 1.4 with the CLI's V8 tuning), so
- * on 2 cores a worker thread only competes with them: measured slower, not
- * faster, with or without the tuning (docs/performance.md, "Threads").
+ * Worker threads for 'auto' whatever the corpus: one per two cores beyond
+ * the first two. A single-threaded load already keeps 1.4–1.6 cores busy (V8
+ * compiles and collects garbage on background threads), so on 2 cores a
+ * worker thread competes with them; there `autoLoadWorkers` starts one only
+ * for a corpus it can split into whole vendors (docs/performance.md, "Threads").
  */
 export function autoWorkers(): number {
   return Math.max(0, Math.min(MAX_WORKERS, Math.floor(availableParallelism() / 2) - 1));
 }
 
+/** Above this much rule text, 'auto' on 2–3 cores stays on one thread: a worker's heap (about 180 MB at 77,000 rules) would outweigh its time. */
+const AUTO_SHARED_MAX_BYTES = 64 << 20;
+/** On 2–3 cores, a worker is started when the cost model gives it at least this share of the one-thread time. */
+const AUTO_SHARED_GAIN = 0.2;
+
+/**
+ * Worker threads 'auto' starts for these vendor groups with `cores` cores.
+ * With 4 or more, `autoWorkers()`. With 2 or 3, one when the corpus splits
+ * into whole vendors on two threads (each thread parsing, linking and
+ * normalizing its own vendors; a vendor split in parts comes back to be
+ * linked and normalized on the main thread, which measured slower: the Sigma
+ * corpus alone 1.1 s against 0.74 s), the model puts the finish at least a
+ * fifth earlier, and the corpus is at most 64 MB of rule text. Measured on
+ * the three corpora on 2 cores (fourteenth session): catalog.json
+ * 4.68–4.75 s against 4.97–5.04 s on one thread, 390 MB against 350.
+ */
+export function autoLoadWorkers(groups: VendorGroup[], cores: number): number {
+  const bytes = groups.reduce((n, g) => n + g.bytes, 0);
+  if (bytes < AUTO_MIN_BYTES) return 0;
+  const n = Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores / 2) - 1));
+  if (n > 0 || cores < 2 || bytes > AUTO_SHARED_MAX_BYTES) return n;
+  const { plan, span, oneThread } = estimateShards(groups, 2);
+  const whole = plan.every((parts) => parts.every((p) => p.whole));
+  return whole && plan[1]!.length > 0 && span <= (1 - AUTO_SHARED_GAIN) * oneThread ? 1 : 0;
+}
+
 /** Worker threads for a load. 'auto' uses spare cores, for corpora large enough to gain from it. */
-function workerCount(asked: LoadOptions['workers'], groups: { bytes: number; jobs: number[] }[]): number {
+function workerCount(asked: LoadOptions['workers'], groups: VendorGroup[]): number {
   const files = groups.reduce((n, g) => n + g.jobs.length, 0);
   if (files < 2 || asked === 0 || !canUseWorkers()) return 0;
-  if (asked === undefined || asked === 'auto') {
-    const bytes = groups.reduce((n, g) => n + g.bytes, 0);
-    return bytes < AUTO_MIN_BYTES ? 0 : autoWorkers();
-  }
+  if (asked === undefined || asked === 'auto') return autoLoadWorkers(groups, availableParallelism());
   return Math.min(asked, MAX_WORKERS, files - 1);
 }
 

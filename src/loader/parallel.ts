@@ -95,6 +95,11 @@ function makespan(units: Unit[], assign: number[], threads: number): number {
  * there are few, largest first to the earliest thread otherwise).
  */
 export function planShards(groups: VendorGroup[], threads: number): ShardPart[][] {
+  return estimateShards(groups, threads).plan;
+}
+
+/** `planShards`' plan with its estimated finishing time, and the estimate for one thread (ms, by the cost model above). */
+export function estimateShards(groups: VendorGroup[], threads: number): { plan: ShardPart[][]; span: number; oneThread: number } {
   const n = Math.max(1, threads);
   let units: Unit[] = groups.map((g) => unitOf(g.vendor, g.jobs, g.sizes, true));
   if (n > 1 && units.length < n) {
@@ -144,7 +149,7 @@ export function planShards(groups: VendorGroup[], threads: number): ShardPart[][
   const plan: ShardPart[][] = Array.from({ length: n }, () => []);
   // Units in load order on each thread (parts of a split vendor are contiguous runs; the loader puts them back in file order).
   units.forEach((u, i) => plan[best[i]!]!.push({ vendor: u.vendor, jobs: u.jobs, whole: u.whole }));
-  return plan;
+  return { plan, span: makespan(units, best, n), oneThread: units.reduce((t, u) => t + u.cost, 0) };
 }
 
 /** Start a worker for one shard now (its module loading overlaps the main thread's work); send the shard later. */

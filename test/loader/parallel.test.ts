@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planShards } from '../../src/loader/parallel.js';
+import { availableParallelism } from 'node:os';
+import { autoLoadWorkers } from '../../src/loader/load.js';
+import { estimateShards, planShards } from '../../src/loader/parallel.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
 
 const DIST = process.env.RULEATLAS_DIST ?? resolve(__dirname, '..', '..', 'dist', 'index.js');
@@ -36,6 +38,30 @@ describe('shard plan', () => {
     }
     // With two threads both are used (the corpus is far larger than a worker's start-up).
     expect(planShards(groups, 2).every((t) => t.length > 0)).toBe(true);
+  });
+
+  it('estimates the plan against one thread (the same plan as planShards)', () => {
+    for (const threads of [1, 2, 3]) {
+      const e = estimateShards(groups, threads);
+      expect(e.plan).toEqual(planShards(groups, threads));
+      if (threads === 1) expect(e.span).toBeCloseTo(e.oneThread);
+      else expect(e.span).toBeLessThan(e.oneThread);
+    }
+  });
+
+  it("chooses 'auto' worker threads by cores, and on 2–3 cores by what the corpus is", () => {
+    // Spare cores: one worker per two cores beyond the first two.
+    expect([1, 2, 4, 6, 8].map((cores) => autoLoadWorkers(groups, cores))).toEqual([0, 1, 1, 2, 3]);
+    expect(autoLoadWorkers(groups, 3)).toBe(1);
+    // 2 cores: none for a lone vendor (split in parts, linked and normalized on the main thread after)...
+    expect(autoLoadWorkers([groups[0]!], 2)).toBe(0);
+    // ...for a corpus under 4 MB, or over 64 MB (a worker's heap: the ten-times corpus)...
+    expect(autoLoadWorkers([group('sigma', 0, [1_000_000]), group('splunk', 1, [1_000_000])], 2)).toBe(0);
+    const big = groups.map((g) => ({ ...g, bytes: g.bytes * 10, sizes: g.sizes.map((x) => x * 10) }));
+    expect(autoLoadWorkers(big, 2)).toBe(0);
+    expect(autoLoadWorkers(big, 4)).toBe(1);
+    // ...or when one vendor is nearly all of it (the worker's share would not pay for its start).
+    expect(autoLoadWorkers([group('sigma', 0, Array(200).fill(100_000)), group('elastic', 200, [200_000])], 2)).toBe(0);
   });
 
   it('splits a lone vendor into contiguous runs of files over the threads', () => {
@@ -116,6 +142,17 @@ describe.skipIf(!HAS_DIST)('build with worker threads (built package)', () => {
 });
 
 describeCorpus('worker threads on the real corpora', () => {
+  // What 'auto' chose on this machine: with 2 or 3 cores, one worker for the three corpora (whole vendors
+  // on each thread) and none for the Sigma corpus alone; with more, one per two cores beyond the first two.
+  it.skipIf(!HAS_DIST)("'auto' threads for the three corpora and for the Sigma corpus alone", async () => {
+    const { autoWorkers, loadCorpus } = await lib();
+    const cores = availableParallelism();
+    const three = await loadCorpus(['sigma', 'elastic', 'splunk'].map((v) => corpus(v)), { workers: 'auto' });
+    const sigma = await loadCorpus([corpus('sigma')], { workers: 'auto' });
+    expect(three.timings?.workers).toBe(cores >= 4 ? autoWorkers() : cores >= 2 ? 1 : 0);
+    expect(sigma.timings?.workers).toBe(cores >= 4 ? autoWorkers() : 0);
+  }, 180_000);
+
   // The three corpora (vendors on threads) and the Sigma corpus alone (split, linked on the main thread).
   for (const [name, parts] of [
     ['three corpora', ['sigma', 'elastic', 'splunk']],
