@@ -829,50 +829,11 @@ function freshName(dir: string, prefix: string, ext: string): string {
  * views of what it read, not copied into one buffer first), each run of
  * strings joined into one write.
  */
-function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string): void {
-  const fd = openSync(path, 'w');
+function writeChunks(path: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string, over = false): void {
+  const fd = over ? openSync(path, constants.O_WRONLY | O_NOFOLLOW) : openSync(path, 'w');
   let src: number | null = null;
   try {
-    writeChunksTo(fd, chunks, from, () => (src ??= openSync(from!, 'r')));
-  } finally {
-    if (src !== null) closeSync(src);
-    closeSync(fd);
-  }
-}
-
-/**
- * Write `chunks` as the new file `name` of the kind `prefix`: over the kind's
- * spare when there is one (a plain file with one name, renamed to `name`,
- * then cut to the bytes written), else as a new file.
- */
-function writeNew(dir: string, prefix: string, name: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string): void {
-  const path = join(dir, name);
-  const spare = join(dir, spareOf(prefix));
-  let reused = false;
-  try {
-    const st = lstatSync(spare);
-    if (st.isFile() && st.nlink === 1) {
-      renameSync(spare, path);
-      reused = true;
-    }
-  } catch {
-    /* no spare */
-  }
-  if (!reused) return writeChunks(path, chunks, from);
-  const fd = openSync(path, constants.O_WRONLY | O_NOFOLLOW);
-  let src: number | null = null;
-  try {
-    ftruncateSync(fd, writeChunksTo(fd, chunks, from, () => (src ??= openSync(from!, 'r'))));
-  } finally {
-    if (src !== null) closeSync(src);
-    closeSync(fd);
-  }
-}
-
-/** Write `chunks` at `fd`'s position (`source`: the file `from`, opened once when a range is met); returns the bytes written. */
-function writeChunksTo(fd: number, chunks: readonly (string | Uint8Array | FileRange)[], from: string | undefined, source: () => number): number {
-  let total = 0;
-  {
+    let total = 0;
     const put = (b: Uint8Array) => {
       for (let done = 0; done < b.byteLength; ) done += writeSync(fd, b, done, b.byteLength - done);
       total += b.byteLength;
@@ -891,7 +852,7 @@ function writeChunksTo(fd: number, chunks: readonly (string | Uint8Array | FileR
       }
       // A range of the previous file, copied through the shared buffer.
       if (from === undefined) throw new Error('writeChunks: a file range without its file');
-      const src = source();
+      src ??= openSync(from, 'r');
       const buf = scratch();
       for (let p = c.start; p < c.end; ) {
         const k = readSync(src, buf, 0, Math.min(buf.length, c.end - p), p);
@@ -901,8 +862,34 @@ function writeChunksTo(fd: number, chunks: readonly (string | Uint8Array | FileR
       }
     }
     if (texts.length) put(Buffer.from(texts.join('')));
+    // Written over an older file: cut to what was written.
+    if (over) ftruncateSync(fd, total);
+  } finally {
+    if (src !== null) closeSync(src);
+    closeSync(fd);
   }
-  return total;
+}
+
+/**
+ * Write `chunks` as the new file `name` of the kind `prefix`: over the kind's
+ * spare when there is one (a plain file with one name, renamed to `name`),
+ * else as a new file.
+ */
+function writeNew(dir: string, prefix: string, name: string, chunks: readonly (string | Uint8Array | FileRange)[], from?: string): void {
+  const path = join(dir, name);
+  writeChunks(path, chunks, from, takeSpare(join(dir, spareOf(prefix)), path));
+}
+
+/** Rename `spare` to `path` when it is a plain file with one name; whether it was. */
+function takeSpare(spare: string, path: string): boolean {
+  try {
+    const st = lstatSync(spare);
+    if (!st.isFile() || st.nlink !== 1) return false;
+    renameSync(spare, path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Write a rules file under a new name; returns the name. */

@@ -210,7 +210,12 @@ const MAX_WORKERS = 16;
  * for a corpus it can split into whole vendors (docs/performance.md, "Threads").
  */
 export function autoWorkers(): number {
-  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(availableParallelism() / 2) - 1));
+  return spareCoreWorkers(availableParallelism());
+}
+
+/** One worker per two cores beyond the first two. */
+function spareCoreWorkers(cores: number): number {
+  return Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores / 2) - 1));
 }
 
 /** Above this much rule text, 'auto' on 2–3 cores stays on one thread: a worker's heap (about 180 MB at 77,000 rules) would outweigh its time. */
@@ -232,7 +237,7 @@ const AUTO_SHARED_GAIN = 0.2;
 export function autoLoadWorkers(groups: VendorGroup[], cores: number): number {
   const bytes = groups.reduce((n, g) => n + g.bytes, 0);
   if (bytes < AUTO_MIN_BYTES) return 0;
-  const n = Math.max(0, Math.min(MAX_WORKERS, Math.floor(cores / 2) - 1));
+  const n = spareCoreWorkers(cores);
   if (n > 0 || cores < 2 || bytes > AUTO_SHARED_MAX_BYTES) return n;
   const { plan, span, oneThread } = estimateShards(groups, 2);
   const whole = plan.every((parts) => parts.every((p) => p.whole));

@@ -119,11 +119,10 @@ const log = (s) => process.stderr.write(s + '\n');
 // measured apart from the one-thread runs; each says how many worker threads it used.
 const { autoWorkers } = await import(join(root, 'dist', 'index.js'));
 results.autoWorkers = autoWorkers();
-const autoRun = (_oneThread, ...args) => repeat(...args);
 
 log('sigma: load + parse + normalize, one thread and with a worker thread');
 results.sigma1 = repeat('parse', SIGMA, 0);
-results.sigma = autoRun(results.sigma1, 'parse', SIGMA, 'auto');
+results.sigma = repeat('parse', SIGMA, 'auto');
 results.sigma2 = repeat('parse', SIGMA, 1);
 
 log('all three corpora: per vendor, one thread');
@@ -136,10 +135,10 @@ results.catalog1 = repeat('catalog', ALL, 0);
 // what a program that imports the library gets unless it calls tuneForBatch().
 log('all three corpora → catalog.json with V8 defaults (no tuneForBatch)');
 results.catalogUntuned = repeat('catalog', ALL, 0, [], Math.min(RUNS, 3), [], false, { ...process.env, RULEATLAS_V8_TUNING: '0' });
-results.catalog = autoRun(results.catalog1, 'catalog', ALL, 'auto');
+results.catalog = repeat('catalog', ALL, 'auto');
 log('all three corpora: + static site, one thread, auto, and two threads (workers: 1)');
 results.site1 = repeat('site', ALL, 0);
-results.site = autoRun(results.site1, 'site', ALL, 'auto');
+results.site = repeat('site', ALL, 'auto');
 results.site2 = repeat('site', ALL, 1);
 
 log('scale: a corpus ten times larger');
