@@ -33,6 +33,11 @@
  *                        replaced, kept for the next one to write over in
  *                        place (render/write.ts `writeSpliced`); not part of
  *                        the state, any content will do.
+ *   build-v1-spare-<kind>  one earlier file of each kind above (rules, preds,
+ *                        strings, interning, stamps) that no state names,
+ *                        kept by `removeStale` for the next file of its kind
+ *                        to be written over (renamed to its new name first);
+ *                        never read.
  *
  * The JSON files are read with `JSON.parse`, and every file is checked before use; anything
  * unexpected (another format, another code or options key, a missing part,
@@ -66,6 +71,7 @@ const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
 const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
+const KIND_PREFIXES = [RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX];
 /**
  * Each kind's spare: a file the state no longer names, kept by `removeStale`
  * to be written over by the next file of its kind (renamed to the new name
@@ -825,7 +831,8 @@ function freshName(dir: string, prefix: string, ext: string): string {
 }
 
 /**
- * Write `chunks` as one new file: bytes as they are (a rebuild's are mostly
+ * Write `chunks` as one file, new or (`over`) an existing one written from
+ * its start and cut to length: bytes as they are (a rebuild's are mostly
  * views of what it read, not copied into one buffer first), each run of
  * strings joined into one write.
  */
@@ -1025,8 +1032,6 @@ export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' 
     }
   }
 }
-
-const KIND_PREFIXES = [RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX];
 
 /** The per-rule lists of `RuleUses` in file order: each offsets column, then the columns it indexes. */
 const USE_LISTS = [
