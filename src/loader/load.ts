@@ -47,9 +47,11 @@ export interface LoadOptions {
    * cores, where V8's own background threads already use the second core,
    * one only for a corpus of several vendors, 4 to 64 MB: `autoLoadWorkers`).
    * The files are split by vendor where there are enough vendors (each
-   * thread then warms only its own parsers), otherwise a vendor's files are
-   * split into contiguous parts that are linked and normalized on the main
-   * thread once all are parsed. Worker threads need the built package
+   * thread then warms only its own parsers); otherwise a vendor without a
+   * link pass (Elastic) is split by work class (query language), each part
+   * finished on its thread, and any other vendor's files into contiguous
+   * parts that are linked and normalized on the main thread once all are
+   * parsed. Worker threads need the built package
    * (dist/worker.js). The output is identical either way.
    */
   workers?: number | 'auto';
@@ -100,7 +102,8 @@ export interface LoadResult {
   /** Diagnostics not attached to any rule: links skipped, supporting files with errors, ... */
   diagnostics: Diagnostic[];
   /** Wall milliseconds per stage (for benchmarks). */
-  timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; byLanguage: Record<string, { rules: number; ms: number }> };
+  /** `ends`: when each thread had finished its files (ms from the start of parsing; the calling thread first, then each worker's, its rules read back). */
+  timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; ends: number[]; byLanguage: Record<string, { rules: number; ms: number }> };
   /** Parse-cache figures, when `cache` was given. */
   cache?: CacheStats;
   /** Every walked file, in walk order, with `cache` or `recordSources`. */
@@ -227,9 +230,10 @@ const AUTO_SHARED_GAIN = 0.2;
  * Worker threads 'auto' starts for these vendor groups with `cores` cores.
  * With 4 or more, `autoWorkers()`. With 2 or 3, one when the corpus splits
  * into whole vendors on two threads (each thread parsing, linking and
- * normalizing its own vendors; a vendor split in parts comes back to be
- * linked and normalized on the main thread, which measured slower: the Sigma
- * corpus alone 1.1 s against 0.74 s), the model puts the finish at least a
+ * normalizing its own vendors; a vendor split in parts measured slower: the
+ * Sigma corpus alone, linked and normalized on the main thread after, 1.1 s
+ * against 0.74 s; the Elastic corpus alone, spread by query language, 1.33 s
+ * against 1.27 s), the model puts the finish at least a
  * fifth earlier, and the corpus is at most 64 MB of rule text. Measured on
  * the three corpora on 2 cores (fourteenth session): catalog.json
  * 4.68–4.75 s against 4.97–5.04 s on one thread, 390 MB against 350.
@@ -240,7 +244,8 @@ export function autoLoadWorkers(groups: VendorGroup[], cores: number): number {
   const n = spareCoreWorkers(cores);
   if (n > 0 || cores < 2 || bytes > AUTO_SHARED_MAX_BYTES) return n;
   const { plan, span, oneThread } = estimateShards(groups, 2);
-  const whole = plan.every((parts) => parts.every((p) => p.whole));
+  // Whole vendors: none split into runs or spread by work class over both threads.
+  const whole = groups.every((g) => plan.filter((parts) => parts.some((p) => p.vendor === g.vendor)).length === 1);
   return whole && plan[1]!.length > 0 && span <= (1 - AUTO_SHARED_GAIN) * oneThread ? 1 : 0;
 }
 
@@ -405,11 +410,18 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   }
   const normalize: NormalizeOptions | false = options.normalize === false ? false : typeof options.normalize === 'object' ? options.normalize : {};
 
-  // Vendor groups in order of first appearance (the order of the rules in the result).
+  // Vendor groups in order of first appearance (the order of the rules in the result). A vendor
+  // without a link pass that tells its files' work classes has them noted, for the thread plan.
   const groups = new Map<Vendor, VendorGroup>();
+  const mayShare = options.workers !== 0 && canUseWorkers();
   jobs.forEach((j, i) => {
     let g = groups.get(j.role.vendor);
-    if (!g) groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [], sizes: [] }));
+    if (!g) {
+      const mod = VENDOR_MODULES[j.role.vendor];
+      groups.set(j.role.vendor, (g = { vendor: j.role.vendor, bytes: 0, jobs: [], sizes: [], ...(mayShare && mod.workClass && !mod.link ? { classes: [] } : {}) }));
+    }
+    // A cached file's class is not known without reading it; reading its JSON back costs little.
+    if (g.classes) g.classes.push(j.text !== undefined ? VENDOR_MODULES[j.role.vendor].workClass!(j.text, j.role) : 'cached');
     // A cached file costs reading its JSON back, a small part of parsing it (the JSON is about
     // one and a half times the text).
     const size = j.cached !== undefined ? j.cached.length / 15 : j.text!.length;
@@ -419,9 +431,11 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   });
   const nWorkers = workerCount(options.workers, [...groups.values()]);
   // Each thread's parts (thread 0 is this one). A vendor split over several threads comes back
-  // as parsed and is linked and normalized here, once all of its parts are in.
+  // as parsed and is linked and normalized here, once all of its parts are in; the parts of a
+  // vendor without a link pass are finished where they run (`spread`, with the split ones).
   const plan: ShardPart[][] = nWorkers > 0 ? planShards([...groups.values()], nWorkers + 1) : [[...groups.values()].map((g) => ({ vendor: g.vendor, jobs: g.jobs, whole: true }))];
   const split = new Set<Vendor>(plan.flat().filter((p) => !p.whole).map((p) => p.vendor));
+  const spread = new Set<Vendor>([...groups.keys()].filter((v) => split.has(v) || plan.filter((parts) => parts.some((p) => p.vendor === v)).length > 1));
   // Where each job's result is: thread, and position in that thread's job list.
   const where: { thread: number; at: number }[] = new Array(jobs.length);
   const threadIdx = plan.map((parts, t) => {
@@ -432,6 +446,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const threadJobs = threadIdx.map((idx) => idx.map((j) => jobs[j]!));
 
   let done = 0;
+  const ends: number[] = plan.map(() => 0);
   const progress = () => options.onProgress?.(done, jobs.length);
   const pending = plan.map((parts, t): Promise<ShardResult> | null => {
     if (t === 0 || !threadJobs[t]!.length) return null;
@@ -444,6 +459,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     }
     const raw = parts.filter((p) => !p.whole).map((p) => p.vendor);
     return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw }).then((r) => {
+      ends[t] = performance.now() - t2;
       done += threadJobs[t]!.length;
       progress();
       return r;
@@ -462,6 +478,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       progress();
     },
   });
+  ends[0] = performance.now() - t2;
   const results: ShardResult[] = [mine];
   for (let t = 1; t < plan.length; t++) results.push(pending[t] ? await pending[t]! : emptyShard());
 
@@ -473,18 +490,19 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     pushAll(diagnostics, r.diagnostics);
     entries.push({ path: job.path, format: job.role.format, vendor: job.role.vendor, role: 'rules', rules: r.rules });
   }
-  // Split vendors: their parts' parsed rules in job order, then link and normalize.
+  // Vendors spread over threads: their parts' rules in job order; the split ones are then linked and normalized.
   const ts = performance.now();
   const splitDone = new Map<Vendor, { vendor: Vendor; rules: Rule[]; diagnostics: Diagnostic[] }>();
-  if (split.size) {
-    // A thread returns a split vendor's rules as parsed, in its own file order: cut them back into
-    // each file's rules (perJob counts them) and lay the files out in load order.
+  if (spread.size) {
+    // A thread returns a spread vendor's rules in its own file order: cut them back into each
+    // file's rules (perJob counts them, and normalizing keeps them one for one) and lay the files
+    // out in load order.
     const byJob: Rule[][] = new Array(jobs.length);
     results.forEach((r, t) => {
       const next = new Map<Vendor, number>();
       threadJobs[t]!.forEach((job, at) => {
         const vendor = job.role.vendor;
-        if (!split.has(vendor)) return;
+        if (!spread.has(vendor)) return;
         const list = r.vendors.find((v) => v.vendor === vendor)!.rules;
         const from = next.get(vendor) ?? 0;
         const count = r.perJob[at]!.rules;
@@ -492,8 +510,9 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
         next.set(vendor, from + count);
       });
     });
-    const parsed = [...split].map((vendor) => ({ vendor, rules: jobs.flatMap((j, i) => (j.role.vendor === vendor ? byJob[i]! : [])) }));
-    for (const v of await linkAndNormalize(parsed, stateOf, parseOpts, normalize)) splitDone.set(v.vendor, v);
+    const inOrder = (vendor: Vendor) => ({ vendor, rules: jobs.flatMap((j, i) => (j.role.vendor === vendor ? byJob[i]! : [])) });
+    for (const vendor of spread) if (!split.has(vendor)) splitDone.set(vendor, { ...inOrder(vendor), diagnostics: [] });
+    for (const v of await linkAndNormalize([...split].map(inOrder), stateOf, parseOpts, normalize)) splitDone.set(v.vendor, v);
   }
   const splitMs = performance.now() - ts;
   const rules: Rule[] = [];
@@ -514,7 +533,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   // Stage times of this thread (workers run beside it); `parse` includes waiting for them and reading their rules back.
   const linkMs = mine.ms.link;
   const normalizeMs = mine.ms.normalize + splitMs;
-  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, byLanguage };
+  const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, ends, byLanguage };
   return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}), ...(walked.dirs !== undefined ? { dirs: walked.dirs } : {}) };
 }
 

@@ -12,14 +12,28 @@ import type { ShardResult } from './shard.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
 
 /**
- * The cost model, in milliseconds per MB of rule text, measured on the three
- * corpora on one idle core (docs/performance.md): parsing plus normalizing,
- * and turning the rules into JSON on a worker or back into objects on the
- * main thread (the same order of cost each way).
+ * The cost model, in milliseconds per MB of rule text: parsing plus
+ * normalizing on one idle core, by vendor, or by vendor and work class
+ * (`VendorModule.workClass`) where the classes differ; and turning the rules
+ * into JSON on a worker or back into objects on the main thread (the same
+ * order of cost each way). Measured on the three corpora with the CLI's V8
+ * tuning (bench run AA, fifteenth session; docs/performance.md, "Threads"):
+ * Sigma 606 ms for 5.7 MB, Splunk 904 ms for 6.3 MB, Elastic 1,126 ms for
+ * 16.5 MB, of which EQL 8.6 MB, KQL 5.0 MB, ES|QL 1.6 MB (with the hunting
+ * files, 0.35 MB, mostly ES|QL), machine-learning rules (no query) 0.9 MB.
  */
-const PARSE_MS_PER_MB: Partial<Record<Vendor, number>> = { sigma: 170, elastic: 60, splunk: 190 };
+const PARSE_MS_PER_MB: Record<string, number> = {
+  sigma: 107,
+  splunk: 143,
+  elastic: 68,
+  'elastic/eql': 60,
+  'elastic/kuery': 64,
+  'elastic/esql': 130,
+  'elastic/elastic-hunt-toml': 130,
+  'elastic/none': 15,
+};
 const JSON_MS_PER_MB: Partial<Record<Vendor, number>> = { sigma: 35, elastic: 24, splunk: 19 };
-const DEFAULT_PARSE_MS_PER_MB = 150;
+const DEFAULT_PARSE_MS_PER_MB = 120;
 const DEFAULT_JSON_MS_PER_MB = 30;
 /** Starting a worker: a thread, and compiling the package in it. */
 const WORKER_START_MS = 300;
@@ -34,9 +48,21 @@ export interface VendorGroup {
   bytes: number;
   jobs: number[];
   sizes: number[];
+  /**
+   * Each file's work class, for a vendor without a cross-rule link pass
+   * (`VendorModule.workClass`): its files can be finished on any thread,
+   * and the plan keeps each class on one thread.
+   */
+  classes?: string[];
 }
 
-/** Part of a thread's work: some of a vendor's files, or all of them (`whole`: linked and normalized on that thread). */
+/**
+ * Part of a thread's work: some of a vendor's files, or all of them.
+ * `whole`: finished (linked and normalized) on that thread, as a vendor's
+ * files are when they all go to one thread, and as any part of a vendor
+ * without a link pass is. Otherwise the part is returned as parsed, and the
+ * main thread links and normalizes the vendor once every part is in.
+ */
 export interface ShardPart {
   vendor: Vendor;
   jobs: number[];
@@ -45,17 +71,33 @@ export interface ShardPart {
 
 interface Unit extends ShardPart {
   sizes: number[];
+  /** The vendor has no link pass: any run of its files can be finished where it runs. */
+  free: boolean;
   /** Parse cost (ms), and the cost of its rules' JSON one way (ms). */
   cost: number;
   json: number;
 }
 
-function unitOf(vendor: Vendor, jobs: number[], sizes: number[], whole: boolean): Unit {
+function unitOf(vendor: Vendor, jobs: number[], sizes: number[], whole: boolean, free: boolean, cls?: string): Unit {
   const mb = sizes.reduce((a, b) => a + b, 0) / 1e6;
-  return { vendor, jobs, sizes, whole, cost: mb * (PARSE_MS_PER_MB[vendor] ?? DEFAULT_PARSE_MS_PER_MB), json: mb * (JSON_MS_PER_MB[vendor] ?? DEFAULT_JSON_MS_PER_MB) };
+  const perMb = (cls !== undefined ? PARSE_MS_PER_MB[`${vendor}/${cls}`] : undefined) ?? PARSE_MS_PER_MB[vendor] ?? DEFAULT_PARSE_MS_PER_MB;
+  return { vendor, jobs, sizes, whole, free, cost: mb * perMb, json: mb * (JSON_MS_PER_MB[vendor] ?? DEFAULT_JSON_MS_PER_MB) };
 }
 
-/** Split a unit into `n` contiguous runs of files of about equal size. */
+/** A vendor without a link pass in parts of one work class each (in order of first file), each finished where it runs. */
+function classUnits(g: VendorGroup): Unit[] {
+  const byClass = new Map<string, { jobs: number[]; sizes: number[] }>();
+  g.jobs.forEach((job, i) => {
+    const cls = g.classes![i] ?? '';
+    let c = byClass.get(cls);
+    if (!c) byClass.set(cls, (c = { jobs: [], sizes: [] }));
+    c.jobs.push(job);
+    c.sizes.push(g.sizes[i]!);
+  });
+  return [...byClass].map(([cls, c]) => unitOf(g.vendor, c.jobs, c.sizes, true, true, cls));
+}
+
+/** Split a unit into `n` contiguous runs of files of about equal size (finished where they run when the vendor has no link pass). */
 function split(u: Unit, n: number): Unit[] {
   const total = u.sizes.reduce((a, b) => a + b, 0);
   const out: Unit[] = [];
@@ -64,7 +106,10 @@ function split(u: Unit, n: number): Unit[] {
   for (let k = 1; k <= n && from < u.jobs.length; k++) {
     let to = from;
     while (to < u.jobs.length && (k === n || acc + u.sizes[to]! <= (total * k) / n || to === from)) acc += u.sizes[to++]!;
-    out.push(unitOf(u.vendor, u.jobs.slice(from, to), u.sizes.slice(from, to), false));
+    const part = unitOf(u.vendor, u.jobs.slice(from, to), u.sizes.slice(from, to), u.free, u.free);
+    // A run costs its share of the unit it came from (whose rate may be its class's).
+    const share = total > 0 ? part.sizes.reduce((x, y) => x + y, 0) / total : 0;
+    out.push({ ...part, cost: u.cost * share, json: u.json * share });
     from = to;
   }
   return out;
@@ -88,9 +133,16 @@ function makespan(units: Unit[], assign: number[], threads: number): number {
 /**
  * Assign work to threads (index 0 = the main thread). Whole vendors first:
  * each thread then warms only its own vendors' parsers, and a vendor's link
- * pass runs where its rules are. With fewer vendors than threads (the Sigma
- * corpus alone), the costliest vendor is split into contiguous runs of files,
- * which the main thread links and normalizes once all are parsed. The
+ * pass runs where its rules are. With fewer vendors than threads (one
+ * corpus alone), the costliest vendor is split: by work class when it has
+ * no link pass and tells its files' classes (Elastic: the query language),
+ * each class finished on the thread it goes to; otherwise into contiguous
+ * runs of files, which the main thread links and normalizes once all are
+ * parsed (finished where they run, for a vendor without a link pass). Whole
+ * vendors are kept whole when there are enough of them: measured on the
+ * three corpora, moving Elastic's KQL or ES|QL rules to the worker took
+ * 0.1–0.5 s off the main thread and added 0.4–0.6 s to the worker (which
+ * warms the vendor's code again), with no gain (docs/performance.md). The
  * assignment minimizes the estimated finishing time (every combination when
  * there are few, largest first to the earliest thread otherwise).
  */
@@ -101,11 +153,14 @@ export function planShards(groups: VendorGroup[], threads: number): ShardPart[][
 /** `planShards`' plan with its estimated finishing time, and the estimate for one thread (ms, by the cost model above). */
 export function estimateShards(groups: VendorGroup[], threads: number): { plan: ShardPart[][]; span: number; oneThread: number } {
   const n = Math.max(1, threads);
-  let units: Unit[] = groups.map((g) => unitOf(g.vendor, g.jobs, g.sizes, true));
+  let units: Unit[] = groups.map((g) => unitOf(g.vendor, g.jobs, g.sizes, true, !!g.classes));
   if (n > 1 && units.length < n) {
     const big = units.reduce((a, b) => (b.cost > a.cost ? b : a));
-    // Twice as many runs as threads, so that the main thread can take a smaller share.
-    units = units.flatMap((u) => (u === big && u.jobs.length > 1 ? split(u, Math.min(u.jobs.length, 2 * (n - units.length + 1))) : [u]));
+    const classes = groups[units.indexOf(big)]!.classes;
+    const byClass = classes && new Set(classes).size > 1 ? classUnits(groups[units.indexOf(big)]!) : null;
+    // By work class where the vendor tells them (each class's parsers warmed on one thread only);
+    // otherwise twice as many runs as threads, so that the main thread can take a smaller share.
+    units = units.flatMap((u) => (u !== big ? [u] : byClass ?? (u.jobs.length > 1 ? split(u, Math.min(u.jobs.length, 2 * (n - units.length + 1))) : [u])));
   }
   let best: number[] = units.map(() => 0);
   if (n > 1) {
@@ -148,7 +203,13 @@ export function estimateShards(groups: VendorGroup[], threads: number): { plan: 
   }
   const plan: ShardPart[][] = Array.from({ length: n }, () => []);
   // Units in load order on each thread (parts of a split vendor are contiguous runs; the loader puts them back in file order).
-  units.forEach((u, i) => plan[best[i]!]!.push({ vendor: u.vendor, jobs: u.jobs, whole: u.whole }));
+  // A vendor's finished classes that share a thread are one part, its files in load order.
+  units.forEach((u, i) => {
+    const parts = plan[best[i]!]!;
+    const same = u.whole ? parts.find((p) => p.whole && p.vendor === u.vendor) : undefined;
+    if (same) same.jobs = [...same.jobs, ...u.jobs].sort((x, y) => x - y);
+    else parts.push({ vendor: u.vendor, jobs: u.jobs, whole: u.whole });
+  });
   return { plan, span: makespan(units, best, n), oneThread: units.reduce((t, u) => t + u.cost, 0) };
 }
 

@@ -59,4 +59,12 @@ export interface VendorModule<State = unknown> {
   parseFile(file: SourceFile, role: FileRole, state: State, opts: ParseOptions): ParsedFile;
   /** Cross-rule pass over all of this vendor's rules (may add, change or annotate rules). */
   link?(rules: Rule[], state: State, opts: ParseOptions): { rules: Rule[]; diagnostics: Diagnostic[] };
+  /**
+   * A cheap guess, from a rule file's text, at which of the vendor's parsers
+   * it needs (its query language, say), used only to plan worker threads:
+   * the files of one class go to one thread, so that each thread warms fewer
+   * parsers. Only for a vendor without `link`, whose files can be finished
+   * on any thread. A wrong guess costs time, never a different result.
+   */
+  workClass?(text: string, role: FileRole): string;
 }

@@ -81,7 +81,8 @@ function repeat(task, paths, workers, extra = [], runs = RUNS, nodeArgs = [], wa
     maxRssMB: Math.max(...rs.map((r) => r.maxRssMB)),
     cpu: median(rs.map((r) => r.cpu)),
     ...(rs[0].minorFaults !== undefined ? { minorFaults: median(rs.map((r) => r.minorFaults)) } : {}),
-    stages: Object.fromEntries(stageNames.map((k) => [k, median(rs.map((r) => r.stages[k]))])),
+    // A list (each thread's finish) has the median of each of its places.
+    stages: Object.fromEntries(stageNames.map((k) => [k, Array.isArray(rs[0].stages[k]) ? rs[0].stages[k].map((_, i) => median(rs.map((r) => r.stages[k][i]))) : median(rs.map((r) => r.stages[k]))])),
     runs,
   };
 }
@@ -242,6 +243,9 @@ for (const [v, r] of Object.entries(results.vendors)) {
 const st = results.catalog1.stages;
 row('stages, one thread (s): read / parse / link / normalize / aggregate / render', [st.read + st.support, st.parse, st.link, st.normalize, st.aggregate, results.site1.stages.render].map((x) => f(x / 1000)).join(' / '));
 row(`all three → catalog.json, auto (s; ${threadsOf(results.catalog)})`, f(results.catalog.wall), '≤ 3', check(results.catalog.wall, 3));
+// How evenly the threads shared the load (LoadResult.timings.ends).
+const ends = results.catalog.stages?.ends;
+if (Array.isArray(ends) && ends.length > 1) row('  each thread done, from the start of parsing (s): main thread / worker threads', ends.map((x) => f(x / 1000)).join(' / '));
 if (results.catalogUntuned) row('  the same with V8 defaults (library without tuneForBatch), one thread (s)', f(results.catalogUntuned.wall));
 row(`all three → catalog.json + site, auto (s; ${threadsOf(results.site)})`, f(results.site.wall), '≤ 6', check(results.site.wall, 6));
 row('peak RSS, full build, auto (MB)', f(results.site.maxRssMB, 0), '≤ 500', check(results.site.maxRssMB, 500));
