@@ -14,6 +14,7 @@ import type { CacheStats } from '../loader/cache.js';
 import { LOAD_OPTIONS, LOAD_USAGE, parse, UsageError, workersFlag } from './args.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress.js';
+import { buildTimingLines, loadOnlyTimingLines } from './timings.js';
 
 
 type LoadFlags = { macros?: string[]; 'follow-symlinks'?: boolean; attack?: string; mappings?: string; workers?: string; cache?: string };
@@ -47,6 +48,8 @@ function requirePaths(positionals: string[], usage: string): string[] {
   return positionals;
 }
 
+const TIMINGS_USAGE = `  --timings              print where the time went on stderr: stages, threads, parse rate per language, peak memory`;
+
 const CHECK_USAGE = `Usage: ruleatlas check <paths…> [--json] [--strict]
 
 Loads and parses every rule under the paths and prints a summary per vendor
@@ -55,6 +58,7 @@ rules that failed, and each failure as path:line:column: message.
 
   --json                 print one JSON object (total, parsed, failed, byVendor, byLanguage, failures, ...)
   --strict               exit 1 when any rule failed
+${TIMINGS_USAGE}
 ${LOAD_USAGE}`;
 
 function pct(n: number, d: number): string {
@@ -96,8 +100,10 @@ const check: Command = {
   summary: 'parse rules and report what parsed, what is opaque and what failed',
   usage: CHECK_USAGE,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' }, ...LOAD_OPTIONS }, CHECK_USAGE);
+    const { values, positionals } = parse(argv, { json: { type: 'boolean' }, strict: { type: 'boolean' }, timings: { type: 'boolean' }, ...LOAD_OPTIONS }, CHECK_USAGE);
+    const t0 = performance.now();
     const result = await loadWithFlags(requirePaths(positionals, CHECK_USAGE), values);
+    if (values.timings) process.stderr.write(loadOnlyTimingLines(performance.now() - t0, result.timings).join('\n') + '\n');
     const summary = summarize(result);
     const coverage = fieldCoverage(result.rules, result.extensions);
     const { unmapped, ...cov } = coverage;
@@ -140,6 +146,7 @@ pages). Prints the path of index.html.
   --out <dir>            output folder (created if needed; files of a previous build are updated
                          where they changed, left untouched where not, removed where gone)
   --no-site              write catalog.json, Markdown and layers only
+${TIMINGS_USAGE}
 ${LOAD_USAGE}`;
 
 /** `; cache: 7600 of 7601 rule files parsed before (7600 not read)`, when a cache was used. */
@@ -168,7 +175,7 @@ const build: Command = {
   summary: 'build the technique catalog (catalog.json, Markdown, web site, Navigator layers)',
   usage: BUILD_USAGE,
   async run(argv) {
-    const { values, positionals } = parse(argv, { out: { type: 'string' }, 'no-site': { type: 'boolean' }, ...LOAD_OPTIONS }, BUILD_USAGE);
+    const { values, positionals } = parse(argv, { out: { type: 'string' }, 'no-site': { type: 'boolean' }, timings: { type: 'boolean' }, ...LOAD_OPTIONS }, BUILD_USAGE);
     if (!values.out) throw new UsageError(`--out is required\n\n${BUILD_USAGE}`);
     const bar = progressBar('parsing');
     let r: UpdateResult | OutputError;
@@ -190,6 +197,8 @@ const build: Command = {
     }
     const s = r.summary;
     process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${r.techniques}; ${filesText(r.written)} in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s${cacheText(r.cache)}${incrementalText(r)}\n`);
+    // A rebuild from the previous build loads only the changed files: its stages, without the load's breakdown.
+    if (values.timings) process.stderr.write(buildTimingLines(r.timings, r.full?.load.timings).join('\n') + '\n');
     process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
   },

@@ -127,6 +127,36 @@ describe('on the bundled fixtures', () => {
     }
   });
 
+  it('build and check --timings say where the time went, on stderr', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ruleatlas-cli-'));
+    try {
+      const cache = join(out, '.cache');
+      const full = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache, '--timings');
+      expect(full.code).toBe(0);
+      const m = /\ntimings \(s\): load (\d+\.\d\d), aggregate (\d+\.\d\d), write (\d+\.\d\d); total (\d+\.\d\d); peak memory (\d+) MB\n/.exec(full.err);
+      expect(m, full.err).not.toBeNull();
+      // The total is the stages' sum (each rounded), and the summary line's time.
+      expect(Math.abs(Number(m![4]) - (Number(m![1]) + Number(m![2]) + Number(m![3])))).toBeLessThanOrEqual(0.02);
+      expect(full.err).toContain(` in ${m![4]} s; cache:`);
+      expect(Number(m![5])).toBeGreaterThan(0);
+      expect(full.err).toMatch(/\nload stages \(s\): read \d+\.\d\d, supporting files \d+\.\d\d, parse \d+\.\d\d, link \d+\.\d\d, normalize \d+\.\d\d\n/);
+      // Each language of the fixtures, with its count of rules.
+      for (const lang of ['elastic/eql', 'elastic/kuery', 'sigma/sigma', 'splunk/spl']) expect(full.err).toMatch(new RegExp(`[:,] ${lang} \\d+ in \\d+\\.\\d\\d s`));
+      // One thread: no thread line.
+      expect(full.err).not.toContain('threads:');
+      // A rebuild from the previous build has no full load to break down.
+      const warm = await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0', '--cache', cache, '--timings');
+      expect(warm.err).toMatch(/; incremental: .*\ntimings \(s\): load \d+\.\d\d, aggregate \d+\.\d\d, write \d+\.\d\d; total \d+\.\d\d; peak memory \d+ MB\n$/);
+      // Without the flag, none of it.
+      expect((await cli('build', FIXTURES, '--out', join(out, 'site'), '--workers', '0')).err).not.toContain('timings');
+      const c = await cli('check', FIXTURES, '--workers', '0', '--timings');
+      expect(c.code).toBe(0);
+      expect(c.err).toMatch(/^timings \(s\): load \d+\.\d\d; peak memory \d+ MB\nload stages \(s\): /);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+
   it('technique prints one page, Markdown or JSON; an unknown id exits 1', async () => {
     const md = await cli('technique', 'T1114.002', FIXTURES, '--workers', '0');
     expect(md.code).toBe(0);
