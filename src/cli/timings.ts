@@ -26,7 +26,8 @@ export function loadTimingLines(t: LoadTimings): string[] {
   const lines = [`load stages (s): read ${s(t.read)}, supporting files ${s(t.support)}, parse ${s(t.parse)}, link ${s(t.link)}, normalize ${s(t.normalize)}`];
   if (t.workers > 0) {
     const [main, ...workers] = t.ends;
-    const done = workers.map((w, i) => `worker ${i + 1} ${s(w)}`).join(', ');
+    // A worker the plan gave no files was never started (its entry stays 0).
+    const done = workers.map((w, i) => (w > 0 ? `worker ${i + 1} ${s(w)}` : `worker ${i + 1} not started (no files)`)).join(', ');
     lines.push(`threads: ${t.workers} worker thread${t.workers === 1 ? '' : 's'}; done after the start of parsing (s): main thread ${s(main ?? 0)}${done ? `, ${done}` : ''}`);
   }
   const langs = Object.entries(t.byLanguage)

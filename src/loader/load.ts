@@ -102,7 +102,7 @@ export interface LoadResult {
   /** Diagnostics not attached to any rule: links skipped, supporting files with errors, ... */
   diagnostics: Diagnostic[];
   /** Wall milliseconds per stage (for benchmarks). */
-  /** `ends`: when each thread had finished its files (ms from the start of parsing; the calling thread first, then each worker's, its rules read back). */
+  /** `ends`: when each thread had finished its files (ms from the start of parsing; the calling thread first, then each worker's, its rules read back; 0 for a worker the plan gave no files, which is not started). */
   timings?: { read: number; support: number; parse: number; link: number; normalize: number; workers: number; ends: number[]; byLanguage: Record<string, { rules: number; ms: number }> };
   /** Parse-cache figures, when `cache` was given. */
   cache?: CacheStats;

@@ -24,6 +24,7 @@ describe('--timings', () => {
 
   it('leaves out the thread line on one thread, and the load lines when no full load ran', () => {
     expect(loadTimingLines({ ...load, workers: 0, ends: [2429] }).some((l) => l.startsWith('threads:'))).toBe(false);
+    expect(loadTimingLines({ ...load, workers: 2, ends: [900, 0, 850] })[1]).toBe('threads: 2 worker threads; done after the start of parsing (s): main thread 0.90, worker 1 not started (no files), worker 2 0.85');
     const lines = buildTimingLines({ load: 180, aggregate: 260, write: 170 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^timings \(s\): load 0\.18, aggregate 0\.26, write 0\.17; total 0\.61; peak memory \d+ MB$/);
