@@ -631,7 +631,7 @@ function samePredicates(dir: string, state: SnapshotState, snap: Snapshot, at: r
  * and row); a predicate of an unchanged rule showing something else is what
  * the change reaches.
  */
-function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], streams: PredicateStreams, newFacts: RuleFacts[]): Reached {
+function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at: readonly number[], streams: PredicateStreams, oldFacts: readonly RuleFacts[], newFacts: RuleFacts[]): Reached {
   const ids = readSnapshotPreds(dir, state, snap);
   if (typeof ids === 'string') throw new FullBuild(ids);
   const n = newFacts.length;
@@ -684,10 +684,39 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
       }
     }
   }
-  // The reloaded rules' fields, before and after.
+  // The reloaded rules' fields, before and after, but those where the rule shows the same as before: a field
+  // page shows a rule by its facts (title, vendor, techniques... all but its count of predicates, a corpus
+  // figure on pages written anyway), and a field's values, counts, operators and written names by its
+  // predicates there. When those predicates are the same, in the same order, and show the same keys (as
+  // compared for the unchanged rules above), and the facts are the same, the field's page, its element of
+  // catalog.json and its search rows are the previous ones (the order of its keys among themselves is too:
+  // it follows their first uses, none of which moved). The bench's edited Image value reaches one of the
+  // rule's four fields.
+  const sameIdentity = (o: number, w: number): boolean =>
+    ids.flags[o] === newIds.flags[w] &&
+    str(ids.field[o]!) === str(newIds.field[w]!) &&
+    str(ids.written[o]!) === str(newIds.written[w]!) &&
+    str(ids.op[o]!) === str(newIds.op[w]!) &&
+    str(ids.norm[o]!) === str(newIds.norm[w]!) &&
+    str(ids.display[o]!) === str(newIds.display[w]!) &&
+    str(ids.foldedNorm[o]!) === str(newIds.foldedNorm[w]!) &&
+    str(ids.regexFlags[o]!) === str(newIds.regexFlags[w]!);
+  const sameShownKey = (o: number, w: number): boolean => ids.reach[o] === newReach[w] && ids.aliased[o] === aliasedAt(w) && (sameShown(o, w) || str(ids.keyDisplay[o]!) === displayAt(w));
   for (const i of at) {
-    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) fields.add(fieldKey(str(ids.field[j]!)));
-    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) fields.add(fieldKey(str(newIds.field[j]!)));
+    const sameFacts = shownFacts(oldFacts[i]!) === shownFacts(newFacts[i]!);
+    // Each field's predicates in the rule, before and after (by field name: a reloaded rule's strings are new ids).
+    const byField = new Map<string | null, { was: number[]; now: number[] }>();
+    const of = (f: string | null) => {
+      let g = byField.get(f);
+      if (!g) byField.set(f, (g = { was: [], now: [] }));
+      return g;
+    };
+    for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) of(str(ids.field[j]!)).was.push(j);
+    for (let j = newOff[i]!; j < newOff[i + 1]!; j++) of(str(newIds.field[j]!)).now.push(j);
+    for (const [f, g] of byField) {
+      if (sameFacts && g.was.length === g.now.length && g.was.every((o, q) => sameIdentity(o, g.now[q]!) && sameShownKey(o, g.now[q]!))) continue;
+      fields.add(fieldKey(f));
+    }
   }
 
   // Ties the catalog breaks by first use, which a change can move: keys of the reloaded rules (before
@@ -754,6 +783,11 @@ function sameFieldCounts(a: Pick<StoredInterning, 'fields' | 'uses'>, b: Pick<In
 /** A rule's facts as the aggregation reads them: all but the title and the status (which only the rows and the lists of rules show). */
 function aggregatedFacts(f: RuleFacts): string {
   return JSON.stringify({ ...f, title: '', status: '' });
+}
+
+/** A rule's facts as the pages that list it can show them: all but its count of predicates (the corpus summary's, written anyway). */
+function shownFacts(f: RuleFacts): string {
+  return JSON.stringify({ ...f, predicates: 0 });
 }
 
 /** Whether two check results are the same (what the check figures and the catalog's corpus summary count). */
@@ -1134,7 +1168,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     techniquesOf(oldFacts[i]!, techs);
     techniquesOf(newFacts[i]!, techs);
   }
-  const reached = samePredicates(opts.cache, state, snap, at, oldFacts, newFacts, rows.streams) ?? changedPredicates(opts.cache, state, snap, at, rows.streams, newFacts);
+  const reached = samePredicates(opts.cache, state, snap, at, oldFacts, newFacts, rows.streams) ?? changedPredicates(opts.cache, state, snap, at, rows.streams, oldFacts, newFacts);
   const { newC, newReach, newOff, fields, patched } = reached;
   for (const r of reached.touched) techniquesOf(newFacts[r]!, techs);
   // With the site, the field list (fields/index.html) and the search data's value rows show every field's

@@ -301,6 +301,35 @@ describe('incremental build', () => {
     });
   }
 
+  for (const site of [false, true]) {
+    it(`computes again only the fields where a changed value's rule shows something new (${site ? 'with' : 'without'} the web site)`, async () => {
+      const s = setup();
+      const run = () => updateBuild(s.paths, { out: s.out, cache: s.cache, site, workers: 0 });
+      await run();
+      // The rule filters on four fields (Image, OriginalFileName, CommandLine, ParentImage).
+      const f = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+      const edit = async (from: RegExp, to: string, from2?: RegExp, to2?: string) => {
+        const before = readFileSync(f, 'utf8');
+        expect(before).toMatch(from);
+        const after = before.replace(from, to);
+        writeFileSync(f, from2 ? after.replace(from2, to2!) : after);
+        const r = await run();
+        await fullInto(s.paths, join(s.root, 'ref'), site);
+        expectSameTree(s.out, join(s.root, 'ref'));
+        rmSync(join(s.root, 'ref'), { recursive: true });
+        return r.incremental;
+      };
+      // A value only this rule has, made another only it has: its field alone.
+      expect(await edit(/'MiniDump'/, "'MiniDumpEdited'")).toMatchObject({ used: true, interning: 'patched', fields: 1 });
+      // An added value: the rule's count of predicates changes (a corpus figure), still its field alone.
+      expect(await edit(/( +)- '#24'\n/, "$1- '#24'\n$1- '#2400'\n")).toMatchObject({ used: true, interning: 'patched', fields: 1 });
+      // A changed value and a changed status (which pages listing the rule show): each of its four fields.
+      expect(await edit(/'MiniDumpEdited'/, "'MiniDumpStatus'", /^status: (\w+)$/m, 'status: deprecated')).toMatchObject({ used: true, interning: 'patched', fields: 4 });
+      // A value moved to another field (whose counts of rules change: every field is computed again).
+      expect((await edit(/ParentImage\|endswith: '\\SupportAssistAgent\.exe'/, "Image|endswith: '\\SupportAssistAgent.exe'")).fields).toBeGreaterThanOrEqual(2);
+    });
+  }
+
   it('falls back to a full build when the rows a change rewrites alone are not where the snapshot says', async () => {
     const s = setup();
     await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
