@@ -47,7 +47,7 @@ export function buildTimingLines(stages: { load: number; aggregate: number; writ
   ];
 }
 
-/** A load-only command's timings (check, normalize). */
+/** A command that only loads rules (check): its load time, the peak memory and the load's lines. */
 export function loadOnlyTimingLines(wallMs: number, load?: LoadTimings): string[] {
   return [`timings (s): load ${s(wallMs)}; peak memory ${peakMb()} MB`, ...(load ? loadTimingLines(load) : [])];
 }
