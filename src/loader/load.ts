@@ -19,7 +19,7 @@ import { canUseWorkers } from '../core/worker-thread.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
-import { estimateShards, planShards, startShardWorker, type ShardPart, type VendorGroup } from './parallel.js';
+import { estimateShards, planShards, startShardWorker, threadsWith, type ShardPart, type VendorGroup } from './parallel.js';
 import type { ParseJob } from './parse-files.js';
 import { emptyShard, linkAndNormalize, mergeByLanguage, runShard, type ShardResult } from './shard.js';
 import { openParseCache, sha256, type CacheStats } from './cache.js';
@@ -245,7 +245,7 @@ export function autoLoadWorkers(groups: VendorGroup[], cores: number): number {
   if (n > 0 || cores < 2 || bytes > AUTO_SHARED_MAX_BYTES) return n;
   const { plan, span, oneThread } = estimateShards(groups, 2);
   // Whole vendors: none split into runs or spread by work class over both threads.
-  const whole = groups.every((g) => plan.filter((parts) => parts.some((p) => p.vendor === g.vendor)).length === 1);
+  const whole = groups.every((g) => threadsWith(plan, g.vendor) === 1);
   return whole && plan[1]!.length > 0 && span <= (1 - AUTO_SHARED_GAIN) * oneThread ? 1 : 0;
 }
 
@@ -435,7 +435,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   // vendor without a link pass are finished where they run (`spread`, with the split ones).
   const plan: ShardPart[][] = nWorkers > 0 ? planShards([...groups.values()], nWorkers + 1) : [[...groups.values()].map((g) => ({ vendor: g.vendor, jobs: g.jobs, whole: true }))];
   const split = new Set<Vendor>(plan.flat().filter((p) => !p.whole).map((p) => p.vendor));
-  const spread = new Set<Vendor>([...groups.keys()].filter((v) => split.has(v) || plan.filter((parts) => parts.some((p) => p.vendor === v)).length > 1));
+  const spread = new Set<Vendor>([...groups.keys()].filter((v) => split.has(v) || threadsWith(plan, v) > 1));
   // Where each job's result is: thread, and position in that thread's job list.
   const where: { thread: number; at: number }[] = new Array(jobs.length);
   const threadIdx = plan.map((parts, t) => {

@@ -150,14 +150,19 @@ export function planShards(groups: VendorGroup[], threads: number): ShardPart[][
   return estimateShards(groups, threads).plan;
 }
 
+/** How many threads of a plan have some of `vendor`'s files (more than one: the vendor is split or spread). */
+export function threadsWith(plan: readonly ShardPart[][], vendor: Vendor): number {
+  return plan.reduce((n, parts) => n + (parts.some((p) => p.vendor === vendor) ? 1 : 0), 0);
+}
+
 /** `planShards`' plan with its estimated finishing time, and the estimate for one thread (ms, by the cost model above). */
 export function estimateShards(groups: VendorGroup[], threads: number): { plan: ShardPart[][]; span: number; oneThread: number } {
   const n = Math.max(1, threads);
   let units: Unit[] = groups.map((g) => unitOf(g.vendor, g.jobs, g.sizes, true, !!g.classes));
   if (n > 1 && units.length < n) {
     const big = units.reduce((a, b) => (b.cost > a.cost ? b : a));
-    const classes = groups[units.indexOf(big)]!.classes;
-    const byClass = classes && new Set(classes).size > 1 ? classUnits(groups[units.indexOf(big)]!) : null;
+    const bigGroup = groups[units.indexOf(big)]!;
+    const byClass = bigGroup.classes && new Set(bigGroup.classes).size > 1 ? classUnits(bigGroup) : null;
     // By work class where the vendor tells them (each class's parsers warmed on one thread only);
     // otherwise twice as many runs as threads, so that the main thread can take a smaller share.
     units = units.flatMap((u) => (u !== big ? [u] : byClass ?? (u.jobs.length > 1 ? split(u, Math.min(u.jobs.length, 2 * (n - units.length + 1))) : [u])));
