@@ -22,8 +22,8 @@ if (!IS_V8_11_3) console.warn(`[skip] V8 tuning effect: this is V8 ${process.ver
 describe('batchTuningDecision', () => {
   const base = { env: {}, execArgv: [], v8Version: NODE20 };
 
-  it('applies four times the default budget on V8 11.3 when nothing says otherwise', () => {
-    expect(batchTuningDecision(base)).toEqual({ applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET}` });
+  it('applies four times the default budget and no inlining on V8 11.3 when nothing says otherwise', () => {
+    expect(batchTuningDecision(base)).toEqual({ applied: true, reason: `V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET} --no-turbo-inlining`, noInlining: true });
     expect(DEFAULT_INTERRUPT_BUDGET).toBe(67_584);
     expect(BATCH_INTERRUPT_BUDGET).toBe(270_336);
   });
@@ -37,6 +37,16 @@ describe('batchTuningDecision', () => {
     }
     // A different flag with the same prefix is not the budget.
     expect(batchTuningDecision({ ...base, execArgv: ['--interrupt-budget-for-feedback-allocation=10'] }).applied).toBe(true);
+  });
+
+  it("leaves inlining given on node's command line alone, either way and in either spelling, and still sets the budget", () => {
+    for (const flag of ['--turbo-inlining', '--no-turbo-inlining', '--turbo_inlining', '--no-turbo_inlining']) {
+      const d = batchTuningDecision({ ...base, execArgv: [flag] });
+      expect(d).toMatchObject({ applied: true, noInlining: false });
+      expect(d.reason).toBe(`V8 --interrupt-budget=${BATCH_INTERRUPT_BUDGET} (inlining as set on the node command line)`);
+    }
+    // Another flag that starts the same way is not inlining.
+    expect(batchTuningDecision({ ...base, execArgv: ['--turbo-inlining-limit=3'] }).noInlining).toBe(true);
   });
 
   it('can be switched off, and stays off on V8 lines it was not measured on', () => {
@@ -85,5 +95,31 @@ process.stdout.write(String(n));
     expect(callsUntilOptimized('again', 'lib.tuneForBatch(); lib.endBatchTuning(); lib.tuneForBatch();')).toBe(tuned);
     // The opt-out leaves V8's default.
     expect(callsUntilOptimized('off', 'lib.tuneForBatch();', { RULEATLAS_V8_TUNING: '0' })).toBe(before);
+  });
+
+  /** How often V8's inlining trace shows g inlined into f when f, which calls the small g, is optimized after `setup`. */
+  function inliningTrace(name: string, setup: string, env: Record<string, string> = {}, flags: string[] = []): number {
+    const script = join(dir, `inline-${name}.mjs`);
+    writeFileSync(
+      script,
+      `const lib = await import(${JSON.stringify(pathToFileURL(distIndex).href)});
+${setup}
+function g(x) { return x * 2 + 1; }
+function f(n) { let s = 0; for (let i = 0; i < n; i++) s += g(i); return s; }
+%PrepareFunctionForOptimization(f); f(10); f(10); %OptimizeFunctionOnNextCall(f); f(10);
+`,
+    );
+    const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--no-concurrent-recompilation', '--trace-turbo-inlining', ...flags, script], { encoding: 'utf8', env: { ...process.env, RULEATLAS_V8_TUNING: '', ...env } });
+    expect(r.status, r.stderr).toBe(0);
+    // Only g into f: the trace also shows Node's own code, optimized while the package was imported.
+    return r.stdout.split('\n').filter((l) => /^Inlining .*<SharedFunctionInfo g>} into .*<SharedFunctionInfo f>/.test(l)).length;
+  }
+
+  it('turns inlining off with tuneForBatch() and back on with endBatchTuning(), unless the command line or the opt-out says otherwise', () => {
+    expect(inliningTrace('none', '')).toBeGreaterThan(0);
+    expect(inliningTrace('tuned', 'lib.tuneForBatch();')).toBe(0);
+    expect(inliningTrace('ended', 'lib.tuneForBatch(); lib.endBatchTuning();')).toBeGreaterThan(0);
+    expect(inliningTrace('off', 'lib.tuneForBatch();', { RULEATLAS_V8_TUNING: '0' })).toBeGreaterThan(0);
+    expect(inliningTrace('cli', 'lib.tuneForBatch(); lib.endBatchTuning();', {}, ['--no-turbo-inlining'])).toBe(0);
   });
 });
