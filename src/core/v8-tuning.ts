@@ -24,10 +24,11 @@
  * TurboFan's optimizing compilations run on V8's background threads, beside
  * the main thread and the loading worker on a 2-core machine, and inlining
  * makes each of them larger (single compilations of the generated parsers'
- * rule functions took 100–240 ms with it). Without it the three corpora to catalog.json
- * took 6–10 % less wall time with `auto`'s loading worker and 7–10 % less CPU
- * (alternating runs); ten times the corpora loaded 2–3 % slower, the full
- * build within the noise. `endBatchTuning()` turns inlining back on, as hot
+ * rule functions took 100–240 ms with it). Without it the three corpora to
+ * catalog.json took 3–10 % less wall time with `auto`'s loading worker in
+ * each of 7 alternating rounds, with 8–11 % less CPU; ten times the corpora
+ * loaded 2–3 % slower, the full build within the noise (docs/performance.md,
+ * "Inlining off"). `endBatchTuning()` turns inlining back on, as hot
  * matching code wants it.
  *
  * V8 flags are a process setting, so the library never applies this by
@@ -81,9 +82,10 @@ const defaultContext = (): BatchTuningContext => ({ env: process.env, execArgv: 
 
 /**
  * Set V8's interrupt budget for one-shot batch work in this process (and its
- * worker threads), and turn TurboFan's inlining off, unless node was started with one or the user opted out
- * with `RULEATLAS_V8_TUNING=0`. Returns what was decided; calling it again
- * re-applies the same decision (after `endBatchTuning()`).
+ * worker threads) and turn TurboFan's inlining off, unless node was started
+ * with a budget or the user opted out with `RULEATLAS_V8_TUNING=0` (inlining
+ * set on node's command line is left as it is). Returns what was decided;
+ * calling it again re-applies the same decision (after `endBatchTuning()`).
  */
 export function tuneForBatch(ctx: BatchTuningContext = defaultContext()): BatchTuning {
   decision ??= batchTuningDecision(ctx);
