@@ -5,8 +5,8 @@
 import { tuneForBatch } from '../core/v8-tuning.js';
 import { runCli } from './run.js';
 
-// Each run is a one-shot batch job: V8 optimizes later and better (src/core/v8-tuning.ts;
-// `match` puts the default back before it matches events).
+// Each run is a one-shot batch job: V8 optimizes later and better, and without inlining
+// (src/core/v8-tuning.ts; `match` puts the defaults back before it matches events).
 tuneForBatch();
 
 // A closed pipe (`ruleatlas normalize … | head`) is a normal way to stop reading.

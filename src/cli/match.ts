@@ -85,7 +85,7 @@ export const matchCommand: Command = {
 
     // Events are seen through the same field mappings as the rules (user mappings included).
     const mappings = ctx.normalize.mappings !== undefined ? validateUserMappings(ctx.normalize.mappings).mappings : {};
-    // Matching runs hot for as long as there are events: V8's default tiering suits it (src/core/v8-tuning.ts).
+    // Matching runs hot for as long as there are events: V8's default tiering and inlining suit it (src/core/v8-tuning.ts).
     endBatchTuning();
     const engine = createEngine(loaded.rules, { layer: normalizerLayer(mappings), logsourceGate: !values['no-gate'] });
     const out: string[] = [];
