@@ -6,7 +6,8 @@
  * node) and writes every other file meanwhile, then the manifest once.
  * Both threads run `writeCatalog`, each with its part (`only`), over a
  * catalog that holds what that part reads, so the files are byte for byte
- * those of one thread.
+ * those of one thread. The rules' JSON is made once, for the worker and for
+ * catalog.json.
  */
 import { resolve } from 'node:path';
 import type { Catalog, CatalogRule } from '../catalog/schema.js';
@@ -25,12 +26,12 @@ export interface PagesRequest {
 
 export type PagesReply = { ok: true; result: WriteResult } | { ok: false; error: string };
 
-/** The request for `catalog`'s rule pages. */
-export function pagesRequest(catalog: Catalog, root: string): PagesRequest {
+/** The request for `catalog`'s rule pages (`rulesJson`: each rule's JSON, when made already). */
+export function pagesRequest(catalog: Catalog, root: string, rulesJson: readonly string[] = catalog.rules.map((r) => JSON.stringify(r))): PagesRequest {
   return {
     kind: 'pages',
     root,
-    rules: catalog.rules.map((r) => JSON.stringify(r)),
+    rules: rulesJson as string[],
     techniques: catalog.techniques.map((t) => ({ id: t.id, slug: t.slug, name: t.name })),
     fields: catalog.fields.map((f) => ({ field: f.field, slug: f.slug })),
   };
@@ -66,8 +67,10 @@ export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply
 export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, worker: WorkerHandle, options: Pick<WriteOptions, 'site' | 'pretty' | 'catalogRanges'> = {}): Promise<WriteResult> {
   if (options.site === false) return writeCatalog(catalog, outDir, options);
   const root = resolve(outDir);
-  const pages = worker.request<PagesReply>(pagesRequest(catalog, root)).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));
-  const others = await writeCatalog(catalog, root, { ...options, site: true, only: 'others' });
+  // Each rule's JSON is made once: the worker is sent it, and catalog.json takes the same texts.
+  const rulesJson = catalog.rules.map((r) => JSON.stringify(r));
+  const pages = worker.request<PagesReply>(pagesRequest(catalog, root, rulesJson)).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));
+  const others = await writeCatalog(catalog, root, { ...options, site: true, only: 'others', rulesJson });
   const reply = await pages;
   const rules = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site: true, only: 'rules', manifest: false });
   return { outDir: root, files: others.files + rules.files, bytes: others.bytes + rules.bytes, unchanged: others.unchanged + rules.unchanged, removed: others.removed };

@@ -65,6 +65,12 @@ export interface WriteOptions {
    * `jsonChunks`), and with a `searchValues` key the range of the value rows in assets/search-data.js (`searchDataChunks`).
    */
   catalogRanges?: Map<string, number[]>;
+  /**
+   * `JSON.stringify` of each `catalog.rules` entry, in order, when the caller has made them already (the
+   * rule-page worker is sent them, src/render/offload.ts): catalog.json takes them as they are instead of
+   * stringifying the rules a second time. They must be exactly those texts (the file is byte for byte the same).
+   */
+  rulesJson?: readonly string[];
 }
 
 export interface WriteResult {
@@ -472,13 +478,16 @@ export function writeData(abs: string, data: FileData): WrittenFile {
  * `only` selects a part; the parts are disjoint, and the paths of the 'all'
  * list are the manifest's.
  */
-export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only' | 'catalogRanges'> = {}): CatalogFile[] {
+export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only' | 'catalogRanges' | 'rulesJson'> = {}): CatalogFile[] {
   const site = options.site ?? true;
   const only = options.only ?? 'all';
   const files: CatalogFile[] = [];
   if (only !== 'rules') {
     const add = (rel: string, make: () => FileData) => files.push({ rel, part: 'others', make });
-    add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(catalog, options.catalogRanges));
+    const rulesJson = options.rulesJson;
+    if (rulesJson && rulesJson.length !== catalog.rules.length) throw new Error('writeCatalog: rulesJson does not match the catalog\'s rules');
+    const compact = rulesJson ? { ...catalog, rules: new EncodedArray(rulesJson) } : catalog;
+    add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(compact, options.catalogRanges));
     // The layers are made when first written: listing the paths (`catalogFilePaths`) needs only the
     // vendors, one layer each (`navigatorLayers`).
     let layers: ReturnType<typeof navigatorLayers> | null = null;

@@ -57,6 +57,21 @@ describe('writeCatalog', () => {
     expect(readFileSync(join(out, 'techniques/T1114.002.md'), 'utf8')).toContain('[Exchange export (KQL)](../rules/elastic/r2-elastic.html)');
   });
 
+  it('takes the rules’ JSON made already (rulesJson) into catalog.json as it is, and refuses a list of another length', async () => {
+    const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS });
+    const plain = tmp();
+    const given = tmp();
+    await writeCatalog(cat, plain, { site: false });
+    // Marked texts (still each rule's JSON) show that catalog.json takes them rather than stringifying the rules.
+    const rulesJson = cat.rules.map((r) => JSON.stringify({ ...r, title: `given ${r.title}` }));
+    await writeCatalog(cat, given, { site: false, rulesJson });
+    const doc = JSON.parse(readFileSync(join(given, 'catalog.json'), 'utf8')) as { rules: { title: string }[] };
+    expect(doc.rules.map((r) => r.title)).toEqual(cat.rules.map((r) => `given ${r.title}`));
+    await writeCatalog(cat, given, { site: false, rulesJson: cat.rules.map((r) => JSON.stringify(r)) });
+    expect(readFileSync(join(given, 'catalog.json')).equals(readFileSync(join(plain, 'catalog.json')))).toBe(true);
+    await expect(writeCatalog(cat, tmp(), { site: false, rulesJson: rulesJson.slice(1) })).rejects.toThrow(/rulesJson/);
+  });
+
   it('without the site writes only the data files and Markdown pages', async () => {
     const out = tmp();
     await writeCatalog(buildCatalog(smallCorpus()), out, { site: false });
