@@ -5,7 +5,9 @@
 //   npm run bench -- --compare BEFORE.json      (compares the new run with BEFORE)
 //
 // A change within the noise of this machine (docs/performance.md: up to 20 %
-// between runs of the same code) is marked `~`, not better or worse.
+// between runs of the same code) is marked `~`, not better or worse. The
+// machine probes (test/bench/probe.mjs) are compared too, marked `machine
+// faster` or `machine slower`: what to read the other changes against.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -50,7 +52,19 @@ export function metrics(results) {
   add('minor page faults, rebuild', r.incremental?.minorFaults, 'faults', 'lower');
   add('CLI start-up, check one file', r.startup?.wall, 's', 'lower');
   add('evaluator', r.evaluator?.eventsPerSecond, 'events/s', 'higher');
+  // The machine itself (test/bench/probe.mjs), the median over the run's probes: not ruleatlas's speed,
+  // what to read the other changes against.
+  const probes = Array.isArray(r.probes) ? r.probes : [];
+  if (probes.length) {
+    add('machine probe: JavaScript workload', median(probes.map((p) => p.cpuMs)), 'ms', 'machine');
+    add('machine probe: creating a file', median(probes.map((p) => p.createUs)), 'µs', 'machine');
+  }
   return out;
+}
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /** Rows comparing `before` and `after`: [name, before, after, change, verdict]. */
@@ -61,8 +75,9 @@ export function compareResults(before, after, noise = NOISE) {
     const old = b.get(m.name);
     if (!old) continue;
     const change = old.value === 0 ? 0 : (m.value - old.value) / old.value;
-    const improved = m.better === 'lower' ? change < 0 : change > 0;
-    const verdict = Math.abs(change) < noise ? '~' : improved ? 'better' : 'worse';
+    const improved = m.better === 'higher' ? change > 0 : change < 0;
+    // A probe of the machine says which way the machine moved, not the code.
+    const verdict = Math.abs(change) < noise ? '~' : m.better === 'machine' ? (improved ? 'machine faster' : 'machine slower') : improved ? 'better' : 'worse';
     rows.push([m.name, fmt(old.value, m.unit), fmt(m.value, m.unit), `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %`, verdict]);
   }
   return rows;

@@ -33,6 +33,20 @@ describe('bench comparison', () => {
     expect(byName.get('+ static site')![3]).toBe('+0.0 %');
   });
 
+  it('compares the machine probes as the machine’s spell, not as better or worse code', () => {
+    const probes = (cpuMs: number, createUs: number) => [
+      { at: 'start', cpuMs, createUs },
+      { at: 'end', cpuMs: cpuMs + 10, createUs: createUs + 2 },
+      { at: 'middle', cpuMs: cpuMs + 1000, createUs: createUs + 1000 },
+    ];
+    const rows = compareResults({ ...run(1, 400, 3000), probes: probes(400, 40) }, { ...run(1, 400, 3000), probes: probes(300, 80) });
+    const byName = new Map<string, string[]>(rows.map((r: string[]) => [r[0]!, r]));
+    // The median of each run's probes: 410 -> 310 ms, 42 -> 82 µs.
+    expect(byName.get('machine probe: JavaScript workload')).toEqual(['machine probe: JavaScript workload', '410 ms', '310 ms', '-24.4 %', 'machine faster']);
+    expect(byName.get('machine probe: creating a file')![4]).toBe('machine slower');
+    expect(compareResults({ ...run(1, 400, 3000), probes: probes(400, 40) }, { ...run(1, 400, 3000), probes: probes(410, 41) }).find((r: string[]) => r[0] === 'machine probe: creating a file')[4]).toBe('~');
+  });
+
   it('leaves out figures only one side has', () => {
     const before = { ...run(1, 400, 3000), incremental: { wall: 4 } };
     const rows = compareResults(before, run(1, 400, 3000));

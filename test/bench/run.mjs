@@ -63,6 +63,19 @@ function measure(task, paths, workers, extra = [], nodeArgs = [], outDir = undef
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * The machine probe (test/bench/probe.mjs: a fixed JavaScript workload and the cost of creating a
+ * file), run between measurements and recorded with its place, so that results compare knowing
+ * whether the machine was in a slower or faster spell.
+ */
+function probe(at) {
+  spawnSync('sync');
+  const r = spawnSync(process.execPath, [join(here, 'probe.mjs'), outRoot], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`probe failed:\n${r.stderr}`);
+  const p = JSON.parse(r.stdout.trim().split('\n').pop());
+  (results.probes ??= []).push({ at, cpuMs: p.cpuMs, createUs: p.createUs });
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -121,6 +134,9 @@ const log = (s) => process.stderr.write(s + '\n');
 const { autoWorkers } = await import(join(root, 'dist', 'index.js'));
 results.autoWorkers = autoWorkers();
 
+log('machine probe (a fixed workload: JavaScript, and creating files)');
+probe('start');
+
 log('sigma: load + parse + normalize, one thread and with a worker thread');
 results.sigma1 = repeat('parse', SIGMA, 0);
 results.sigma = repeat('parse', SIGMA, 'auto');
@@ -137,6 +153,7 @@ results.catalog1 = repeat('catalog', ALL, 0);
 log('all three corpora → catalog.json with V8 defaults (no tuneForBatch)');
 results.catalogUntuned = repeat('catalog', ALL, 0, [], Math.min(RUNS, 3), [], false, { ...process.env, RULEATLAS_V8_TUNING: '0' });
 results.catalog = repeat('catalog', ALL, 'auto');
+probe('before the site builds');
 log('all three corpora: + static site, one thread, auto, and two threads (workers: 1)');
 results.site1 = repeat('site', ALL, 0);
 results.site = repeat('site', ALL, 'auto');
@@ -152,6 +169,7 @@ results.scale = repeat('site', [big], 'auto', [], Math.min(RUNS, 3));
 // the CLI) shows whether it fits in 2 GB. The files are in the page cache already: no warm-up run.
 results.scaleCapped = { ...repeat('site', [big], 'auto', [], Math.min(RUNS, 3), [`--max-old-space-size=${SCALE_HEAP_CAP_MB}`], false), heapCapMB: SCALE_HEAP_CAP_MB };
 
+probe('before the rebuilds');
 log('incremental: rebuild after one changed rule file, with the cache directory (--cache, incremental build)');
 {
   const copy = mkdtempSync(join(tmpdir(), 'ruleatlas-incr-'));
@@ -223,6 +241,8 @@ try {
   results.evaluator = { error: String(e.message).split('\n')[0] };
 }
 
+probe('end');
+
 // ---- table
 const f = (x, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '-');
 const rows = [];
@@ -232,6 +252,9 @@ row('machine', `${results.machine.parallelism} cores, ${results.machine.memGB} G
 row(`workers 'auto' on this machine (spare cores; more for a corpus of several vendors on 2–3 cores)`, String(results.autoWorkers));
 const threadsOf = (r) => `${r.stages?.workers ?? 0} worker thread${r.stages?.workers === 1 ? '' : 's'}`;
 row('V8 tuning of every run (as the CLI; src/core/v8-tuning.ts)', results.sigma1.v8Tuning ?? 'none');
+// The same fixed workload at each place (test/bench/probe.mjs): how fast the machine itself was.
+row(`machine probe, ${results.probes.map((p) => p.at).join(' / ')}: JavaScript workload (ms)`, results.probes.map((p) => f(p.cpuMs, 0)).join(' / '));
+row('  creating a 16 KB file (µs)', results.probes.map((p) => f(p.createUs, 0)).join(' / '));
 row(`sigma load+parse+normalize, auto (s; ${threadsOf(results.sigma)})`, `${f(results.sigma.wall)} [${f(results.sigma.wallMin)}–${f(results.sigma.wallMax)}]`, '≤ 1.0', check(results.sigma.wall, 1.0));
 row('sigma, one thread (s)', f(results.sigma1.wall), '', '');
 row('sigma, two threads (s)', f(results.sigma2.wall), '', '');
