@@ -44,7 +44,9 @@ if (task === 'catalog' || task === 'site') {
     result.techniques = built.catalog.techniques.length;
     if (built.load.cache) result.cache = built.load.cache;
   }
-  if (!values.out) rmSync(out, { recursive: true, force: true });
+  // A folder of its own is removed at the very end, after the figures are taken (deleting 10,000 files
+  // is no part of a build).
+  if (!values.out) process.on('exit', () => rmSync(out, { recursive: true, force: true }));
 } else {
   const loaded = await lib.loadCorpus(paths, loadOpts);
   result.stages = { ...loaded.timings, load: performance.now() - t0 };
