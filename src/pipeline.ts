@@ -119,7 +119,7 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
   const summary = summarize(load);
   const t1 = performance.now();
   const site = opts.site ?? true;
-  // The rule pages go to a worker thread; started now, its start-up overlaps the aggregation.
+  // The technique and field pages go to a worker thread; started now, its start-up overlaps the aggregation.
   const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
   try {
     // The predicate identities are kept only for the incremental build's snapshot; otherwise they are
@@ -139,12 +139,19 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
   }
 }
 
-/** Below this many rules, 'auto' writes the site on one thread: starting a worker costs more than it saves. */
+/** Below this many rules, 'auto' writes every file on one thread: starting a worker costs more than it saves. */
 const AUTO_PAGE_WORKER_RULES = 2000;
 
+/**
+ * Whether a worker thread writes the technique and field pages of the site (src/render/offload.ts):
+ * with `workers` of 1 or more, and with 'auto' on 4 or more cores for a corpus of 2,000 rules or
+ * more. On 2 or 3 cores 'auto' writes every file on the main thread: the worker took 0.3–0.5 s off
+ * the site's render stage here, but added 70–110 MB to the build's peak memory, which would then be
+ * 460–535 MB against the 500 MB the project keeps to (docs/performance.md, "Threads"). Without the
+ * site the pages are the Markdown ones alone, about 0.2 s of work: no worker.
+ */
 function pageWorkerWanted(workers: PipelineOptions['workers'], rules: number): boolean {
   if (workers === 0 || !canUseWorkers()) return false;
   if (workers === undefined || workers === 'auto') return rules >= AUTO_PAGE_WORKER_RULES && autoWorkers() > 0;
   return true;
 }
-

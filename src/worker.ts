@@ -1,6 +1,6 @@
 /**
  * Entry of the worker threads (dist/worker.js): a shard of the loader
- * (src/loader/worker.ts) or the rule pages of the site
+ * (src/loader/worker.ts) or the technique and field pages
  * (src/render/offload.ts), chosen by the message's `kind`.
  */
 import { parentPort } from 'node:worker_threads';

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type Transferable } from 'node:worker_threads';
 
 function workerPath(): string | null {
   try {
@@ -23,8 +23,8 @@ export function canUseWorkers(): boolean {
 }
 
 export interface WorkerHandle {
-  /** Send one message and wait for the one reply. */
-  request<Reply>(msg: unknown): Promise<Reply>;
+  /** Send one message (with `transfer`: objects moved to the thread, a message port say) and wait for the one reply. */
+  request<Reply>(msg: unknown, transfer?: readonly Transferable[]): Promise<Reply>;
   /** Ends the thread; resolves once it has exited (its memory is returned). */
   stop(): Promise<void>;
 }
@@ -38,7 +38,7 @@ export function startWorker(): WorkerHandle {
   const early = (e: Error) => (failed = e);
   w.on('error', early);
   return {
-    request: <Reply>(msg: unknown) =>
+    request: <Reply>(msg: unknown, transfer?: readonly Transferable[]) =>
       new Promise<Reply>((resolve, reject) => {
         if (failed) return reject(failed);
         w.off('error', early);
@@ -49,7 +49,7 @@ export function startWorker(): WorkerHandle {
           w.on('error', early);
           resolve(reply);
         });
-        w.postMessage(msg);
+        w.postMessage(msg, transfer);
       }),
     stop: () => w.terminate().then(() => undefined, () => undefined),
   };

@@ -1,54 +1,91 @@
 /**
- * Writing a catalog on two threads. The rule pages (three quarters of the
- * site's files) need only the rules and the techniques' and fields' ids,
- * slugs and names, so the main thread sends those to a worker as JSON text
- * (strings are copied in one piece; the rule objects would be cloned node by
- * node) and writes every other file meanwhile, then the manifest once.
- * Both threads run `writeCatalog`, each with its part (`only`), over a
- * catalog that holds what that part reads, so the files are byte for byte
- * those of one thread. The rules' JSON is made once, for the worker and for
- * catalog.json.
+ * Writing a catalog on two threads: a worker thread writes the technique and
+ * field pages (the part 'pages', src/render/write.ts), while the main thread
+ * writes every other file and the manifest.
+ *
+ * Those pages read their own element of the catalog and little else (the
+ * techniques' and fields' names and slugs, and what lists a rule:
+ * `ListedRule`). So the worker is sent that frame first, then each element's
+ * JSON as the main thread writes it into catalog.json (the first file it
+ * writes; `WriteOptions.onJsonElement`): every element is stringified once, for
+ * catalog.json and for the worker, and the worker starts on its pages while
+ * the main thread is still writing catalog.json. The elements travel in
+ * batches on a message port that the worker reads when it is ready for the
+ * next (`nextBatch`), so it holds one batch at a time. Both threads name and
+ * render the files with the same functions (src/render/write.ts), so the
+ * files are byte for byte those of one thread.
  */
 import { resolve } from 'node:path';
-import type { Catalog, CatalogRule } from '../catalog/schema.js';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import type { WorkerHandle } from '../core/worker-thread.js';
-import { writeCatalog, type WriteOptions, type WriteResult } from './write.js';
+import type { ListedRule } from './lookup.js';
+import { fieldPageFiles, techniqueHtmlFile, techniqueMarkdownFile, writeCatalog, writeCatalogFiles, type CatalogFile, type WriteOptions, type WriteResult } from './write.js';
 
-/** What the worker needs: everything as text or small records. */
+/** What the worker is sent first; the elements follow on `items`. */
 export interface PagesRequest {
   kind: 'pages';
   root: string;
-  /** JSON of each `catalog.rules` entry, in order. */
-  rules: string[];
-  techniques: { id: string; slug: string; name: string | null }[];
-  fields: { field: string | null; slug: string }[];
+  site: boolean;
+  /** What the pages read of the catalog besides their own element (`pageFrame`). */
+  frame: Catalog;
+  /** Batches of elements' JSON, `[key, json, key, json…]` (key: the catalog array), then `null`. */
+  items: MessagePort;
+  /** Messages posted on `items` so far (`posted[0]`), so that the worker can sleep until the next one. */
+  posted: Int32Array;
 }
 
 export type PagesReply = { ok: true; result: WriteResult } | { ok: false; error: string };
 
-/** The request for `catalog`'s rule pages (`rulesJson`: each rule's JSON, when made already). */
-export function pagesRequest(catalog: Catalog, root: string, rulesJson: readonly string[] = catalog.rules.map((r) => JSON.stringify(r))): PagesRequest {
-  return {
-    kind: 'pages',
-    root,
-    rules: rulesJson as string[],
-    techniques: catalog.techniques.map((t) => ({ id: t.id, slug: t.slug, name: t.name })),
-    fields: catalog.fields.map((f) => ({ field: f.field, slug: f.slug })),
-  };
+/** The catalog arrays whose elements the pages are made of: the techniques (Markdown, and with the site web pages) and the fields (with the site). */
+function keysOf(site: boolean): string[] {
+  return site ? ['techniques', 'fields'] : ['techniques'];
 }
 
-/** Rules parsed and written at a time: the worker never holds every rule as objects. */
-const BATCH = 500;
+/**
+ * What the technique and field pages read of the catalog besides their own
+ * element: every technique and field by its header (names, slugs, counts),
+ * without its rows, and every rule as they list it.
+ */
+export function pageFrame(catalog: Catalog): Catalog {
+  const techniques = catalog.techniques.map((t): CatalogTechnique => ({ ...t, rules: [], events: [], fields: [], indicators: [], exclusions: [] }));
+  const fields = catalog.fields.map((f): CatalogField => ({ ...f, rules: [], values: [] }));
+  const rules = catalog.rules.map((r): ListedRule => ({ key: r.key, id: r.id, title: r.title, vendor: r.vendor, kind: r.kind, ...(r.status !== undefined ? { status: r.status } : {}) }));
+  return { ...catalog, matrix: [], techniques, fields, rules: rules as CatalogRule[] };
+}
 
-/** Worker side: rebuild the part of the catalog rule pages read, a batch at a time, and write them (no manifest: the main thread writes it). */
+/**
+ * The next batch on the port (null: no more), taken when the worker is ready
+ * for it: a message waiting on a port with no listener stays serialized
+ * outside the worker's heap until taken. `Atomics.wait` sleeps until the main
+ * thread has posted another (it adds to `posted` after each message, so one
+ * posted between the check and the wait ends the wait at once).
+ */
+function nextBatch(req: PagesRequest): string[] | null {
+  for (;;) {
+    const seen = Atomics.load(req.posted, 0);
+    const m = receiveMessageOnPort(req.items);
+    if (m) return m.message as string[] | null;
+    Atomics.wait(req.posted, 0, seen);
+  }
+}
+
+/** Worker side: the pages of each element as it arrives (no manifest: the main thread writes it). */
 export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply> {
   try {
     const result: WriteResult = { outDir: req.root, files: 0, bytes: 0, unchanged: 0, removed: 0 };
-    for (let i = 0; i < req.rules.length; i += BATCH) {
-      const rules = req.rules.slice(i, i + BATCH).map((s) => JSON.parse(s) as CatalogRule);
-      // A rule page reads its rule and the techniques' and fields' slugs and names, nothing else of the catalog.
-      const catalog = { rules, techniques: req.techniques, fields: req.fields } as unknown as Catalog;
-      const r = await writeCatalog(catalog, req.root, { site: true, only: 'rules', manifest: false });
+    const frame = req.frame;
+    for (let batch = nextBatch(req); batch; batch = nextBatch(req)) {
+      const files: CatalogFile[] = [];
+      for (let i = 0; i + 1 < batch.length; i += 2) {
+        const key = batch[i]!;
+        const element: unknown = JSON.parse(batch[i + 1]!);
+        if (key === 'techniques') {
+          files.push(techniqueMarkdownFile(frame, element as CatalogTechnique, req.site));
+          if (req.site) files.push(techniqueHtmlFile(frame, element as CatalogTechnique));
+        } else if (key === 'fields') files.push(...fieldPageFiles(frame, element as CatalogField));
+      }
+      const r = await writeCatalogFiles(req.root, files);
       result.files += r.files;
       result.bytes += r.bytes;
       result.unchanged += r.unchanged;
@@ -56,22 +93,80 @@ export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply
     return { ok: true, result };
   } catch (e) {
     return { ok: false, error: (e as Error).stack ?? String(e) };
+  } finally {
+    req.items.close();
   }
 }
 
+/** Elements per message, about: enough that posting costs little, few enough that the worker starts early and holds little. */
+const BATCH_CHARS = 256 * 1024;
+
+/** The main thread's end of the port: elements batched and posted; the end once `expected` were added (or `end()`). */
+function elementStream(expected: number) {
+  const { port1, port2 } = new MessageChannel();
+  const posted = new Int32Array(new SharedArrayBuffer(4));
+  let batch: string[] = [];
+  let chars = 0;
+  let added = 0;
+  let ended = false;
+  const post = (m: string[] | null) => {
+    port1.postMessage(m);
+    Atomics.add(posted, 0, 1);
+    Atomics.notify(posted, 0);
+  };
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    if (batch.length) post(batch);
+    batch = [];
+    post(null);
+  };
+  if (expected === 0) end();
+  return {
+    port: port2,
+    posted,
+    add(key: string, json: string) {
+      if (ended) return;
+      batch.push(key, json);
+      chars += json.length;
+      if (++added === expected) end();
+      else if (chars >= BATCH_CHARS) {
+        post(batch);
+        batch = [];
+        chars = 0;
+      }
+    },
+    end,
+    close: () => port1.close(),
+  };
+}
+
 /**
- * `writeCatalog` with the rule pages on `worker` (already started, so its
- * start-up overlapped the caller's work). Falls back to one thread when the
- * worker fails, so the output is complete either way.
+ * `writeCatalog` with the technique and field pages on `worker` (already
+ * started, so its start-up overlapped the caller's work). Falls back to one
+ * thread when the worker fails, so the output is complete either way. A
+ * pretty-printed catalog.json hands no elements over: then everything is
+ * written here.
  */
 export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, worker: WorkerHandle, options: Pick<WriteOptions, 'site' | 'pretty' | 'catalogRanges'> = {}): Promise<WriteResult> {
-  if (options.site === false) return writeCatalog(catalog, outDir, options);
+  if (options.pretty) return writeCatalog(catalog, outDir, options);
+  const site = options.site ?? true;
   const root = resolve(outDir);
-  // Each rule's JSON is made once: the worker is sent it, and catalog.json takes the same texts.
-  const rulesJson = catalog.rules.map((r) => JSON.stringify(r));
-  const pages = worker.request<PagesReply>(pagesRequest(catalog, root, rulesJson)).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));
-  const others = await writeCatalog(catalog, root, { ...options, site: true, only: 'others', rulesJson });
+  const keys = keysOf(site);
+  const stream = elementStream(keys.reduce((n, k) => n + (catalog[k as 'techniques' | 'fields'] as unknown[]).length, 0));
+  const request: PagesRequest = { kind: 'pages', root, site, frame: pageFrame(catalog), items: stream.port, posted: stream.posted };
+  const pages = worker.request<PagesReply>(request, [stream.port]).catch((e: unknown): PagesReply => ({ ok: false, error: String(e) }));
+  let others: WriteResult;
+  try {
+    others = await writeCatalog(catalog, root, { ...options, site, only: ['others', 'rules'], onJsonElement: (key, _i, json) => (keys.includes(key) ? stream.add(key, json) : undefined) });
+    stream.end();
+  } catch (e) {
+    stream.close();
+    throw e;
+  }
+  // Closed once the worker has taken every batch (a port closed earlier could drop what is still queued).
   const reply = await pages;
-  const rules = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site: true, only: 'rules', manifest: false });
-  return { outDir: root, files: others.files + rules.files, bytes: others.bytes + rules.bytes, unchanged: others.unchanged + rules.unchanged, removed: others.removed };
+  stream.close();
+  const mine = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site, only: 'pages', manifest: false });
+  return { outDir: root, files: others.files + mine.files, bytes: others.bytes + mine.bytes, unchanged: others.unchanged + mine.unchanged, removed: others.removed };
 }

@@ -29,9 +29,10 @@
  */
 import { closeSync, constants, ftruncateSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, unlinkSync, writeSync, writevSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { pushAll } from '../core/arrays.js';
 import { scratch, SCRATCH_BYTES } from '../core/scratch.js';
 import { checkNotLink, isRealDirUnder, makeRealDir, O_NOFOLLOW, openError } from './output-dirs.js';
-import type { Catalog } from '../catalog/schema.js';
+import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { sanitizeSlug } from '../catalog/slug.js';
 import { techniqueMarkdown } from './markdown.js';
 import { pushUtf8 } from './bytes.js';
@@ -40,24 +41,28 @@ import { SEARCH_JS, STYLE_CSS } from './site/assets.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from './site/pages.js';
 import { searchDataChunks } from './site/search-data.js';
 
-/** Which files of the output: all of them, only the rule pages, or all but the rule pages. */
-export type CatalogPart = 'all' | 'rules' | 'others';
+/**
+ * Parts of the output, which never share a file: the rule pages (`rules/**.html`, with the site only);
+ * the technique and field pages (`techniques/*.md`, and with the site `techniques/*.html` and the field
+ * pages `fields/<slug>*.html`); and every other file (catalog.json, the layers, the assets, the search
+ * data, the index pages). A worker thread can write the first or the second (src/render/offload.ts).
+ */
+export type FilePart = 'rules' | 'pages' | 'others';
+
+/** Which files of the output: all of them, one part, or several. */
+export type CatalogPart = 'all' | FilePart | readonly FilePart[];
 
 export interface WriteOptions {
   /** Write the static web site too (default true). */
   site?: boolean;
   /** Pretty-print catalog.json (default false: compact). */
   pretty?: boolean;
-  /**
-   * Write only part of the files (default 'all'): 'rules' = the rule pages
-   * (`rules/**.html`, with the site only), 'others' = every other file. The two
-   * parts never share a file, together they are the whole output.
-   */
+  /** Write only part of the files (default 'all'; see `FilePart`). */
   only?: CatalogPart;
   /**
    * Remove stale files of a previous run and write the manifest (listing every
-   * file of the whole output, whatever `only` says). Default: true, except with
-   * `only: 'rules'`, so that the 'others' writer writes it once.
+   * file of the whole output, whatever `only` says). Default: true when `only`
+   * includes 'others' (the writer of catalog.json writes it, once).
    */
   manifest?: boolean;
   /**
@@ -66,11 +71,19 @@ export interface WriteOptions {
    */
   catalogRanges?: Map<string, number[]>;
   /**
-   * `JSON.stringify` of each `catalog.rules` entry, in order, when the caller has made them already (the
-   * rule-page worker is sent them, src/render/offload.ts): catalog.json takes them as they are instead of
-   * stringifying the rules a second time. They must be exactly those texts (the file is byte for byte the same).
+   * Called with the JSON text of each element of catalog.json's top-level arrays (`techniques`, `rules`,
+   * `fields`...) as it is written, compact catalog.json only: a worker thread that writes those elements'
+   * pages is sent them from here, so that each is stringified once (src/render/offload.ts).
    */
-  rulesJson?: readonly string[];
+  onJsonElement?: JsonElementCallback;
+}
+
+/** See `WriteOptions.onJsonElement`: the array's key, the element's index, its JSON text. */
+export type JsonElementCallback = (key: string, index: number, json: string) => void;
+
+/** The parts `only` asks for. */
+export function partsOf(only: CatalogPart = 'all'): ReadonlySet<FilePart> {
+  return new Set<FilePart>(only === 'all' ? ['rules', 'pages', 'others'] : typeof only === 'string' ? [only] : only);
 }
 
 export interface WriteResult {
@@ -91,7 +104,7 @@ export type FileData = string | Uint8Array | Iterable<Uint8Array>;
 /** One output file: its path under the output directory ('/'-separated), its part, and the function that renders it. */
 export interface CatalogFile {
   rel: string;
-  part: Exclude<CatalogPart, 'all'>;
+  part: FilePart;
   make: () => FileData;
 }
 
@@ -134,14 +147,14 @@ export class FileRange {
  * of the top-level arrays it names are recorded there as they are produced
  * (start, end, start, end...), so a later build can reuse them.
  */
-export function jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>): Generator<Uint8Array> {
+export function jsonChunks(value: Record<string, unknown>, ranges?: Map<string, number[]>, onElement?: JsonElementCallback): Generator<Uint8Array> {
   // Refusing FileRange elements, the parts are byte chunks only.
-  return jsonParts(value, ranges, false) as Generator<Uint8Array>;
+  return jsonParts(value, ranges, false, onElement) as Generator<Uint8Array>;
 }
 
 /** `jsonChunks`, where elements of an `EncodedArray` may also be ranges of a source file (passed on as they are). */
-export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true): Generator<Uint8Array | FileRange> {
-  for (const batch of jsonBatches(value, ranges, fileRanges)) yield* batch;
+export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true, onElement?: JsonElementCallback): Generator<Uint8Array | FileRange> {
+  for (const batch of jsonBatches(value, ranges, fileRanges, onElement)) yield* batch;
 }
 
 /**
@@ -149,7 +162,7 @@ export function* jsonParts(value: Record<string, unknown>, ranges?: Map<string, 
  * takes): one generator step per batch, not per part, which matters where
  * this runs once and unoptimized (an incremental rebuild's catalog.json).
  */
-export function* jsonBatches(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true): Generator<(Uint8Array | FileRange)[]> {
+export function* jsonBatches(value: Record<string, unknown>, ranges?: Map<string, number[]>, fileRanges = true, onElement?: JsonElementCallback): Generator<(Uint8Array | FileRange)[]> {
   const out: (Uint8Array | FileRange)[] = [];
   // Byte positions are counted only when ranges are asked for.
   let pos = 0;
@@ -179,8 +192,14 @@ export function* jsonBatches(value: Record<string, unknown>, ranges?: Map<string
         if (i) putBytes(COMMA);
         offs?.push(pos);
         const item = items[i];
-        if (!encoded) put(JSON.stringify(item) ?? 'null');
-        else if (typeof item === 'string') put(item);
+        if (!encoded) {
+          const json = JSON.stringify(item) ?? 'null';
+          onElement?.(k, i, json);
+          put(json);
+        } else if (typeof item === 'string') {
+          onElement?.(k, i, item);
+          put(item);
+        }
         else if (item instanceof FileRange) {
           if (!fileRanges) throw new Error('jsonChunks: a FileRange element needs writeSpliced');
           out.push(item);
@@ -475,44 +494,71 @@ export function writeData(abs: string, data: FileData): WrittenFile {
 /**
  * The files of a catalog's output, in writing order, each with the function
  * that renders it (nothing is rendered here but the small Navigator layers).
- * `only` selects a part; the parts are disjoint, and the paths of the 'all'
- * list are the manifest's.
+ * `only` selects parts (`FilePart`); the parts are disjoint, and the paths of
+ * the 'all' list are the manifest's.
  */
-export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only' | 'catalogRanges' | 'rulesJson'> = {}): CatalogFile[] {
+export function planCatalogFiles(catalog: Catalog, options: Pick<WriteOptions, 'site' | 'pretty' | 'only' | 'catalogRanges' | 'onJsonElement'> = {}): CatalogFile[] {
   const site = options.site ?? true;
-  const only = options.only ?? 'all';
+  const parts = partsOf(options.only);
   const files: CatalogFile[] = [];
-  if (only !== 'rules') {
-    const add = (rel: string, make: () => FileData) => files.push({ rel, part: 'others', make });
-    const rulesJson = options.rulesJson;
-    if (rulesJson && rulesJson.length !== catalog.rules.length) throw new Error('writeCatalog: rulesJson does not match the catalog\'s rules');
-    const compact = rulesJson ? { ...catalog, rules: new EncodedArray(rulesJson) } : catalog;
-    add('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(compact, options.catalogRanges));
+  // Each part's files are listed only when asked for: a worker's partial catalog has what its part reads.
+  const others = parts.has('others');
+  const pages = parts.has('pages');
+  const other = (rel: string, make: () => FileData) => files.push({ rel, part: 'others', make });
+  if (others) {
+    other('catalog.json', options.pretty ? () => JSON.stringify(catalog, null, 2) + '\n' : () => jsonChunks(catalog, options.catalogRanges, options.onJsonElement));
     // The layers are made when first written: listing the paths (`catalogFilePaths`) needs only the
     // vendors, one layer each (`navigatorLayers`).
     let layers: ReturnType<typeof navigatorLayers> | null = null;
     const layersOf = () => (layers ??= navigatorLayers(catalog));
-    add('navigator-layer.json', () => JSON.stringify(layersOf().all, null, 2) + '\n');
+    other('navigator-layer.json', () => JSON.stringify(layersOf().all, null, 2) + '\n');
     for (const vendor of Object.keys(catalog.summary.byVendor)) {
-      add(`navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, () => JSON.stringify(layersOf().byVendor[vendor], null, 2) + '\n');
-    }
-    for (const t of catalog.techniques) add(`techniques/${t.slug}.md`, () => techniqueMarkdown(catalog, t, { links: site }));
-    if (site) {
-      add('assets/style.css', () => STYLE_CSS);
-      add('assets/search.js', () => SEARCH_JS);
-      add('assets/search-data.js', () => searchDataChunks(catalog, options.catalogRanges ? { ranges: options.catalogRanges } : {}));
-      add('index.html', () => indexPage(catalog));
-      add('fields/index.html', () => fieldsIndexPage(catalog));
-      for (const t of catalog.techniques) add(`techniques/${t.slug}.html`, () => techniquePageBytes(catalog, t));
-      for (const f of catalog.fields) {
-        for (let n = 1; n <= fieldPageCount(f); n++) add(`fields/${fieldPageFile(f.slug, n)}`, () => fieldPageBytes(catalog, f, n));
-      }
+      other(`navigator-layer-${sanitizeSlug(vendor) || 'vendor'}.json`, () => JSON.stringify(layersOf().byVendor[vendor], null, 2) + '\n');
     }
   }
-  if (site && only !== 'others') {
-    for (const r of catalog.rules) files.push({ rel: `rules/${r.key}.html`, part: 'rules', make: () => rulePageBytes(catalog, r) });
+  if (pages) for (const t of catalog.techniques) files.push(techniqueMarkdownFile(catalog, t, site));
+  if (!site) return files;
+  if (others) {
+    other('assets/style.css', () => STYLE_CSS);
+    other('assets/search.js', () => SEARCH_JS);
+    other('assets/search-data.js', () => searchDataChunks(catalog, options.catalogRanges ? { ranges: options.catalogRanges } : {}));
+    other('index.html', () => indexPage(catalog));
+    other('fields/index.html', () => fieldsIndexPage(catalog));
   }
+  if (pages) {
+    for (const t of catalog.techniques) files.push(techniqueHtmlFile(catalog, t));
+    for (const f of catalog.fields) pushAll(files, fieldPageFiles(catalog, f));
+  }
+  if (parts.has('rules')) for (const r of catalog.rules) files.push(rulePageFile(catalog, r));
   return files;
+}
+
+/*
+ * The files of one element of the catalog, for `planCatalogFiles` and for a worker thread that writes
+ * a part of them from the elements' JSON (src/render/offload.ts): both name and render them here.
+ * `catalog` is what the pages read besides the element (its lookups of techniques, fields and rules).
+ */
+
+/** A technique's Markdown page (part 'pages'). */
+export function techniqueMarkdownFile(catalog: Catalog, t: CatalogTechnique, site: boolean): CatalogFile {
+  return { rel: `techniques/${t.slug}.md`, part: 'pages', make: () => techniqueMarkdown(catalog, t, { links: site }) };
+}
+
+/** A technique's web page (part 'pages'; with the site only). */
+export function techniqueHtmlFile(catalog: Catalog, t: CatalogTechnique): CatalogFile {
+  return { rel: `techniques/${t.slug}.html`, part: 'pages', make: () => techniquePageBytes(catalog, t) };
+}
+
+/** A field's web pages, one per page of values (part 'pages'; with the site only). */
+export function fieldPageFiles(catalog: Catalog, f: CatalogField): CatalogFile[] {
+  const out: CatalogFile[] = [];
+  for (let n = 1; n <= fieldPageCount(f); n++) out.push({ rel: `fields/${fieldPageFile(f.slug, n)}`, part: 'pages', make: () => fieldPageBytes(catalog, f, n) });
+  return out;
+}
+
+/** A rule's web page (part 'rules'; with the site only). */
+export function rulePageFile(catalog: Catalog, r: CatalogRule): CatalogFile {
+  return { rel: `rules/${r.key}.html`, part: 'rules', make: () => rulePageBytes(catalog, r) };
 }
 
 /** The paths of every file of a catalog's output (the manifest's list), without rendering anything. */
@@ -596,7 +642,7 @@ export function finishCatalogOutput(outDir: string, rels: Iterable<string>): { r
 export async function writeCatalog(catalog: Catalog, outDir: string, options: WriteOptions = {}): Promise<WriteResult> {
   const root = resolve(outDir);
   const only = options.only ?? 'all';
-  const manifest = options.manifest ?? only !== 'rules';
+  const manifest = options.manifest ?? partsOf(only).has('others');
   const mine = planCatalogFiles(catalog, options);
   // The manifest lists the whole output; its paths are checked before anything is written.
   // (A rule-pages-only writer without the manifest reads nothing of the catalog but the

@@ -167,24 +167,27 @@ describe.skipIf(!HAS_DIST)('worker threads (built package)', () => {
 });
 
 describe.skipIf(!HAS_DIST)('build with worker threads (built package)', () => {
-  it('writes byte-identical files, rule pages on a worker and the manifest once', async () => {
-    const { buildFromPaths } = await lib();
-    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const dirs = [0, 1].map((w) => mkdtempSync(join(tmpdir(), `ruleatlas-par-${w}-`)));
-    try {
-      await buildFromPaths([FIXTURES], { out: dirs[0]!, workers: 0 });
-      const r = await buildFromPaths([FIXTURES], { out: dirs[1]!, workers: 1 });
-      const list = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(d.length)).sort();
-      expect(list(dirs[1]!)).toEqual(list(dirs[0]!));
-      expect(list(dirs[0]!).some((f) => f.startsWith('/rules/'))).toBe(true);
-      for (const f of list(dirs[0]!)) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
-      expect(r.written?.files).toBe(list(dirs[0]!).length - 1); // all but the manifest
-    } finally {
-      for (const d of dirs) rmSync(d, { recursive: true, force: true });
-    }
-  });
+  for (const site of [true, false]) {
+    it(`writes byte-identical files, technique and field pages on a worker and the manifest once (${site ? 'with' : 'without'} the site)`, async () => {
+      const { buildFromPaths } = await lib();
+      const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+      const { tmpdir } = await import('node:os');
+      const { join } = await import('node:path');
+      const dirs = [0, 1].map((w) => mkdtempSync(join(tmpdir(), `ruleatlas-par-${w}-`)));
+      try {
+        await buildFromPaths([FIXTURES], { out: dirs[0]!, workers: 0, site });
+        const r = await buildFromPaths([FIXTURES], { out: dirs[1]!, workers: 1, site });
+        const list = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(d.length)).sort();
+        expect(list(dirs[1]!)).toEqual(list(dirs[0]!));
+        expect(list(dirs[0]!).some((f) => f.startsWith('/techniques/') && f.endsWith('.md'))).toBe(true);
+        expect(list(dirs[0]!).some((f) => f.startsWith('/fields/') && f !== '/fields/index.html')).toBe(site);
+        for (const f of list(dirs[0]!)) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
+        expect(r.written?.files).toBe(list(dirs[0]!).length - 1); // all but the manifest
+      } finally {
+        for (const d of dirs) rmSync(d, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describeCorpus('worker threads on the real corpora', () => {

@@ -27,18 +27,24 @@ describe('planCatalogFiles / writeCatalogFiles', () => {
     const cat = catalog();
     const all = planCatalogFiles(cat).map((f) => f.rel);
     const rules = planCatalogFiles(cat, { only: 'rules' }).map((f) => f.rel);
+    const pages = planCatalogFiles(cat, { only: 'pages' }).map((f) => f.rel);
     const others = planCatalogFiles(cat, { only: 'others' }).map((f) => f.rel);
     expect(rules.length).toBe(cat.rules.length);
     expect(rules.every((r) => r.startsWith('rules/') && r.endsWith('.html'))).toBe(true);
-    expect(others.some((r) => r.startsWith('rules/'))).toBe(false);
-    expect([...rules, ...others].sort()).toEqual([...all].sort());
+    expect(pages.every((r) => /^techniques\/[^/]+\.(md|html)$/.test(r) || (/^fields\/[^/]+\.html$/.test(r) && r !== 'fields/index.html'))).toBe(true);
+    expect(pages.filter((r) => r.endsWith('.md'))).toHaveLength(cat.techniques.length);
+    expect(others.some((r) => r.startsWith('rules/') || r.startsWith('techniques/'))).toBe(false);
+    expect([...rules, ...pages, ...others].sort()).toEqual([...all].sort());
     expect(new Set(all).size).toBe(all.length);
     expect(catalogFilePaths(cat)).toEqual(all);
-    // Without the site there are no rule pages.
+    // Several parts at once, in the order of the whole list.
+    expect(planCatalogFiles(cat, { only: ['others', 'rules'] }).map((f) => f.rel)).toEqual(all.filter((r) => !pages.includes(r)));
+    // Without the site there are no rule pages, and the pages are the Markdown ones.
     expect(planCatalogFiles(cat, { site: false, only: 'rules' })).toEqual([]);
+    expect(planCatalogFiles(cat, { site: false, only: 'pages' }).map((f) => f.rel)).toEqual(cat.techniques.map((t) => `techniques/${t.slug}.md`));
   });
 
-  it('two partial writes (rules, then others with the manifest) give the same directory as one full write', async () => {
+  it('partial writes (rules, pages, then others with the manifest) give the same directory as one full write', async () => {
     const cat = catalog();
     const whole = tmp();
     await writeCatalog(cat, whole);
@@ -46,8 +52,10 @@ describe('planCatalogFiles / writeCatalogFiles', () => {
     const r = await writeCatalog(cat, split, { only: 'rules' });
     expect(r.files).toBe(cat.rules.length);
     expect(list(split).includes('.ruleatlas-manifest.json')).toBe(false);
+    const p = await writeCatalog(cat, split, { only: 'pages' });
+    expect(list(split).includes('.ruleatlas-manifest.json')).toBe(false);
     const o = await writeCatalog(cat, split, { only: 'others' });
-    expect(r.files + o.files).toBe(catalogFilePaths(cat).length);
+    expect(r.files + p.files + o.files).toBe(catalogFilePaths(cat).length);
     expect(snapshot(split)).toEqual(snapshot(whole));
   });
 
@@ -61,6 +69,7 @@ describe('planCatalogFiles / writeCatalogFiles', () => {
     expect(list(out)).toContain('rules/sigma/r5-sigma.html');
     await writeCatalogFiles(out, planCatalogFiles(cat, { only: 'others' }));
     await writeCatalogFiles(out, planCatalogFiles(cat, { only: 'rules' }));
+    await writeCatalogFiles(out, planCatalogFiles(cat, { only: 'pages' }));
     finishCatalogOutput(out, catalogFilePaths(cat));
     expect(snapshot(out)).toEqual(snapshot(whole));
   });
@@ -162,8 +171,8 @@ describe('byte-level renderers', () => {
   });
 });
 
-describe('rule pages from a partial catalog (what a worker thread holds)', () => {
-  it('needs only the rules and the techniques\' and fields\' slugs and names', async () => {
+describe('pages from a partial catalog', () => {
+  it('rule pages need only the rules and the techniques\' and fields\' slugs and names', async () => {
     const cat = catalog();
     const whole = tmp();
     await writeCatalog(cat, whole);
@@ -175,7 +184,7 @@ describe('rule pages from a partial catalog (what a worker thread holds)', () =>
     } as unknown as typeof cat;
     const r = await writeCatalog(partial, out, { only: 'rules', manifest: false });
     expect(r.files).toBe(cat.rules.length);
-    const o = await writeCatalog(cat, out, { only: 'others' });
+    const o = await writeCatalog(cat, out, { only: ['others', 'pages'] });
     expect(o.files + r.files).toBe(catalogFilePaths(cat).length);
     expect(snapshot(out)).toEqual(snapshot(whole));
   });

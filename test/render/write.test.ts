@@ -57,19 +57,41 @@ describe('writeCatalog', () => {
     expect(readFileSync(join(out, 'techniques/T1114.002.md'), 'utf8')).toContain('[Exchange export (KQL)](../rules/elastic/r2-elastic.html)');
   });
 
-  it('takes the rules’ JSON made already (rulesJson) into catalog.json as it is, and refuses a list of another length', async () => {
+  it('hands each element of catalog.json’s arrays to onJsonElement as it writes it, the file unchanged', async () => {
     const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS });
     const plain = tmp();
-    const given = tmp();
+    const watched = tmp();
     await writeCatalog(cat, plain, { site: false });
-    // Marked texts (still each rule's JSON) show that catalog.json takes them rather than stringifying the rules.
-    const rulesJson = cat.rules.map((r) => JSON.stringify({ ...r, title: `given ${r.title}` }));
-    await writeCatalog(cat, given, { site: false, rulesJson });
-    const doc = JSON.parse(readFileSync(join(given, 'catalog.json'), 'utf8')) as { rules: { title: string }[] };
-    expect(doc.rules.map((r) => r.title)).toEqual(cat.rules.map((r) => `given ${r.title}`));
-    await writeCatalog(cat, given, { site: false, rulesJson: cat.rules.map((r) => JSON.stringify(r)) });
-    expect(readFileSync(join(given, 'catalog.json')).equals(readFileSync(join(plain, 'catalog.json')))).toBe(true);
-    await expect(writeCatalog(cat, tmp(), { site: false, rulesJson: rulesJson.slice(1) })).rejects.toThrow(/rulesJson/);
+    const seen: [string, number, string][] = [];
+    await writeCatalog(cat, watched, { site: false, onJsonElement: (key, i, json) => seen.push([key, i, json]) });
+    expect(readFileSync(join(watched, 'catalog.json')).equals(readFileSync(join(plain, 'catalog.json')))).toBe(true);
+    const expected: [string, number, string][] = [];
+    for (const [key, v] of Object.entries(cat)) if (Array.isArray(v)) v.forEach((e, i) => expected.push([key, i, JSON.stringify(e)]));
+    expect(seen).toEqual(expected);
+    expect(new Set(seen.map((x) => x[0]))).toEqual(new Set(['matrix', 'unplaced', 'techniques', 'rules', 'fields'].filter((k) => (cat as unknown as Record<string, unknown[]>)[k]!.length)));
+  });
+
+  it('writes disjoint parts that together are the whole output', async () => {
+    const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS });
+    const whole = tmp();
+    await writeCatalog(cat, whole);
+    const byPart = new Map<string, string[]>();
+    for (const part of ['rules', 'pages', 'others'] as const) {
+      const out = tmp();
+      await writeCatalog(cat, out, { only: part, manifest: false });
+      byPart.set(part, list(out));
+    }
+    expect(byPart.get('rules')!.every((f) => f.startsWith('rules/'))).toBe(true);
+    expect(byPart.get('pages')!.every((f) => /^techniques\/.*\.(md|html)$|^fields\/(?!index\.html).*\.html$/.test(f))).toBe(true);
+    expect(byPart.get('pages')).toContain('techniques/T1114.002.md');
+    expect(byPart.get('others')).toEqual(expect.arrayContaining(['catalog.json', 'fields/index.html', 'index.html', 'assets/search-data.js']));
+    const all = [...byPart.values()].flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(list(whole).filter((f) => f !== '.ruleatlas-manifest.json'));
+    // Several parts at once.
+    const two = tmp();
+    await writeCatalog(cat, two, { only: ['pages', 'others'] });
+    expect(list(two)).toEqual(list(whole).filter((f) => !f.startsWith('rules/')));
   });
 
   it('without the site writes only the data files and Markdown pages', async () => {
