@@ -45,7 +45,7 @@ import { searchDataChunks } from './site/search-data.js';
  * Parts of the output, which never share a file: the rule pages (`rules/**.html`, with the site only);
  * the technique and field pages (`techniques/*.md`, and with the site `techniques/*.html` and the field
  * pages `fields/<slug>*.html`); and every other file (catalog.json, the layers, the assets, the search
- * data, the index pages). A worker thread can write the first or the second (src/render/offload.ts).
+ * data, the index pages). With a worker thread, the worker writes the second (src/render/offload.ts).
  */
 export type FilePart = 'rules' | 'pages' | 'others';
 
@@ -199,8 +199,7 @@ export function* jsonBatches(value: Record<string, unknown>, ranges?: Map<string
         } else if (typeof item === 'string') {
           onElement?.(k, i, item);
           put(item);
-        }
-        else if (item instanceof FileRange) {
+        } else if (item instanceof FileRange) {
           if (!fileRanges) throw new Error('jsonChunks: a FileRange element needs writeSpliced');
           out.push(item);
           pos += item.end - item.start;
