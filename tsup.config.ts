@@ -33,8 +33,9 @@ function sourceFingerprint(): string {
 }
 const define = { __RULEATLAS_CODE_FINGERPRINT__: JSON.stringify(sourceFingerprint()) };
 
-// Library (ESM + CJS with type declarations), the CLI, and the worker entry
-// used by the parallel loader. Generated Peggy parsers live in src/generated/
+// Library (ESM + CJS with type declarations), the CLI, and the worker entries:
+// the parallel loader's and the page worker's (apart, so that the page worker
+// loads the renderers alone). Generated Peggy parsers live in src/generated/
 // (built by `npm run grammars`, never committed) and are bundled in.
 export default defineConfig([
   {
@@ -50,7 +51,7 @@ export default defineConfig([
     define,
   },
   {
-    entry: { cli: 'src/cli/main.ts', worker: 'src/worker.ts' },
+    entry: { cli: 'src/cli/main.ts', worker: 'src/worker.ts', 'page-worker': 'src/page-worker.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',

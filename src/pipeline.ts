@@ -5,6 +5,8 @@
  */
 import { pushAll } from './core/arrays.js';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { Diagnostic } from './ast/schema.js';
 import { loadAttackBundle, loadAttackData } from './attack/index.js';
 import type { AttackData } from './attack/types.js';
@@ -120,7 +122,8 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
   const t1 = performance.now();
   const site = opts.site ?? true;
   // The technique and field pages go to a worker thread; started now, its start-up overlaps the aggregation.
-  const pages = opts.out && site && pageWorkerWanted(opts.workers, load.rules.length) ? startWorker() : null;
+  const pageWorker = opts.out && site ? pageWorkerPlan(opts.workers, load.rules.length) : null;
+  const pages = pageWorker ? startWorker({ entry: 'page-worker', ...pageWorker }) : null;
   try {
     // The predicate identities are kept only for the incremental build's snapshot; otherwise they are
     // interned as the rules are read (docs/performance.md, "Incremental builds").
@@ -141,17 +144,28 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
 
 /** Below this many rules, 'auto' writes every file on one thread: starting a worker costs more than it saves. */
 const AUTO_PAGE_WORKER_RULES = 2000;
+/** On 2 or 3 cores, above this many rules 'auto' starts no page worker (memory; its frame grows with the rules). */
+const AUTO_PAGE_WORKER_MAX_RULES_SHARED = 20_000;
+/**
+ * The page worker's heap on 2 or 3 cores: what keeps the build with it under 500 MB. The three
+ * corpora's pages need far less (their frame is 2–3 MB); a worker that outgrows it ends, and
+ * its pages are written on the main thread (src/render/offload.ts).
+ */
+const SHARED_CORE_PAGE_WORKER_LIMITS: ResourceLimits = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 48 };
 
 /**
- * Whether a worker thread writes the technique and field pages of the site (src/render/offload.ts):
- * with `workers` of 1 or more, and with 'auto' on 4 or more cores for a corpus of 2,000 rules or
- * more. On 2 or 3 cores 'auto' writes every file on the main thread: the worker took 0.3–0.5 s off
- * the site's render stage here, but added 70–110 MB to the build's peak memory, which would then be
- * 460–535 MB against the 500 MB the project keeps to (docs/performance.md, "Threads"). Without the
- * site the pages are the Markdown ones alone, about 0.2 s of work: no worker.
+ * Whether a worker thread writes the technique and field pages of the site (src/render/offload.ts),
+ * and with which heap limits: with `workers` of 1 or more, and with 'auto' for a corpus of 2,000
+ * rules or more (on 2 or 3 cores, up to 20,000, with the worker's heap capped). On the three
+ * corpora on 2 cores (docs/performance.md, "Threads") the worker took 1.0–1.7 s off the site's
+ * render stage when creating files was slow and 0.2–0.5 s when it was fast; uncapped, it added
+ * 70–110 MB to the build's peak memory (496–535 MB), capped 50–80 MB (456–495 MB).
  */
-function pageWorkerWanted(workers: PipelineOptions['workers'], rules: number): boolean {
-  if (workers === 0 || !canUseWorkers()) return false;
-  if (workers === undefined || workers === 'auto') return rules >= AUTO_PAGE_WORKER_RULES && autoWorkers() > 0;
-  return true;
+function pageWorkerPlan(workers: PipelineOptions['workers'], rules: number): { resourceLimits?: ResourceLimits } | null {
+  if (workers === 0 || !canUseWorkers()) return null;
+  if (workers !== undefined && workers !== 'auto') return {};
+  if (rules < AUTO_PAGE_WORKER_RULES) return null;
+  if (autoWorkers() > 0) return {};
+  if (availableParallelism() < 2 || rules > AUTO_PAGE_WORKER_MAX_RULES_SHARED) return null;
+  return { resourceLimits: SHARED_CORE_PAGE_WORKER_LIMITS };
 }

@@ -1,13 +1,11 @@
 /**
- * Entry of the worker threads (dist/worker.js): a shard of the loader
- * (src/loader/worker.ts) or the technique and field pages
- * (src/render/offload.ts), chosen by the message's `kind`.
+ * Entry of the loader's worker threads (dist/worker.js): a shard of the
+ * loader (src/loader/worker.ts). The page worker has its own entry
+ * (src/page-worker.ts).
  */
 import { parentPort } from 'node:worker_threads';
-import { handleShard, type WorkerReply, type WorkerRequest } from './loader/worker.js';
-import { writeOffloadedPages, type PagesReply, type PagesRequest } from './render/offload.js';
+import { handleShard, type WorkerRequest } from './loader/worker.js';
 
-parentPort?.on('message', (msg: WorkerRequest | PagesRequest) => {
-  const reply: Promise<WorkerReply | PagesReply> = msg.kind === 'pages' ? writeOffloadedPages(msg) : handleShard(msg);
-  void reply.then((r) => parentPort!.postMessage(r));
+parentPort?.on('message', (msg: WorkerRequest) => {
+  void handleShard(msg).then((r) => parentPort!.postMessage(r));
 });

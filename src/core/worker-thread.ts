@@ -1,17 +1,20 @@
 /**
- * Starting the package's worker thread (dist/worker.js, entry src/worker.ts)
- * and asking it one thing at a time. Only the built package has the entry;
- * from sources (tests run src/ directly) `canUseWorkers()` is false and
- * callers do the work on the calling thread.
+ * Starting the package's worker threads and asking one thing at a time: the
+ * loader's (dist/worker.js, entry src/worker.ts) or the page worker
+ * (dist/page-worker.js, entry src/page-worker.ts). Only the built package has
+ * the entries; from sources (tests run src/ directly) `canUseWorkers()` is
+ * false and callers do the work on the calling thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
 
-function workerPath(): string | null {
+/** The worker entries, bundled beside this module in dist/. */
+export type WorkerEntry = 'worker' | 'page-worker';
+
+function workerPath(entry: WorkerEntry = 'worker'): string | null {
   try {
-    // In dist/ every module is bundled beside worker.js.
-    const p = fileURLToPath(new URL('./worker.js', import.meta.url));
+    const p = fileURLToPath(new URL(`./${entry}.js`, import.meta.url));
     return existsSync(p) ? p : null;
   } catch {
     return null;
@@ -19,7 +22,7 @@ function workerPath(): string | null {
 }
 
 export function canUseWorkers(): boolean {
-  return workerPath() !== null;
+  return workerPath('worker') !== null && workerPath('page-worker') !== null;
 }
 
 export interface WorkerHandle {
@@ -29,11 +32,15 @@ export interface WorkerHandle {
   stop(): Promise<void>;
 }
 
-/** Start a worker now (its module loading overlaps the caller's work); send it work later. */
-export function startWorker(): WorkerHandle {
-  const path = workerPath();
+/**
+ * Start a worker now (its module loading overlaps the caller's work); send it work later.
+ * `resourceLimits` caps its heap: a worker that outgrows it ends with an error, which its
+ * request rejects with (callers then do the work on their own thread).
+ */
+export function startWorker(options: { entry?: WorkerEntry; resourceLimits?: ResourceLimits } = {}): WorkerHandle {
+  const path = workerPath(options.entry);
   if (!path) throw new Error('worker entry not found (worker threads need the built package)');
-  const w = new Worker(path);
+  const w = new Worker(path, options.resourceLimits ? { resourceLimits: options.resourceLimits } : {});
   let failed: Error | null = null;
   const early = (e: Error) => (failed = e);
   w.on('error', early);
