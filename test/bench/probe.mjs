@@ -13,6 +13,7 @@
 // the disk discards the freed blocks); the bench removes its whole folder at exit.
 import { closeSync, mkdirSync, mkdtempSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { prng } from '../helpers/prng.mjs';
 
 const dir = process.argv[2];
 if (!dir) {
@@ -20,22 +21,11 @@ if (!dir) {
   process.exit(2);
 }
 
-/** A small deterministic generator (mulberry32), so that every run does the same work. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const WORDS = ['process', 'image', 'command', 'line', 'parent', 'registry', 'powershell', 'cmd', 'exe', 'dll', 'temp', 'system32', 'user', 'event', 'hash'];
 
 function workload() {
-  const next = rng(12345);
+  // A seeded generator, so that every run does the same work.
+  const next = prng(12345);
   const word = () => WORDS[Math.floor(next() * WORDS.length)];
   const rules = [];
   for (let i = 0; i < 40_000; i++) {

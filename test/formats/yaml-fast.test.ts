@@ -11,7 +11,7 @@ import { SourceFile } from '../../src/core/source-file.js';
 import { parseYaml, yamlPosAt } from '../../src/formats/yaml.js';
 import { readYamlFast, Unsupported } from '../../src/formats/yaml-fast.js';
 import { compareWithSlow } from './yaml-fast.compare.js';
-import { prng } from '../helpers/prng.js';
+import { prng } from '../helpers/prng.mjs';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 

@@ -18,7 +18,7 @@ import type { AttackData } from '../../src/attack/types.js';
 import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
-import { prng } from '../helpers/prng.js';
+import { prng } from '../helpers/prng.mjs';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'ruleatlas-incremental-test-'));

@@ -15,7 +15,7 @@ import { newStreams, restoreInterning, storeInterning, type Interning, type Pred
 import { patchInterning } from '../../src/incremental/patch-interning.js';
 import { idsFromStreams, idsReader, readInterning, spliceIds, StringTable, writeInterning, type PredicateIds } from '../../src/incremental/snapshot.js';
 import { loadCorpus } from '../../src/loader/load.js';
-import { prng } from '../helpers/prng.js';
+import { prng } from '../helpers/prng.mjs';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 const dir = mkdtempSync(join(tmpdir(), 'ruleatlas-patch-test-'));
