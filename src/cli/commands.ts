@@ -198,7 +198,7 @@ const build: Command = {
     const s = r.summary;
     process.stderr.write(`rules: ${s.total} (${s.parsed} parsed, ${s.failed} failed), hunting queries: ${s.hunts}; techniques: ${r.techniques}; ${filesText(r.written)} in ${((r.timings.load + r.timings.aggregate + r.timings.write) / 1000).toFixed(2)} s${cacheText(r.cache)}${incrementalText(r)}\n`);
     // A rebuild from the previous build loads only the changed files: its stages, without the load's breakdown.
-    if (values.timings) process.stderr.write(buildTimingLines(r.timings, r.full?.load.timings).join('\n') + '\n');
+    if (values.timings) process.stderr.write(buildTimingLines(r.timings, r.full?.load.timings, r.written).join('\n') + '\n');
     process.stdout.write(resolve(values.out, values['no-site'] ? 'catalog.json' : 'index.html') + '\n');
     return 0;
   },

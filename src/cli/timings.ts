@@ -6,6 +6,7 @@
  * the same the benchmark reads (docs/performance.md).
  */
 import type { LoadResult } from '../loader/load.js';
+import type { WriteResult } from '../render/write.js';
 
 type LoadTimings = NonNullable<LoadResult['timings']>;
 
@@ -38,12 +39,17 @@ export function loadTimingLines(t: LoadTimings): string[] {
   return lines;
 }
 
-/** A build's stages (load, aggregate, write) and peak memory, then the load's lines when a full load ran. */
-export function buildTimingLines(stages: { load: number; aggregate: number; write: number }, load?: LoadTimings): string[] {
+/**
+ * A build's stages (load, aggregate, write) and peak memory, then the load's lines when a full load
+ * ran, and what the page worker did when one wrote pages (`written.pageWorker`).
+ */
+export function buildTimingLines(stages: { load: number; aggregate: number; write: number }, load?: LoadTimings, written?: Pick<WriteResult, 'pageWorker'>): string[] {
   const total = stages.load + stages.aggregate + stages.write;
+  const pw = written?.pageWorker;
   return [
     `timings (s): load ${s(stages.load)}, aggregate ${s(stages.aggregate)}, write ${s(stages.write)}; total ${s(total)}; peak memory ${peakMb()} MB`,
     ...(load ? loadTimingLines(load) : []),
+    ...(pw ? ['files' in pw ? `page worker: wrote the technique and field pages (${pw.files} files)` : `page worker failed (${pw.failed}); its pages were written on the main thread`] : []),
   ];
 }
 

@@ -168,5 +168,18 @@ export async function writeCatalogWithWorker(catalog: Catalog, outDir: string, w
   const reply = await pages;
   stream.close();
   const mine = reply.ok ? reply.result : await writeCatalog(catalog, root, { ...options, site, only: 'pages', manifest: false });
-  return { outDir: root, files: others.files + mine.files, bytes: others.bytes + mine.bytes, unchanged: others.unchanged + mine.unchanged, removed: others.removed };
+  return {
+    outDir: root,
+    files: others.files + mine.files,
+    bytes: others.bytes + mine.bytes,
+    unchanged: others.unchanged + mine.unchanged,
+    removed: others.removed,
+    pageWorker: reply.ok ? { files: mine.files } : { failed: firstLine(reply.error) },
+  };
+}
+
+/** An error's first line (a worker's error comes with its stack). */
+function firstLine(text: string): string {
+  const nl = text.indexOf('\n');
+  return nl < 0 ? text : text.slice(0, nl);
 }

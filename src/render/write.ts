@@ -96,6 +96,11 @@ export interface WriteResult {
   unchanged: number;
   /** Stale files of a previous run removed. */
   removed: number;
+  /**
+   * What the page worker did, when one wrote the technique and field pages (src/render/offload.ts):
+   * the files it wrote, or why it failed (its pages were then written on the calling thread).
+   */
+  pageWorker?: { files: number } | { failed: string };
 }
 
 /** What a file holds: text (written as UTF-8), bytes, or a sequence of byte chunks. */

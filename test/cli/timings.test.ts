@@ -30,4 +30,12 @@ describe('--timings', () => {
     expect(lines[0]).toMatch(/^timings \(s\): load 0\.18, aggregate 0\.26, write 0\.17; total 0\.61; peak memory \d+ MB$/);
     expect(buildTimingLines({ load: 2800, aggregate: 960, write: 2210 }, load)).toHaveLength(4);
   });
+
+  it('says what the page worker did, and when it failed', () => {
+    expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, { pageWorker: { files: 2458 } }).at(-1)).toBe('page worker: wrote the technique and field pages (2458 files)');
+    expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, { pageWorker: { failed: 'Worker terminated due to reaching memory limit: JS heap out of memory' } }).at(-1)).toBe(
+      'page worker failed (Worker terminated due to reaching memory limit: JS heap out of memory); its pages were written on the main thread',
+    );
+    expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, {})).toHaveLength(1);
+  });
 });

@@ -183,6 +183,9 @@ describe.skipIf(!HAS_DIST)('build with worker threads (built package)', () => {
         expect(list(dirs[0]!).some((f) => f.startsWith('/fields/') && f !== '/fields/index.html')).toBe(site);
         for (const f of list(dirs[0]!)) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
         expect(r.written?.files).toBe(list(dirs[0]!).length - 1); // all but the manifest
+        // With the site, the worker wrote the technique and field pages; without it, there was no worker.
+        if (site) expect(r.written?.pageWorker).toEqual({ files: list(dirs[0]!).filter((f) => /^\/(techniques\/|fields\/(?!index\.html))/.test(f)).length });
+        else expect(r.written?.pageWorker).toBeUndefined();
       } finally {
         for (const d of dirs) rmSync(d, { recursive: true, force: true });
       }

@@ -72,6 +72,7 @@ describe('technique and field pages on a worker', () => {
       expect(listFiles(two)).toEqual(listFiles(one));
       for (const f of listFiles(one)) expect(readFileSync(join(two, f)).equals(readFileSync(join(one, f))), f).toBe(true);
       expect(r.files).toBe(listFiles(one).length - 1);
+      expect(r.pageWorker).toEqual({ failed: 'Error: worker died' });
     });
   }
 });
