@@ -18,6 +18,7 @@
 import { resolve } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
+import { pushAll } from '../core/arrays.js';
 import type { WorkerHandle } from '../core/worker-thread.js';
 import type { ListedRule } from './lookup.js';
 import { fieldPageFiles, techniqueHtmlFile, techniqueMarkdownFile, writeCatalog, writeCatalogFiles, type CatalogFile, type WriteOptions, type WriteResult } from './write.js';
@@ -83,7 +84,7 @@ export async function writeOffloadedPages(req: PagesRequest): Promise<PagesReply
         if (key === 'techniques') {
           files.push(techniqueMarkdownFile(frame, element as CatalogTechnique, req.site));
           if (req.site) files.push(techniqueHtmlFile(frame, element as CatalogTechnique));
-        } else if (key === 'fields') files.push(...fieldPageFiles(frame, element as CatalogField));
+        } else if (key === 'fields') pushAll(files, fieldPageFiles(frame, element as CatalogField));
       }
       const r = await writeCatalogFiles(req.root, files);
       result.files += r.files;

@@ -82,7 +82,7 @@ export interface WriteOptions {
 export type JsonElementCallback = (key: string, index: number, json: string) => void;
 
 /** The parts `only` asks for. */
-export function partsOf(only: CatalogPart = 'all'): ReadonlySet<FilePart> {
+function partsOf(only: CatalogPart = 'all'): ReadonlySet<FilePart> {
   return new Set<FilePart>(only === 'all' ? ['rules', 'pages', 'others'] : typeof only === 'string' ? [only] : only);
 }
 
@@ -561,7 +561,7 @@ export function fieldPageFiles(catalog: Catalog, f: CatalogField): CatalogFile[]
 }
 
 /** A rule's web page (part 'rules'; with the site only). */
-export function rulePageFile(catalog: Catalog, r: CatalogRule): CatalogFile {
+function rulePageFile(catalog: Catalog, r: CatalogRule): CatalogFile {
   return { rel: `rules/${r.key}.html`, part: 'rules', make: () => rulePageBytes(catalog, r) };
 }
 
