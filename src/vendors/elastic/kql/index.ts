@@ -19,27 +19,12 @@
 import { parse as parseKqlText } from '../../../generated/kql.js';
 import { constant, not, opaque, predicate } from '../../../ast/build.js';
 import { flatAnd as and, flatOr as or } from '../nodes.js';
-import { escapeGlob, formatGlob, type GlobToken } from '../../../ast/glob.js';
+import { escapeGlob, formatGlob } from '../../../ast/glob.js';
 import type { Node } from '../../../ast/schema.js';
 import { diagQuery, parseQuietly, sourceAt, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { isCaselessField, isTextField } from '../field-semantics.js';
-
-interface KValue {
-  type: 'value';
-  quoted: boolean;
-  tokens: GlobToken[];
-  raw: string;
-  start: number;
-  end: number;
-}
-type KValueTree = KValue | { type: 'or' | 'and'; children: KValueTree[]; start: number; end: number } | { type: 'not'; child: KValueTree; start: number; end: number };
-type KNode =
-  | { type: 'empty'; start: number; end: number }
-  | { type: 'or' | 'and'; children: KNode[]; start: number; end: number }
-  | { type: 'not'; child: KNode; start: number; end: number }
-  | { type: 'field'; field: KValue | null; value: KValueTree; start: number; end: number }
-  | { type: 'range'; field: KValue; op: '<' | '<=' | '>' | '>='; value: KValue; start: number; end: number }
-  | { type: 'nested'; field: KValue; query: KNode; start: number; end: number };
+import { readKql } from './reader.js';
+import type { KNode, KValue, KValueTree } from './tree.js';
 
 const NUMERIC = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 /**
@@ -55,7 +40,8 @@ export function parseKql(text: string, ctx: QueryCtx): Node | null {
   if (!withinLimits(ctx, text, 'kql')) return null;
   let tree: KNode;
   try {
-    tree = parseQuietly(parseKqlText, text, { startRule: 'Query' }) as KNode;
+    // The hand-written reader first; a query it does not read is parsed by the grammar, which reports the error.
+    tree = readKql(text) ?? (parseQuietly(parseKqlText, text, { startRule: 'Query' }) as KNode);
   } catch (e) {
     syntaxDiag(ctx, 'kql.syntax', e);
     return null;
