@@ -37,11 +37,11 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102);
 }
 
-/** The grammar's `trimTokens`: whitespace off both ends of an unquoted literal. */
+/** The grammar's `trimTokens`: whitespace off both ends of an unquoted literal (what /[\s\u00a0]+/ matches, in linear time). */
 function trimTokens(tokens: GlobToken[]): GlobToken[] {
   const out = tokens.slice();
   while (out.length && out[0]!.t === 'lit') {
-    const s = (out[0] as { s: string }).s.replace(/^[\s\u00a0]+/, '');
+    const s = (out[0] as { s: string }).s.trimStart();
     if (s) {
       out[0] = { t: 'lit', s };
       break;
@@ -49,7 +49,7 @@ function trimTokens(tokens: GlobToken[]): GlobToken[] {
     out.shift();
   }
   while (out.length && out[out.length - 1]!.t === 'lit') {
-    const s = (out[out.length - 1] as { s: string }).s.replace(/[\s\u00a0]+$/, '');
+    const s = (out[out.length - 1] as { s: string }).s.trimEnd();
     if (s) {
       out[out.length - 1] = { t: 'lit', s };
       break;
@@ -72,9 +72,21 @@ class Reader {
     return this.input.charCodeAt(p);
   }
 
+  /** The whitespace run last scanned: from anywhere inside it, `Spaces` ends at its end (as the grammar's `spaces()`). */
+  private runFrom = -1;
+  private runTo = -1;
+
+  /** Where `Spaces` from `p` ends. An unquoted value asks at each of its whitespace characters (for ` or `, ` and `): remembering the run keeps that linear. */
+  private runEnd(p: number): number {
+    if (p >= this.runFrom && p <= this.runTo) return this.runTo;
+    this.runFrom = p;
+    while (isSpace(this.code(p))) p++;
+    return (this.runTo = p);
+  }
+
   /** `Spaces`. */
   private spaces(): void {
-    while (isSpace(this.code(this.pos))) this.pos++;
+    this.pos = this.runEnd(this.pos);
   }
 
   /** A case-insensitive keyword at `p` (`'or'i`: the text lower-cased, as Peggy compares it). */
@@ -90,14 +102,11 @@ class Reader {
   /** `Or` / `And` at `p` (Space Spaces keyword Space Spaces): where it ends, or -1. */
   private infix(p: number, w: string): number {
     if (!isSpace(this.code(p))) return -1;
-    p++;
-    while (isSpace(this.code(p))) p++;
+    p = this.runEnd(p + 1);
     if (!this.word(p, w)) return -1;
     p += w.length;
     if (!isSpace(this.code(p))) return -1;
-    p++;
-    while (isSpace(this.code(p))) p++;
-    return p;
+    return this.runEnd(p + 1);
   }
 
   /** `Not` at `p` ('not'i Space Spaces): where it ends, or -1. */
@@ -105,9 +114,7 @@ class Reader {
     if (!this.word(p, 'not')) return -1;
     p += 3;
     if (!isSpace(this.code(p))) return -1;
-    p++;
-    while (isSpace(this.code(p))) p++;
-    return p;
+    return this.runEnd(p + 1);
   }
 
   /** `Keyword` (Or / And / Not) at `p`. */
