@@ -13,6 +13,7 @@ import type { Limits } from '../../../core/limits.js';
 import type { SourceFile } from '../../../core/source-file.js';
 import { parse, SyntaxError as PeggySyntaxError } from '../../../generated/eql.js';
 import { parseQuietly } from '../context.js';
+import { readEql } from './reader.js';
 import { EqlConverter } from './convert.js';
 import { maxNesting } from './prescan.js';
 import type { QuerySyn } from './syntax.js';
@@ -66,7 +67,8 @@ export function parseEql(text: string, ctx: EqlContext): EqlResult {
 
   let syn: QuerySyn;
   try {
-    syn = parseQuietly(parse, text) as QuerySyn;
+    // The hand-written reader first; a query it does not read is parsed by the grammar, which reports the error.
+    syn = readEql(text) ?? (parseQuietly(parse, text) as QuerySyn);
   } catch (e) {
     if (e instanceof PeggySyntaxError) {
       const at = e.location?.start.offset ?? 0;
