@@ -29,6 +29,7 @@ import type { AggregateCondition, FieldRef, Node, OpaqueNode, PredicateOp, Query
 import { diagQuery, parseQuietly, shiftLoc, sourceAt, subLoc, syntaxDiag, withinLimits, type QueryCtx } from '../context.js';
 import { parseKql } from '../kql/index.js';
 import { parseLucene } from '../lucene/index.js';
+import { readEsql } from './reader.js';
 
 // ------------------------------------------------------------ grammar output
 interface Span {
@@ -91,7 +92,8 @@ export function parseEsql(text: string, ctx: QueryCtx): EsqlResult | null {
   if (!withinLimits(ctx, text, 'esql')) return null;
   let tree: { commands: Command[] };
   try {
-    tree = parseQuietly(parseEsqlText, text, { startRule: 'Query' });
+    // The hand-written reader first; a query it does not read is parsed by the grammar, which reports the error.
+    tree = (readEsql(text) as unknown as { commands: Command[] } | null) ?? parseQuietly(parseEsqlText, text, { startRule: 'Query' });
   } catch (e) {
     syntaxDiag(ctx, 'esql.syntax', e);
     return null;

@@ -9,7 +9,7 @@
  * Why: a first pass through the generated parser (the only pass a build
  * makes) cost about 0.11 s for the Elastic corpus's 729 KQL queries, most of
  * it the generated code's many small functions running cold
- * (docs/performance.md, "The KQL and EQL readers"). The grammar stays the
+ * (docs/performance.md, "The KQL, EQL and ES|QL readers"). The grammar stays the
  * definition: test/elastic/kql-reader.test.ts holds the reader to it on the
  * corpus and on random queries, and a change to one is made to both.
  */
