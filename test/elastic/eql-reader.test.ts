@@ -6,36 +6,19 @@
  * actions raise). The corpus's EQL queries, hand-picked corner cases and
  * random queries.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/eql.js';
-import { loadCorpus } from '../../src/loader/load.js';
 import { readEql } from '../../src/vendors/elastic/eql/reader.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
 
 /** JSON text of a tree; a list's `trailing` (an array property JSON drops) is written too. */
 function json(tree: unknown): string {
   return JSON.stringify(tree, (_k, v: unknown) => (Array.isArray(v) && (v as { trailing?: number }).trailing !== undefined ? { items: [...v], trailing: (v as { trailing?: number }).trailing } : v));
 }
 
-function generated(text: string): string | null {
-  try {
-    return json(parse(text));
-  } catch {
-    return null;
-  }
-}
-
-function same(text: string): boolean {
-  const mine = readEql(text);
-  return (mine === null ? null : json(mine)) === generated(text);
-}
-
-function check(text: string): void {
-  const mine = readEql(text);
-  expect(mine === null ? null : json(mine), JSON.stringify(text)).toBe(generated(text));
-}
+const eql = agreement(readEql, (text) => parse(text), json);
+const { same, check } = eql;
 
 const EXAMPLES = [
   'process where process.name == "cmd.exe"',
@@ -189,23 +172,12 @@ describe('readEql', () => {
   });
 
   it('matches the generated parser on mutated corner cases (a character inserted, removed or replaced)', () => {
-    const chars = fc.constantFrom(' ', '(', ')', '[', ']', ',', '"', "'", '\\', '/', '*', ':', '=', '|', '.', '?', '`', 'a', '1', '\n');
-    fc.assert(
-      fc.property(fc.constantFrom(...EXAMPLES), fc.nat(), chars, fc.constantFrom('insert', 'remove', 'replace'), (t, at, c, how) => {
-        const i = t.length ? at % t.length : 0;
-        const m = how === 'insert' ? t.slice(0, i) + c + t.slice(i) : how === 'remove' ? t.slice(0, i) + t.slice(i + 1) : t.slice(0, i) + c + t.slice(i + 1);
-        return same(m);
-      }),
-      { numRuns: 20_000, seed: 41 },
-    );
+    assertAgreesOnMutations(eql, EXAMPLES, [' ', '(', ')', '[', ']', ',', '"', "'", '\\', '/', '*', ':', '=', '|', '.', '?', '`', 'a', '1', '\n'], 41);
   });
 
-  const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpora', 'elastic');
-  const hasCorpus = existsSync(corpus);
-  if (!hasCorpus) console.warn(`[skip] ${corpus} is absent: readEql is not compared on the Elastic corpus`);
-  it.skipIf(!hasCorpus)('matches the generated parser on every EQL query of the Elastic corpus', async () => {
-    const { rules } = await loadCorpus([corpus], { workers: 0 });
-    const queries = rules.filter((r) => r.language === 'eql' && r.queryText).map((r) => r.queryText!);
+  const corpus = elasticCorpus('readEql');
+  it.skipIf(!corpus.present)('matches the generated parser on every EQL query of the Elastic corpus', async () => {
+    const queries = await corpusQueries(corpus.dir, 'eql');
     expect(queries.length).toBeGreaterThan(1000);
     expect(queries.filter((q) => !same(q))).toEqual([]);
     expect(queries.filter((q) => readEql(q) === null)).toEqual([]);

@@ -5,31 +5,14 @@
  * when it parses, null when the grammar reports a syntax error. The corpus's
  * ES|QL queries, hand-picked corner cases and random queries.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/esql.js';
-import { loadCorpus } from '../../src/loader/load.js';
 import { readEsql } from '../../src/vendors/elastic/esql/reader.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
 
-function generated(text: string): string | null {
-  try {
-    return JSON.stringify(parse(text, { startRule: 'Query' }));
-  } catch {
-    return null;
-  }
-}
-
-function same(text: string): boolean {
-  const mine = readEsql(text);
-  return (mine === null ? null : JSON.stringify(mine)) === generated(text);
-}
-
-function check(text: string): void {
-  const mine = readEsql(text);
-  expect(mine === null ? null : JSON.stringify(mine), JSON.stringify(text)).toBe(generated(text));
-}
+const esql = agreement(readEsql, (text) => parse(text, { startRule: 'Query' }));
+const { generated, same, check } = esql;
 
 const EXAMPLES = [
   'from logs-* metadata _id | where process.name == "a\\"b" and not x like "c*" // tail',
@@ -180,23 +163,12 @@ describe('readEsql', () => {
   });
 
   it('matches the generated parser on mutated corner cases (a character inserted, removed or replaced)', () => {
-    const chars = fc.constantFrom(' ', '(', ')', '[', ']', '{', '}', ',', '"', '\\', '/', '*', ':', '=', '|', '.', '?', '`', 'a', '1', '\n');
-    fc.assert(
-      fc.property(fc.constantFrom(...EXAMPLES), fc.nat(), chars, fc.constantFrom('insert', 'remove', 'replace'), (t, at, c, how) => {
-        const i = t.length ? at % t.length : 0;
-        const m = how === 'insert' ? t.slice(0, i) + c + t.slice(i) : how === 'remove' ? t.slice(0, i) + t.slice(i + 1) : t.slice(0, i) + c + t.slice(i + 1);
-        return same(m);
-      }),
-      { numRuns: 20_000, seed: 53 },
-    );
+    assertAgreesOnMutations(esql, EXAMPLES, [' ', '(', ')', '[', ']', '{', '}', ',', '"', '\\', '/', '*', ':', '=', '|', '.', '?', '`', 'a', '1', '\n'], 53);
   });
 
-  const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpora', 'elastic');
-  const hasCorpus = existsSync(corpus);
-  if (!hasCorpus) console.warn(`[skip] ${corpus} is absent: readEsql is not compared on the Elastic corpus`);
-  it.skipIf(!hasCorpus)('matches the generated parser on every ES|QL query of the Elastic corpus', async () => {
-    const { rules } = await loadCorpus([corpus], { workers: 0 });
-    const queries = rules.filter((r) => r.language === 'esql' && r.queryText).map((r) => r.queryText!);
+  const corpus = elasticCorpus('readEsql');
+  it.skipIf(!corpus.present)('matches the generated parser on every ES|QL query of the Elastic corpus', async () => {
+    const queries = await corpusQueries(corpus.dir, 'esql');
     expect(queries.length).toBeGreaterThan(350);
     expect(queries.filter((q) => !same(q))).toEqual([]);
     // Only the queries the grammar rejects are left to it.

@@ -5,31 +5,14 @@
  * it parses, null when the grammar reports a syntax error. The corpus's KQL
  * queries, hand-picked corner cases and random queries.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/kql.js';
-import { loadCorpus } from '../../src/loader/load.js';
 import { readKql } from '../../src/vendors/elastic/kql/reader.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
 
-function generated(text: string): string | null {
-  try {
-    return JSON.stringify(parse(text, { startRule: 'Query' }));
-  } catch {
-    return null;
-  }
-}
-
-function same(text: string): boolean {
-  const mine = readKql(text);
-  return (mine === null ? null : JSON.stringify(mine)) === generated(text);
-}
-
-function check(text: string): void {
-  const mine = readKql(text);
-  expect(mine === null ? null : JSON.stringify(mine), JSON.stringify(text)).toBe(generated(text));
-}
+const kql = agreement(readKql, (text) => parse(text, { startRule: 'Query' }));
+const { same, check } = kql;
 
 const EXAMPLES = [
   '',
@@ -183,26 +166,14 @@ describe('readKql', () => {
   });
 
   it('matches the generated parser on mutated corner cases (a character inserted, removed or replaced)', () => {
-    const chars = fc.constantFrom(' ', '(', ')', '{', '}', ':', '"', '\\', '*', '<', 'n', 'o', 'r', 'a', 'd', 't', '\u00a0', '\n');
-    fc.assert(
-      fc.property(fc.constantFrom(...EXAMPLES), fc.nat(), chars, fc.constantFrom('insert', 'remove', 'replace'), (t, at, c, how) => {
-        const i = t.length ? at % t.length : 0;
-        const m = how === 'insert' ? t.slice(0, i) + c + t.slice(i) : how === 'remove' ? t.slice(0, i) + t.slice(i + 1) : t.slice(0, i) + c + t.slice(i + 1);
-        return same(m);
-      }),
-      { numRuns: 20_000, seed: 29 },
-    );
+    assertAgreesOnMutations(kql, EXAMPLES, [' ', '(', ')', '{', '}', ':', '"', '\\', '*', '<', 'n', 'o', 'r', 'a', 'd', 't', '\u00a0', '\n'], 29);
   });
 
-  const corpus = join(__dirname, '..', '..', '..', 'shared', 'corpora', 'elastic');
-  const hasCorpus = existsSync(corpus);
-  if (!hasCorpus) console.warn(`[skip] ${corpus} is absent: readKql is not compared on the Elastic corpus`);
-  it.skipIf(!hasCorpus)('matches the generated parser on every KQL query of the Elastic corpus', async () => {
-    const { rules } = await loadCorpus([corpus], { workers: 0 });
-    const queries = rules.filter((r) => r.language === 'kuery' && r.queryText).map((r) => r.queryText!);
+  const corpus = elasticCorpus('readKql');
+  it.skipIf(!corpus.present)('matches the generated parser on every KQL query of the Elastic corpus', async () => {
+    const queries = await corpusQueries(corpus.dir, 'kuery');
     expect(queries.length).toBeGreaterThan(700);
-    const differ = queries.filter((q) => !same(q));
-    expect(differ).toEqual([]);
+    expect(queries.filter((q) => !same(q))).toEqual([]);
     // Every corpus query is read by the reader (the grammar is only asked for errors).
     expect(queries.filter((q) => readKql(q) === null)).toEqual([]);
   });

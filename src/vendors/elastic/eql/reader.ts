@@ -31,6 +31,7 @@ import type {
   StrSyn,
   SynList,
 } from './syntax.js';
+import { isDigit, PegReader } from '../peg-reader.js';
 
 /** The grammar's reserved words (its `KEYWORDS`): not identifiers unless after a dot. */
 const KEYWORDS = new Set(['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with']);
@@ -46,32 +47,15 @@ function isIdentChar(c: number): boolean {
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 64;
 }
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
-// Node builders in the grammar's key order (`at()` adds s and e last).
 type Node = Record<string, unknown>;
 
-class Reader {
-  pos = 0;
-  private readonly n: number;
+/** The grammar's `foldBinary` step: an arithmetic node over the operands' span. */
+const arith = (l: ExprSyn, op: string, r: ExprSyn): ExprSyn => ({ k: 'arith', op, l, r, s: l.s, e: r.e });
 
-  constructor(private readonly input: string) {
-    this.n = input.length;
-  }
-
-  private code(p: number): number {
-    return this.input.charCodeAt(p);
-  }
-
-  /** A literal string at the current position (case-sensitive). */
-  private lit(s: string): boolean {
-    return this.input.startsWith(s, this.pos);
-  }
-
+class Reader extends PegReader {
   /** `_`: whitespace, line comments and nested block comments (the grammar's skipWs). */
-  private ws(): void {
+  protected ws(): void {
     const input = this.input;
     let p = this.pos;
     for (;;) {
@@ -147,15 +131,6 @@ class Reader {
       return null;
     }
     return name;
-  }
-
-  /** `(_ @X)`: X after whitespace, or null with the position back before the whitespace. */
-  private after<T>(x: () => T | null): T | null {
-    const start = this.pos;
-    this.ws();
-    const v = x();
-    if (v === null) this.pos = start;
-    return v;
   }
 
   /** `(_ @X)*` */
@@ -592,30 +567,6 @@ class Reader {
     return v ? { items: [v], list: false } : null;
   }
 
-  /** `head:X tail:(_ "," _ @X)*` */
-  private commaList<T>(x: () => T | null): T[] | null {
-    const head = x();
-    if (!head) return null;
-    const out = [head];
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (!this.lit(',')) {
-        this.pos = at;
-        break;
-      }
-      this.pos++;
-      this.ws();
-      const v = x();
-      if (!v) {
-        this.pos = at;
-        break;
-      }
-      out.push(v);
-    }
-    return out;
-  }
-
   private literalList(): LiteralSyn[] | null {
     return this.commaList(() => this.literal());
   }
@@ -640,36 +591,11 @@ class Reader {
   // ---- Value expressions
 
   private sum(): ExprSyn | null {
-    return this.arith(() => this.product(), (c) => c === 43 || c === 45);
+    return this.foldLeft(() => this.product(), (c) => c === 43 || c === 45, arith);
   }
 
   private product(): ExprSyn | null {
-    return this.arith(() => this.unary(), (c) => c === 42 || c === 47 || c === 37);
-  }
-
-  /** `head:X tail:(_ @$[ops] _ @X)*`, folded left (`foldBinary`). */
-  private arith(x: () => ExprSyn | null, isOp: (c: number) => boolean): ExprSyn | null {
-    const head = x();
-    if (!head) return null;
-    let node = head;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      const c = this.code(this.pos);
-      if (!isOp(c)) {
-        this.pos = at;
-        break;
-      }
-      this.pos++;
-      this.ws();
-      const right = x();
-      if (!right) {
-        this.pos = at;
-        break;
-      }
-      node = { k: 'arith', op: String.fromCharCode(c), l: node, r: right, s: node.s, e: right.e };
-    }
-    return node;
+    return this.foldLeft(() => this.unary(), (c) => c === 42 || c === 47 || c === 37, arith);
   }
 
   private unary(): ExprSyn | null {

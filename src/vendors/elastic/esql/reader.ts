@@ -13,6 +13,7 @@
  * definition: test/elastic/esql-reader.test.ts holds the reader to it on the
  * corpus and on random queries, and a change to one is made to both.
  */
+import { isDigit, PegReader } from '../peg-reader.js';
 
 type Node = Record<string, unknown>;
 interface Str {
@@ -27,6 +28,9 @@ const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'is', 'like', 'rlike', 'null
 /** `TimeUnitBody`'s choices, in order (the first that matches is taken, then `!IdChar` is checked). */
 const TIME_UNITS = ['milliseconds', 'millisecond', 'ms', 'seconds', 'second', 'sec', 'minutes', 'minute', 'min', 'hours', 'hour', 'h', 'days', 'day', 'd', 'weeks', 'week', 'w', 'months', 'month', 'mo', 'quarters', 'quarter', 'q', 'years', 'year', 'yr', 'y', 's'];
 
+/** The grammar's `foldLeft` step: a binary node over the operands' span. */
+const binary = (left: Node, op: string, right: Node): Node => ({ type: 'binary', op, left, right, start: left.start, end: right.end });
+
 /** [A-Za-z0-9_@] */
 function isIdChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 64;
@@ -35,43 +39,14 @@ function isIdChar(c: number): boolean {
 function isNameStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 64;
 }
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 /** [ \t\r\n\u00a0] */
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 13 || c === 10 || c === 0xa0;
 }
 
-class Reader {
-  pos = 0;
-  private readonly n: number;
-
-  constructor(private readonly input: string) {
-    this.n = input.length;
-  }
-
-  private code(p: number): number {
-    return this.input.charCodeAt(p);
-  }
-
+class Reader extends PegReader {
   private text(start: number): string {
     return this.input.slice(start, this.pos);
-  }
-
-  /** A literal at the current position (case-sensitive). */
-  private lit(s: string): boolean {
-    return this.input.startsWith(s, this.pos);
-  }
-
-  /** `'word'i` at `p` (as Peggy compares: the text lower-cased); `w` is lower-case letters. */
-  private ci(p: number, w: string): boolean {
-    for (let i = 0; i < w.length; i++) {
-      const c = this.code(p + i);
-      if (c >= 128) return this.input.substr(p, w.length).toLowerCase() === w;
-      if ((c | 32) !== w.charCodeAt(i)) return false;
-    }
-    return true;
   }
 
   /** `'word'i !IdChar`: consumed when it matches. */
@@ -82,7 +57,7 @@ class Reader {
   }
 
   /** `_`: whitespace and comments (line comments to the line end, block comments not nested). */
-  private ws(): void {
+  protected ws(): void {
     const input = this.input;
     let p = this.pos;
     for (;;) {
@@ -109,39 +84,6 @@ class Reader {
       break;
     }
     this.pos = p;
-  }
-
-  /** `(_ X)`: X after whitespace, or null with the position back before the whitespace. */
-  private after<T>(x: () => T | null): T | null {
-    const start = this.pos;
-    this.ws();
-    const v = x();
-    if (v === null) this.pos = start;
-    return v;
-  }
-
-  /** `head:X tail:(_ ',' _ X)*` */
-  private commaList<T>(x: () => T | null): T[] | null {
-    const head = x();
-    if (head === null) return null;
-    const out = [head];
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (!this.lit(',')) {
-        this.pos = at;
-        break;
-      }
-      this.pos++;
-      this.ws();
-      const v = x();
-      if (v === null) {
-        this.pos = at;
-        break;
-      }
-      out.push(v);
-    }
-    return out;
   }
 
   // ---- commands
@@ -620,36 +562,11 @@ class Reader {
   }
 
   private arithmetic(): Node | null {
-    return this.foldLeft(() => this.term(), (c) => c === 43 || c === 45);
+    return this.foldLeft(() => this.term(), (c) => c === 43 || c === 45, binary);
   }
 
   private term(): Node | null {
-    return this.foldLeft(() => this.unary(), (c) => c === 42 || c === 47 || c === 37);
-  }
-
-  /** `head:X tail:(_ op:$(ops) _ X)*`, folded left (the grammar's `foldLeft`). */
-  private foldLeft(x: () => Node | null, isOp: (c: number) => boolean): Node | null {
-    const head = x();
-    if (!head) return null;
-    let acc = head;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      const c = this.code(this.pos);
-      if (!isOp(c)) {
-        this.pos = at;
-        break;
-      }
-      this.pos++;
-      this.ws();
-      const right = x();
-      if (!right) {
-        this.pos = at;
-        break;
-      }
-      acc = { type: 'binary', op: String.fromCharCode(c), left: acc, right, start: acc.start, end: right.end };
-    }
-    return acc;
+    return this.foldLeft(() => this.unary(), (c) => c === 42 || c === 47 || c === 37, binary);
   }
 
   private unary(): Node | null {

@@ -14,6 +14,7 @@
  * corpus and on random queries, and a change to one is made to both.
  */
 import type { GlobToken } from '../../../ast/glob.js';
+import { PegReader } from '../peg-reader.js';
 import type { KNode, KValue, KValueTree } from './tree.js';
 
 const FAIL = null;
@@ -59,18 +60,11 @@ function trimTokens(tokens: GlobToken[]): GlobToken[] {
   return out;
 }
 
-class Reader {
-  pos = 0;
+class Reader extends PegReader {
   /** The last literal read, by its start: the choices of `NestedQuery` and `Expression` read the same `Field` again. */
   private litAt = -1;
   private litNode: KValue | null = null;
   private litEnd = 0;
-
-  constructor(private readonly input: string) {}
-
-  private code(p: number): number {
-    return this.input.charCodeAt(p);
-  }
 
   /** The whitespace run last scanned: from anywhere inside it, `Spaces` ends at its end (as the grammar's `spaces()`). */
   private runFrom = -1;
@@ -85,25 +79,15 @@ class Reader {
   }
 
   /** `Spaces`. */
-  private spaces(): void {
+  protected ws(): void {
     this.pos = this.runEnd(this.pos);
-  }
-
-  /** A case-insensitive keyword at `p` (`'or'i`: the text lower-cased, as Peggy compares it). */
-  private word(p: number, w: string): boolean {
-    for (let i = 0; i < w.length; i++) {
-      const c = this.code(p + i);
-      if (c >= 128) return this.input.substr(p, w.length).toLowerCase() === w;
-      if ((c | 32) !== w.charCodeAt(i)) return false;
-    }
-    return true;
   }
 
   /** `Or` / `And` at `p` (Space Spaces keyword Space Spaces): where it ends, or -1. */
   private infix(p: number, w: string): number {
     if (!isSpace(this.code(p))) return -1;
     p = this.runEnd(p + 1);
-    if (!this.word(p, w)) return -1;
+    if (!this.ci(p, w)) return -1;
     p += w.length;
     if (!isSpace(this.code(p))) return -1;
     return this.runEnd(p + 1);
@@ -111,7 +95,7 @@ class Reader {
 
   /** `Not` at `p` ('not'i Space Spaces): where it ends, or -1. */
   private prefixNot(p: number): number {
-    if (!this.word(p, 'not')) return -1;
+    if (!this.ci(p, 'not')) return -1;
     p += 3;
     if (!isSpace(this.code(p))) return -1;
     return this.runEnd(p + 1);
@@ -123,14 +107,14 @@ class Reader {
   }
 
   query(): KNode | null {
-    this.spaces();
+    this.ws();
     const at = this.pos;
     let q = this.orQuery();
     if (!q) {
       this.pos = at;
       q = { type: 'empty', start: 0, end: 0 };
     }
-    this.spaces();
+    this.ws();
     return this.pos === this.input.length ? q : FAIL;
   }
 
@@ -182,10 +166,10 @@ class Reader {
     const start = this.pos;
     if (this.code(start) === 40) {
       this.pos++;
-      this.spaces();
+      this.ws();
       const q = this.orQuery();
       if (q) {
-        this.spaces();
+        this.ws();
         if (this.code(this.pos) === 41) {
           this.pos++;
           return q;
@@ -200,16 +184,16 @@ class Reader {
     const start = this.pos;
     const field = this.literal();
     if (field) {
-      this.spaces();
+      this.ws();
       if (this.code(this.pos) === 58) {
         this.pos++;
-        this.spaces();
+        this.ws();
         if (this.code(this.pos) === 123) {
           this.pos++;
-          this.spaces();
+          this.ws();
           const q = this.orQuery();
           if (q) {
-            this.spaces();
+            this.ws();
             if (this.code(this.pos) === 125) {
               this.pos++;
               return { type: 'nested', field, query: q, start, end: this.pos };
@@ -226,10 +210,10 @@ class Reader {
     const start = this.pos;
     const field = this.literal();
     if (field) {
-      this.spaces();
+      this.ws();
       const op = this.rangeOperator();
       if (op) {
-        this.spaces();
+        this.ws();
         const value = this.literal();
         if (value) return { type: 'range', field, op, value, start, end: this.pos };
       }
@@ -250,10 +234,10 @@ class Reader {
     const start = this.pos;
     const field = this.literal();
     if (field) {
-      this.spaces();
+      this.ws();
       if (this.code(this.pos) === 58) {
         this.pos++;
-        this.spaces();
+        this.ws();
         const value = this.listOfValues();
         if (value) return { type: 'field', field, value, start, end: this.pos };
       }
@@ -272,10 +256,10 @@ class Reader {
     const start = this.pos;
     if (this.code(start) === 40) {
       this.pos++;
-      this.spaces();
+      this.ws();
       const v = this.orListOfValues();
       if (v) {
-        this.spaces();
+        this.ws();
         if (this.code(this.pos) === 41) {
           this.pos++;
           return v;
@@ -416,7 +400,7 @@ class Reader {
     if (c === 117 && isHex(input.charCodeAt(p + 1)) && isHex(input.charCodeAt(p + 2)) && isHex(input.charCodeAt(p + 3)) && isHex(input.charCodeAt(p + 4))) {
       return { s: String.fromCharCode(parseInt(input.slice(p + 1, p + 5), 16)), end: p + 5 };
     }
-    for (const w of ['or', 'and', 'not']) if (this.word(p, w)) return { s: input.substr(p, w.length), end: p + w.length };
+    for (const w of ['or', 'and', 'not']) if (this.ci(p, w)) return { s: input.substr(p, w.length), end: p + w.length };
     if (isSpecial(c)) return { s: input[p]!, end: p + 1 };
     return null;
   }
