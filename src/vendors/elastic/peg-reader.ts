@@ -52,6 +52,30 @@ export abstract class PegReader {
     return v;
   }
 
+  /**
+   * `head:X tail:(SEP X)*` where `sep` consumes a separator (false: none here):
+   * X alone when there is one, else `make(items, start)` over all of them.
+   */
+  protected chain<T>(x: () => T | null, sep: () => boolean, make: (items: T[], start: number) => T): T | null {
+    const start = this.pos;
+    const head = x();
+    if (head === null) {
+      this.pos = start;
+      return null;
+    }
+    let items: T[] | null = null;
+    for (;;) {
+      const at = this.pos;
+      const next = sep() ? x() : null;
+      if (next === null) {
+        this.pos = at;
+        break;
+      }
+      (items ??= [head]).push(next);
+    }
+    return items ? make(items, start) : head;
+  }
+
   /** `head:X tail:(_ ',' _ X)*` */
   protected commaList<T>(x: () => T | null): T[] | null {
     const head = x();

@@ -383,35 +383,19 @@ class Reader extends PegReader {
   // ---- Boolean expressions
 
   private expr(): ExprSyn | null {
-    return this.chain('or', () => this.andExpr());
+    return this.chain(() => this.andExpr(), () => this.keyword('or'), (items, s) => ({ k: 'or', items, s, e: this.pos }));
   }
 
   private andExpr(): ExprSyn | null {
-    return this.chain('and', () => this.notExpr());
+    return this.chain(() => this.notExpr(), () => this.keyword('and'), (items, s) => ({ k: 'and', items, s, e: this.pos }));
   }
 
-  /** `head:X tail:(_ KwOp _ @X)*`: X itself, or {k: op, items} over them. */
-  private chain(op: 'or' | 'and', x: () => ExprSyn | null): ExprSyn | null {
-    const start = this.pos;
-    const head = x();
-    if (!head) return null;
-    let items: ExprSyn[] | null = null;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (!this.kw(op)) {
-        this.pos = at;
-        break;
-      }
-      this.ws();
-      const next = x();
-      if (!next) {
-        this.pos = at;
-        break;
-      }
-      (items ??= [head]).push(next);
-    }
-    return items ? ({ k: op, items, s: start, e: this.pos } as ExprSyn) : head;
+  /** `_ KwOp _` */
+  private keyword(w: string): boolean {
+    this.ws();
+    if (!this.kw(w)) return false;
+    this.ws();
+    return true;
   }
 
   private notExpr(): ExprSyn | null {

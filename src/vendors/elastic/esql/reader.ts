@@ -407,35 +407,19 @@ class Reader extends PegReader {
   // ---- expressions
 
   private booleanExpression(): Node | null {
-    return this.flat('or', () => this.andExpression());
+    return this.chain(() => this.andExpression(), () => this.keyword('or'), (children, start) => ({ type: 'or', children, start, end: this.pos }));
   }
 
   private andExpression(): Node | null {
-    return this.flat('and', () => this.notExpression());
+    return this.chain(() => this.notExpression(), () => this.keyword('and'), (children, start) => ({ type: 'and', children, start, end: this.pos }));
   }
 
-  /** `head:X tail:(_ 'op'i !IdChar _ X)*`, flattened as the grammar's `flatten` does. */
-  private flat(kind: 'or' | 'and', x: () => Node | null): Node | null {
-    const start = this.pos;
-    const head = x();
-    if (!head) return null;
-    let children: Node[] | null = null;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (!this.kw(kind)) {
-        this.pos = at;
-        break;
-      }
-      this.ws();
-      const next = x();
-      if (!next) {
-        this.pos = at;
-        break;
-      }
-      (children ??= [head]).push(next);
-    }
-    return children ? { type: kind, children, start, end: this.pos } : head;
+  /** `_ 'op'i !IdChar _` */
+  private keyword(w: string): boolean {
+    this.ws();
+    if (!this.kw(w)) return false;
+    this.ws();
+    return true;
   }
 
   private notExpression(): Node | null {

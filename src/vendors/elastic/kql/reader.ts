@@ -126,28 +126,14 @@ class Reader extends PegReader {
     return this.list('and', () => this.notQuery());
   }
 
-  /** `head:X tail:(Op q:X)*`, flattened as the grammar's `flatten` does. */
+  /** `head:X tail:(Op q:X)*` (Op: ` or ` / ` and `), flattened as the grammar's `flatten` does. */
   private list<T extends KNode | KValueTree>(kind: 'or' | 'and', item: () => T | null): T | null {
-    const start = this.pos;
-    const head = item();
-    if (!head) {
-      this.pos = start;
-      return FAIL;
-    }
-    let children: T[] | null = null;
-    for (;;) {
-      const from = this.pos;
-      const after = this.infix(from, kind);
-      if (after < 0) break;
-      this.pos = after;
-      const next = item();
-      if (!next) {
-        this.pos = from;
-        break;
-      }
-      (children ??= [head]).push(next);
-    }
-    return children ? ({ type: kind, children, start, end: this.pos } as unknown as T) : head;
+    const sep = () => {
+      const after = this.infix(this.pos, kind);
+      if (after >= 0) this.pos = after;
+      return after >= 0;
+    };
+    return this.chain(item, sep, (children, start) => ({ type: kind, children, start, end: this.pos }) as unknown as T);
   }
 
   private notQuery(): KNode | null {
