@@ -76,10 +76,32 @@ export abstract class PegReader {
     return items ? make(items, start) : head;
   }
 
-  /** `head:X tail:(_ ',' _ X)*` */
+  /** `open _ X _ close`: X, or null with the position back at `open`. */
+  protected enclosed<T>(open: string, x: () => T | null, close: string): T | null {
+    const start = this.pos;
+    if (!this.lit(open)) return null;
+    this.pos += open.length;
+    this.ws();
+    const v = x();
+    if (v !== null) {
+      this.ws();
+      if (this.lit(close)) {
+        this.pos += close.length;
+        return v;
+      }
+    }
+    this.pos = start;
+    return null;
+  }
+
+  /** `head:X tail:(_ ',' _ X)*`: the list, or null with the position where it was. */
   protected commaList<T>(x: () => T | null): T[] | null {
+    const start = this.pos;
     const head = x();
-    if (head === null) return null;
+    if (head === null) {
+      this.pos = start;
+      return null;
+    }
     const out = [head];
     for (;;) {
       const at = this.pos;

@@ -250,21 +250,10 @@ class Reader extends PegReader {
 
   private subqueryBy(): StepSyn | null {
     const start = this.pos;
-    const fail = () => ((this.pos = start), null);
-    let missing: boolean;
-    if (this.lit('![')) {
-      missing = true;
-      this.pos += 2;
-    } else if (this.lit('[')) {
-      missing = false;
-      this.pos++;
-    } else return null;
-    this.ws();
-    const q = this.eventQuery();
-    if (!q) return fail();
-    this.ws();
-    if (!this.lit(']')) return fail();
-    this.pos++;
+    // open:("![" / "[") _ q:EventQuery _ "]"
+    const missing = this.lit('![');
+    const q = this.enclosed(missing ? '![' : '[', () => this.eventQuery(), ']');
+    if (!q) return null;
     const fork = this.after(() => this.fork());
     const by = this.after(() => this.joinBy());
     const runs = this.after(() => this.runs());
@@ -459,35 +448,15 @@ class Reader extends PegReader {
     const inOp = this.inOp();
     if (inOp !== null) {
       this.ws();
-      if (this.lit('(')) {
-        this.pos++;
-        this.ws();
-        const items = this.exprListTrailing();
-        if (items) {
-          this.ws();
-          if (this.lit(')')) {
-            this.pos++;
-            return { k: 'in', op: inOp, neg, items };
-          }
-        }
-      }
+      const items = this.enclosed('(', () => this.exprListTrailing(), ')');
+      if (items) return { k: 'in', op: inOp, neg, items };
     }
     this.pos = start;
     // KwOf _ "[" _ q:EventQuery _ "]"
     if (this.kw('of')) {
       this.ws();
-      if (this.lit('[')) {
-        this.pos++;
-        this.ws();
-        const q = this.eventQuery();
-        if (q) {
-          this.ws();
-          if (this.lit(']')) {
-            this.pos++;
-            return { k: 'lineage', q };
-          }
-        }
-      }
+      const q = this.enclosed('[', () => this.eventQuery(), ']');
+      if (q) return { k: 'lineage', q };
     }
     return fail();
   }
@@ -533,20 +502,8 @@ class Reader extends PegReader {
   }
 
   private strPredValues(): { items: LiteralSyn[]; list: boolean } | null {
-    const start = this.pos;
-    if (this.lit('(')) {
-      this.pos++;
-      this.ws();
-      const items = this.literalList();
-      if (items) {
-        this.ws();
-        if (this.lit(')')) {
-          this.pos++;
-          return { items, list: true };
-        }
-      }
-      this.pos = start;
-    }
+    const items = this.enclosed('(', () => this.literalList(), ')');
+    if (items) return { items, list: true };
     const v = this.literal();
     return v ? { items: [v], list: false } : null;
   }
@@ -650,20 +607,8 @@ class Reader extends PegReader {
     }
     const f = this.field();
     if (f) return f;
-    if (this.lit('(')) {
-      this.pos++;
-      this.ws();
-      const x = this.expr();
-      if (x) {
-        this.ws();
-        if (this.lit(')')) {
-          this.pos++;
-          return { k: 'paren', x, s: start, e: this.pos };
-        }
-      }
-      this.pos = start;
-    }
-    return null;
+    const x = this.enclosed('(', () => this.expr(), ')');
+    return x ? { k: 'paren', x, s: start, e: this.pos } : null;
   }
 
   private namePrimary(): ExprSyn | null {

@@ -454,18 +454,8 @@ class Reader extends PegReader {
     let neg = this.optionalNot();
     if (this.kw('in')) {
       this.ws();
-      if (this.lit('(')) {
-        this.pos++;
-        this.ws();
-        const list = this.commaList(() => this.booleanExpression());
-        if (list) {
-          this.ws();
-          if (this.lit(')')) {
-            this.pos++;
-            return { type: 'in', list, negated: neg };
-          }
-        }
-      }
+      const list = this.enclosed('(', () => this.commaList(() => this.booleanExpression()), ')');
+      if (list) return { type: 'in', list, negated: neg };
     }
     this.pos = start;
     // 'is'i !IdChar _ neg:('not'i !IdChar _)? 'null'i !IdChar
@@ -504,20 +494,7 @@ class Reader extends PegReader {
   private patternList(): Str[] | null {
     const s = this.string();
     if (s) return [s];
-    const start = this.pos;
-    if (!this.lit('(')) return null;
-    this.pos++;
-    this.ws();
-    const list = this.commaList(() => this.string());
-    if (list) {
-      this.ws();
-      if (this.lit(')')) {
-        this.pos++;
-        return list;
-      }
-    }
-    this.pos = start;
-    return null;
+    return this.enclosed('(', () => this.commaList(() => this.string()), ')');
   }
 
   private valueExpression(): Node | null {
@@ -591,46 +568,16 @@ class Reader extends PegReader {
   }
 
   private primaryExpression(): Node | null {
-    const start = this.pos;
-    if (this.lit('(')) {
-      this.pos++;
-      this.ws();
-      const e = this.booleanExpression();
-      if (e) {
-        this.ws();
-        if (this.lit(')')) {
-          this.pos++;
-          return e;
-        }
-      }
-      this.pos = start;
-    }
-    return this.literal() ?? this.nameOrCall();
+    return this.enclosed('(', () => this.booleanExpression(), ')') ?? this.literal() ?? this.nameOrCall();
   }
 
   private nameOrCall(): Node | null {
     const start = this.pos;
     const name = this.qualifiedName();
     if (name === null) return null;
-    // args:(_ '(' _ a:FunctionArguments? _ ')')?
-    const at = this.pos;
-    this.ws();
-    if (this.lit('(')) {
-      this.pos++;
-      this.ws();
-      const before = this.pos;
-      let args = this.functionArguments();
-      if (!args) {
-        this.pos = before;
-        args = [];
-      }
-      this.ws();
-      if (this.lit(')')) {
-        this.pos++;
-        return { type: 'call', name: name.toLowerCase(), args, text: this.text(start), start, end: this.pos };
-      }
-    }
-    this.pos = at;
+    // args:(_ '(' _ a:FunctionArguments? _ ')' { return a ?? []; })?
+    const args = this.after(() => this.enclosed('(', () => this.functionArguments() ?? [], ')'));
+    if (args) return { type: 'call', name: name.toLowerCase(), args, text: this.text(start), start, end: this.pos };
     return { type: 'field', name, start, end: this.pos };
   }
 
@@ -645,22 +592,8 @@ class Reader extends PegReader {
 
   private mapLiteral(): Node | null {
     const start = this.pos;
-    if (!this.lit('{')) return null;
-    this.pos++;
-    this.ws();
-    const at = this.pos;
-    let entries = this.commaList(() => this.mapEntry());
-    if (!entries) {
-      this.pos = at;
-      entries = null;
-    }
-    this.ws();
-    if (!this.lit('}')) {
-      this.pos = start;
-      return null;
-    }
-    this.pos++;
-    return { type: 'map', entries: entries ?? [], text: this.text(start), start, end: this.pos };
+    const entries = this.enclosed('{', () => this.commaList(() => this.mapEntry()) ?? [], '}');
+    return entries ? { type: 'map', entries, text: this.text(start), start, end: this.pos } : null;
   }
 
   private mapEntry(): Node | null {
@@ -693,22 +626,8 @@ class Reader extends PegReader {
     }
     const s = this.string();
     if (s) return { type: 'literal', kind: 'string', value: s.value, raw: s.raw, triple: s.triple, badEscape: s.badEscape, start, end: this.pos };
-    if (this.lit('[')) {
-      this.pos++;
-      this.ws();
-      const at = this.pos;
-      let items = this.commaList(() => this.literal());
-      if (!items) {
-        this.pos = at;
-        items = null;
-      }
-      this.ws();
-      if (this.lit(']')) {
-        this.pos++;
-        return { type: 'literal', kind: 'array', value: null, items: items ?? [], raw: this.text(start), start, end: this.pos };
-      }
-      this.pos = start;
-    }
+    const items = this.enclosed('[', () => this.commaList(() => this.literal()) ?? [], ']');
+    if (items) return { type: 'literal', kind: 'array', value: null, items, raw: this.text(start), start, end: this.pos };
     if (this.lit('?')) {
       let p = this.pos + 1;
       for (;;) {

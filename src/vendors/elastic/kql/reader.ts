@@ -149,21 +149,7 @@ class Reader extends PegReader {
   }
 
   private subQuery(): KNode | null {
-    const start = this.pos;
-    if (this.code(start) === 40) {
-      this.pos++;
-      this.ws();
-      const q = this.orQuery();
-      if (q) {
-        this.ws();
-        if (this.code(this.pos) === 41) {
-          this.pos++;
-          return q;
-        }
-      }
-      this.pos = start;
-    }
-    return this.nestedQuery();
+    return this.enclosed('(', () => this.orQuery(), ')') ?? this.nestedQuery();
   }
 
   private nestedQuery(): KNode | null {
@@ -174,18 +160,8 @@ class Reader extends PegReader {
       if (this.code(this.pos) === 58) {
         this.pos++;
         this.ws();
-        if (this.code(this.pos) === 123) {
-          this.pos++;
-          this.ws();
-          const q = this.orQuery();
-          if (q) {
-            this.ws();
-            if (this.code(this.pos) === 125) {
-              this.pos++;
-              return { type: 'nested', field, query: q, start, end: this.pos };
-            }
-          }
-        }
+        const q = this.enclosed('{', () => this.orQuery(), '}');
+        if (q) return { type: 'nested', field, query: q, start, end: this.pos };
       }
     }
     this.pos = start;
@@ -239,21 +215,7 @@ class Reader extends PegReader {
   }
 
   private listOfValues(): KValueTree | null {
-    const start = this.pos;
-    if (this.code(start) === 40) {
-      this.pos++;
-      this.ws();
-      const v = this.orListOfValues();
-      if (v) {
-        this.ws();
-        if (this.code(this.pos) === 41) {
-          this.pos++;
-          return v;
-        }
-      }
-      this.pos = start;
-    }
-    return this.literal();
+    return this.enclosed('(', () => this.orListOfValues(), ')') ?? this.literal();
   }
 
   private orListOfValues(): KValueTree | null {
