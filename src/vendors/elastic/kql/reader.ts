@@ -137,15 +137,20 @@ class Reader extends PegReader {
   }
 
   private notQuery(): KNode | null {
+    return this.negated(() => this.subQuery());
+  }
+
+  /** `Not X { not } / X` (NotQuery, NotListOfValues). */
+  private negated<T extends KNode | KValueTree>(x: () => T | null): T | null {
     const start = this.pos;
     const after = this.prefixNot(start);
     if (after >= 0) {
       this.pos = after;
-      const q = this.subQuery();
-      if (q) return { type: 'not', child: q, start, end: this.pos };
+      const child = x();
+      if (child) return { type: 'not', child, start, end: this.pos } as unknown as T;
       this.pos = start;
     }
-    return this.subQuery();
+    return x();
   }
 
   private subQuery(): KNode | null {
@@ -227,15 +232,7 @@ class Reader extends PegReader {
   }
 
   private notListOfValues(): KValueTree | null {
-    const start = this.pos;
-    const after = this.prefixNot(start);
-    if (after >= 0) {
-      this.pos = after;
-      const v = this.listOfValues();
-      if (v) return { type: 'not', child: v, start, end: this.pos };
-      this.pos = start;
-    }
-    return this.listOfValues();
+    return this.negated(() => this.listOfValues());
   }
 
   /**
