@@ -51,9 +51,14 @@ class Reader extends PegReader {
 
   /** `'word'i !IdChar`: consumed when it matches. */
   private kw(w: string): boolean {
-    if (!this.ci(this.pos, w) || isIdChar(this.code(this.pos + w.length))) return false;
+    if (!this.atKw(w)) return false;
     this.pos += w.length;
     return true;
+  }
+
+  /** `&('word'i !IdChar)`: the keyword is next (nothing consumed). */
+  private atKw(w: string): boolean {
+    return this.ci(this.pos, w) && !isIdChar(this.code(this.pos + w.length));
   }
 
   /** `_`: whitespace and comments (line comments to the line end, block comments not nested). */
@@ -115,11 +120,8 @@ class Reader extends PegReader {
 
   private fromCommand(): Node | null {
     const start = this.pos;
-    let name: string;
-    if (this.kw('from')) name = 'from';
-    else if (this.kw('ts')) name = 'ts';
-    else return null;
-    name = this.input.slice(start, this.pos).toLowerCase();
+    if (!this.kw('from') && !this.kw('ts')) return null;
+    const name = this.text(start).toLowerCase();
     this.ws();
     const sources = this.commaList(() => this.source());
     if (!sources) {
@@ -133,10 +135,7 @@ class Reader extends PegReader {
   private source(): string | null {
     const s = this.string();
     if (s) return s.value;
-    if (this.kw('metadata')) {
-      this.pos -= 8;
-      return null;
-    }
+    if (this.atKw('metadata')) return null;
     const input = this.input;
     const start = this.pos;
     let p = start;
@@ -235,10 +234,7 @@ class Reader extends PegReader {
   }
 
   private aggregateList(): Node[] | null {
-    if (this.kw('by')) {
-      this.pos -= 2;
-      return null;
-    }
+    if (this.atKw('by')) return null;
     return this.commaList(() => this.aggregateField());
   }
 
@@ -297,13 +293,9 @@ class Reader extends PegReader {
 
   private grokDissect(): Node | null {
     const start = this.pos;
-    let len = 0;
-    if (this.ci(start, 'grok')) len = 4;
-    else if (this.ci(start, 'dissect')) len = 7;
-    else return null;
-    if (isIdChar(this.code(start + len))) return null;
-    const name = this.input.slice(start, start + len).toLowerCase();
-    this.pos += len;
+    // name:$('grok'i / 'dissect'i) !IdChar (neither word starts the other)
+    if (!this.kw('grok') && !this.kw('dissect')) return null;
+    const name = this.text(start).toLowerCase();
     this.ws();
     const input = this.primaryExpression();
     if (input) {
@@ -320,13 +312,8 @@ class Reader extends PegReader {
 
   private genericCommand(): Node | null {
     const start = this.pos;
-    // !(('where'i / 'eval'i / 'stats'i / 'inlinestats'i / 'from'i) !IdChar)
-    for (const w of ['where', 'eval', 'stats', 'inlinestats', 'from']) {
-      if (this.ci(start, w)) {
-        if (!isIdChar(this.code(start + w.length))) return null;
-        break;
-      }
-    }
+    // !(('where'i / 'eval'i / 'stats'i / 'inlinestats'i / 'from'i) !IdChar) (no word starts another)
+    for (const w of ['where', 'eval', 'stats', 'inlinestats', 'from']) if (this.atKw(w)) return null;
     // !('inline'i _ 'stats'i !IdChar)
     if (this.ci(start, 'inline')) {
       this.pos += 6;
