@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/eql.js';
 import { readEql } from '../../src/vendors/elastic/eql/reader.js';
-import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from '../helpers/reader-harness.js';
 
 /** JSON text of a tree; a list's `trailing` (an array property JSON drops) is written too. */
 function json(tree: unknown): string {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/esql.js';
 import { readEsql } from '../../src/vendors/elastic/esql/reader.js';
-import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from '../helpers/reader-harness.js';
 
 const esql = agreement(readEsql, (text) => parse(text, { startRule: 'Query' }));
 const { generated, same, check } = esql;

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse } from '../../src/generated/kql.js';
 import { readKql } from '../../src/vendors/elastic/kql/reader.js';
-import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from './reader-harness.js';
+import { agreement, assertAgreesOnMutations, corpusQueries, elasticCorpus } from '../helpers/reader-harness.js';
 
 const kql = agreement(readKql, (text) => parse(text, { startRule: 'Query' }));
 const { same, check } = kql;

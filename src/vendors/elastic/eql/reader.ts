@@ -31,7 +31,7 @@ import type {
   StrSyn,
   SynList,
 } from './syntax.js';
-import { isDigit, PegReader } from '../peg-reader.js';
+import { isDigit, PegReader } from '../../../core/peg-reader.js';
 
 /** The grammar's reserved words (its `KEYWORDS`): not identifiers unless after a dot. */
 const KEYWORDS = new Set(['and', 'any', 'by', 'false', 'in', 'join', 'like', 'maxspan', 'not', 'null', 'of', 'or', 'regex', 'sample', 'sequence', 'true', 'until', 'where', 'with']);

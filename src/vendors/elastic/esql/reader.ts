@@ -13,7 +13,7 @@
  * definition: test/elastic/esql-reader.test.ts holds the reader to it on the
  * corpus and on random queries, and a change to one is made to both.
  */
-import { isDigit, PegReader } from '../peg-reader.js';
+import { isDigit, PegReader } from '../../../core/peg-reader.js';
 
 type Node = Record<string, unknown>;
 interface Str {

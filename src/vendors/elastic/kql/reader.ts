@@ -14,7 +14,7 @@
  * corpus and on random queries, and a change to one is made to both.
  */
 import type { GlobToken } from '../../../ast/glob.js';
-import { PegReader } from '../peg-reader.js';
+import { PegReader } from '../../../core/peg-reader.js';
 import type { KNode, KValue, KValueTree } from './tree.js';
 
 const FAIL = null;

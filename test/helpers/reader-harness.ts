@@ -1,6 +1,6 @@
 /**
- * What the tests of the hand-written query readers share (kql-, eql- and
- * esql-reader.test.ts): comparing a reader with its generated parser on one
+ * What the tests of the hand-written query readers share (test/elastic/kql-,
+ * eql- and esql-reader.test.ts, test/splunk/spl-reader.test.ts): comparing a reader with its generated parser on one
  * input, the property over mutated corner cases, and the corpus's queries of
  * one language.
  */

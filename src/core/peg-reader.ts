@@ -1,12 +1,12 @@
 /**
- * What the hand-written query readers share (kql/reader.ts, eql/reader.ts,
- * esql/reader.ts): a position in the query text, and the PEG constructs each
- * compiles by hand the same way (a literal, a case-insensitive word, an
- * element after whitespace, a bracketed group, a comma-separated list, a chain
- * with separators, a chain of one-character operators folded left),
- * each restoring the position where the grammar's backtracking would. Each
- * reader supplies its language's whitespace and comments (`ws`, the grammar's
- * `_`) and builds its own nodes.
+ * What the hand-written query readers share (src/vendors/elastic/kql/reader.ts,
+ * eql/reader.ts, esql/reader.ts and src/vendors/splunk/reader.ts): a position
+ * in the query text, and the PEG constructs each compiles by hand the same way
+ * (a literal, a case-insensitive word, an element after whitespace, a
+ * bracketed group, a comma-separated list, a chain with separators, a chain of
+ * one-character operators folded left), each restoring the position where the
+ * grammar's backtracking would. Each reader supplies its language's whitespace
+ * and comments (`ws`, the grammar's `_`) and builds its own nodes.
  */
 
 /** [0-9] */
