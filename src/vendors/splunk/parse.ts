@@ -7,10 +7,19 @@
  * of the generated parser): the tree of a successful parse is the same. Only
  * a failure is parsed again with it on, which throws the usual error (same
  * message, location and `expected` list).
+ *
+ * A whole search (`Pipeline`, the start rule of nearly every call) is read
+ * first by the hand-written reader (reader.ts), which gives the grammar's
+ * tree or null; only on null does the generated parser run.
  */
 import { parse } from '../../generated/spl.js';
+import { readSplPipeline } from './reader.js';
 
 export function parseSpl(text: string, options: Record<string, unknown>): any {
+  if (options.startRule === 'Pipeline' && options.stopAtBy === undefined) {
+    const tree = readSplPipeline(text);
+    if (tree !== null) return tree;
+  }
   try {
     return parse(text, { ...options, peg$silentFails: 1 });
   } catch {
