@@ -99,6 +99,11 @@ const EVAL_KEYWORDS_LIKE_IN = ['and', 'or', 'not', 'xor', 'like', 'in'];
 const TSTATS_WORDS = ['from', 'where', 'by'];
 const DATAMODEL_KINDS = ['datamodel', 'inputlookup', 'sid', 'tscollect'];
 
+/** `"*" / "/" / "%"` */
+const isMulOp = (c: number) => c === 42 || c === 47 || c === 37;
+/** The grammar's `foldLeft` step in the eval language: a `bin` node over the operands' span. */
+const binary = (l: Node, op: string, r: Node): Node => ({ k: 'bin', op, l, r, s: l.s, e: r.e });
+
 const optsAndAggs = (items: Node[]) => ({ opts: items.filter((i) => i.k === 'opt'), aggs: items.filter((i) => i.k === 'agg') });
 
 class Reader extends PegReader {
@@ -242,33 +247,29 @@ class Reader extends PegReader {
 
   /** `BracketRaw`: "[" ... "]" with quotes, brackets and backticks nested. */
   private bracketRaw(): boolean {
-    if (this.code(this.pos) !== 91) return false;
-    const start = this.pos;
-    this.pos++;
-    for (;;) {
-      const c = this.code(this.pos);
-      if (c === 34 ? this.dquoted() : c === 91 ? this.bracketRaw() : c === 96 ? this.backticked() : c === 92 ? this.escape() : this.pos < this.n && bracketChar(c) ? (this.skip(RUN_BRACKET), true) : false) continue;
-      break;
-    }
-    if (this.code(this.pos) !== 93) {
-      this.pos = start;
-      return false;
-    }
-    this.pos++;
-    return true;
+    return this.rawGroup(false);
   }
 
   /** `ParenRaw`: "(" ... ")" with quotes, parentheses, brackets and backticks nested. */
   private parenRaw(): boolean {
-    if (this.code(this.pos) !== 40) return false;
+    return this.rawGroup(true);
+  }
+
+  /** `ParenRaw` (`paren`) or `BracketRaw`: the group's alternatives start with distinct characters, so one test each. */
+  private rawGroup(paren: boolean): boolean {
+    if (this.code(this.pos) !== (paren ? 40 : 91)) return false;
     const start = this.pos;
     this.pos++;
     for (;;) {
       const c = this.code(this.pos);
-      if (c === 34 ? this.dquoted() : c === 40 ? this.parenRaw() : c === 91 ? this.bracketRaw() : c === 96 ? this.backticked() : c === 92 ? this.escape() : this.pos < this.n && parenChar(c) ? (this.skip(RUN_PAREN), true) : false) continue;
+      if (c === 34 ? this.dquoted() : c === 91 ? this.rawGroup(false) : paren && c === 40 ? this.rawGroup(true) : c === 96 ? this.backticked() : c === 92 ? this.escape() : false) continue;
+      if (this.pos < this.n && (paren ? parenChar(c) : bracketChar(c))) {
+        this.skip(paren ? RUN_PAREN : RUN_BRACKET);
+        continue;
+      }
       break;
     }
-    if (this.code(this.pos) !== 41) {
+    if (this.code(this.pos) !== (paren ? 41 : 93)) {
       this.pos = start;
       return false;
     }
@@ -357,42 +358,31 @@ class Reader extends PegReader {
 
   /** The command's argument rule (`Args...`): its name and tree, or null when it does not match. */
   private commandBody(lower: string): { rule: string; tree: unknown } | null {
+    const as = (rule: string, tree: unknown) => (tree === null ? null : { rule, tree });
     switch (lower) {
       case 'search':
-        return { rule: 'SearchExpr', tree: this.searchExpr() };
-      case 'where': {
-        const tree = this.evalExpr();
-        return tree === null ? null : { rule: 'EvalExpr', tree };
-      }
-      case 'eval': {
-        const tree = this.evalAssignments();
-        return tree === null ? null : { rule: 'EvalAssignments', tree };
-      }
+        return as('SearchExpr', this.searchExpr());
+      case 'where':
+        return as('EvalExpr', this.evalExpr());
+      case 'eval':
+        return as('EvalAssignments', this.evalAssignments());
       case 'tstats':
       case 'mstats': {
         this.stopAtBy = true;
         const tree = this.tstatsArgs();
         this.stopAtBy = false;
-        return { rule: 'TstatsArgs', tree };
+        return as('TstatsArgs', tree);
       }
-      case 'rename': {
-        const tree = this.renameArgs();
-        return tree === null ? null : { rule: 'RenameArgs', tree };
-      }
-      case 'regex': {
-        const tree = this.regexArgs();
-        return tree === null ? null : { rule: 'RegexArgs', tree };
-      }
+      case 'rename':
+        return as('RenameArgs', this.renameArgs());
+      case 'regex':
+        return as('RegexArgs', this.regexArgs());
       case 'rex':
-        return { rule: 'RexArgs', tree: this.rexArgs() };
-      case 'lookup': {
-        const tree = this.lookupArgs();
-        return tree === null ? null : { rule: 'LookupArgs', tree };
-      }
-      case 'from': {
-        const tree = this.fromArgs();
-        return tree === null ? null : { rule: 'FromArgs', tree };
-      }
+        return as('RexArgs', this.rexArgs());
+      case 'lookup':
+        return as('LookupArgs', this.lookupArgs());
+      case 'from':
+        return as('FromArgs', this.fromArgs());
     }
     if (STATS_NAMES.has(lower)) return { rule: 'StatsArgs', tree: this.statsArgs() };
     if (!SPECIFIC_NAMES.has(lower)) {
@@ -432,21 +422,11 @@ class Reader extends PegReader {
   }
 
   private sAnd(): Node | null {
-    const start = this.pos;
-    const first = this.sOr();
-    if (first === null) return null;
-    let items: Node[] | null = null;
-    for (;;) {
-      const at = this.pos;
-      this.sAndSep();
-      const next = this.sOr();
-      if (next === null) {
-        this.pos = at;
-        break;
-      }
-      (items ??= [first]).push(next);
-    }
-    return items ? { k: 'and', items, s: start, e: this.pos } : first;
+    return this.chain(
+      () => this.sOr(),
+      () => (this.sAndSep(), true),
+      (items, s) => ({ k: 'and', items, s, e: this.pos }),
+    );
   }
 
   /** `SAndSep`: `_ "AND" KwEnd _ / _` (always matches). */
@@ -463,38 +443,40 @@ class Reader extends PegReader {
   }
 
   private sOr(): Node | null {
-    const start = this.pos;
-    const first = this.sNot();
-    if (first === null) return null;
-    let items: Node[] | null = null;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      let next: Node | null = null;
-      if (this.lit('OR') && this.kwEnd(this.pos + 2)) {
-        this.pos += 2;
-        this.ws();
-        next = this.sNot();
-      }
-      if (next === null) {
-        this.pos = at;
-        break;
-      }
-      (items ??= [first]).push(next);
-    }
-    return items ? { k: 'or', items, s: start, e: this.pos } : first;
+    return this.chain(
+      () => this.sNot(),
+      () => this.sOrSep(),
+      (items, s) => ({ k: 'or', items, s, e: this.pos }),
+    );
+  }
+
+  /** `_ "OR" KwEnd _` */
+  private sOrSep(): boolean {
+    this.ws();
+    if (!(this.lit('OR') && this.kwEnd(this.pos + 2))) return false;
+    this.pos += 2;
+    this.ws();
+    return true;
   }
 
   private sNot(): Node | null {
+    return this.negated(false);
+  }
+
+  /**
+   * `SNot` (`"NOT" KwEnd _ item:SNot / SPrimary`) or, in the eval language, `ENot`
+   * (`"NOT"i KwEnd _ item:ENot / ECompare`).
+   */
+  private negated(evalLang: boolean): Node | null {
     const start = this.pos;
-    if (this.lit('NOT') && this.kwEnd(start + 3)) {
+    if ((evalLang ? this.ci(start, 'not') : this.lit('NOT')) && this.kwEnd(start + 3)) {
       this.pos += 3;
       this.ws();
-      const item = this.sNot();
+      const item = this.negated(evalLang);
       if (item !== null) return { k: 'not', item, s: start, e: this.pos };
       this.pos = start;
     }
-    return this.sPrimary();
+    return evalLang ? this.eCompare() : this.sPrimary();
   }
 
   private sPrimary(): Node | null {
@@ -565,12 +547,8 @@ class Reader extends PegReader {
     // SInTail
     if (this.eat('IN')) {
       this.ws();
-      if (this.eat('(')) {
-        this.ws();
-        const values = this.sInValues();
-        this.ws();
-        if (this.eat(')')) return { k: 'in', field, values: values ?? [], s: start, e: this.pos };
-      }
+      const values = this.enclosed('(', () => this.sInValues() ?? [], ')');
+      if (values !== null) return { k: 'in', field, values, s: start, e: this.pos };
       this.pos = tailAt;
     }
     // SCmpTail
@@ -586,23 +564,8 @@ class Reader extends PegReader {
 
   /** `SInValues`: its first alternative (the second is never reached: see the module comment). */
   private sInValues(): Node[] | null {
-    const first = this.sListValue();
-    if (first === null) return null;
-    const out = [first];
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (this.eat(',')) {
-        this.ws();
-        const v = this.sListValue();
-        if (v !== null) {
-          out.push(v);
-          continue;
-        }
-      }
-      this.pos = at;
-      break;
-    }
+    const out = this.commaList(() => this.sListValue());
+    if (out === null) return null;
     const at = this.pos;
     this.ws();
     if (!this.eat(',')) this.pos = at;
@@ -681,15 +644,20 @@ class Reader extends PegReader {
   // ----------------------------------------------------- eval language
 
   private evalExpr(): Node | null {
+    return this.padded(() => this.eXor());
+  }
+
+  /** `_ X _`: X between whitespace, or null with the position where it was. */
+  private padded<T>(x: () => T | null): T | null {
     const start = this.pos;
     this.ws();
-    const e = this.eXor();
-    if (e === null) {
+    const v = x();
+    if (v === null) {
       this.pos = start;
       return null;
     }
     this.ws();
-    return e;
+    return v;
   }
 
   /**
@@ -723,15 +691,7 @@ class Reader extends PegReader {
   }
 
   private eNot(): Node | null {
-    const start = this.pos;
-    if (this.ci(start, 'not') && this.kwEnd(start + 3)) {
-      this.pos += 3;
-      this.ws();
-      const item = this.eNot();
-      if (item !== null) return { k: 'not', item, s: start, e: this.pos };
-      this.pos = start;
-    }
-    return this.eCompare();
+    return this.negated(true);
   }
 
   private eCompare(): Node | null {
@@ -764,12 +724,8 @@ class Reader extends PegReader {
     if (inList) {
       if (this.eatCi('in')) {
         this.ws();
-        if (this.eat('(')) {
-          this.ws();
-          const list = this.eArgs();
-          this.ws();
-          if (this.eat(')')) n = { k: 'in', item: l, list: list ?? [], s: l.s, e: this.pos };
-        }
+        const list = this.enclosed('(', () => this.eArgs() ?? [], ')');
+        if (list !== null) n = { k: 'in', item: l, list, s: l.s, e: this.pos };
       }
     } else if (this.eatCi('like') && this.kwEnd(this.pos)) {
       this.ws();
@@ -796,47 +752,16 @@ class Reader extends PegReader {
   }
 
   private eAdd(): Node | null {
-    const first = this.eMul();
-    if (first === null) return null;
-    let acc = first;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      const c = this.code(this.pos);
-      let r: Node | null = null;
-      if (c === 43 || c === 45 || (c === 46 && this.code(this.pos + 1) !== 46)) {
-        this.pos++;
-        this.ws();
-        r = this.eMul();
-      }
-      if (r === null) {
-        this.pos = at;
-        return acc;
-      }
-      acc = { k: 'bin', op: String.fromCharCode(c), l: acc, r, s: acc.s, e: r.e };
-    }
+    // `"+" / "-" / "." !"."`
+    return this.foldLeft(
+      () => this.eMul(),
+      (c) => c === 43 || c === 45 || (c === 46 && this.code(this.pos + 1) !== 46),
+      binary,
+    );
   }
 
   private eMul(): Node | null {
-    const first = this.eUnary();
-    if (first === null) return null;
-    let acc = first;
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      const c = this.code(this.pos);
-      let r: Node | null = null;
-      if (c === 42 || c === 47 || c === 37) {
-        this.pos++;
-        this.ws();
-        r = this.eUnary();
-      }
-      if (r === null) {
-        this.pos = at;
-        return acc;
-      }
-      acc = { k: 'bin', op: String.fromCharCode(c), l: acc, r, s: acc.s, e: r.e };
-    }
+    return this.foldLeft(() => this.eUnary(), isMulOp, binary);
   }
 
   private eUnary(): Node | null {
@@ -907,12 +832,8 @@ class Reader extends PegReader {
     const name = this.input.slice(start, p);
     this.pos = p;
     this.ws();
-    if (this.eat('(')) {
-      this.ws();
-      const args = this.eArgs();
-      this.ws();
-      if (this.eat(')')) return { k: 'call', name, args: args ?? [], s: start, e: this.pos };
-    }
+    const args = this.enclosed('(', () => this.eArgs() ?? [], ')');
+    if (args !== null) return { k: 'call', name, args, s: start, e: this.pos };
     this.pos = start;
     return null;
   }
@@ -984,30 +905,20 @@ class Reader extends PegReader {
   private evalAssignments(): Node[] | null {
     const start = this.pos;
     this.ws();
-    const first = this.eAssign();
-    if (first === null) {
+    const out = this.commaList(() => this.eAssign());
+    if (out === null) {
       this.pos = start;
       return null;
     }
-    const out = [first];
-    for (;;) {
-      const at = this.pos;
-      this.ws();
-      if (this.eat(',')) {
-        this.ws();
-        const a = this.eAssign();
-        if (a !== null) {
-          out.push(a);
-          continue;
-        }
-      }
-      this.pos = at;
-      break;
-    }
+    this.trailingComma();
+    return out;
+  }
+
+  /** `_ ","? _` */
+  private trailingComma(): void {
     this.ws();
     this.eat(',');
     this.ws();
-    return out;
   }
 
   private eAssign(): Node | null {
@@ -1202,15 +1113,23 @@ class Reader extends PegReader {
   }
 
   private fieldItems(): string[] | null {
-    const first = this.fieldName();
+    return this.list(
+      () => this.fieldName(),
+      () => this.listSep() && !this.atByEnd(),
+    );
+  }
+
+  /** `first:X rest:(SEP @X)*`: the list, or null when X does not match (`sep` consumes a separator, false when there is none). */
+  private list<T>(x: () => T | null, sep: () => boolean): T[] | null {
+    const first = x();
     if (first === null) return null;
     const out = [first];
     for (;;) {
       const at = this.pos;
-      if (this.listSep() && !this.atByEnd()) {
-        const f = this.fieldName();
-        if (f !== null) {
-          out.push(f);
+      if (sep()) {
+        const v = x();
+        if (v !== null) {
+          out.push(v);
           continue;
         }
       }
@@ -1376,24 +1295,12 @@ class Reader extends PegReader {
     if (!this.atByKw()) return null;
     this.pos += this.ci(start, 'by') ? 2 : 7;
     this.ws();
-    const first = this.tstatsByItem();
-    if (first === null) {
-      this.pos = start;
-      return null;
-    }
-    const out = [first];
-    for (;;) {
-      const at = this.pos;
-      if (this.listSep()) {
-        const it = this.tstatsByItem();
-        if (it !== null) {
-          out.push(it);
-          continue;
-        }
-      }
-      this.pos = at;
-      return out;
-    }
+    const out = this.list<Node | string>(
+      () => this.tstatsByItem(),
+      () => this.listSep(),
+    );
+    if (out === null) this.pos = start;
+    return out;
   }
 
   private tstatsByItem(): Node | string | null {
@@ -1407,27 +1314,15 @@ class Reader extends PegReader {
   private renameArgs(): Node[] | null {
     const start = this.pos;
     this.ws();
-    const first = this.renamePair();
-    if (first === null) {
+    const out = this.list(
+      () => this.renamePair(),
+      () => this.listSep(),
+    );
+    if (out === null) {
       this.pos = start;
       return null;
     }
-    const out = [first];
-    for (;;) {
-      const at = this.pos;
-      if (this.listSep()) {
-        const p = this.renamePair();
-        if (p !== null) {
-          out.push(p);
-          continue;
-        }
-      }
-      this.pos = at;
-      break;
-    }
-    this.ws();
-    this.eat(',');
-    this.ws();
+    this.trailingComma();
     return out;
   }
 
@@ -1577,35 +1472,17 @@ class Reader extends PegReader {
   }
 
   private lookupOutFields(): Node[] | null {
-    const first = this.lookupField();
-    if (first === null) return null;
-    const out = [first];
-    for (;;) {
-      const at = this.pos;
-      if (this.listSep()) {
-        const f = this.lookupField();
-        if (f !== null) {
-          out.push(f);
-          continue;
-        }
-      }
-      this.pos = at;
-      return out;
-    }
+    return this.list(
+      () => this.lookupField(),
+      () => this.listSep(),
+    );
   }
 
   // ------------------------------------------------------------- from
 
   private fromArgs(): Node | null {
-    const start = this.pos;
-    this.ws();
-    const dm = this.datamodelRef();
-    if (dm === null) {
-      this.pos = start;
-      return null;
-    }
-    this.ws();
-    return { from: dm, tail: this.genericTail() };
+    const dm = this.padded(() => this.datamodelRef());
+    return dm === null ? null : { from: dm, tail: this.genericTail() };
   }
 }
 
