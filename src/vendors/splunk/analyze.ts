@@ -243,10 +243,11 @@ class Analyzer {
     const text = unescapeSpl(raw);
     const exp = expandMacros(text, this.opts.state, this.opts.limits);
     // The search's own nesting check skips quoted strings, so the map search is checked here: deep
-    // nesting would overflow the parser, and unclosed parentheses make its raw groups scan the rest of the text.
+    // nesting would overflow the parser, and unclosed parentheses make its raw groups scan the rest of the
+    // text. A warning, as every problem in a map search is (the string is a template).
     const deep = nestingOverflow(exp.text, this.opts.limits.maxDepth);
     if (deep !== -1) {
-      this.diag('error', 'spl.depth-limit', `parentheses or brackets nested deeper than ${this.opts.limits.maxDepth} in a map search`, anchorAbs);
+      this.diag('warning', 'spl.depth-limit', `parentheses or brackets nested deeper than ${this.opts.limits.maxDepth} in a map search`, anchorAbs);
       return;
     }
     const sub = new Analyzer(exp, this.opts, exp.text, 0, this.depth + 1, 'map');
