@@ -972,14 +972,8 @@ class Reader extends PegReader {
 
   /** `StatsSep`: `_ "," _ / __ / _ &(")" / !.)`. */
   private statsSep(): boolean {
+    if (this.listSep()) return true;
     const at = this.pos;
-    this.ws();
-    if (this.eat(',')) {
-      this.ws();
-      return true;
-    }
-    this.pos = at;
-    if (this.ws1()) return true;
     this.ws();
     if (this.pos >= this.n || this.code(this.pos) === 41) return true;
     this.pos = at;
