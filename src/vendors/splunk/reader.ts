@@ -55,21 +55,16 @@ const bracketChar = (c: number) => c === c && c !== 93 && c !== 91 && c !== 34 &
 const parenChar = (c: number) => c === c && c !== 40 && c !== 41 && c !== 34 && c !== 91 && c !== 96 && c !== 92;
 /** [^ \t\r\n,|()\[\]"] (an option value's first character; its run also stops at a backslash) */
 const optChar = (c: number) => c === c && !isWs(c) && c !== 44 && c !== 124 && c !== 40 && c !== 41 && c !== 91 && c !== 93 && c !== 34;
-/** [^ \t\r\n(),"'|] */
-const aggFieldChar = (c: number) => c === c && !isWs(c) && c !== 40 && c !== 41 && c !== 44 && c !== 34 && c !== 39 && c !== 124;
-/** [^ \t\r\n=,()"'|] */
-const assignChar = (c: number) => c === c && !isWs(c) && c !== 61 && c !== 44 && c !== 40 && c !== 41 && c !== 34 && c !== 39 && c !== 124;
 /** [^ \t\r\n|] */
 const nameChar = (c: number) => c === c && !isWs(c) && c !== 124;
-/** [^ \t\r\n=!"] */
-const regexFieldChar = (c: number) => c === c && !isWs(c) && c !== 61 && c !== 33 && c !== 34;
 /** [^()\\ \t\r\n] */
 const fnValueChar = (c: number) => c === c && c !== 40 && c !== 41 && c !== 92 && !isWs(c);
 /** [A-Za-z0-9_{}@:] */
 const evalFieldChar = (c: number) => isWord(c) || c === 123 || c === 125 || c === 64 || c === 58;
 
 /**
- * The same classes as sticky runs (`[C]*`): a long run is taken in one regex step, as the grammar's
+ * The classes as sticky runs (`[C]*`), the ones above and three only ever run (an aggregation's
+ * field, an eval target, a regex's field): a long run is taken in one regex step, as the grammar's
  * `skip` does, instead of a call per character (a 900 KB search spends most of its time in them).
  */
 const RUN_ARG = /[^|"[\]`\\]*/y;
@@ -1134,6 +1129,11 @@ class Reader extends PegReader {
 
   /** `(_ "," _ / __)` */
   private listSep(): boolean {
+    return this.commaSep() || this.ws1();
+  }
+
+  /** `_ "," _`, or nothing consumed. */
+  private commaSep(): boolean {
     const at = this.pos;
     this.ws();
     if (this.eat(',')) {
@@ -1141,7 +1141,7 @@ class Reader extends PegReader {
       return true;
     }
     this.pos = at;
-    return this.ws1();
+    return false;
   }
 
   /** `&ByEnd`: `Option / !.` looked ahead. */
@@ -1423,8 +1423,8 @@ class Reader extends PegReader {
     let out: [string, Node[] | null] | null = null;
     const at = this.pos;
     if (this.ws1()) {
-      const kw = this.ci(this.pos, 'outputnew') ? 9 : this.ci(this.pos, 'output') ? 6 : 0;
-      if (kw && this.kwEnd(this.pos + kw)) {
+      const kw = this.outputKw();
+      if (kw) {
         const word = this.input.slice(this.pos, this.pos + kw);
         this.pos += kw;
         this.ws();
@@ -1438,21 +1438,21 @@ class Reader extends PegReader {
 
   /** `LookupSep`: `_ "," _ / __ !(&[oO] ("OUTPUTNEW"i / "OUTPUT"i) KwEnd)`. */
   private lookupSep(): boolean {
+    if (this.commaSep()) return true;
     const at = this.pos;
-    this.ws();
-    if (this.eat(',')) {
-      this.ws();
-      return true;
-    }
-    this.pos = at;
     if (!this.ws1()) return false;
-    const p = this.pos;
-    const kw = this.ci(p, 'outputnew') ? 9 : this.ci(p, 'output') ? 6 : 0;
-    if (kw && this.kwEnd(p + kw)) {
+    if (this.outputKw()) {
       this.pos = at;
       return false;
     }
     return true;
+  }
+
+  /** `("OUTPUTNEW"i / "OUTPUT"i) KwEnd` at the position: the word's length, or 0. */
+  private outputKw(): number {
+    const p = this.pos;
+    const kw = this.ci(p, 'outputnew') ? 9 : this.ci(p, 'output') ? 6 : 0;
+    return kw && this.kwEnd(p + kw) ? kw : 0;
   }
 
   private lookupField(): Node | null {
