@@ -29,12 +29,18 @@
  *                        interning pass again when the changed rules keep
  *                        their predicates, and patches when they do not
  *                        (patch-interning.ts).
+ *   build-v1-support-<n>.json  each vendor's state once its supporting
+ *                        files were read (vendors/types.ts `saveSupport`:
+ *                        Splunk's macros, data sources and stories), written
+ *                        by a full build and read by a rebuild that changed
+ *                        one of that vendor's rules, instead of the files;
+ *                        absent when no vendor saved one.
  *   build-v1-catalog-spare.json  the catalog.json an incremental build
  *                        replaced, kept for the next one to write over in
  *                        place (render/write.ts `writeSpliced`); not part of
  *                        the state, any content will do.
  *   build-v1-spare-<kind>  one earlier file of each kind above (rules, preds,
- *                        strings, interning, stamps) that no state names,
+ *                        strings, interning, stamps, support) that no state names,
  *                        kept by `removeStale` for the next file of its kind
  *                        to be written over (renamed to its new name first);
  *                        never read.
@@ -71,7 +77,8 @@ const PREDS_PREFIX = 'build-v1-preds-';
 const STRINGS_PREFIX = 'build-v1-strings-';
 const INTERNING_PREFIX = 'build-v1-interning-';
 const STAMPS_PREFIX = 'build-v1-stamps-';
-const KIND_PREFIXES = [RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX];
+const SUPPORT_PREFIX = 'build-v1-support-';
+const KIND_PREFIXES = [RULES_PREFIX, PREDS_PREFIX, STRINGS_PREFIX, INTERNING_PREFIX, STAMPS_PREFIX, SUPPORT_PREFIX];
 /**
  * Each kind's spare: a file the state no longer names, kept by `removeStale`
  * to be written over by the next file of its kind (renamed to the new name
@@ -83,7 +90,7 @@ const SPARE_PREFIX = 'build-v1-spare-';
 const spareOf = (prefix: string): string => `${SPARE_PREFIX}${prefix.slice('build-v1-'.length, -1)}`;
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 9';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 10';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -103,6 +110,12 @@ export interface SnapshotState {
   interningFile: string;
   /** How many strings of the strings file this state's ids use. */
   strings: number;
+  /**
+   * The vendors' states once their supporting files were fed in (`build-v1-support-<n>.json`: vendor
+   * to `VendorModule.saveSupport`'s data), written by a full build and kept while no supporting file
+   * changes (a changed one makes the next build a full one); absent when no vendor saved one.
+   */
+  supportFile?: string;
   /** The stamps file (`build-v1-stamps-<n>.bin`) the three tables below were read from; written again with the state. */
   stampsFile: string;
   /** Every file of the output (relative paths) and the manifest, with the stamps they had when written (or checked). */
@@ -590,7 +603,7 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
   if (
     !(
       s.format === SNAPSHOT_FORMAT && s.key === key && named(s.rulesFile, RULES_PREFIX, '.json') && named(s.predsFile, PREDS_PREFIX, '.bin') && named(s.stringsFile, STRINGS_PREFIX, '.bin') && named(s.interningFile, INTERNING_PREFIX, '.bin') &&
-      named(s.stampsFile, STAMPS_PREFIX, '.bin') &&
+      named(s.stampsFile, STAMPS_PREFIX, '.bin') && (s.supportFile === undefined || named(s.supportFile, SUPPORT_PREFIX, '.json')) &&
       isInt(s.strings) && typeof s.loadedAt === 'number' && isStr(s.out) && isInt(s.unrecognized) && Array.isArray(s.diagnostics) &&
       validSummary(s.summary) &&
       !!r && Array.isArray(r.techniques) && Array.isArray(r.rules) && r.rules.every(isInt) &&
@@ -899,6 +912,32 @@ function takeSpare(spare: string, path: string): boolean {
   }
 }
 
+/** Write a support file (vendor to saved state) under a new name; returns the name. */
+export function writeSupport(dir: string, states: Partial<Record<string, unknown>>): string {
+  const name = freshName(dir, SUPPORT_PREFIX, '.json');
+  writeNew(dir, SUPPORT_PREFIX, name, [asciiJson(JSON.stringify(states))]);
+  return name;
+}
+
+/**
+ * The saved state of `vendor` in the support file `state` names; undefined
+ * when there is none (no file, or no state of that vendor in it). A file
+ * that cannot be read or parsed throws (the rebuild then builds in full).
+ */
+export function readSupportState(dir: string, state: Pick<SnapshotState, 'supportFile'>, vendor: string): unknown {
+  if (!state.supportFile) return undefined;
+  const bytes = readBounded(join(dir, state.supportFile));
+  if (!bytes) throw new Error('snapshot support file missing or too large');
+  let all: unknown;
+  try {
+    all = parseJson(bytes);
+  } catch {
+    all = null;
+  }
+  if (!isRecord(all)) throw new Error('snapshot support file is damaged');
+  return Object.hasOwn(all, vendor) ? all[vendor] : undefined;
+}
+
 /** Write a rules file under a new name; returns the name. */
 export function writeRules(dir: string, text: readonly (string | Uint8Array)[] | RecordChunks): string {
   const name = freshName(dir, RULES_PREFIX, '.json');
@@ -1007,8 +1046,8 @@ export function appendStrings(dir: string, name: string, added: readonly string[
 }
 
 /** Remove the snapshot files other than those `state` names (those of earlier states). */
-export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile' | 'stampsFile'>): void {
-  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile, state.stampsFile]);
+export function removeStale(dir: string, state: Pick<SnapshotState, 'rulesFile' | 'predsFile' | 'stringsFile' | 'interningFile' | 'stampsFile' | 'supportFile'>): void {
+  const keep = new Set([state.rulesFile, state.predsFile, state.stringsFile, state.interningFile, state.stampsFile, ...(state.supportFile ? [state.supportFile] : [])]);
   const names = readdirSync(dir);
   const spares = new Set(names.filter((n) => n.startsWith(SPARE_PREFIX)));
   for (const name of names) {

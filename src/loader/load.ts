@@ -70,6 +70,12 @@ export interface LoadOptions {
    * as a cached load does. The incremental build (src/incremental/) records them.
    */
   recordSources?: boolean;
+  /**
+   * Vendor states with their supporting files already fed in (`VendorModule.restoreSupport`'s): a
+   * vendor named here starts from its state instead of a fresh one, so its supporting files need not
+   * be among the paths. The incremental build passes the states its snapshot saved.
+   */
+  vendorStates?: Partial<Record<Vendor, unknown>>;
 }
 
 /**
@@ -110,6 +116,12 @@ export interface LoadResult {
   sources?: SourceStamp[];
   /** With `recordSources`: every folder walked, stamped before it was listed; null when the walk stamps none (a link, a problem, Windows: walk.ts). */
   dirs?: DirStamp[] | null;
+  /**
+   * With `recordSources`: each vendor's state once its supporting files were fed in, as
+   * `VendorModule.saveSupport` gives it (JSON data), for the vendors that save one and had such
+   * files (taken before any rule was parsed).
+   */
+  supportStates?: Partial<Record<Vendor, unknown>>;
 }
 
 interface ReadFile {
@@ -333,7 +345,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const states = new Map<Vendor, unknown>();
   const parseOpts = (vendor: Vendor): ParseOptions => ({ limits, placeholders: options.placeholders, vendorOptions: options.vendorOptions?.[vendor] });
   const stateOf = (vendor: Vendor) => {
-    if (!states.has(vendor)) states.set(vendor, VENDOR_MODULES[vendor].createState(parseOpts(vendor)));
+    if (!states.has(vendor)) states.set(vendor, options.vendorStates?.[vendor] ?? VENDOR_MODULES[vendor].createState(parseOpts(vendor)));
     return states.get(vendor);
   };
 
@@ -342,6 +354,14 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
     const d = mod.loadSupport?.(s.file, s.role, stateOf(s.role.vendor), parseOpts(s.role.vendor)) ?? [];
     pushAll(diagnostics, d);
     entries.push({ path: s.file.path, format: s.role.format, vendor: s.role.vendor, role: 'support', rules: 0 });
+  }
+  let supportStates: Partial<Record<Vendor, unknown>> | undefined;
+  if (options.recordSources) {
+    supportStates = {};
+    for (const [vendor, state] of states) {
+      const saved = VENDOR_MODULES[vendor].saveSupport?.(state);
+      if (saved !== undefined && saved !== null) supportStates[vendor] = saved;
+    }
   }
 
   const t2 = performance.now();
@@ -534,7 +554,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const linkMs = mine.ms.link;
   const normalizeMs = mine.ms.normalize + splitMs;
   const timings = { read: t1 - t0, support: t2 - t1, parse: t3 - t2 - linkMs - normalizeMs, link: linkMs, normalize: normalizeMs, workers: nWorkers, ends, byLanguage };
-  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}), ...(walked.dirs !== undefined ? { dirs: walked.dirs } : {}) };
+  return { rules, files: entries, unrecognized, diagnostics, timings, ...(cache ? { cache: cache.stats } : {}), ...(sources ? { sources: [...sources.values()] } : {}), ...(walked.dirs !== undefined ? { dirs: walked.dirs } : {}), ...(supportStates ? { supportStates } : {}) };
 }
 
 /** Async iterator over the rules of the given paths (see `loadCorpus` for the full result). */

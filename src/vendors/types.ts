@@ -55,6 +55,19 @@ export interface VendorModule<State = unknown> {
   createState(opts: ParseOptions): State;
   /** Feed a supporting file into the state. */
   loadSupport?(file: SourceFile, role: FileRole, state: State, opts: ParseOptions): Diagnostic[];
+  /**
+   * The state once every supporting file was fed in, as JSON data, so that a
+   * rebuild in which none of them changed (src/incremental) need not read
+   * and parse them again; null when it cannot stand for them (user macro
+   * libraries given in the options, say, which no stamp watches).
+   */
+  saveSupport?(state: State): unknown;
+  /**
+   * `saveSupport`'s data made a state again, every part of it checked (it
+   * comes from the cache directory, which is not trusted); a string says
+   * why it cannot be used.
+   */
+  restoreSupport?(data: unknown, opts: ParseOptions): State | string;
   /** Parse one rule file. Never throws on bad input: returns diagnostics. */
   parseFile(file: SourceFile, role: FileRole, state: State, opts: ParseOptions): ParsedFile;
   /** Cross-rule pass over all of this vendor's rules (may add, change or annotate rules). */

@@ -177,8 +177,8 @@ describe('incremental build', () => {
     utimesSync(f, t, t);
     expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental).toMatchObject({ used: true, changedFiles: [] });
     const state = JSON.parse(readFileSync(join(s.cache, 'build-v1.json'), 'utf8')) as Record<string, string>;
-    const named = ['rulesFile', 'predsFile', 'stringsFile', 'interningFile', 'stampsFile'].map((k) => state[k]).sort();
-    expect(readdirSync(s.cache).filter((x) => /^build-v1-(rules|preds|strings|interning|stamps)-/.test(x)).sort()).toEqual(named);
+    const named = ['rulesFile', 'predsFile', 'stringsFile', 'interningFile', 'stampsFile', 'supportFile'].map((k) => state[k]).sort();
+    expect(readdirSync(s.cache).filter((x) => /^build-v1-(rules|preds|strings|interning|stamps|support)-/.test(x)).sort()).toEqual(named);
     // And one spare of each kind the rebuilds wrote again (a title edit keeps the predicates' files), written
     // over by the next file of that kind.
     expect(readdirSync(s.cache).filter((x) => x.startsWith('build-v1-spare-')).sort()).toEqual(['build-v1-spare-rules', 'build-v1-spare-stamps']);
@@ -221,6 +221,43 @@ describe('incremental build', () => {
       expect(again.incremental.used).toBe(true);
     });
   }
+
+  it('starts a rebuild after a Splunk edit from the Splunk state the snapshot saved, not from the supporting files', async () => {
+    const s = setup();
+    await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    const state = JSON.parse(readFileSync(join(s.cache, 'build-v1.json'), 'utf8')) as Record<string, string>;
+    expect(state.supportFile).toMatch(/^build-v1-support-\d+\.json$/);
+    const supportPath = join(s.cache, state.supportFile!);
+    const saved = JSON.parse(readFileSync(supportPath, 'utf8')) as { splunk: { macros: Record<string, { definition: string }> } };
+    expect(Object.keys(saved)).toEqual(['splunk']);
+    expect(saved.splunk.macros['sysmon/0']!.definition).toContain('XmlWinEventLog:Microsoft-Windows-Sysmon/Operational');
+    // A definition changed in the saved state alone (the macro file is as it was) shows in the edited
+    // rule: the rebuild took the macros from the snapshot.
+    saved.splunk.macros['sysmon/0']!.definition = 'sourcetype=from_the_snapshot';
+    writeFileSync(supportPath, JSON.stringify(saved));
+    const rule = join(s.dir, 'splunk', 'detections', 'lsass_access_by_unsigned_tool.yml');
+    writeFileSync(rule, readFileSync(rule, 'utf8').replace(/^name: (.*)$/m, 'name: $1 (edited)'));
+    const r = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(r.incremental.used).toBe(true);
+    expect(readFileSync(join(s.out, 'catalog.json'), 'utf8')).toContain('from_the_snapshot');
+    // A damaged saved state is refused (the cache directory is not trusted): the build runs in full, from the files.
+    writeFileSync(supportPath, JSON.stringify({ splunk: { ...saved.splunk, macros: { 'sysmon/0': { ...saved.splunk.macros['sysmon/0'], name: 'other' } } } }));
+    writeFileSync(rule, readFileSync(rule, 'utf8').replace(/^name: (.*)$/m, 'name: $1 again'));
+    const damaged = await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 });
+    expect(damaged.incremental).toMatchObject({ used: false, reason: 'snapshot: a saved Splunk macro is damaged' });
+    await fullInto(s.paths, join(s.root, 'ref'));
+    expectSameTree(s.out, join(s.root, 'ref'));
+    // A file that is not JSON at all: the same. An edit of another vendor does not read it. (The full
+    // build saved the state under a new name.)
+    const next = JSON.parse(readFileSync(join(s.cache, 'build-v1.json'), 'utf8')) as Record<string, string>;
+    expect(next.supportFile).not.toBe(state.supportFile);
+    writeFileSync(join(s.cache, next.supportFile!), '{"splunk": ');
+    const sigma = join(s.dir, 'sigma', 'lsass_dump_comsvcs.yml');
+    writeFileSync(sigma, readFileSync(sigma, 'utf8').replace(/^title: (.*)$/m, 'title: $1 (edited)'));
+    expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental.used).toBe(true);
+    writeFileSync(rule, readFileSync(rule, 'utf8').replace(/^name: (.*)$/m, 'name: $1 and again'));
+    expect((await updateBuild(s.paths, { out: s.out, cache: s.cache, site: false, workers: 0 })).incremental).toMatchObject({ used: false, reason: 'snapshot support file is damaged' });
+  });
 
   it('starts from the previous build only for the same ATT&CK data (the bundled data, or the same given data)', async () => {
     const s = setup();

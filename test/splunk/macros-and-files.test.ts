@@ -184,3 +184,50 @@ describe('data_source strings', () => {
     expect(dataSourceEvents('Windows Event Log Application 2282', defs)).toEqual([{ provider: 'ProcessExitMonitor', eventId: 2282, channel: 'Application', dataSource: 'Windows Event Log Application 2282' }]);
   });
 });
+
+describe('the supporting files saved for a rebuild (saveSupport, restoreSupport)', () => {
+  const saved = (st: unknown) => JSON.parse(JSON.stringify(splunkVendor.saveSupport!(st as never))) as Record<string, Record<string, Record<string, unknown>>>;
+
+  it('comes back as the state the files made, keys such as __proto__ included as own properties', () => {
+    const { st } = stateFromFixtures();
+    // A data source and a story named as Object.prototype's accessor, stored as the loaders store them.
+    const named = (text: string) => new SourceFile('/x/__proto__.yml', text);
+    splunkVendor.loadSupport!(named('name: __proto__\nsource: XmlWinEventLog:Security\n'), { format: 'splunk-datasource-yaml', vendor: 'splunk', role: 'support' }, st, opts);
+    splunkVendor.loadSupport!(named('name: __proto__\nid: 11111111-2222-3333-4444-555555555555\n'), { format: 'splunk-story-yaml', vendor: 'splunk', role: 'support' }, st, opts);
+    expect(Object.hasOwn(st.dataSources, '__proto__')).toBe(true);
+    const back = splunkVendor.restoreSupport!(saved(st), opts);
+    expect(back).toEqual(st);
+    if (typeof back === 'string') throw new Error(back);
+    expect(Object.hasOwn(back.dataSources, '__proto__') && Object.hasOwn(back.stories, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(back.dataSources)).toBe(Object.prototype);
+    expect(Object.keys(back.macros)).toEqual(Object.keys(st.macros));
+    // It expands as the loaded state does.
+    expect(expandMacros('`two_args(value="v 1", field=f)` `sysmon`', back, DEFAULT_LIMITS).text).toBe(expandMacros('`two_args(value="v 1", field=f)` `sysmon`', st, DEFAULT_LIMITS).text);
+  });
+
+  it('is not saved when the user macro library is part of the state (no stamp watches those files)', () => {
+    const { st } = stateFromFixtures({ macros: [{ name: 'mine', text: 'name: mine\ndefinition: a=1\n' }] });
+    expect(Object.keys(st.userMacros).length + st.setupDiagnostics.length).toBeGreaterThan(0);
+    expect(splunkVendor.saveSupport!(st)).toBeNull();
+  });
+
+  it('refuses data of any other shape, with the reason', () => {
+    const good = saved(stateFromFixtures().st);
+    const macro = Object.keys(good.macros!)[0]!;
+    const bad: [unknown, string][] = [
+      [null, 'not a saved Splunk support state'],
+      [[], 'not a saved Splunk support state'],
+      [{ ...good, extra: {} }, 'not a saved Splunk support state'],
+      [{ ...good, stories: [] }, 'not a saved Splunk support state'],
+      [{ ...good, macros: { ...good.macros, [macro]: { ...good.macros![macro], args: ['a', 'b', 'c'] } } }, 'a saved Splunk macro is damaged'],
+      [{ ...good, macros: { ...good.macros, [macro]: { ...good.macros![macro], definition: 1 } } }, 'a saved Splunk macro is damaged'],
+      [{ ...good, macros: { ...good.macros, [macro]: { ...good.macros![macro], run: 'x' } } }, 'a saved Splunk macro is damaged'],
+      [{ ...good, macros: JSON.parse(`{"__proto__/0": {"name": "x", "args": [], "definition": "a", "origin": "f"}}`) }, 'a saved Splunk macro is damaged'],
+      [{ ...good, dataSources: { s: { name: 's', eventId: '4688' } } }, 'a saved Splunk data source is damaged'],
+      [{ ...good, dataSources: { s: { name: 't' } } }, 'a saved Splunk data source is damaged'],
+      [{ ...good, stories: { s: { name: 's' } } }, 'a saved Splunk story is damaged'],
+      [{ ...good, stories: JSON.parse('{"s": {"name": "s", "path": "p", "__proto__": {"id": "x"}}}') }, 'a saved Splunk story is damaged'],
+    ];
+    for (const [data, why] of bad) expect(splunkVendor.restoreSupport!(data, opts), JSON.stringify(data)?.slice(0, 80)).toBe(why);
+  });
+});

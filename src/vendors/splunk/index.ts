@@ -14,6 +14,7 @@ import type { VendorModule } from '../types.js';
 import { eventFromExampleLog } from './data-source.js';
 import { loadMacroYaml, loadMacrosConf, loadUserMacros } from './macro-library.js';
 import { parseDetectionYaml, parseSavedSearches } from './rule.js';
+import { restoreSplunkSupport, saveSplunkSupport } from './saved-state.js';
 import type { DataSourceDef, SplunkState } from './state.js';
 import { emptyState } from './state.js';
 
@@ -61,6 +62,11 @@ export const splunkVendor: VendorModule<State> = {
     const spec = opts.vendorOptions?.macros;
     if (spec !== undefined) pushAll(state.setupDiagnostics, loadUserMacros(spec, state.userMacros, opts.limits));
     return state;
+  },
+  saveSupport: (state) => saveSplunkSupport(state),
+  restoreSupport(data) {
+    const restored = restoreSplunkSupport(data);
+    return typeof restored === 'string' ? restored : { ...restored, setupDiagnostics: [] };
   },
   loadSupport(file, role, state, opts) {
     switch (role.format) {
