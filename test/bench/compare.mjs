@@ -48,6 +48,8 @@ export function metrics(results) {
   add('rebuild after one changed file, with the site', r.incrementalSite?.wall, 's', 'lower');
   add('rebuild after one changed value', r.incrementalValue?.wall, 's', 'lower');
   add('rebuild after one changed value, with the site', r.incrementalSiteValue?.wall, 's', 'lower');
+  add('rebuild after a changed Splunk value, with the site', r.incrementalSiteSplunk?.wall, 's', 'lower');
+  add('rebuild after a changed Elastic value, with the site', r.incrementalSiteElastic?.wall, 's', 'lower');
   add('minor page faults, catalog.json, one thread', r.catalog1?.minorFaults, 'faults', 'lower');
   add('minor page faults, rebuild', r.incremental?.minorFaults, 'faults', 'lower');
   add('CLI start-up, check one file', r.startup?.wall, 's', 'lower');
