@@ -81,6 +81,7 @@ import { joinFieldRows, searchDataChunks, searchFieldRowsBytes } from '../render
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, readSupportState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, writeSupport, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { patchInterning } from './patch-interning.js';
+import { unchangedFieldPages } from './field-pages.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import { StampTable, type StampChange } from './stamp-table.js';
 
@@ -1342,9 +1343,15 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       add('index.html', () => indexPage(view));
       if (!keepFieldList) add('fields/index.html', () => fieldsIndexPage(view));
       for (const t of cat.techniques) if (techs.has(t.id)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
+      // A reached field's pages that show what they showed (most of a many-paged field's, after an edited
+      // value) are the previous ones: `unchangedFieldPages`, against the element in the previous catalog.json.
+      const relisted = new Set(at.filter((i) => JSON.stringify(listedRule(oldFacts[i]!, oldSlugs[i]!)) !== JSON.stringify(listedRule(newFacts[i]!, newSlugs[i]!))));
       for (const f of cat.fields) {
-        if (!fields.has(fieldKey(f.field))) continue;
-        for (let p = 1; p <= fieldPageCount(f); p++) add(`fields/${fieldPageFile(f.slug, p)}`, () => fieldPageBytes(view, f, p));
+        const k = fieldKey(f.field);
+        if (!fields.has(k)) continue;
+        const was = oldField.get(k);
+        const kept = was && fieldPageCount(f) > 1 ? unchangedFieldPages(f, JSON.parse(readRange(was.s, was.e)) as CatalogField, relisted) : null;
+        for (let p = 1; p <= fieldPageCount(f); p++) if (!kept?.has(p)) add(`fields/${fieldPageFile(f.slug, p)}`, () => fieldPageBytes(view, f, p));
       }
       for (let i = 0; i < n; i++) {
         if (newRow.has(i) || patched.has(i)) add(`rules/${newFacts[i]!.vendor}/${newSlugs[i]}.html`, () => rulePageBytes(view, rowAt(i)));
