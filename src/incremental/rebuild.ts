@@ -1273,6 +1273,21 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       }
     }
     const techItems = cat.techniques.map((t, i) => (techs.has(t.id) ? JSON.stringify(t) : new FileRange(oldTech[i]![1], oldTech[i]![2])));
+    // The changed rules whose listing (title, status, page name...) changed: every page listing one is written again.
+    const relisted = new Set(at.filter((i) => JSON.stringify(listedRule(oldFacts[i]!, oldSlugs[i]!)) !== JSON.stringify(listedRule(newFacts[i]!, newSlugs[i]!))));
+    // A reached technique whose element is the previous one byte for byte shows what it showed on its pages
+    // (they read the element, and of the rest of the catalog the rules' listings, the fields' and techniques'
+    // page names and names, none of which moved), unless it lists a rule whose listing changed: they are the
+    // previous pages (their stamps were checked), neither made nor compared again. After an edited value
+    // most of the techniques reached are.
+    const sameTechs = new Set<string>();
+    if (!relisted.size) {
+      cat.techniques.forEach((t, i) => {
+        const item = techItems[i];
+        if (typeof item === 'string' && Buffer.byteLength(item) === oldTech[i]![2] - oldTech[i]![1] && item === readRange(oldTech[i]![1], oldTech[i]![2])) sameTechs.add(t.id);
+      });
+    }
+    const techPage = (t: { id: string }) => techs.has(t.id) && !sameTechs.has(t.id);
     const fieldItems = cat.fields.map((f) => {
       const k = fieldKey(f.field);
       if (fields.has(k)) return JSON.stringify(f);
@@ -1320,7 +1335,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     const pages: CatalogFile[] = [];
     const add = (rel: string, make: () => FileData) => pages.push({ rel, part: 'others', make });
     for (const t of cat.techniques) {
-      if (techs.has(t.id)) add(`techniques/${t.slug}.md`, () => techniqueMarkdown(view, t as CatalogTechnique, { links: site }));
+      if (techPage(t)) add(`techniques/${t.slug}.md`, () => techniqueMarkdown(view, t as CatalogTechnique, { links: site }));
     }
     if (site) {
       // The pages a change reaches; every other page shows nothing that changed (docs/performance.md).
@@ -1342,10 +1357,9 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       add('assets/search-data.js', () => searchDataChunks(view, { ranges: searchRanges, ...(values ? { values } : {}) }));
       add('index.html', () => indexPage(view));
       if (!keepFieldList) add('fields/index.html', () => fieldsIndexPage(view));
-      for (const t of cat.techniques) if (techs.has(t.id)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
+      for (const t of cat.techniques) if (techPage(t)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
       // A reached field's pages that show what they showed (most of a many-paged field's, after an edited
       // value) are the previous ones: `unchangedFieldPages`, against the element in the previous catalog.json.
-      const relisted = new Set(at.filter((i) => JSON.stringify(listedRule(oldFacts[i]!, oldSlugs[i]!)) !== JSON.stringify(listedRule(newFacts[i]!, newSlugs[i]!))));
       for (const f of cat.fields) {
         const k = fieldKey(f.field);
         if (!fields.has(k)) continue;

@@ -31,7 +31,7 @@ describe('unchangedFieldPages', () => {
     excl.values[1199]!.exclusionRules = [];
     expect(pages(unchangedFieldPages(excl, was, none))).toEqual([1, 2]);
     const op = copy(was);
-    op.values[0]!.op = 'contains';
+    op.values[0]!.op = 'wildcard';
     expect(pages(unchangedFieldPages(op, was, none))).toEqual([2, 3]);
     const regex = copy(was);
     regex.values[10]!.regex = { flags: 'i' } as never;
