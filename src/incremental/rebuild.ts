@@ -57,7 +57,7 @@ import { join, resolve, sep } from 'node:path';
 import type { Rule, Vendor } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
 import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import { restoreInterning, storeInterning, type Interning, type PredicateStreams, type StoredInterning } from '../catalog/collect.js';
+import { IntList, restoreInterning, storeInterning, type Interning, type PredicateStreams, type StoredInterning } from '../catalog/collect.js';
 import { ANY_FIELD, fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -676,16 +676,16 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     const k = oldPredKey[o]!;
     return k < 0 ? predKey[w]! < 0 : predKey[w] === patch.idOf[k] && !patch.affected[predKey[w]!];
   };
-  for (let i = 0; i < n; i++) {
-    if (reloaded.has(i)) continue;
-    for (let q = 0, o = oldOff[i]!, w = newOff[i]!; q < oldOff[i + 1]! - o; q++) {
-      const reachChanged = ids.reach[o + q] !== newReach[w + q];
-      if (reachChanged || ids.aliased[o + q] !== aliasedAt(w + q) || (!sameShown(o + q, w + q) && str(ids.keyDisplay[o + q]!) !== displayAt(w + q))) {
-        touched.add(i);
-        fields.add(fieldKey(str(newIds.field[w + q]!)));
-        if (reachChanged) patched.add(i);
-      }
-    }
+  const suspects = suspectPredicates(oldOff, newOff, at, ids.reach, newReach, ids.aliased, predKey, predOwnKey, oldPredKey, typeof patch === 'string' ? null : patch);
+  for (let s = 0; s < suspects.length; s += 4) {
+    const i = suspects[s]!;
+    const o = suspects[s + 1]!;
+    const w = suspects[s + 2]!;
+    const why = suspects[s + 3]!;
+    if (why === SUSPECT_DISPLAY && str(ids.keyDisplay[o]!) === displayAt(w)) continue;
+    touched.add(i);
+    fields.add(fieldKey(str(newIds.field[w]!)));
+    if (why === SUSPECT_REACH) patched.add(i);
   }
   // The reloaded rules' fields, before and after, but those where the rule shows the same as before: a field
   // page shows a rule by its facts (title, vendor, techniques... all but its count of predicates, a corpus
@@ -767,6 +767,68 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
       return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, typeof patch === 'string' ? storeInterning(newC) : patch.stored, newIds.off) };
     },
   };
+}
+
+/** Why `suspectPredicates` lists a predicate: its reach changed; its alias flag did; its key may show another display form. */
+const SUSPECT_REACH = 1;
+const SUSPECT_ALIAS = 2;
+const SUSPECT_DISPLAY = 3;
+
+/**
+ * The predicates of the rules not reloaded that may show something else
+ * than the previous build's catalog showed, as [rule, old index, new index,
+ * why] runs: a changed reach or alias flag (they do), or a key that is not
+ * the one it showed or that the patch found again (`affected`: its display
+ * form is for the caller to compare). One pass over the corpus's 100,000
+ * predicates with typed arrays alone, in a small function of its own (it
+ * runs once per rebuild: docs/performance.md, "Cold code"); with the
+ * interning replayed (`patch` null) every key is compared by display form.
+ */
+function suspectPredicates(
+  oldOff: ArrayLike<number>,
+  newOff: ArrayLike<number>,
+  reloaded: readonly number[],
+  oldReach: Int32Array,
+  newReach: Int32Array,
+  oldAliased: Int32Array,
+  predKey: Int32Array,
+  predOwnKey: Int32Array,
+  oldPredKey: Int32Array,
+  patch: { idOf: Int32Array; affected: Uint8Array } | null,
+): Int32Array {
+  const n = oldOff.length - 1;
+  const skip = new Uint8Array(n);
+  for (const i of reloaded) skip[i] = 1;
+  const out = new IntList();
+  const idOf = patch?.idOf;
+  const affected = patch?.affected;
+  for (let i = 0; i < n; i++) {
+    if (skip[i]) continue;
+    const o0 = oldOff[i]!;
+    const w0 = newOff[i]!;
+    const len = oldOff[i + 1]! - o0;
+    for (let q = 0; q < len; q++) {
+      const o = o0 + q;
+      const w = w0 + q;
+      const k = predKey[w]!;
+      let why = 0;
+      if (oldReach[o] !== newReach[w]) why = SUSPECT_REACH;
+      else if (oldAliased[o] !== (k >= 0 && predOwnKey[w] !== k ? 1 : 0)) why = SUSPECT_ALIAS;
+      else {
+        // The key it showed, which the change left alone, shows the display form it showed.
+        const was = oldPredKey[o]!;
+        const same = idOf !== undefined && (was < 0 ? k < 0 : k === idOf[was] && !affected![k]);
+        if (!same) why = SUSPECT_DISPLAY;
+      }
+      if (why) {
+        out.push(i);
+        out.push(o);
+        out.push(w);
+        out.push(why);
+      }
+    }
+  }
+  return out.view();
 }
 
 /** Whether two internings have the same fields, each used by as many rules. */
