@@ -662,7 +662,6 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
   const fields = new Set<string>();
   const touched = new Set<number>();
   const patched = new Set<number>();
-  const reloaded = new Set(at);
   const str = (id: number) => (id < 0 ? null : strings[id]!);
   // What the catalog shows of predicate w's key now (`predicateKeys`): its display form, and whether it is another key's.
   const { predKey, predOwnKey } = newC.uses;
@@ -682,10 +681,10 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     const o = suspects[s + 1]!;
     const w = suspects[s + 2]!;
     const why = suspects[s + 3]!;
-    if (why === SUSPECT_DISPLAY && str(ids.keyDisplay[o]!) === displayAt(w)) continue;
+    if (!(why & (SUSPECT_REACH | SUSPECT_ALIAS)) && str(ids.keyDisplay[o]!) === displayAt(w)) continue;
     touched.add(i);
     fields.add(fieldKey(str(newIds.field[w]!)));
-    if (why === SUSPECT_REACH) patched.add(i);
+    if (why & SUSPECT_REACH) patched.add(i);
   }
   // The reloaded rules' fields, before and after, but those where the rule shows the same as before: a field
   // page shows a rule by its facts (title, vendor, techniques... all but its count of predicates, a corpus
@@ -754,30 +753,37 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     save: () => {
       // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
       newIds.reach.set(newReach);
-      for (let i = 0; i < n; i++) {
-        const changed = reloaded.has(i);
-        for (let w = newOff[i]!, o = oldOff[i]!; w < newOff[i + 1]!; w++, o++) {
-          newIds.aliased[w] = aliasedAt(w);
-          if (!changed && sameShown(o, w)) continue;
-          const d = displayAt(w);
-          if (str(newIds.keyDisplay[w]!) !== d) newIds.keyDisplay[w] = table.id(d);
-        }
-      }
+      aliasFlags(predKey, predOwnKey, newIds.aliased);
+      const display = (w: number) => {
+        const d = displayAt(w);
+        if (str(newIds.keyDisplay[w]!) !== d) newIds.keyDisplay[w] = table.id(d);
+      };
+      // Each predicate that may show another display form: the reloaded rules' all, the others' listed.
+      for (const i of at) for (let w = newOff[i]!; w < newOff[i + 1]!; w++) display(w);
+      for (let s = 0; s < suspects.length; s += 4) if (suspects[s + 3]! & SUSPECT_SHOWN) display(suspects[s + 2]!);
       appendStrings(dir, state.stringsFile, table.added, before);
       return { predsFile: writePreds(dir, newIds), stringsFile: state.stringsFile, strings: table.size, interningFile: writeInterning(dir, typeof patch === 'string' ? storeInterning(newC) : patch.stored, newIds.off) };
     },
   };
 }
 
-/** Why `suspectPredicates` lists a predicate: its reach changed; its alias flag did; its key may show another display form. */
+/** Why `suspectPredicates` lists a predicate (bits): its reach changed; its alias flag did; its key may show another display form. */
 const SUSPECT_REACH = 1;
 const SUSPECT_ALIAS = 2;
-const SUSPECT_DISPLAY = 3;
+const SUSPECT_SHOWN = 4;
+
+/** Each predicate's alias flag (what `predicateKeys` shows): 1 when its key is another one's. */
+function aliasFlags(predKey: Int32Array, predOwnKey: Int32Array, into: Int32Array): void {
+  for (let w = 0; w < predKey.length; w++) {
+    const k = predKey[w]!;
+    into[w] = k >= 0 && predOwnKey[w] !== k ? 1 : 0;
+  }
+}
 
 /**
  * The predicates of the rules not reloaded that may show something else
  * than the previous build's catalog showed, as [rule, old index, new index,
- * why] runs: a changed reach or alias flag (they do), or a key that is not
+ * why] runs: a changed reach or alias flag (they do), and a key that is not
  * the one it showed or that the patch found again (`affected`: its display
  * form is for the caller to compare). One pass over the corpus's 100,000
  * predicates with typed arrays alone, in a small function of its own (it
@@ -812,14 +818,11 @@ function suspectPredicates(
       const w = w0 + q;
       const k = predKey[w]!;
       let why = 0;
-      if (oldReach[o] !== newReach[w]) why = SUSPECT_REACH;
-      else if (oldAliased[o] !== (k >= 0 && predOwnKey[w] !== k ? 1 : 0)) why = SUSPECT_ALIAS;
-      else {
-        // The key it showed, which the change left alone, shows the display form it showed.
-        const was = oldPredKey[o]!;
-        const same = idOf !== undefined && (was < 0 ? k < 0 : k === idOf[was] && !affected![k]);
-        if (!same) why = SUSPECT_DISPLAY;
-      }
+      if (oldReach[o] !== newReach[w]) why |= SUSPECT_REACH;
+      if (oldAliased[o] !== (k >= 0 && predOwnKey[w] !== k ? 1 : 0)) why |= SUSPECT_ALIAS;
+      // The key it showed, which the change left alone, shows the display form it showed.
+      const was = oldPredKey[o]!;
+      if (!(idOf !== undefined && (was < 0 ? k < 0 : k === idOf[was] && !affected![k]))) why |= SUSPECT_SHOWN;
       if (why) {
         out.push(i);
         out.push(o);
