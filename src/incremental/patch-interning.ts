@@ -27,7 +27,7 @@
  * name, or moves one's first use, is left to the pass (null is returned
  * with the reason).
  */
-import { FIELD_EXCLUSION, FIELD_INDICATOR, F_ANCHORED, F_CI, F_CS, IntList, ROLE_BITS, ROLE_EXCLUSION, ROLE_INDICATOR, ROLE_NEGATED, type KeyState, type RuleUses, type StoredInterning } from '../catalog/collect.js';
+import { FIELD_EXCLUSION, FIELD_INDICATOR, F_ANCHORED, F_CI, F_CS, ROLE_BITS, ROLE_EXCLUSION, ROLE_INDICATOR, ROLE_NEGATED, type KeyState, type RuleUses, type StoredInterning } from '../catalog/collect.js';
 import { fieldKey } from '../catalog/keys.js';
 import type { PredicateIds } from './snapshot.js';
 
@@ -405,8 +405,12 @@ function spliceLists(off: Int32Array, cols: readonly Int32Array[], n: number, ch
 function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved): RuleUses {
   const n = off.length - 1;
   const nKeys = alias.length;
-  const ind = new IntList();
-  const excl = new IntList();
+  // Written in place, not pushed: a rule lists each predicate at most once, and with the batch tuning's
+  // inlining off (src/core/v8-tuning.ts) a push is a call per predicate even in optimized code.
+  const ind = new Int32Array(raw.length);
+  const excl = new Int32Array(raw.length);
+  let nInd = 0;
+  let nExcl = 0;
   const indOff = new Int32Array(n + 1);
   const exclOff = new Int32Array(n + 1);
   const indPos = new Int32Array(nKeys).fill(-1);
@@ -414,8 +418,8 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
   const predKey = new Int32Array(raw.length);
   const predOwnKey = new Int32Array(raw.length);
   for (let i = 0; i < n; i++) {
-    const is = ind.length;
-    const es = excl.length;
+    const is = nInd;
+    const es = nExcl;
     for (let j = off[i]!; j < off[i + 1]!; j++) {
       const k = raw[j]!;
       const a = alias[k]!;
@@ -424,24 +428,24 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
       const cs = f & F_CS ? 1 : 0;
       if (role === ROLE_INDICATOR) {
         const p = indPos[a]!;
-        if (p >= is) ind.data[p]! |= cs;
+        if (p >= is) ind[p]! |= cs;
         else {
-          indPos[a] = ind.length;
-          ind.push(a * 2 + cs);
+          indPos[a] = nInd;
+          ind[nInd++] = a * 2 + cs;
         }
       } else if (role === ROLE_EXCLUSION) {
         const p = exclPos[a]!;
-        if (p >= es) excl.data[p]! |= cs;
+        if (p >= es) excl[p]! |= cs;
         else {
-          exclPos[a] = excl.length;
-          excl.push(a * 2 + cs);
+          exclPos[a] = nExcl;
+          excl[nExcl++] = a * 2 + cs;
         }
       }
       predKey[j] = role === ROLE_NEGATED ? -1 : a;
       predOwnKey[j] = role === ROLE_NEGATED ? -1 : k;
     }
-    indOff[i + 1] = ind.length;
-    exclOff[i + 1] = excl.length;
+    indOff[i + 1] = nInd;
+    exclOff[i + 1] = nExcl;
   }
   const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
     const fl = r.fields.get(i);
@@ -456,9 +460,9 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
   const [written] = writtenLists.cols as [Int32Array];
   const writtenOff = writtenLists.off;
   return {
-    ind: ind.view(),
+    ind: ind.subarray(0, nInd),
     indOff,
-    excl: excl.view(),
+    excl: excl.subarray(0, nExcl),
     exclOff,
     fieldId,
     fieldFlags,
