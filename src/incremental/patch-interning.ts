@@ -40,6 +40,11 @@ export interface PatchedInterning {
   affected: Uint8Array;
 }
 
+/** The strings the predicate columns index: an array, or a snapshot's table decoded as asked for (`LazyStrings`). */
+export interface StringsAt {
+  at(i: number): string | undefined;
+}
+
 /** A key's bucket: its field and operator (at most 31 operators). */
 const bucket = (fid: number, opId: number) => fid * 32 + opId;
 
@@ -62,7 +67,7 @@ interface Resolved {
  * keys of its field and operator (found by normalized value), and the rule's
  * field and written-name lists.
  */
-function resolveChanged(old: StoredInterning, prev: PredicateIds, next: PredicateIds, strings: readonly string[], at: readonly number[], vendors: readonly string[]): Resolved | string {
+function resolveChanged(old: StoredInterning, prev: PredicateIds, next: PredicateIds, strings: StringsAt, at: readonly number[], vendors: readonly string[]): Resolved | string {
   const fieldIdx = new Map<string, number>();
   for (let f = 0; f < old.fields.length; f++) fieldIdx.set(fieldKey(old.fields[f]!), f);
   const opIdx = new Map<string, number>();
@@ -79,15 +84,15 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
     const ops: number[] = [];
     for (let j = next.off[i]!; j < next.off[i + 1]!; j++) {
       const f = next.field[j]!;
-      const fid = fieldIdx.get(fieldKey(f < 0 ? null : strings[f]!));
-      const opId = opIdx.get(strings[next.op[j]!]!);
+      const fid = fieldIdx.get(fieldKey(f < 0 ? null : strings.at(f)!));
+      const opId = opIdx.get(strings.at(next.op[j]!)!);
       if (fid === undefined || opId === undefined) return 'a changed rule uses a new field or operator';
       fids.push(fid);
       ops.push(opId);
       const b = bucket(fid, opId);
       let w = wanted.get(b);
       if (!w) wanted.set(b, (w = new Map()));
-      w.set(strings[next.norm[j]!]!, -1);
+      w.set(strings.at(next.norm[j]!)!, -1);
     }
     fidOf.push(fids);
     opOf.push(ops);
@@ -104,7 +109,7 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
     for (let j = from; j < next.off[i + 1]!; j++) {
       const fid = fidOf[q]![j - from]!;
       const opId = opOf[q]![j - from]!;
-      const norm = strings[next.norm[j]!]!;
+      const norm = strings.at(next.norm[j]!)!;
       let k = wanted.get(bucket(fid, opId))!.get(norm)!;
       if (k < 0) {
         const name = `${bucket(fid, opId)}\u0000${norm}`;
@@ -127,7 +132,7 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
       fl.ops[p]! |= 1 << opId;
       const w = next.written[j]!;
       if (w >= 0) {
-        const wid = writtenIdx.get(`${fid}\u0000${vendors[i]}\u0000${strings[w]}`);
+        const wid = writtenIdx.get(`${fid}\u0000${vendors[i]}\u0000${strings.at(w)}`);
         if (wid === undefined) return 'a changed rule writes a field name anew';
         if (!wl.includes(wid)) wl.push(wid);
       }
@@ -140,7 +145,7 @@ function resolveChanged(old: StoredInterning, prev: PredicateIds, next: Predicat
 }
 
 /** Fill `wanted` (bucket -> normalized value -> -1) with the previous keys of those values. */
-function findKeys(old: StoredInterning, prev: PredicateIds, strings: readonly string[], wanted: Map<number, Map<string, number>>): void {
+function findKeys(old: StoredInterning, prev: PredicateIds, strings: StringsAt, wanted: Map<number, Map<string, number>>): void {
   const { keyFid, keyOp } = old;
   const first = old.keyState.first;
   const byField = new Uint8Array(old.fields.length);
@@ -153,7 +158,7 @@ function findKeys(old: StoredInterning, prev: PredicateIds, strings: readonly st
     if (!byField[keyFid[k]!]) continue;
     const m = wanted.get(bucket(keyFid[k]!, keyOp[k]!));
     if (!m) continue;
-    const norm = strings[prev.norm[first[k]!]!]!;
+    const norm = strings.at(prev.norm[first[k]!]!)!;
     if (lengths.has(norm.length) && m.get(norm) === -1) m.set(norm, k);
   }
 }
@@ -276,7 +281,7 @@ function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: In
  * when a second one shows up, at the rules counted so far plus one) and
  * `chooseDisplays` picks it.
  */
-function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, display: Int32Array, strings: readonly string[], affected: Uint8Array, first: Int32Array, ci: Uint8Array): Map<number, string> {
+function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, display: Int32Array, strings: StringsAt, affected: Uint8Array, first: Int32Array, ci: Uint8Array): Map<number, string> {
   const nKeys = affected.length;
   const shown = new Map<number, string>();
   const forms = new Map<number, Map<string, number>>();
@@ -291,7 +296,7 @@ function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Arra
       if (!affected[k]) continue;
       const f = flags[j]!;
       if (f & F_CI) ci[k] = 1;
-      const d = strings[display[j]!]!;
+      const d = strings.at(display[j]!)!;
       if (j === first[k]) shown.set(k, d);
       else {
         const m = forms.get(k);
@@ -325,7 +330,7 @@ function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Arra
  * buckets marked in `touched` (a case-sensitive key joins the
  * case-insensitive key of its folded value), the previous one elsewhere.
  */
-function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf: Int32Array, oldAlias: Int32Array, touched: Set<number>, touchedField: Uint8Array, ci: Uint8Array, first: Int32Array, next: PredicateIds, strings: readonly string[]): Int32Array {
+function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf: Int32Array, oldAlias: Int32Array, touched: Set<number>, touchedField: Uint8Array, ci: Uint8Array, first: Int32Array, next: PredicateIds, strings: StringsAt): Int32Array {
   const nKeys = keyFid.length;
   const alias = new Int32Array(nKeys);
   const inBucket = new Map<number, number[]>();
@@ -344,7 +349,7 @@ function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf:
     for (const k of keys) {
       const fo = next.foldedNorm[first[k]!]!;
       if (ci[k] || fo < 0) continue;
-      const v = strings[fo]!;
+      const v = strings.at(fo)!;
       const l = folds.get(v);
       if (l) l.push(k);
       else folds.set(v, [k]);
@@ -353,7 +358,7 @@ function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf:
     if (!folds.size) continue;
     for (const t of keys) {
       if (!ci[t]) continue;
-      const norm = strings[next.norm[first[t]!]!]!;
+      const norm = strings.at(next.norm[first[t]!]!)!;
       if (!lengths.has(norm.length)) continue;
       for (const k of folds.get(norm) ?? []) if (k !== t) alias[k] = t;
     }
@@ -483,7 +488,7 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
  * (`oldOff`: its rules' predicate offsets). `strings`: the table both
  * columns index. A string (why) when the change is left to the full pass.
  */
-export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, prev: PredicateIds, next: PredicateIds, strings: readonly string[], at: readonly number[], vendors: readonly string[]): PatchedInterning | string {
+export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, prev: PredicateIds, next: PredicateIds, strings: StringsAt, at: readonly number[], vendors: readonly string[]): PatchedInterning | string {
   const n = vendors.length;
   const ou = old.uses;
   const nOld = old.keyFid.length;
@@ -539,7 +544,7 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
       keyRegexFlags: (k) => {
         if (!affected[k]) return old.keyRegexFlags(oldOf[k]!);
         const rf = next.regexFlags[first[k]!]!;
-        return rf < 0 ? undefined : strings[rf];
+        return rf < 0 ? undefined : strings.at(rf);
       },
       keyAnchored,
       keyState,

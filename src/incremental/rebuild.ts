@@ -638,7 +638,8 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
   const ids = readSnapshotPreds(dir, state, snap);
   if (typeof ids === 'string') throw new FullBuild(ids);
   const n = newFacts.length;
-  const strings = snap.strings.all();
+  // Decoded as asked for: the patch reads the strings of the changed rules' fields' keys, not all 75,000.
+  const strings = snap.strings.lazy();
   const before = strings.length;
   const table = new StringTable(strings, false);
   const rIds = idsFromStreams(streams, table);
@@ -655,14 +656,14 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     at,
     newFacts.map((f) => f.vendor),
   );
-  const newC = typeof patch === 'string' ? collectFrom(idsReader(newIds, strings), newFacts) : restoreInterning(patch.stored);
+  const newC = typeof patch === 'string' ? collectFrom(idsReader(newIds, strings.all()), newFacts) : restoreInterning(patch.stored);
   const newReach = predicateReach(newC);
   const oldOff = ids.off;
   const newOff = newIds.off;
   const fields = new Set<string>();
   const touched = new Set<number>();
   const patched = new Set<number>();
-  const str = (id: number) => (id < 0 ? null : strings[id]!);
+  const str = (id: number) => (id < 0 ? null : strings.at(id));
   // What the catalog shows of predicate w's key now (`predicateKeys`): its display form, and whether it is another key's.
   const { predKey, predOwnKey } = newC.uses;
   const displayAt = (w: number): string | null => (predKey[w]! < 0 ? null : newC.key(predKey[w]!).display);
@@ -732,8 +733,8 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     for (const i of at) {
       for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) {
         const fid = fieldIds.get(fieldKey(str(ids.field[j]!)));
-        const op = opIds.get(strings[ids.op[j]!]!);
-        const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(strings[ids.norm[j]!]!);
+        const op = opIds.get(strings.at(ids.op[j]!));
+        const k = fid === undefined || op === undefined ? undefined : newC.keyMaps[fid]![op]?.get(strings.at(ids.norm[j]!));
         if (k !== undefined) ruleKeys.add(k);
       }
     }

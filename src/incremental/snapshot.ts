@@ -230,6 +230,20 @@ export class SnapshotStrings {
     return this.parsed;
   }
 
+  /**
+   * The strings as a list decoded a string at a time when asked for, with
+   * strings appended after them: a rebuild that patches the interning asks
+   * for a few thousand of the 75,000 (docs/performance.md, "Incremental
+   * builds", twenty-first session). The file is read whole once.
+   */
+  lazy(): LazyStrings {
+    if (!this.parsed && !this.bytes) {
+      this.bytes = readBounded(this.path!);
+      if (!this.bytes) throw new DamagedSnapshot('snapshot strings file is damaged');
+    }
+    return new LazyStrings(this, this.count);
+  }
+
   /** String `i` (below `count`). Throws when the file is damaged. */
   at(i: number): string {
     if (this.parsed) return this.parsed[i]!;
@@ -368,18 +382,54 @@ export function readFileRange(path: string, start: number, end: number, what = p
 export class DamagedSnapshot extends Error {}
 
 /** Interns strings to ids over an existing table; `added` lists the strings it appended. */
+/** `SnapshotStrings.lazy()`: string `i` decoded when first asked for; appended strings after the file's. */
+export class LazyStrings {
+  private readonly decoded: (string | undefined)[];
+  private readonly appended: string[] = [];
+
+  constructor(
+    private readonly file: SnapshotStrings,
+    private readonly count: number,
+  ) {
+    this.decoded = new Array<string | undefined>(count);
+  }
+
+  at(i: number): string {
+    if (i >= this.count) return this.appended[i - this.count]!;
+    let s = this.decoded[i];
+    if (s === undefined) this.decoded[i] = s = this.file.at(i);
+    return s;
+  }
+
+  push(s: string): number {
+    return this.count + this.appended.push(s);
+  }
+
+  get length(): number {
+    return this.count + this.appended.length;
+  }
+
+  /** Every string, the appended ones included (the interning pass, run again, reads them all). */
+  all(): string[] {
+    return [...this.file.all().slice(0, this.count), ...this.appended];
+  }
+}
+
 export class StringTable {
   private map: Map<string, number> | null = null;
   readonly added: string[] = [];
   /**
    * `dedupe` false: every string is appended as a new id (an incremental build
    * adds a few strings to a table of tens of thousands: indexing the table
-   * would cost more than the duplicates, which the next full build drops).
+   * would cost more than the duplicates, which the next full build drops);
+   * the table may then be a `LazyStrings`.
    */
   constructor(
-    private readonly strings: string[],
+    private readonly strings: string[] | LazyStrings,
     private readonly dedupe = true,
-  ) {}
+  ) {
+    if (dedupe && !Array.isArray(strings)) throw new Error('StringTable: a deduplicating table needs its strings');
+  }
 
   id(s: string | null | undefined): number {
     if (s === null || s === undefined) return -1;
@@ -387,15 +437,16 @@ export class StringTable {
       this.added.push(s);
       return this.strings.push(s) - 1;
     }
+    const strings = this.strings as string[];
     // Built on first use: an incremental build without changed rules never needs it.
     if (!this.map) {
       this.map = new Map();
-      for (let i = 0; i < this.strings.length; i++) if (!this.map.has(this.strings[i]!)) this.map.set(this.strings[i]!, i);
+      for (let i = 0; i < strings.length; i++) if (!this.map.has(strings[i]!)) this.map.set(strings[i]!, i);
     }
     let id = this.map.get(s);
     if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
+      id = strings.length;
+      strings.push(s);
       this.added.push(s);
       this.map.set(s, id);
     }

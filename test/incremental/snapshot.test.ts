@@ -160,6 +160,22 @@ describe('the strings file', () => {
     expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.bin'), 1).at(0)).toThrow();
   });
 
+  it('reads as a list decoded as asked for, strings appended after the ones the state uses', () => {
+    const f = writeStrings(dir, [...strings, 'not used by the state']);
+    const lazy = new SnapshotStrings(join(dir, f), strings.length).lazy();
+    expect(lazy.length).toBe(strings.length);
+    expect([5, 0, 2, 2, 4, 1, 3].map((i) => lazy.at(i))).toEqual([5, 0, 2, 2, 4, 1, 3].map((i) => strings[i]));
+    const table = new StringTable(lazy, false);
+    expect([table.id('added'), table.id('a'), table.id(null)]).toEqual([strings.length, strings.length + 1, -1]);
+    expect(table.added).toEqual(['added', 'a']);
+    expect([lazy.length, table.size, lazy.at(strings.length), lazy.at(strings.length + 1)]).toEqual([strings.length + 2, strings.length + 2, 'added', 'a']);
+    expect(lazy.all()).toEqual([...strings, 'added', 'a']);
+    // Out of the state's range: damaged.
+    expect(() => new SnapshotStrings(join(dir, f), strings.length).lazy().at(-1)).toThrow(DamagedSnapshot);
+    expect(() => new StringTable(lazy)).toThrow(/needs its strings/);
+    expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.bin'), 1).lazy()).toThrow();
+  });
+
   it('is appended to in place, earlier ids keeping their strings', () => {
     const f = writeStrings(dir, strings);
     const more = ['new', '', 'wide \u{1F600} \ud800', 'x'.repeat(5)];
