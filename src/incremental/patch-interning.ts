@@ -43,6 +43,8 @@ export interface PatchedInterning {
 /** The strings the predicate columns index: an array, or a snapshot's table decoded as asked for (`LazyStrings`). */
 export interface StringsAt {
   at(i: number): string | undefined;
+  /** String i's length without decoding it, where the table can tell. */
+  lengthOf?(i: number): number;
 }
 
 /** A key's bucket: its field and operator (at most 31 operators). */
@@ -158,7 +160,10 @@ function findKeys(old: StoredInterning, prev: PredicateIds, strings: StringsAt, 
     if (!byField[keyFid[k]!]) continue;
     const m = wanted.get(bucket(keyFid[k]!, keyOp[k]!));
     if (!m) continue;
-    const norm = strings.at(prev.norm[first[k]!]!)!;
+    const id = prev.norm[first[k]!]!;
+    // Most keys of a field are not the values wanted: their lengths tell, without decoding them.
+    if (strings.lengthOf && !lengths.has(strings.lengthOf(id))) continue;
+    const norm = strings.at(id)!;
     if (lengths.has(norm.length) && m.get(norm) === -1) m.set(norm, k);
   }
 }

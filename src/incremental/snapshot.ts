@@ -244,6 +244,14 @@ export class SnapshotStrings {
     return new LazyStrings(this, this.count);
   }
 
+  /** The length (UTF-16 units) of string `i` (below `count`), without decoding it. Throws when the file is damaged. */
+  lengthOf(i: number): number {
+    const t = (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
+    if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
+    const bytes = t.ends[i + 1]! - t.ends[i]!;
+    return t.kinds[i] ? bytes >> 1 : bytes;
+  }
+
   /** String `i` (below `count`). Throws when the file is damaged. */
   at(i: number): string {
     if (this.parsed) return this.parsed[i]!;
@@ -251,8 +259,10 @@ export class SnapshotStrings {
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
     const a = t.ends[i]!;
     const b = t.ends[i + 1]!;
-    const bytes = this.bytes ? this.bytes.subarray(a, b) : readFileRange(this.path!, a, b, 'snapshot strings file');
-    return bytes.toString(t.kinds[i] ? 'utf16le' : 'latin1');
+    const encoding = t.kinds[i] ? 'utf16le' : 'latin1';
+    // Decoded from the bytes read in place (a view per string costs more than the decoding).
+    if (this.bytes) return this.bytes.toString(encoding, a, b);
+    return readFileRange(this.path!, a, b, 'snapshot strings file').toString(encoding);
   }
 
   /** The offsets and kinds of a file, read from its end (not its strings). */
@@ -399,6 +409,13 @@ export class LazyStrings {
     let s = this.decoded[i];
     if (s === undefined) this.decoded[i] = s = this.file.at(i);
     return s;
+  }
+
+  /** String `i`'s length, without decoding it (a key's value is compared by length first). */
+  lengthOf(i: number): number {
+    if (i >= this.count) return this.appended[i - this.count]!.length;
+    const s = this.decoded[i];
+    return s === undefined ? this.file.lengthOf(i) : s.length;
   }
 
   push(s: string): number {
