@@ -175,6 +175,11 @@ describe('the strings file', () => {
     expect(() => new SnapshotStrings(join(dir, f), strings.length).lazy().at(-1)).toThrow(DamagedSnapshot);
     expect(() => new StringTable(lazy)).toThrow(/needs its strings/);
     expect(() => new SnapshotStrings(join(dir, 'build-v1-strings-missing.bin'), 1).lazy()).toThrow();
+    // UTF-16 strings: their length in units, surrogates and all.
+    const wide = ['wide \u{1F600} \ud800', 'ascii', '\u4e2d\u6587'];
+    const w = new SnapshotStrings(join(dir, writeStrings(dir, wide)), wide.length).lazy();
+    expect(wide.map((_, i) => w.lengthOf(i))).toEqual(wide.map((x) => x.length));
+    expect(wide.map((_, i) => w.at(i))).toEqual(wide);
   });
 
   it('is appended to in place, earlier ids keeping their strings', () => {
