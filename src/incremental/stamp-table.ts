@@ -66,6 +66,8 @@ export class StampTable {
   /** The names' bytes as a Buffer (one view, made once), and whether they are ASCII (then decoded as Latin-1: a copy). */
   private readonly nameBytes: Buffer;
   private readonly ascii: boolean;
+  /** The names decoded at once (an ASCII table), when first asked for. */
+  private namesText: string | null = null;
 
   private constructor(
     readonly length: number,
@@ -121,7 +123,10 @@ export class StampTable {
   }
 
   name(i: number): string {
-    return this.nameBytes.toString(this.ascii ? 'latin1' : 'utf8', this.nameOff[i]!, this.nameOff[i + 1]!);
+    // An ASCII table is decoded once and sliced: a rebuild asks for about 27,000 names (each output's
+    // and source's to stat, each loader file's), and a decode each cost 0.8 µs.
+    if (this.ascii) return (this.namesText ??= this.nameBytes.toString('latin1')).slice(this.nameOff[i]!, this.nameOff[i + 1]!);
+    return this.nameBytes.toString('utf8', this.nameOff[i]!, this.nameOff[i + 1]!);
   }
 
   /** The stamp's text (`stampOf`'s), or null when the file had none. */
