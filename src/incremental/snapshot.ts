@@ -198,6 +198,9 @@ export class SnapshotStrings {
   private table: StringsTable | null = null;
   private bytes: Buffer | null;
   private readonly path: string | null;
+  /** The bytes of the strings decoded as Latin-1 at once, when a string is first asked for (`at`). */
+  private latin1: string | null = null;
+  private lengthsOf: Int32Array | null = null;
 
   /**
    * `source`: the file's bytes, or its path (then a string alone is read from
@@ -244,12 +247,14 @@ export class SnapshotStrings {
     return new LazyStrings(this, this.count);
   }
 
-  /** The length (UTF-16 units) of string `i` (below `count`), without decoding it. Throws when the file is damaged. */
-  lengthOf(i: number): number {
+  /** Each string's length (UTF-16 units), without decoding them: `count` of them. Throws when the file is damaged. */
+  lengths(): Int32Array {
+    if (this.lengthsOf) return this.lengthsOf;
     const t = (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
-    if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
-    const bytes = t.ends[i + 1]! - t.ends[i]!;
-    return t.kinds[i] ? bytes >> 1 : bytes;
+    const out = new Int32Array(this.count);
+    const { ends, kinds } = t;
+    for (let i = 0; i < out.length; i++) out[i] = (ends[i + 1]! - ends[i]!) >> (kinds[i] ? 1 : 0);
+    return (this.lengthsOf = out);
   }
 
   /** String `i` (below `count`). Throws when the file is damaged. */
@@ -259,10 +264,13 @@ export class SnapshotStrings {
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
     const a = t.ends[i]!;
     const b = t.ends[i + 1]!;
-    const encoding = t.kinds[i] ? 'utf16le' : 'latin1';
-    // Decoded from the bytes read in place (a view per string costs more than the decoding).
-    if (this.bytes) return this.bytes.toString(encoding, a, b);
-    return readFileRange(this.path!, a, b, 'snapshot strings file').toString(encoding);
+    if (this.bytes) {
+      // A Latin-1 string is a slice of the file's strings decoded at once (a rebuild that patches the
+      // interning asks for about 14,000 of them: a decode each cost more than the one decode and the slices).
+      if (!t.kinds[i]) return (this.latin1 ??= this.bytes.toString('latin1', 0, t.ends[t.kinds.length]!)).slice(a, b);
+      return this.bytes.toString('utf16le', a, b);
+    }
+    return readFileRange(this.path!, a, b, 'snapshot strings file').toString(t.kinds[i] ? 'utf16le' : 'latin1');
   }
 
   /** The offsets and kinds of a file, read from its end (not its strings). */
@@ -411,11 +419,9 @@ export class LazyStrings {
     return s;
   }
 
-  /** String `i`'s length, without decoding it (a key's value is compared by length first). */
-  lengthOf(i: number): number {
-    if (i >= this.count) return this.appended[i - this.count]!.length;
-    const s = this.decoded[i];
-    return s === undefined ? this.file.lengthOf(i) : s.length;
+  /** The lengths of the file's strings (not the appended ones), without decoding them: a key's value is compared by length first. */
+  get lengths(): Int32Array {
+    return this.file.lengths();
   }
 
   push(s: string): number {
