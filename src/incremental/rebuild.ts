@@ -494,9 +494,15 @@ function tiesByFirstUse(c: Interning, ks: Iterable<number>): boolean {
   }
   if (!buckets.size) return false;
   const byField = new Uint8Array(c.fields.length);
-  for (const k of mine) byField[fid[k]!] = 1;
+  const isMine = new Uint8Array(fid.length);
+  for (const k of mine) {
+    byField[fid[k]!] = 1;
+    isMine[k] = 1;
+  }
+  // Every key of the fields reached (thousands): typed arrays and the bucket first, the display's length
+  // (a call into the restored interning) only for a key of a bucket with displays to match.
   for (let k = 0; k < fid.length; k++) {
-    if (!byField[fid[k]!] || mine.has(k) || !counted(k)) continue;
+    if (!byField[fid[k]!] || isMine[k] || (nInd[k]! <= 0 && nExcl[k]! <= 0)) continue;
     const e = buckets.get(fid[k]! * 32 + opId[k]!);
     if (e && e.lengths.has(c.displayLength(k)) && e.displays.has(c.key(k).display)) return true;
   }
