@@ -422,9 +422,11 @@ export interface AggregateSelection {
   /**
    * With `fields`: every other field also gets what the site's field list
    * shows of it (its rules by vendor, its written names, and a `values` list
-   * of the right length whose rows are not made: holes).
+   * of the right length whose rows are not made: holes). `'later'`: not now,
+   * but when `Aggregated.fillFieldFigures` is called (the incremental build
+   * calls it only when the field list may have changed).
    */
-  fieldFigures?: boolean;
+  fieldFigures?: boolean | 'later';
 }
 
 export interface Aggregated {
@@ -437,6 +439,8 @@ export interface Aggregated {
   reach: Int32Array;
   /** Each technique's member rules (rolled up), by id: rule index -> the ids it is tagged with that make it one (made when read). */
   readonly members: Map<string, Map<number, string[]>>;
+  /** With `fieldFigures: 'later'`: give every field not selected its figures (as `fieldFigures: true` would have), in place. */
+  fillFieldFigures?: () => void;
 }
 
 /** A technique's member rules (ascending) and, for each, the ids it is tagged with that make it one. */
@@ -861,7 +865,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   const techById = new Map(techniques.map((t) => [t.id, t]));
 
   // ---- 5. Catalog-wide field pages.
-  const fields = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields, select?.fieldFigures);
+  const { pages: fields, fillFigures } = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields, select?.fieldFigures);
 
   // ---- 6. Matrix.
   const matrix: MatrixColumn[] = [];
@@ -1002,6 +1006,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     get members() {
       return new Map([...members].map(([tid, m]) => [tid, new Map(m.rules.map((i, j) => [i, m.via[j]!]))]));
     },
+    ...(fillFigures ? { fillFieldFigures: fillFigures } : {}),
   };
 }
 
@@ -1013,7 +1018,8 @@ interface FieldPageOrders {
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
-function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>, figures = false): CatalogField[] {
+function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>, figuresWanted: boolean | 'later' = false): { pages: CatalogField[]; fillFigures?: () => void } {
+  const figures = figuresWanted === true;
   const { uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
@@ -1065,7 +1071,7 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   const slugs = new SlugAllocator(['index']); // fields/index.html is the field list
   // The pages computed in full list their values' rules: filled at once (a restored interning has none yet).
   fillRuleLists(c, order.filter((fid) => full[fid]).flatMap((fid) => pageKeys[fid]!));
-  return order.map((fid) => {
+  const pages = order.map((fid): CatalogField => {
     const field = c.fields[fid]!;
     const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
     if (!full[fid] && !figures) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
@@ -1104,4 +1110,26 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
         }),
     };
   });
+  if (figuresWanted !== 'later' || !selected) return { pages };
+  // The figures of the fields not computed in full, as `figures` gives them, filled into their pages when asked for.
+  const fillFigures = () => {
+    const rulesOf: number[][] = new Array(nFields);
+    const writtenOf: number[][] = new Array(nFields);
+    for (let fid = 0; fid < nFields; fid++) if (!full[fid]) (rulesOf[fid] = []), (writtenOf[fid] = []);
+    for (let r = 0; r < prepared.length; r++) {
+      for (let j = uses.fieldOff[r]!; j < uses.fieldOff[r + 1]!; j++) {
+        const fid = uses.fieldId[j]!;
+        if (!full[fid]) rulesOf[fid]!.push(r);
+      }
+    }
+    for (let w = 0; w < c.writtenField.length; w++) if (!full[c.writtenField[w]!]) writtenOf[c.writtenField[w]!]!.push(w);
+    order.forEach((fid, i) => {
+      if (full[fid]) return;
+      const page = pages[i]!;
+      page.byVendor = vendorCounts(rulesOf[fid]!, prepared);
+      page.writtenAs = o.writtenAs(writtenOf[fid]!, writtenCount);
+      page.values = new Array(valueCount[fid]!);
+    });
+  };
+  return { pages, fillFigures };
 }

@@ -841,6 +841,25 @@ function suspectPredicates(
   return out.view();
 }
 
+/**
+ * Whether the field list (fields/index.html) shows what it showed: the same
+ * fields in the same order with the same page names (`previous`: the
+ * snapshot's field ranges), and each reached field (`reached`) the figures
+ * its previous element (`was`) showed. The others' figures did not change.
+ */
+function sameFieldList(now: readonly CatalogField[], previous: readonly [string, string, number, number][], reached: ReadonlySet<string>, was: ReadonlyMap<string, CatalogField>): boolean {
+  if (now.length !== previous.length) return false;
+  for (let i = 0; i < now.length; i++) {
+    const f = now[i]!;
+    const k = fieldKey(f.field);
+    if (k !== previous[i]![0] || f.slug !== previous[i]![1]) return false;
+    if (!reached.has(k)) continue;
+    const w = was.get(k);
+    if (!w || f.count !== w.count || f.values.length !== w.values.length || JSON.stringify(f.byVendor) !== JSON.stringify(w.byVendor) || JSON.stringify(f.writtenAs) !== JSON.stringify(w.writtenAs)) return false;
+  }
+  return true;
+}
+
 /** Whether two internings have the same fields, each used by as many rules. */
 function sameFieldCounts(a: Pick<StoredInterning, 'fields' | 'uses'>, b: Pick<Interning, 'fields' | 'uses'>): boolean {
   if (a.fields.length !== b.fields.length || a.fields.some((f, i) => f !== b.fields[i])) return false;
@@ -1280,7 +1299,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   // only (`fieldFigures`); the search data's value rows of the others are copied from the previous file
   // (each field's range was recorded), the field list is written again.
   const spliceFields = site && !keepFieldList && reached.sameFieldCounts && state.ranges.searchFields !== undefined;
-  const select: AggregateSelection = site && !keepFieldList && !spliceFields ? { techniques: techs } : { techniques: techs, fields, ...(spliceFields ? { fieldFigures: true } : {}) };
+  const select: AggregateSelection = site && !keepFieldList && !spliceFields ? { techniques: techs } : { techniques: techs, fields, ...(spliceFields ? { fieldFigures: 'later' as const } : {}) };
 
   // ---- The catalog: selected pages in full, every other one light.
   const summary = summarizeChecks(
@@ -1391,6 +1410,22 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       for (const t of cat.techniques) if (techs.has(t.id)) for (const r of t.rules) listedRules[r.rule] ??= listedRule(newFacts[r.rule]!, newSlugs[r.rule]!);
     }
     const view = { ...cat, rules: listedRules } as unknown as Catalog;
+    // The reached fields' previous elements, read back from the previous catalog.json: what their pages and
+    // the field list showed of them.
+    const wasField = new Map<string, CatalogField>();
+    if (site) {
+      for (const f of cat.fields) {
+        const k = fieldKey(f.field);
+        const was = oldField.get(k);
+        if (fields.has(k) && was) wasField.set(k, JSON.parse(readRange(was.s, was.e)) as CatalogField);
+      }
+    }
+    // The field list shows every field's name, figures and number of values, in catalog order (and the
+    // output's file list follows the numbers of values): when the fields kept their order and the reached
+    // ones their figures, both are the previous ones, and no other field's figures are computed
+    // (`fieldFigures: 'later'`); otherwise they are now.
+    const fieldListKept = keepFieldList || (spliceFields && sameFieldList(cat.fields, state.ranges.fields, fields, wasField));
+    if (!fieldListKept) agg.fillFieldFigures?.();
     /** Where each field's value rows are within the search data's value rows, when they are not written from the fields (relative to their start). */
     let fieldsAt: number[] | undefined;
     const searchRanges = new Map<string, number[]>([
@@ -1428,15 +1463,15 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       } else if (before) fieldsAt = state.ranges.searchFields?.map((x) => x - state.ranges.searchValues![0]!);
       add('assets/search-data.js', () => searchDataChunks(view, { ranges: searchRanges, ...(values ? { values } : {}) }));
       add('index.html', () => indexPage(view));
-      if (!keepFieldList) add('fields/index.html', () => fieldsIndexPage(view));
+      if (!fieldListKept) add('fields/index.html', () => fieldsIndexPage(view));
       for (const t of cat.techniques) if (techPage(t)) add(`techniques/${t.slug}.html`, () => techniquePageBytes(view, t));
       // A reached field's pages that show what they showed (most of a many-paged field's, after an edited
       // value) are the previous ones: `unchangedFieldPages`, against the element in the previous catalog.json.
       for (const f of cat.fields) {
         const k = fieldKey(f.field);
         if (!fields.has(k)) continue;
-        const was = oldField.get(k);
-        const kept = was && fieldPageCount(f) > 1 ? unchangedFieldPages(f, JSON.parse(readRange(was.s, was.e)) as CatalogField, relisted) : null;
+        const was = wasField.get(k);
+        const kept = was && fieldPageCount(f) > 1 ? unchangedFieldPages(f, was, relisted) : null;
         for (let p = 1; p <= fieldPageCount(f); p++) if (!kept?.has(p)) add(`fields/${fieldPageFile(f.slug, p)}`, () => fieldPageBytes(view, f, p));
       }
       for (let i = 0; i < n; i++) {
@@ -1459,10 +1494,10 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     // Every file of the output, as a full build lists them.
     // With the field list kept, the light fields do not know their value pages: the files are the previous ones.
     // (Then the manifest listing them is the previous one too, checked at the start with the others.)
-    const allRels = keepFieldList ? previousOutputs(state) : catalogFilePaths(view, { site });
+    const allRels = fieldListKept ? previousOutputs(state) : catalogFilePaths(view, { site });
     // The same files as before (field pages keep their number when a field's values change): the manifest
     // would be written again with the same bytes, and nothing is left to remove.
-    const { removed } = keepFieldList || sameOutputList(state, allRels) ? { removed: 0 } : finishCatalogOutput(out, allRels);
+    const { removed } = fieldListKept || sameOutputList(state, allRels) ? { removed: 0 } : finishCatalogOutput(out, allRels);
     const tr = ranges.get('techniques')!;
     const fr = ranges.get('fields')!;
 
