@@ -1411,13 +1411,13 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     }
     const view = { ...cat, rules: listedRules } as unknown as Catalog;
     // The reached fields' previous elements, read back from the previous catalog.json: what their pages and
-    // the field list showed of them.
+    // the field list showed of them (only where one of those is compared).
     const wasField = new Map<string, CatalogField>();
     if (site) {
       for (const f of cat.fields) {
         const k = fieldKey(f.field);
         const was = oldField.get(k);
-        if (fields.has(k) && was) wasField.set(k, JSON.parse(readRange(was.s, was.e)) as CatalogField);
+        if (fields.has(k) && was && (spliceFields || fieldPageCount(f) > 1)) wasField.set(k, JSON.parse(readRange(was.s, was.e)) as CatalogField);
       }
     }
     // The field list shows every field's name, figures and number of values, in catalog order (and the
