@@ -1019,22 +1019,20 @@ interface FieldPageOrders {
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
 function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string[], o: FieldPageOrders, selected?: ReadonlySet<string>, figuresWanted: boolean | 'later' = false): { pages: CatalogField[]; fillFigures?: () => void } {
-  const figures = figuresWanted === true;
   const { uses } = c;
   const nFields = c.fields.length;
   const nOps = c.ops.length;
   // The pages computed in full (all of them without a selection); every other one shows its name and count
-  // only, or with `figures` what the field list shows too (`listed`: its rules and written names are listed).
+  // only, and with figures (`fillFigures`, below) what the field list shows too.
   const full = new Uint8Array(nFields).fill(selected ? 0 : 1);
   if (selected) for (let fid = 0; fid < nFields; fid++) if (selected.has(fieldKey(c.fields[fid]!))) full[fid] = 1;
-  const listed = figures ? new Uint8Array(nFields).fill(1) : full;
   const pageCount = new Int32Array(nFields);
   const pageRules: number[][] = new Array(nFields);
   const pageWritten: number[][] = new Array(nFields);
   const pageKeys: number[][] = new Array(nFields);
   const valueCount = new Int32Array(nFields);
   for (let fid = 0; fid < nFields; fid++) {
-    if (listed[fid]) (pageRules[fid] = []), (pageWritten[fid] = []);
+    if (full[fid]) (pageRules[fid] = []), (pageWritten[fid] = []);
     if (full[fid]) pageKeys[fid] = [];
   }
   const pageOps = new Int32Array(nFields * nOps);
@@ -1042,7 +1040,7 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
     for (let j = uses.fieldOff[r]!; j < uses.fieldOff[r + 1]!; j++) {
       const fid = uses.fieldId[j]!;
       pageCount[fid]++;
-      if (!listed[fid]) continue;
+      if (!full[fid]) continue;
       pageRules[fid]!.push(r);
       const opBits = uses.fieldOps[j]!;
       for (let op = 0; op < nOps; op++) if (opBits & (1 << op)) pageOps[fid * nOps + op]++;
@@ -1051,7 +1049,7 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   // A written name belongs to one field, and each rule lists it once: its count is its number of rules.
   const writtenCount = new Int32Array(c.writtenName.length);
   for (let j = 0; j < uses.written.length; j++) writtenCount[uses.written[j]!]++;
-  for (let w = 0; w < c.writtenField.length; w++) if (listed[c.writtenField[w]!]) pageWritten[c.writtenField[w]!]!.push(w);
+  for (let w = 0; w < c.writtenField.length; w++) if (full[c.writtenField[w]!]) pageWritten[c.writtenField[w]!]!.push(w);
   // Each page's values: the keys some rule counts (from the columns: no key is looked at otherwise).
   const { fid: keyFid, nInd, nExcl } = c.keyCols;
   for (let k = 0; k < keyFid.length; k++) {
@@ -1074,11 +1072,7 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   const pages = order.map((fid): CatalogField => {
     const field = c.fields[fid]!;
     const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
-    if (!full[fid] && !figures) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
-    if (!full[fid]) {
-      const rules = pageRules[fid]!;
-      return { field, slug, count: rules.length, byVendor: vendorCounts(rules, prepared), ops: {}, writtenAs: o.writtenAs(pageWritten[fid]!, writtenCount), techniques: [], rules: [], values: new Array(valueCount[fid]!) };
-    }
+    if (!full[fid]) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
     const rules = pageRules[fid]!;
     const techs: number[] = [];
     for (const r of rules) {
@@ -1110,8 +1104,9 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
         }),
     };
   });
-  if (figuresWanted !== 'later' || !selected) return { pages };
-  // The figures of the fields not computed in full, as `figures` gives them, filled into their pages when asked for.
+  if (!figuresWanted || !selected) return { pages };
+  // The figures of the fields not computed in full (their rules by vendor, written names, and a `values`
+  // list of the right length whose rows are holes), filled into their pages now or when asked for.
   const fillFigures = () => {
     const rulesOf: number[][] = new Array(nFields);
     const writtenOf: number[][] = new Array(nFields);
@@ -1131,5 +1126,7 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
       page.values = new Array(valueCount[fid]!);
     });
   };
-  return { pages, fillFigures };
+  if (figuresWanted === 'later') return { pages, fillFigures };
+  fillFigures();
+  return { pages };
 }

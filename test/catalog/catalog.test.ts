@@ -284,6 +284,18 @@ describe('the aggregation input', () => {
       else expect(f.values).toEqual([]);
     }
     expect([part.catalog.matrix, part.catalog.summary]).toEqual([whole.catalog.matrix, whole.catalog.summary]);
+    // With the field list's figures, now or when asked for: every other field's rules by vendor, written names
+    // and number of values (its rows holes), as the whole catalog has them.
+    const select = { techniques: new Set(['T1114']), fields: new Set(['process.name']) };
+    const figures = (fs: typeof whole.catalog.fields) => fs.map((f) => [f.field, f.slug, f.count, f.byVendor, f.writtenAs, f.values.length]);
+    const now = aggregateCatalog(input, options, { ...select, fieldFigures: true }, { collected: restoreInterning(storeInterning(collected)) });
+    expect(now.fillFieldFigures).toBeUndefined();
+    expect(figures(now.catalog.fields)).toEqual(figures(whole.catalog.fields));
+    const later = aggregateCatalog(input, options, { ...select, fieldFigures: 'later' }, { collected: restoreInterning(storeInterning(collected)) });
+    expect(later.catalog.fields.filter((f) => f.field !== 'process.name').every((f) => f.values.length === 0 && !Object.keys(f.byVendor).length)).toBe(true);
+    later.fillFieldFigures!();
+    expect(figures(later.catalog.fields)).toEqual(figures(whole.catalog.fields));
+    expect(JSON.stringify(later.catalog.fields)).toBe(JSON.stringify(now.catalog.fields));
     // Each technique's members, by rule: the ids it is tagged with that make it one.
     expect(whole.members.get('T1114')).toEqual(new Map([[0, ['T1114.002']], [1, ['T1114.002']], [2, ['T1114.002', 'T1114']], [3, ['T1114']], [6, ['T1114.002']]]));
   });
