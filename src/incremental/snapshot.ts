@@ -250,7 +250,7 @@ export class SnapshotStrings {
   /** Each string's length (UTF-16 units), without decoding them: `count` of them. Throws when the file is damaged. */
   lengths(): Int32Array {
     if (this.lengthsOf) return this.lengthsOf;
-    const t = (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
+    const t = this.offsets();
     const out = new Int32Array(this.count);
     const { ends, kinds } = t;
     for (let i = 0; i < out.length; i++) out[i] = (ends[i + 1]! - ends[i]!) >> (kinds[i] ? 1 : 0);
@@ -260,7 +260,7 @@ export class SnapshotStrings {
   /** String `i` (below `count`). Throws when the file is damaged. */
   at(i: number): string {
     if (this.parsed) return this.parsed[i]!;
-    const t = (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
+    const t = this.offsets();
     if (!(i >= 0 && i < this.count)) throw new DamagedSnapshot('snapshot strings file is damaged');
     const a = t.ends[i]!;
     const b = t.ends[i + 1]!;
@@ -271,6 +271,11 @@ export class SnapshotStrings {
       return this.bytes.toString('utf16le', a, b);
     }
     return readFileRange(this.path!, a, b, 'snapshot strings file').toString(t.kinds[i] ? 'utf16le' : 'latin1');
+  }
+
+  /** The table of offsets and kinds: from the bytes read, or from the file's end. */
+  private offsets(): StringsTable {
+    return (this.table ??= this.bytes ? stringsTableOf(this.bytes, this.bytes.length, this.count) : this.tableOfFile(this.path!));
   }
 
   /** The offsets and kinds of a file, read from its end (not its strings). */
