@@ -29,7 +29,10 @@
  *    technique and field pages and the rule rows (their corpus reach) the
  *    change reaches;
  * 4. aggregates those pages in full and every other one light (header
- *    figures for the matrix, the summary and the Navigator layers);
+ *    figures for the matrix, the summary and the Navigator layers); a
+ *    reached technique whose element the change cannot have changed (the
+ *    changed values are not, and were not, among the rows it shows:
+ *    unchanged-techniques.ts) is left light and keeps its previous bytes;
  * 5. writes catalog.json from the new pages and the previous file's bytes of
  *    every other element (a rule row whose reach changed is patched in
  *    place), the Markdown pages of the recomputed techniques, the layers,
@@ -56,8 +59,8 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path';
 import type { Rule, Vendor } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
-import { IntList, restoreInterning, storeInterning, type Interning, type PredicateStreams, type StoredInterning } from '../catalog/collect.js';
+import { aggregateCatalog, catalogInput, DEFAULT_ROW_LIMIT, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { IntList, restoreInterning, storeInterning, type Interning, type PredicateStreams, type RuleUses, type StoredInterning } from '../catalog/collect.js';
 import { ANY_FIELD, fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
 import { resolveLimits } from '../core/limits.js';
@@ -78,6 +81,7 @@ import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { joinFieldRows, searchDataChunks, searchFieldRowsBytes } from '../render/site/search-data.js';
+import { CUT_WIDTH, techniqueCut, unchangedTechniques, type UnchangedInput } from './unchanged-techniques.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, readSupportState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, writeSupport, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { patchInterning } from './patch-interning.js';
@@ -128,6 +132,12 @@ export interface IncrementalInfo {
   techniques: number;
   fields: number;
   rows: number;
+  /**
+   * Incremental builds where a changed rule's predicates changed: the techniques the change reached
+   * whose element it cannot have changed, kept as they were instead of computed again
+   * (src/incremental/unchanged-techniques.ts; not counted in `techniques`).
+   */
+  techniquesKept?: number;
   /** A snapshot for the next build was written. */
   snapshot: boolean;
 }
@@ -373,6 +383,7 @@ function saveFromFull(opts: UpdateOptions, key: string, site: boolean, full: Bui
     diagnostics: load.diagnostics,
     summary: full.summary,
     ruleFiles: ruleFiles.flatMap(([p, from, n]) => [srcIndex.get(p)!, from, n]),
+    techniqueCuts: { rowLimit: cat.rowLimit, cuts: cat.techniques.flatMap(techniqueCut) },
     ranges: {
       techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
       rules: ranges.get('rules')!,
@@ -559,6 +570,8 @@ interface Reached {
   same: boolean;
   /** Every field is the previous build's, with as many rules (so in the same place of the field list). */
   sameFieldCounts: boolean;
+  /** A patched interning's previous uses and key ids (what `unchangedTechniques` compares). */
+  patch?: Pick<UnchangedInput, 'oldUses' | 'idOf' | 'oldOf' | 'sameLook' | 'lookNow' | 'lookBefore'>;
   interning?: IncrementalInfo['interning'];
   /** Write (or keep) the predicates, strings and interning files; what the state names. */
   save(): Pick<SnapshotState, 'predsFile' | 'stringsFile' | 'strings' | 'interningFile'>;
@@ -757,6 +770,24 @@ function changedPredicates(dir: string, state: SnapshotState, snap: Snapshot, at
     same: false,
     sameFieldCounts: sameFieldCounts(kept.stored, newC),
     interning: typeof patch === 'string' ? { replayed: patch } : 'patched',
+    ...(typeof patch === 'string'
+      ? {}
+      : {
+          patch: {
+            oldUses: kept.stored.uses,
+            idOf: patch.idOf,
+            oldOf: patch.stored.from!.oldOf,
+            // A key the patch left alone shows what it showed; one it found again is compared.
+            sameLook: (k: number) => {
+              const o = patch.stored.from!.oldOf[k]!;
+              if (o < 0) return false;
+              if (!patch.affected[k]) return true;
+              return newC.key(k).display === kept.stored.keyDisplay(o) && newC.key(k).regex?.flags === kept.stored.keyRegexFlags(o) && patch.stored.keyAnchored[k] === kept.stored.keyAnchored[o];
+            },
+            lookNow: (k: number) => newC.key(k),
+            lookBefore: (o: number) => ({ field: kept.stored.fields[kept.stored.keyFid[o]!] ?? null, op: kept.stored.ops[kept.stored.keyOp[o]!]!, display: kept.stored.keyDisplay(o) }),
+          },
+        }),
     save: () => {
       // What the catalog shows of each predicate's key now: the previous ids where the display is the same.
       newIds.reach.set(newReach);
@@ -1287,6 +1318,16 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   const reached = samePredicates(opts.cache, state, snap, at, oldFacts, newFacts, rows.streams) ?? changedPredicates(opts.cache, state, snap, at, rows.streams, oldFacts, newFacts);
   const { newC, newReach, newOff, fields, patched } = reached;
   for (const r of reached.touched) techniquesOf(newFacts[r]!, techs);
+  // Reached techniques whose element the change cannot have changed keep their previous bytes and pages,
+  // as techniques not reached do (unchanged-techniques.ts): after an edited value, mostly all of them.
+  const cuts = state.techniqueCuts;
+  let techniquesKept: number | undefined;
+  if (reached.patch && cuts && cuts.rowLimit === DEFAULT_ROW_LIMIT && at.every((i) => shownFacts(oldFacts[i]!) === shownFacts(newFacts[i]!))) {
+    const cutAt = new Map(state.ranges.techniques.map(([id], i) => [id, cuts.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH)]));
+    const kept = unchangedTechniques({ candidates: techs, facts: newFacts, at, touched: reached.touched, ...reached.patch, newUses: newC.uses, cutOf: (t) => cutAt.get(t), rowLimit: DEFAULT_ROW_LIMIT });
+    for (const t of kept) techs.delete(t);
+    techniquesKept = kept.size;
+  }
   // With the site, the field list (fields/index.html) and the search data's value rows show every field's
   // figures and values. When the changed rules kept their vendors, every predicate and their pages' names,
   // none of those moved: the interning is the previous build's, so is each field's count of rules by vendor,
@@ -1513,6 +1554,8 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       sources: sources.with(restamp),
       dirs,
       summary,
+      // What each technique's value sections show: a technique computed again, from its element; the others' as they were.
+      ...(state.techniqueCuts ? { techniqueCuts: { rowLimit: state.techniqueCuts.rowLimit, cuts: cat.techniques.flatMap((t, i) => (techs.has(t.id) ? techniqueCut(t) : state.techniqueCuts!.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH))) } } : {}),
       ranges: {
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,
@@ -1524,7 +1567,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     removeStale(opts.cache, next);
     const t3 = performance.now();
     return {
-      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, ...(reached.interning ? { interning: reached.interning } : {}), techniques: techs.size, fields: select.fields ? fields.size : cat.fields.length, rows: rowsWritten, snapshot: true },
+      incremental: { used: true, changedFiles: changed, listed, samePredicates: reached.same, ...(reached.interning ? { interning: reached.interning } : {}), techniques: techs.size, ...(techniquesKept !== undefined ? { techniquesKept } : {}), fields: select.fields ? fields.size : cat.fields.length, rows: rowsWritten, snapshot: true },
       summary,
       techniques: cat.techniques.length,
       written: { outDir: out, files: allRels.length, bytes: w.bytes, unchanged: allRels.length - (w.files - w.unchanged), removed },

@@ -68,6 +68,7 @@ import { scratch } from '../core/scratch.js';
 import { FileRange } from '../render/write.js';
 import { O_NOFOLLOW } from '../render/output-dirs.js';
 import { StampTable } from './stamp-table.js';
+import { validCuts, type TechniqueCuts } from './unchanged-techniques.js';
 
 export const STATE_FILE = 'build-v1.json';
 /** The previous catalog.json, which the next incremental build overwrites (see the module comment). */
@@ -90,7 +91,7 @@ const SPARE_PREFIX = 'build-v1-spare-';
 const spareOf = (prefix: string): string => `${SPARE_PREFIX}${prefix.slice('build-v1-'.length, -1)}`;
 const STAMPS_MAGIC = 0x31535453; // "STS1"
 const INTERNING_MAGIC = 0x31544e49; // "INT1"
-export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 10';
+export const SNAPSHOT_FORMAT = 'ruleatlas-build-snapshot 11';
 /** Snapshots bigger than this are not read (a full build runs instead). */
 const MAX_BYTES = 1 << 30;
 const PREDS_MAGIC = 0x32504152; // "RAP2"
@@ -137,6 +138,8 @@ export interface SnapshotState {
    * with the web site, [start, end] of the value rows in assets/search-data.js (render/site/search-data.ts).
    */
   ranges: { techniques: [string, number, number][]; rules: number[]; fields: [string, string, number, number][]; searchValues?: number[]; searchFields?: number[] };
+  /** What each technique's value sections showed (unchanged-techniques.ts), in `ranges.techniques` order. */
+  techniqueCuts?: TechniqueCuts;
 }
 
 /** One rule's record: what the aggregation and the check figures need of it besides its predicates. */
@@ -689,7 +692,8 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
       Array.isArray(r.fields) && r.techniques.every((t) => Array.isArray(t) && isStr(t[0]) && isInt(t[1]) && isInt(t[2])) &&
       r.fields.every((f) => Array.isArray(f) && isStr(f[0]) && isStr(f[1]) && isInt(f[2]) && isInt(f[3])) &&
       (r.searchValues === undefined || (Array.isArray(r.searchValues) && r.searchValues.length === 2 && r.searchValues.every(isInt) && r.searchValues[0] <= r.searchValues[1])) &&
-      (r.searchFields === undefined || (Array.isArray(r.searchValues) && Array.isArray(r.searchFields) && r.searchFields.length === 2 * r.fields.length && fieldRangesIn(r.searchFields, r.searchValues[0], r.searchValues[1])))
+      (r.searchFields === undefined || (Array.isArray(r.searchValues) && Array.isArray(r.searchFields) && r.searchFields.length === 2 * r.fields.length && fieldRangesIn(r.searchFields, r.searchValues[0], r.searchValues[1]))) &&
+      validTechniqueCuts(s.techniqueCuts, r.techniques.length)
     )
   ) {
     return null;
@@ -725,6 +729,11 @@ function decodeState(v: unknown, key: string, stamps: (name: string) => Stamps |
   const state: SnapshotState = { ...(rest as unknown as SnapshotState), ...tables, files: entries };
   storedOf.set(state, s as unknown as StoredState);
   return state;
+}
+
+/** A state's `techniqueCuts`: absent, or the row limit and a cut per technique. */
+function validTechniqueCuts(v: unknown, techniques: number): boolean {
+  return v === undefined || (isRecord(v) && isInt(v.rowLimit) && v.rowLimit >= 0 && validCuts(v.cuts, techniques));
 }
 
 /** The three stamp tables of a state. */
