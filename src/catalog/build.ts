@@ -444,9 +444,38 @@ export interface Aggregated {
 }
 
 /** A technique's member rules (ascending) and, for each, the ids it is tagged with that make it one. */
-interface Membership {
+export interface Membership {
   rules: number[];
   via: string[][];
+}
+
+/**
+ * Each technique's members: a rule is one of every technique it is tagged
+ * with and of their parents (sub-techniques on their own, parents rolled up).
+ * Rules are added in index order, so a rule met again for a technique is its
+ * last member.
+ */
+export function techniqueMembership(facts: readonly Pick<RuleFacts, 'techniques'>[]): Map<string, Membership> {
+  const members = new Map<string, Membership>();
+  const addMember = (tid: string, idx: number, via: string) => {
+    let m = members.get(tid);
+    if (!m) members.set(tid, (m = { rules: [], via: [] }));
+    const last = m.rules.length - 1;
+    if (last < 0 || m.rules[last] !== idx) {
+      m.rules.push(idx);
+      m.via.push([via]);
+    } else if (!m.via[last]!.includes(via)) m.via[last]!.push(via);
+  };
+  for (let idx = 0; idx < facts.length; idx++) {
+    const ts = facts[idx]!.techniques;
+    for (let j = 0; j < ts.length; j++) {
+      const t = ts[j]!;
+      addMember(t, idx, t);
+      const parent = parentOf(t);
+      if (parent) addMember(parent, idx, t);
+    }
+  }
+  return members;
 }
 
 /** A technique's `rules` list in `idxs` order (its rules, sorted), each with its tagged ids sorted. */
@@ -477,7 +506,7 @@ export function collectFrom(reader: PredicateReader, facts: readonly RuleFacts[]
  * computed already over the same input (`collectForCatalog`, `predicateReach`,
  * `ruleSlugs`), so it is not computed twice.
  */
-export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[] } = {}): Aggregated {
+export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[]; members?: Map<string, Membership> } = {}): Aggregated {
   const info = new AttackInfo(options.attack);
   const { facts } = input;
   const streams = (): PredicateStreams => {
@@ -500,27 +529,8 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
     setReach(input.rows, reach);
   }
 
-  // ---- 2. Technique membership: sub-techniques on their own, parents rolled up.
-  // Rules are added in index order, so a rule met again for a technique is its last member.
-  const members = new Map<string, Membership>();
-  const addMember = (tid: string, idx: number, via: string) => {
-    let m = members.get(tid);
-    if (!m) members.set(tid, (m = { rules: [], via: [] }));
-    const last = m.rules.length - 1;
-    if (last < 0 || m.rules[last] !== idx) {
-      m.rules.push(idx);
-      m.via.push([via]);
-    } else if (!m.via[last]!.includes(via)) m.via[last]!.push(via);
-  };
-  for (let idx = 0; idx < prepared.length; idx++) {
-    const ts = prepared[idx]!.techniques;
-    for (let j = 0; j < ts.length; j++) {
-      const t = ts[j]!;
-      addMember(t, idx, t);
-      const parent = parentOf(t);
-      if (parent) addMember(parent, idx, t);
-    }
-  }
+  // ---- 2. Technique membership (`techniqueMembership`), unless the caller made it over the same facts.
+  const members = known.members ?? techniqueMembership(prepared);
   const techIds = [...members.keys()].sort(techniqueOrder);
 
   // ---- 3. Event catalog index, per interned event.

@@ -59,7 +59,7 @@ import { closeSync, fstatSync, openSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve, sep } from 'node:path';
 import type { Rule, Vendor } from '../ast/schema.js';
 import { parentOf } from '../catalog/attack-info.js';
-import { aggregateCatalog, catalogInput, DEFAULT_ROW_LIMIT, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type RuleFacts } from '../catalog/build.js';
+import { aggregateCatalog, catalogInput, DEFAULT_ROW_LIMIT, collectFrom, compareRules, predicateKeys, predicateReach, ruleSlugs, sameSlugInputs, techniqueMembership, techniqueSlugs, type AggregateInput, type AggregateSelection, type CatalogInput, type Membership, type RuleFacts } from '../catalog/build.js';
 import { IntList, restoreInterning, storeInterning, type Interning, type PredicateStreams, type RuleUses, type StoredInterning } from '../catalog/collect.js';
 import { ANY_FIELD, fieldKey } from '../catalog/keys.js';
 import type { Catalog, CatalogField, CatalogRule, CatalogTechnique } from '../catalog/schema.js';
@@ -1322,9 +1322,13 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   // as techniques not reached do (unchanged-techniques.ts): after an edited value, mostly all of them.
   const cuts = state.techniqueCuts;
   let techniquesKept: number | undefined;
+  let members: Map<string, Membership> | undefined;
   if (reached.patch && cuts && cuts.rowLimit === DEFAULT_ROW_LIMIT && at.every((i) => shownFacts(oldFacts[i]!) === shownFacts(newFacts[i]!))) {
     const cutAt = new Map(state.ranges.techniques.map(([id], i) => [id, cuts.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH)]));
-    const kept = unchangedTechniques({ candidates: techs, facts: newFacts, at, touched: reached.touched, ...reached.patch, newUses: newC.uses, cutOf: (t) => cutAt.get(t), rowLimit: DEFAULT_ROW_LIMIT });
+    const touchedTechniques = new Set<string>();
+    for (const r of reached.touched) if (!reloaded.has(r)) techniquesOf(newFacts[r]!, touchedTechniques);
+    members = techniqueMembership(newFacts);
+    const kept = unchangedTechniques({ candidates: techs, members, at, touchedTechniques, ...reached.patch, newUses: newC.uses, cutOf: (t) => cutAt.get(t), rowLimit: DEFAULT_ROW_LIMIT });
     for (const t of kept) techs.delete(t);
     techniquesKept = kept.size;
   }
@@ -1349,7 +1353,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     checks,
     state.diagnostics,
   );
-  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, { collected: newC, reach: newReach, slugs: newSlugs });
+  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, { collected: newC, reach: newReach, slugs: newSlugs, ...(members ? { members } : {}) });
   const cat = agg.catalog;
   const oldTech = state.ranges.techniques;
   if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');

@@ -35,8 +35,7 @@
  * Then every row shown has the same key, count, rules and figures, the same
  * rows are cut, and the samples taken from them are the same.
  */
-import { parentOf } from '../catalog/attack-info.js';
-import type { RuleFacts } from '../catalog/build.js';
+import type { Membership } from '../catalog/build.js';
 import type { RuleUses } from '../catalog/collect.js';
 import type { CatalogTechnique } from '../catalog/schema.js';
 
@@ -95,12 +94,12 @@ const byLook = (a: KeyLook, b: KeyLook) => byStr(a.field ?? '', b.field ?? '') |
 export interface UnchangedInput {
   /** The techniques the change reaches. */
   candidates: ReadonlySet<string>;
-  /** Every rule's facts now (the changed rules' are the previous ones but for their count of predicates). */
-  facts: readonly RuleFacts[];
+  /** Each technique's rules (`techniqueMembership`; the changed rules' facts are the previous ones but for their count of predicates). */
+  members: ReadonlyMap<string, Membership>;
   /** The changed rules. */
   at: readonly number[];
-  /** The rules whose predicates show another key than before (`Reached.touched`). */
-  touched: ReadonlySet<number>;
+  /** The techniques of the other rules whose predicates show another key than before (`Reached.touched`). */
+  touchedTechniques: ReadonlySet<string>;
   /** The interning's uses before and after; the keys in each by their own ids. */
   oldUses: RuleUses;
   newUses: RuleUses;
@@ -124,6 +123,15 @@ function sameRange(a: Int32Array, aOff: Int32Array, b: Int32Array, bOff: Int32Ar
   if (n !== bOff[i + 1]! - bOff[i]!) return false;
   for (let q = 0; q < n; q++) if (a[aOff[i]! + q] !== b[bOff[i]! + q]) return false;
   return true;
+}
+
+/** The keys of `ids` marked in an array indexed by key (as long as the largest one needs). */
+function marked(ids: ReadonlySet<number>): Uint8Array {
+  let max = -1;
+  for (const k of ids) if (k > max) max = k;
+  const out = new Uint8Array(max + 1);
+  for (const k of ids) out[k] = 1;
+  return out;
 }
 
 /** The techniques among `candidates` whose element is the previous one (see the module's comment). */
@@ -165,45 +173,30 @@ export function unchangedTechniques(x: UnchangedInput): Set<string> {
     return { before, after };
   });
 
-  // The candidates' rules (a rule is a member of its techniques and of their parents), and the candidates
-  // another touched rule belongs to.
-  const members = new Map<string, number[]>();
-  for (const t of x.candidates) members.set(t, []);
-  const changed = new Set(at);
-  const spoiled = new Set<string>();
-  for (let i = 0; i < x.facts.length; i++) {
-    const ts = x.facts[i]!.techniques;
-    for (let q = 0; q < ts.length; q++) {
-      for (const t of [ts[q]!, parentOf(ts[q]!)]) {
-        const m = t === null ? undefined : members.get(t);
-        if (!m || m[m.length - 1] === i) continue;
-        m.push(i);
-        if (x.touched.has(i) && !changed.has(i)) spoiled.add(t!);
-      }
-    }
-  }
-
-  /** For each key of `want`, the number of `rules` whose list holds it (the keys they do not use left out). */
-  const count = (rules: readonly number[], list: Int32Array, off: Int32Array, want: ReadonlySet<number>): Map<number, number> => {
+  // The keys to count, marked by id (before: the previous ids; after: the ids now), per role.
+  const marks = keys.map((k) => ({ before: marked(k.before), after: marked(k.after) }));
+  /** For each marked key, the number of `rules` whose list holds it (the keys they do not use left out). */
+  const count = (rules: readonly number[], list: Int32Array, off: Int32Array, want: Uint8Array): Map<number, number> => {
     const counts = new Map<number, number>();
     for (const i of rules) {
       for (let j = off[i]!; j < off[i + 1]!; j++) {
         const k = list[j]! >> 1;
-        if (want.has(k)) counts.set(k, (counts.get(k) ?? 0) + 1);
+        if (k < want.length && want[k] === 1) counts.set(k, (counts.get(k) ?? 0) + 1);
       }
     }
     return counts;
   };
-  for (const [t, rules] of members) {
+  for (const t of x.candidates) {
+    const rules = x.members.get(t)?.rules;
     const cut = x.cutOf(t);
-    if (spoiled.has(t) || !cut || cut.length !== CUT_WIDTH) continue;
+    if (!rules || x.touchedTechniques.has(t) || !cut || cut.length !== CUT_WIDTH) continue;
     const same = roles.every((r, ri) => {
       const at = ri * SECTION_WIDTH;
       const shown = cut[at] as number;
       const last = { count: cut[at + 1] as number, look: { field: cut[at + 2] as string | null, op: cut[at + 3] as string, display: cut[at + 4] as string } };
       const full = shown === x.rowLimit;
-      const before = count(rules, r.old, r.oldOff, keys[ri]!.before);
-      const after = count(rules, r.now, r.nowOff, keys[ri]!.after);
+      const before = count(rules, r.old, r.oldOff, marks[ri]!.before);
+      const after = count(rules, r.now, r.nowOff, marks[ri]!.after);
       // A key counting rules here would be shown unless the section is full and the key comes after its last row.
       const hidden = (c: number, look: () => KeyLook) => full && (c < last.count || (c === last.count && byLook(look(), last.look) > 0));
       // The same number of distinct keys, and none of the changed ones in the rows shown, before or after.
