@@ -198,7 +198,7 @@ function rawKeys(oldRaw: Int32Array, oldOff: ArrayLike<number>, off: ArrayLike<n
  * `raw`). Returns each previous key's new id (-1: gone) and each new key's
  * first use, or null when a field or operator moved.
  */
-function renumber(raw: Int32Array, nAll: number, fidOf: Int32Array, opOf: Int32Array, nFields: number, nOps: number): { idOf: Int32Array; first: Int32Array } | null {
+function renumber(raw: Int32Array, nAll: number, nOld: number, fidOf: Int32Array, opOf: Int32Array, nFields: number, nOps: number): { idOf: Int32Array; first: Int32Array; sameIds: boolean } | null {
   const idOf = new Int32Array(nAll).fill(-1);
   const first = new Int32Array(nAll);
   const fSeen = new Uint8Array(nFields);
@@ -206,11 +206,13 @@ function renumber(raw: Int32Array, nAll: number, fidOf: Int32Array, opOf: Int32A
   let nKeys = 0;
   let nextF = 0;
   let nextO = 0;
+  let sameIds = true;
   for (let j = 0; j < raw.length; j++) {
     const k = raw[j]!;
     let id = idOf[k]!;
     if (id < 0) {
       id = idOf[k] = nKeys++;
+      if (k < nOld && id !== k) sameIds = false;
       first[id] = j;
       const f = fidOf[k]!;
       const o = opOf[k]!;
@@ -226,7 +228,7 @@ function renumber(raw: Int32Array, nAll: number, fidOf: Int32Array, opOf: Int32A
     raw[j] = id;
   }
   if (nextF !== nFields || nextO !== nOps) return null;
-  return { idOf, first: first.slice(0, nKeys) };
+  return { idOf, first: first.slice(0, nKeys), sameIds };
 }
 
 /** Whether the rules' written names (their lists in rule order, a changed rule's from `changed`) keep their first-use order, each still used. */
@@ -246,6 +248,56 @@ function writtenInOrder(uses: RuleUses, changed: Map<number, number[]>, nWritten
     }
   }
   return next === nWritten;
+}
+
+/** Whether two integer columns hold the same values (compared as bytes). */
+function sameInts(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
+
+/**
+ * `keyColumns` when every previous key kept its id (`renumber`'s `sameIds`):
+ * the previous columns copied, and the keys the change touched (`affectedRaw`,
+ * listed from the changed rules' predicates before and after) set as
+ * `keyColumns` sets them. A new key takes the id of a previous one no longer
+ * used (or the next one).
+ */
+function keyColumnsKept(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, r: Resolved, at: readonly number[], oldOff: ArrayLike<number>, old: StoredInterning, next: PredicateIds) {
+  const nKeys = first.length;
+  const keep = Math.min(nKeys, nOld);
+  const oldOf = new Int32Array(nKeys).fill(-1);
+  const keyFid = new Int32Array(nKeys);
+  const keyOp = new Int32Array(nKeys);
+  const affected = new Uint8Array(nKeys);
+  const ci = new Uint8Array(nKeys);
+  const keyAnchored = new Uint8Array(nKeys);
+  const touched = new Set<number>();
+  const touchedField = new Uint8Array(old.fields.length);
+  keyFid.set(old.keyFid.subarray(0, keep));
+  keyOp.set(old.keyOp.subarray(0, keep));
+  ci.set(old.keyState.ci.subarray(0, keep));
+  keyAnchored.set(old.keyAnchored.subarray(0, keep));
+  for (let k = 0; k < keep; k++) oldOf[k] = k;
+  // A previous key no longer used: its id is free (a new key may take it below).
+  const raws: number[] = [];
+  for (const keys of r.keys.values()) for (let q = 0; q < keys.length; q++) raws.push(keys[q]!);
+  for (const i of at) for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) raws.push(old.uses.predRawKey[j]!);
+  for (const k of raws) if (k < nOld && idOf[k]! < 0 && k < nKeys) oldOf[k] = -1;
+  for (const k of raws) {
+    if (!affectedRaw[k]) continue;
+    touched.add(bucket(fidOf[k]!, opOf[k]!));
+    touchedField[fidOf[k]!] = 1;
+    const id = idOf[k]!;
+    if (id < 0 || affected[id]) continue;
+    keyFid[id] = fidOf[k]!;
+    keyOp[id] = opOf[k]!;
+    oldOf[id] = k < nOld ? k : -1;
+    affected[id] = 1;
+    ci[id] = 0;
+    const j = first[id]!;
+    keyAnchored[id] = next.regexFlags[j]! >= 0 && next.flags[j]! & F_ANCHORED ? 1 : 0;
+  }
+  return { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField };
 }
 
 /**
@@ -280,7 +332,7 @@ function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: In
     if (k < nOld) oldOf[id] = k;
     if (a) {
       affected[id] = 1;
-      const j = first[id]!;
+        const j = first[id]!;
       keyAnchored[id] = next.regexFlags[j]! >= 0 && next.flags[j]! & F_ANCHORED ? 1 : 0;
     } else {
       ci[id] = oldCi[k]!;
@@ -512,6 +564,67 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
 }
 
 /**
+ * `ruleLists` when every key kept its id and its alias: a rule not changed
+ * has its previous indicator, exclusion and predicate-key lists, copied as
+ * blocks; the changed rules' are made from their predicates.
+ */
+function ruleListsSpliced(raw: Int32Array, off: ArrayLike<number>, oldOff: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved, at: readonly number[]): RuleUses {
+  const n = off.length - 1;
+  const made = new Map<number, { ind: number[]; excl: number[]; predKey: number[]; predOwnKey: number[] }>();
+  for (const i of at) {
+    const ind: number[] = [];
+    const excl: number[] = [];
+    const predKey: number[] = [];
+    const predOwnKey: number[] = [];
+    for (let j = off[i]!; j < off[i + 1]!; j++) {
+      const k = raw[j]!;
+      const a = alias[k]!;
+      const f = flags[j]!;
+      const role = f & ROLE_BITS;
+      const cs = f & F_CS ? 1 : 0;
+      const list = role === ROLE_INDICATOR ? ind : role === ROLE_EXCLUSION ? excl : null;
+      if (list) {
+        const p = list.findIndex((e) => e >> 1 === a);
+        if (p >= 0) list[p]! |= cs;
+        else list.push(a * 2 + cs);
+      }
+      predKey.push(role === ROLE_NEGATED ? -1 : a);
+      predOwnKey.push(role === ROLE_NEGATED ? -1 : k);
+    }
+    made.set(i, { ind, excl, predKey, predOwnKey });
+  }
+  const ind = spliceLists(ou.indOff, [ou.ind], n, (i) => made.get(i) && [made.get(i)!.ind]);
+  const excl = spliceLists(ou.exclOff, [ou.excl], n, (i) => made.get(i) && [made.get(i)!.excl]);
+  const preds = spliceLists(Int32Array.from(oldOff), [ou.predKey, ou.predOwnKey], n, (i) => made.get(i) && [made.get(i)!.predKey, made.get(i)!.predOwnKey]);
+  const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
+    const fl = r.fields.get(i);
+    return fl && [fl.fid, fl.flags, fl.ops];
+  });
+  const writtenLists = spliceLists(ou.writtenOff, [ou.written], n, (i) => {
+    const w = r.written.get(i);
+    return w && [w];
+  });
+  const [fieldId, fieldFlags, fieldOps] = fields.cols as [Int32Array, Int32Array, Int32Array];
+  const [predKey, predOwnKey] = preds.cols as [Int32Array, Int32Array];
+  return {
+    ind: ind.cols[0]!,
+    indOff: ind.off,
+    excl: excl.cols[0]!,
+    exclOff: excl.off,
+    fieldId,
+    fieldFlags,
+    fieldOps,
+    fieldOff: fields.off,
+    written: writtenLists.cols[0]!,
+    writtenOff: writtenLists.off,
+    predKey,
+    predOwnKey,
+    predFlags: flags,
+    predRawKey: raw,
+  };
+}
+
+/**
  * The interning of the predicates `next` (the previous ones, `prev`, with the
  * rules `at` changed), from the previous interning `old` of `prev`
  * (`oldOff`: its rules' predicate offsets). `strings`: the table both
@@ -542,11 +655,14 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
   const affectedRaw = new Uint8Array(nAll);
   for (const keys of r.keys.values()) for (let q = 0; q < keys.length; q++) affectedRaw[keys[q]!] = 1;
   for (const i of at) for (let j = oldOff[i]!; j < oldOff[i + 1]!; j++) affectedRaw[ou.predRawKey[j]!] = 1;
-  const num = renumber(raw, nAll, fidOf, opOf, old.fields.length, old.ops.length);
+  const num = renumber(raw, nAll, nOld, fidOf, opOf, old.fields.length, old.ops.length);
   if (!num) return 'a field or operator is used first elsewhere, or no longer';
   if (!writtenInOrder(ou, r.written, old.writtenName.length)) return 'a written field name is used first elsewhere, or no longer';
   const { idOf, first } = num;
-  const cols = keyColumns(idOf, first, nOld, fidOf, opOf, affectedRaw, old, next);
+  // Every previous key kept its id (a value only the changed rules used, replaced by one only they use, takes
+  // its id): the columns are the previous ones, copied, but for the keys the change touched.
+  const sameIds = num.sameIds;
+  const cols = sameIds ? keyColumnsKept(idOf, first, nOld, fidOf, opOf, affectedRaw, r, at, oldOff, old, next) : keyColumns(idOf, first, nOld, fidOf, opOf, affectedRaw, old, next);
   const { oldOf, keyFid, keyOp, affected, ci } = cols;
   const oldKeys: number[] = [];
   for (const i of at) {
@@ -559,7 +675,8 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
   // ---- Key state: the previous one, but for the keys the change touched.
   const shown = affectedState(raw, off, next.flags, next.display, strings, affected, first, ci);
   const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, cols.touched, cols.touchedField, ci, first, next, strings);
-  const uses = ruleLists(raw, off, next.flags, alias, ou, r);
+  // With the ids kept and every key's alias the previous one, a rule not changed has its previous lists.
+  const uses = sameIds && sameInts(alias, old.keyState.alias) ? ruleListsSpliced(raw, off, oldOff, next.flags, alias, ou, r, at) : ruleLists(raw, off, next.flags, alias, ou, r);
   const keyState: KeyState = { first, ci, alias };
   const { keyAnchored } = cols;
   return {
