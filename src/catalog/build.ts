@@ -506,7 +506,7 @@ export function collectFrom(reader: PredicateReader, facts: readonly RuleFacts[]
  * computed already over the same input (`collectForCatalog`, `predicateReach`,
  * `ruleSlugs`), so it is not computed twice.
  */
-export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[]; members?: Map<string, Membership> } = {}): Aggregated {
+export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[]; members?: Map<string, Membership>; fieldSlugs?: readonly (readonly [string, string])[] } = {}): Aggregated {
   const info = new AttackInfo(options.attack);
   const { facts } = input;
   const streams = (): PredicateStreams => {
@@ -875,7 +875,7 @@ export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOpt
   const techById = new Map(techniques.map((t) => [t.id, t]));
 
   // ---- 5. Catalog-wide field pages.
-  const { pages: fields, fillFigures } = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs }, select?.fields, select?.fieldFigures);
+  const { pages: fields, fillFigures } = fieldPages(c, prepared, techIds, { fieldRank, ruleOrder, opsRecord, writtenAs, ...(known.fieldSlugs ? { knownSlugs: known.fieldSlugs } : {}) }, select?.fields, select?.fieldFigures);
 
   // ---- 6. Matrix.
   const matrix: MatrixColumn[] = [];
@@ -1025,6 +1025,8 @@ interface FieldPageOrders {
   ruleOrder: (a: number, b: number) => number;
   opsRecord: (counts: Int32Array, base: number) => Record<string, number>;
   writtenAs: (wids: number[], count: Int32Array) => { vendor: string; name: string; count: number }[];
+  /** A previous build's field pages, [field key, slug] in their order: the same fields in the same order have the same slugs. */
+  knownSlugs?: readonly (readonly [string, string])[];
 }
 
 /** One page per field: the rules filtering on it (any role), its operators, names, techniques and values. */
@@ -1077,11 +1079,15 @@ function fieldPages(c: Interning, prepared: readonly Prepared[], techIds: string
   // Field ids follow first use, the order pages are listed in before sorting (stable: ties keep it).
   const order = Array.from({ length: nFields }, (_, i) => i).sort((a, b) => pageCount[b]! - pageCount[a]! || o.fieldRank[a]! - o.fieldRank[b]!);
   const slugs = new SlugAllocator(['index']); // fields/index.html is the field list
+  // Slugs are allocated in page order: the same fields in the same order get the ones a previous build did
+  // (the incremental build passes them; allocating 1,300 costs a few milliseconds of regular expressions).
+  const known = o.knownSlugs;
+  const sameOrder = !!known && known.length === order.length && order.every((fid, i) => known[i]![0] === fieldKey(c.fields[fid]!));
   // The pages computed in full list their values' rules: filled at once (a restored interning has none yet).
   fillRuleLists(c, order.filter((fid) => full[fid]).flatMap((fid) => pageKeys[fid]!));
-  const pages = order.map((fid): CatalogField => {
+  const pages = order.map((fid, i): CatalogField => {
     const field = c.fields[fid]!;
-    const slug = slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
+    const slug = sameOrder ? known![i]![1] : slugs.allocate(field ?? 'any-field', fieldKey(field), 'field');
     if (!full[fid]) return { field, slug, count: pageCount[fid]!, byVendor: {}, ops: {}, writtenAs: [], techniques: [], rules: [], values: [] };
     const rules = pageRules[fid]!;
     const techs: number[] = [];

@@ -1353,7 +1353,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
     checks,
     state.diagnostics,
   );
-  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, { collected: newC, reach: newReach, slugs: newSlugs, ...(members ? { members } : {}) });
+  const agg = aggregateCatalog(newInput, { attack: ctx.attack, events: loadEventCatalog().events, corpus: corpusSummaryOf(summary, newFacts, paths) }, select, { collected: newC, reach: newReach, slugs: newSlugs, ...(members ? { members } : {}), fieldSlugs: state.ranges.fields.map(([k, slug]) => [k, slug] as const) });
   const cat = agg.catalog;
   const oldTech = state.ranges.techniques;
   if (cat.techniques.length !== oldTech.length || cat.techniques.some((t, i) => t.id !== oldTech[i]![0])) throw new FullBuild('techniques appeared or disappeared');

@@ -17,6 +17,7 @@ import { corpusSummaryFromCheck } from '../../src/catalog/corpus-summary.js';
 import { catalogJsonSchema } from '../../src/catalog/json-schema.js';
 import { field, or, predicate } from '../../src/ast/build.js';
 import { restoreInterning, storeInterning } from '../../src/catalog/collect.js';
+import { fieldKey } from '../../src/catalog/keys.js';
 import { ATTACK, EVENTS, makeRule, smallCorpus } from './fixtures.js';
 
 const cat = buildCatalog(smallCorpus(), { attack: ATTACK, events: EVENTS, corpus: { files: 9, failures: 2 } });
@@ -261,6 +262,22 @@ describe('the aggregation input', () => {
     expect([...interned.reach]).toEqual([...kept.reach]);
     // Without the identities, the aggregation needs the interning it was given.
     expect(() => aggregateCatalog(input, options)).toThrow(/no predicate streams/);
+  });
+
+  it('takes the field pages\' slugs from a previous build when its fields come in the same order, and allocates them otherwise', () => {
+    const options = { attack: ATTACK, events: EVENTS };
+    const { input, collected } = catalogInputInterned(smallCorpus());
+    const whole = aggregateCatalog(input, options, undefined, { collected });
+    const known = whole.catalog.fields.map((f) => [fieldKey(f.field), f.slug] as const);
+    expect(known.length).toBeGreaterThan(2);
+    const slugsWith = (fieldSlugs: readonly (readonly [string, string])[]) => aggregateCatalog(input, options, undefined, { collected, fieldSlugs }).catalog.fields.map((f) => f.slug);
+    expect(slugsWith(known)).toEqual(whole.catalog.fields.map((f) => f.slug));
+    // The same order: the given slugs are the ones used.
+    expect(slugsWith(known.map(([k], i) => [k, `given-${i}`] as const))).toEqual(known.map((_, i) => `given-${i}`));
+    // Another order, or another number of fields: allocated again.
+    const moved = [known[1]!, known[0]!, ...known.slice(2)].map(([k], i) => [k, `given-${i}`] as const);
+    expect(slugsWith(moved)).toEqual(whole.catalog.fields.map((f) => f.slug));
+    expect(slugsWith(known.slice(1))).toEqual(whole.catalog.fields.map((f) => f.slug));
   });
 
   it('computes the selected techniques and fields in full, every other one light (what a rebuild aggregates)', () => {
