@@ -167,7 +167,9 @@ const NO_CACHE = 'no --cache';
 function incrementalText(r: UpdateResult): string {
   const i = r.incremental;
   const n = (k: number, what: string) => `${k} ${what}${k === 1 ? '' : 's'}`;
-  if (i.used) return `; incremental: ${n(i.changedFiles.length, 'changed rule file')}, ${n(i.techniques, 'technique page')}, ${n(i.fields, 'field page')}, ${n(i.rows, 'rule row')} recomputed`;
+  // Techniques the change reached but could not have changed (src/incremental/unchanged-techniques.ts) are said apart.
+  const kept = i.techniquesKept ? ` (${n(i.techniquesKept, 'technique')} reached kept as they were)` : '';
+  if (i.used) return `; incremental: ${n(i.changedFiles.length, 'changed rule file')}, ${n(i.techniques, 'technique page')}, ${n(i.fields, 'field page')}, ${n(i.rows, 'rule row')} recomputed${kept}`;
   return i.reason && i.reason !== NO_CACHE ? `; full build: ${i.reason}` : '';
 }
 

@@ -332,7 +332,7 @@ function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: In
     if (k < nOld) oldOf[id] = k;
     if (a) {
       affected[id] = 1;
-        const j = first[id]!;
+      const j = first[id]!;
       keyAnchored[id] = next.regexFlags[j]! >= 0 && next.flags[j]! & F_ANCHORED ? 1 : 0;
     } else {
       ci[id] = oldCi[k]!;
@@ -487,6 +487,20 @@ function spliceLists(off: Int32Array, cols: readonly Int32Array[], n: number, ch
   return { off: outOff, cols: out };
 }
 
+/** The field and written-name lists of every rule: the previous ones, but the changed rules' (their ids are kept by a patch). */
+function fieldAndWrittenLists(ou: RuleUses, r: Resolved, n: number): Pick<RuleUses, 'fieldId' | 'fieldFlags' | 'fieldOps' | 'fieldOff' | 'written' | 'writtenOff'> {
+  const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
+    const fl = r.fields.get(i);
+    return fl && [fl.fid, fl.flags, fl.ops];
+  });
+  const written = spliceLists(ou.writtenOff, [ou.written], n, (i) => {
+    const w = r.written.get(i);
+    return w && [w];
+  });
+  const [fieldId, fieldFlags, fieldOps] = fields.cols as [Int32Array, Int32Array, Int32Array];
+  return { fieldId, fieldFlags, fieldOps, fieldOff: fields.off, written: written.cols[0]!, writtenOff: written.off };
+}
+
 /** Each rule's lists (`RuleUses`) from its predicates' keys, aliases and flags; field and written lists copied from `old` but for the changed rules'. */
 function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved): RuleUses {
   const n = off.length - 1;
@@ -533,29 +547,12 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
     indOff[i + 1] = nInd;
     exclOff[i + 1] = nExcl;
   }
-  const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
-    const fl = r.fields.get(i);
-    return fl && [fl.fid, fl.flags, fl.ops];
-  });
-  const writtenLists = spliceLists(ou.writtenOff, [ou.written], n, (i) => {
-    const w = r.written.get(i);
-    return w && [w];
-  });
-  const [fieldId, fieldFlags, fieldOps] = fields.cols as [Int32Array, Int32Array, Int32Array];
-  const fieldOff = fields.off;
-  const [written] = writtenLists.cols as [Int32Array];
-  const writtenOff = writtenLists.off;
   return {
     ind: ind.subarray(0, nInd),
     indOff,
     excl: excl.subarray(0, nExcl),
     exclOff,
-    fieldId,
-    fieldFlags,
-    fieldOps,
-    fieldOff,
-    written,
-    writtenOff,
+    ...fieldAndWrittenLists(ou, r, n),
     predKey,
     predOwnKey,
     predFlags: flags,
@@ -595,28 +592,14 @@ function ruleListsSpliced(raw: Int32Array, off: ArrayLike<number>, oldOff: Array
   }
   const ind = spliceLists(ou.indOff, [ou.ind], n, (i) => made.get(i) && [made.get(i)!.ind]);
   const excl = spliceLists(ou.exclOff, [ou.excl], n, (i) => made.get(i) && [made.get(i)!.excl]);
-  const preds = spliceLists(Int32Array.from(oldOff), [ou.predKey, ou.predOwnKey], n, (i) => made.get(i) && [made.get(i)!.predKey, made.get(i)!.predOwnKey]);
-  const fields = spliceLists(ou.fieldOff, [ou.fieldId, ou.fieldFlags, ou.fieldOps], n, (i) => {
-    const fl = r.fields.get(i);
-    return fl && [fl.fid, fl.flags, fl.ops];
-  });
-  const writtenLists = spliceLists(ou.writtenOff, [ou.written], n, (i) => {
-    const w = r.written.get(i);
-    return w && [w];
-  });
-  const [fieldId, fieldFlags, fieldOps] = fields.cols as [Int32Array, Int32Array, Int32Array];
+  const preds = spliceLists(oldOff instanceof Int32Array ? oldOff : Int32Array.from(oldOff), [ou.predKey, ou.predOwnKey], n, (i) => made.get(i) && [made.get(i)!.predKey, made.get(i)!.predOwnKey]);
   const [predKey, predOwnKey] = preds.cols as [Int32Array, Int32Array];
   return {
     ind: ind.cols[0]!,
     indOff: ind.off,
     excl: excl.cols[0]!,
     exclOff: excl.off,
-    fieldId,
-    fieldFlags,
-    fieldOps,
-    fieldOff: fields.off,
-    written: writtenLists.cols[0]!,
-    writtenOff: writtenLists.off,
+    ...fieldAndWrittenLists(ou, r, n),
     predKey,
     predOwnKey,
     predFlags: flags,

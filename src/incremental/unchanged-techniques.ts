@@ -6,9 +6,9 @@
  * After an edited value, the techniques of the changed rule are reached: its
  * old value may leave their value rows and the new one enter them. Mostly
  * neither shows: a technique with many rules lists its 250 most used values,
- * and a value one rule uses is far down. Computing such a technique in full
- * (T1218 has 400 rules) and serializing it to find it the same took 20–35 ms
- * of a 500 ms rebuild.
+ * and a value one rule uses is far down. Computing such techniques in full
+ * (T1218 has 430 rules) and serializing them to find them the same took
+ * 20–35 ms of a 500 ms rebuild.
  *
  * What a technique's element shows of its rules' predicates (catalog/build.ts
  * `technique`): value rows (the most used keys by rules, each with its count,
@@ -147,8 +147,8 @@ export function unchangedTechniques(x: UnchangedInput): Set<string> {
   // a changed rule used before and not after, or the other way, or with the other case bit, and a key that
   // shows another display form or regex. A key each changed rule uses as it did counts the same rules.
   const roles = [
-    { old: ou.ind, oldOff: ou.indOff, now: nu.ind, nowOff: nu.indOff, at: 0 },
-    { old: ou.excl, oldOff: ou.exclOff, now: nu.excl, nowOff: nu.exclOff, at: 2 },
+    { old: ou.ind, oldOff: ou.indOff, now: nu.ind, nowOff: nu.indOff },
+    { old: ou.excl, oldOff: ou.exclOff, now: nu.excl, nowOff: nu.exclOff },
   ];
   const keys = roles.map((r) => {
     const before = new Set<number>();
@@ -191,9 +191,9 @@ export function unchangedTechniques(x: UnchangedInput): Set<string> {
     const cut = x.cutOf(t);
     if (!rules || x.touchedTechniques.has(t) || !cut || cut.length !== CUT_WIDTH) continue;
     const same = roles.every((r, ri) => {
-      const at = ri * SECTION_WIDTH;
-      const shown = cut[at] as number;
-      const last = { count: cut[at + 1] as number, look: { field: cut[at + 2] as string | null, op: cut[at + 3] as string, display: cut[at + 4] as string } };
+      const base = ri * SECTION_WIDTH;
+      const shown = cut[base] as number;
+      const last = { count: cut[base + 1] as number, look: { field: cut[base + 2] as string | null, op: cut[base + 3] as string, display: cut[base + 4] as string } };
       const full = shown === x.rowLimit;
       const before = count(rules, r.old, r.oldOff, marks[ri]!.before);
       const after = count(rules, r.now, r.nowOff, marks[ri]!.after);

@@ -341,7 +341,7 @@ for (const [key, what, flags] of [
   if (!r) continue;
   const inc = r.incremental;
   const interning = inc?.interning === 'patched' ? ', interning patched' : inc?.interning?.replayed ? `, interning pass run again (${inc.interning.replayed})` : '';
-  const how = inc ? (inc.used ? (inc.rowsOnly ? `incremental, the rule's row alone: ${inc.techniques} techniques' pages` : `incremental: ${inc.techniques} technique and ${inc.fields} field pages, ${inc.rows} rule rows recomputed${interning}`) : `full build: ${inc.reason}`) : r.cache ? `${r.cache.hits} hits, ${r.cache.misses} re-parsed` : 'no cache figures';
+  const how = inc ? (inc.used ? (inc.rowsOnly ? `incremental, the rule's row alone: ${inc.techniques} techniques' pages` : `incremental: ${inc.techniques} technique and ${inc.fields} field pages, ${inc.rows} rule rows recomputed${inc.techniquesKept ? ` (${inc.techniquesKept} techniques reached kept)` : ''}${interning}`) : `full build: ${inc.reason}`) : r.cache ? `${r.cache.hits} hits, ${r.cache.misses} re-parsed` : 'no cache figures';
   row(`rebuild in place after ${what}, ${flags} (s; ${how}; minor page faults ${faultsOf(r)})`, f(r.wall), '≤ 0.5', check(r.wall, 0.5));
 }
 if (results.startup) row(`CLI start-up: \`ruleatlas check\` on one rule file (s; a bare node process: ${f(results.startup.node)})`, `${f(results.startup.wall)} [${f(results.startup.wallMin)}–${f(results.startup.wallMax)}]`);
