@@ -398,19 +398,30 @@ function affectedState(raw: Int32Array, off: ArrayLike<number>, flags: Int32Arra
  * buckets marked in `touched` (a case-sensitive key joins the
  * case-insensitive key of its folded value), the previous one elsewhere.
  */
-function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf: Int32Array, oldAlias: Int32Array, touched: Set<number>, touchedField: Uint8Array, ci: Uint8Array, first: Int32Array, next: PredicateIds, strings: StringsAt): Int32Array {
+function aliases(keyFid: Int32Array, keyOp: Int32Array, oldOf: Int32Array, idOf: Int32Array, oldAlias: Int32Array, touched: Set<number>, touchedField: Uint8Array, ci: Uint8Array, first: Int32Array, next: PredicateIds, strings: StringsAt, sameIds = false): Int32Array {
   const nKeys = keyFid.length;
   const alias = new Int32Array(nKeys);
   const inBucket = new Map<number, number[]>();
-  for (let k = 0; k < nKeys; k++) {
-    alias[k] = k;
+  const inTouched = (k: number) => {
     // The bucket inline (`bucket`): a call per key in code run once, with inlining off.
     const b = touchedField[keyFid[k]!] ? keyFid[k]! * 32 + keyOp[k]! : -1;
-    if (b >= 0 && touched.has(b)) {
-      let l = inBucket.get(b);
-      if (!l) inBucket.set(b, (l = []));
-      l.push(k);
-    } else if (oldOf[k]! >= 0) alias[k] = idOf[oldAlias[oldOf[k]!]!]!;
+    if (b < 0 || !touched.has(b)) return false;
+    let l = inBucket.get(b);
+    if (!l) inBucket.set(b, (l = []));
+    l.push(k);
+    alias[k] = k;
+    return true;
+  };
+  if (sameIds) {
+    // Every previous key kept its id: outside the touched buckets, each key's alias is the previous one (a key
+    // and its alias share a bucket; a new key's bucket is touched), copied; the touched buckets' keys found again.
+    alias.set(oldAlias.subarray(0, Math.min(nKeys, oldAlias.length)));
+    for (let k = 0; k < nKeys; k++) if (touchedField[keyFid[k]!]) inTouched(k);
+  } else {
+    for (let k = 0; k < nKeys; k++) {
+      if (inTouched(k)) continue;
+      alias[k] = oldOf[k]! >= 0 ? idOf[oldAlias[oldOf[k]!]!]! : k;
+    }
   }
   // Indexed loops: the touched buckets hold thousands of keys (16,500 after the bench's edit), in code run
   // once, where `for…of` costs several times more (docs/performance.md, "Cold code").
@@ -657,7 +668,7 @@ export function patchInterning(old: StoredInterning, oldOff: ArrayLike<number>, 
 
   // ---- Key state: the previous one, but for the keys the change touched.
   const shown = affectedState(raw, off, next.flags, next.display, strings, affected, first, ci);
-  const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, cols.touched, cols.touchedField, ci, first, next, strings);
+  const alias = aliases(keyFid, keyOp, oldOf, idOf, old.keyState.alias, cols.touched, cols.touchedField, ci, first, next, strings, sameIds);
   // With the ids kept and every key's alias the previous one, a rule not changed has its previous lists.
   const uses = sameIds && sameInts(alias, old.keyState.alias) ? ruleListsSpliced(raw, off, oldOff, next.flags, alias, ou, r, at) : ruleLists(raw, off, next.flags, alias, ou, r);
   const keyState: KeyState = { first, ci, alias };
