@@ -262,17 +262,11 @@ function sameInts(a: Int32Array, b: Int32Array): boolean {
  * `keyColumns` sets them. A new key takes the id of a previous one no longer
  * used (or the next one).
  */
-function keyColumnsKept(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, r: Resolved, at: readonly number[], oldOff: ArrayLike<number>, old: StoredInterning, next: PredicateIds) {
+function keyColumnsKept(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, r: Resolved, at: readonly number[], oldOff: ArrayLike<number>, old: StoredInterning, next: PredicateIds): KeyColumnsOut {
   const nKeys = first.length;
   const keep = Math.min(nKeys, nOld);
-  const oldOf = new Int32Array(nKeys).fill(-1);
-  const keyFid = new Int32Array(nKeys);
-  const keyOp = new Int32Array(nKeys);
-  const affected = new Uint8Array(nKeys);
-  const ci = new Uint8Array(nKeys);
-  const keyAnchored = new Uint8Array(nKeys);
-  const touched = new Set<number>();
-  const touchedField = new Uint8Array(old.fields.length);
+  const cols = emptyKeyColumns(nKeys, old.fields.length);
+  const { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField } = cols;
   keyFid.set(old.keyFid.subarray(0, keep));
   keyOp.set(old.keyOp.subarray(0, keep));
   ci.set(old.keyState.ci.subarray(0, keep));
@@ -297,7 +291,24 @@ function keyColumnsKept(idOf: Int32Array, first: Int32Array, nOld: number, fidOf
     const j = first[id]!;
     keyAnchored[id] = next.regexFlags[j]! >= 0 && next.flags[j]! & F_ANCHORED ? 1 : 0;
   }
-  return { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField };
+  return cols;
+}
+
+/** What `keyColumns` makes per key (new ids), and the buckets and fields of the keys the change touched. */
+type KeyColumnsOut = ReturnType<typeof emptyKeyColumns>;
+
+/** `keyColumns`' columns for `nKeys` keys, empty (no previous key), and no bucket or field of `nFields` touched. */
+function emptyKeyColumns(nKeys: number, nFields: number) {
+  return {
+    oldOf: new Int32Array(nKeys).fill(-1),
+    keyFid: new Int32Array(nKeys),
+    keyOp: new Int32Array(nKeys),
+    affected: new Uint8Array(nKeys),
+    ci: new Uint8Array(nKeys),
+    keyAnchored: new Uint8Array(nKeys),
+    touched: new Set<number>(),
+    touchedField: new Uint8Array(nFields),
+  };
 }
 
 /**
@@ -307,16 +318,9 @@ function keyColumnsKept(idOf: Int32Array, first: Int32Array, nOld: number, fidOf
  * its first use, its `ci` found again later); and the buckets and fields of
  * the touched keys, before and after.
  */
-function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, old: StoredInterning, next: PredicateIds) {
-  const nKeys = first.length;
-  const oldOf = new Int32Array(nKeys).fill(-1);
-  const keyFid = new Int32Array(nKeys);
-  const keyOp = new Int32Array(nKeys);
-  const affected = new Uint8Array(nKeys);
-  const ci = new Uint8Array(nKeys);
-  const keyAnchored = new Uint8Array(nKeys);
-  const touched = new Set<number>();
-  const touchedField = new Uint8Array(old.fields.length);
+function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: Int32Array, opOf: Int32Array, affectedRaw: Uint8Array, old: StoredInterning, next: PredicateIds): KeyColumnsOut {
+  const cols = emptyKeyColumns(first.length, old.fields.length);
+  const { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField } = cols;
   const oldCi = old.keyState.ci;
   const oldAnchored = old.keyAnchored;
   for (let k = 0; k < idOf.length; k++) {
@@ -339,7 +343,7 @@ function keyColumns(idOf: Int32Array, first: Int32Array, nOld: number, fidOf: In
       keyAnchored[id] = oldAnchored[k]!;
     }
   }
-  return { oldOf, keyFid, keyOp, affected, ci, keyAnchored, touched, touchedField };
+  return cols;
 }
 
 /**

@@ -19,34 +19,12 @@ import { updateBuild, type UpdateResult } from '../../src/incremental/index.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { corpus, describeCorpus } from '../helpers/corpora.js';
 import { prng } from '../helpers/prng.mjs';
+import { expectSameTree, tree } from '../helpers/tree.js';
 
 const FIXTURES = resolve(__dirname, '..', '..', 'fixtures');
 const tmp = mkdtempSync(join(tmpdir(), 'ruleatlas-incremental-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Every file under `dir` (relative path -> bytes). */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function expectSameTree(actual: string, expected: string): void {
-  const a = tree(actual);
-  const b = tree(expected);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [rel, bytes] of b) {
-    // Compared as text first so that a failure shows where the outputs differ.
-    if (!a.get(rel)!.equals(bytes)) expect(a.get(rel)!.toString('utf8'), rel).toBe(bytes.toString('utf8'));
-  }
-}
 
 
 interface Edit {

@@ -10,14 +10,15 @@
  * kind of edit is drawn at random (seeded) and the rebuild compared with a
  * full build, byte for byte.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { updateBuild } from '../../src/incremental/index.js';
 import { techniqueCut, validCuts, CUT_WIDTH } from '../../src/incremental/unchanged-techniques.js';
 import { buildFromPaths } from '../../src/pipeline.js';
 import { prng } from '../helpers/prng.mjs';
+import { expectSameTree } from '../helpers/tree.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'ruleatlas-unchanged-techniques-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -54,26 +55,6 @@ function ruleText(i: number): string {
   ].join('\n');
 }
 
-/** Every file under `dir` (relative path -> bytes). */
-function tree(dir: string): Map<string, Buffer> {
-  const out = new Map<string, Buffer>();
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else out.set(relative(dir, p), readFileSync(p));
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-function expectSameTree(actual: string, expected: string): void {
-  const a = tree(actual);
-  const b = tree(expected);
-  expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
-  for (const [rel, bytes] of b) if (!a.get(rel)!.equals(bytes)) expect(a.get(rel)!.toString('utf8'), rel).toBe(bytes.toString('utf8'));
-}
 
 interface Edit {
   name: string;
