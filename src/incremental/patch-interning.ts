@@ -583,6 +583,8 @@ function ruleLists(raw: Int32Array, off: ArrayLike<number>, flags: Int32Array, a
 function ruleListsSpliced(raw: Int32Array, off: ArrayLike<number>, oldOff: ArrayLike<number>, flags: Int32Array, alias: Int32Array, ou: RuleUses, r: Resolved, at: readonly number[]): RuleUses {
   const n = off.length - 1;
   const made = new Map<number, { ind: number[]; excl: number[]; predKey: number[]; predOwnKey: number[] }>();
+  // A changed rule's lists as `ruleLists` makes each rule's (that pass is one loop over every predicate, with
+  // the per-rule steps written inline: run once, before V8 optimizes it, a call per predicate would cost).
   for (const i of at) {
     const ind: number[] = [];
     const excl: number[] = [];
