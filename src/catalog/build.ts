@@ -513,7 +513,8 @@ export function collectFrom(reader: PredicateReader, facts: readonly RuleFacts[]
  * The catalog from rule facts and predicate identities: every page, or with
  * `select` only the selected pages in full. `known` passes what the caller
  * computed already over the same input (`collectForCatalog`, `predicateReach`,
- * `ruleSlugs`), so it is not computed twice.
+ * `ruleSlugs`, `techniqueMembership`), so it is not computed twice, and a
+ * previous build's field slugs (taken when its fields come in the same order).
  */
 export function aggregateCatalog(input: AggregateInput, options: BuildCatalogOptions = {}, select?: AggregateSelection, known: { collected?: Interning; reach?: Int32Array; slugs?: string[]; members?: Map<string, Membership>; fieldSlugs?: readonly (readonly [string, string])[] } = {}): Aggregated {
   const info = new AttackInfo(options.attack);
