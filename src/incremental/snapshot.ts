@@ -329,10 +329,7 @@ function stringsTableOf(b: Buffer, size: number, count: number, from = 0, known?
   const ends = (words.byteOffset % 4 === 0 ? new Int32Array(words.buffer, words.byteOffset, n + 1) : new Int32Array(Uint8Array.from(words).buffer)).slice();
   const kinds = b.subarray(at + 4 * (n + 1), at + 4 * (n + 1) + n);
   if (ends[0] !== 0 || pad4(ends[n]!) !== tablesAt) throw new DamagedSnapshot('snapshot strings file is damaged');
-  for (let i = 0; i < n; i++) {
-    const len = ends[i + 1]! - ends[i]!;
-    if (len < 0 || kinds[i]! > 1 || (kinds[i] === 1 && len % 2 !== 0)) throw new DamagedSnapshot('snapshot strings file is damaged');
-  }
+  if (!validStrings(ends, kinds, n)) throw new DamagedSnapshot('snapshot strings file is damaged');
   return { ends, kinds: Uint8Array.from(kinds) };
 }
 
@@ -789,19 +786,13 @@ function readPreds(buf: Buffer, n: number, strings: number): PredicateIds | null
   for (let r = 0; r < n; r++) if (off[r + 1]! < off[r]!) return null;
   const out = { off } as PredicateIds;
   for (const c of COLUMNS) out[c] = all.subarray(at, (at += total));
+  // Each column checked by one small function (`inRange`): V8 optimizes its loop early and then keeps the
+  // code for every call, where the same loops inline here ran 1.1 million times mostly unoptimized (11 ms
+  // of a rebuild against 3–4).
   for (const c of COLUMNS) {
     const col = out[c];
-    const nullable = NULLABLE_IDS.has(c);
-    if (nullable || IDS.has(c)) {
-      for (let i = 0; i < total; i++) {
-        const v = col[i]!;
-        if (v >= strings || v < (nullable ? -1 : 0)) return null;
-      }
-    } else if (c === 'reach') {
-      for (let i = 0; i < total; i++) if (col[i]! < -1) return null;
-    } else if (c === 'aliased') {
-      for (let i = 0; i < total; i++) if (col[i] !== 0 && col[i] !== 1) return null;
-    }
+    const ok = NULLABLE_IDS.has(c) ? inRange(col, -1, strings) : IDS.has(c) ? inRange(col, 0, strings) : c === 'reach' ? inRange(col, -1, 2 ** 31) : c === 'aliased' ? inRange(col, 0, 2) : true;
+    if (!ok) return null;
   }
   return out;
 }
@@ -1404,10 +1395,7 @@ export function readInterning(dir: string, name: string, n: number): { stored: S
   const kinds = new Uint8Array(kindWords.buffer, kindWords.byteOffset, S);
   const base = at * 4;
   if (buf.length - base !== ends[S]) return null;
-  for (let i = 0; i < S; i++) {
-    const len = ends[i + 1]! - ends[i]!;
-    if (len < 0 || kinds[i]! > 1 || (kinds[i] === 1 && len % 2 !== 0)) return null;
-  }
+  if (!validStrings(ends, kinds, S)) return null;
   const decoded: (string | undefined)[] = new Array(S);
   const str = (i: number): string => (decoded[i] ??= buf.toString(kinds[i] ? 'utf16le' : 'latin1', base + ends[i]!, base + ends[i + 1]!));
   const nullable = (i: number) => (i < 0 ? undefined : str(i));
@@ -1488,6 +1476,19 @@ export function readRuleIdentities(dir: string, state: SnapshotState, strings: S
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Whether a string table's `n` strings have lengths (from their end offsets)
+ * that are not negative and a kind byte each, 0 (Latin-1) or 1 (UTF-16LE, an
+ * even length). A small function of its own, as `inRange`.
+ */
+function validStrings(ends: Int32Array, kinds: Uint8Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const len = ends[i + 1]! - ends[i]!;
+    if (len < 0 || kinds[i]! > 1 || (kinds[i] === 1 && len % 2 !== 0)) return false;
+  }
+  return true;
 }
 
 /** A column whose every value is in [lo, hi) (false for none). */
