@@ -62,6 +62,19 @@ function hexBytes(hash: string, into: Uint8Array, at: number): void {
 
 const align8 = (n: number) => (n + 7) & ~7;
 
+/**
+ * Whether each of `n` stamps is five finite numbers, or none at all (NaN in
+ * every place). A small function of its own: V8 optimizes its loop early (a
+ * rebuild checks 19,000 stamps).
+ */
+function validStamps(nums: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const none = Number.isNaN(nums[i * NUMS]!);
+    for (let k = 0; k < NUMS; k++) if (none ? !Number.isNaN(nums[i * NUMS + k]!) : !Number.isFinite(nums[i * NUMS + k]!)) return false;
+  }
+  return true;
+}
+
 export class StampTable {
   /** The names' bytes as a Buffer (one view, made once), and whether they are ASCII (then decoded as Latin-1: a copy). */
   private readonly nameBytes: Buffer;
@@ -237,11 +250,7 @@ export class StampTable {
     if (!need(nameBytes)) return null;
     const names = buf.subarray(p, p + nameBytes);
     p = align8(p + nameBytes);
-    // A stamp is five finite numbers, or none at all (NaN in every place).
-    for (let i = 0; i < n; i++) {
-      const none = Number.isNaN(nums[i * NUMS]!);
-      for (let k = 0; k < NUMS; k++) if (none ? !Number.isNaN(nums[i * NUMS + k]!) : !Number.isFinite(nums[i * NUMS + k]!)) return null;
-    }
+    if (!validStamps(nums, n)) return null;
     return { table: new StampTable(n, names, nameOff, nums, kinds, hashes), end: Math.min(p, buf.byteLength) };
   }
 }
