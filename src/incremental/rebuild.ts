@@ -81,7 +81,7 @@ import { sanitizeSlug } from '../catalog/slug.js';
 import { catalogFilePaths, EncodedArray, FileRange, finishCatalogOutput, jsonBatches, safeOutputPath, writeCatalogFiles, writeSpliced, type CatalogFile, type FileData, type WriteResult } from '../render/write.js';
 import { fieldPageBytes, fieldPageCount, fieldPageFile, fieldsIndexPage, indexPage, rulePageBytes, techniquePageBytes } from '../render/site/pages.js';
 import { joinFieldRows, searchDataChunks, searchFieldRowsBytes } from '../render/site/search-data.js';
-import { CUT_WIDTH, techniqueCut, unchangedTechniques, type UnchangedInput } from './unchanged-techniques.js';
+import { cutAt, techniqueCut, unchangedTechniques, type UnchangedInput } from './unchanged-techniques.js';
 import { appendStrings, arrayFileChunks, CATALOG_SPARE, DamagedSnapshot, encodeRecord, idsFromStreams, idsReader, readInterning, readRuleIdentities, readSnapshotData, readSnapshotPreds, readSnapshotState, readAt, readFileRange, readSupportState, removeStale, SNAPSHOT_FORMAT, splicedRecords, spliceIds, StringTable, writeInterning, writePreds, writeRules, writeState, writeStrings, writeSupport, type PredicateIds, type Snapshot, type SnapshotState } from './snapshot.js';
 import { fieldPageRels, occurrences, replaceEvery, retitle } from './retitle.js';
 import { patchInterning } from './patch-interning.js';
@@ -1324,11 +1324,11 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
   let techniquesKept: number | undefined;
   let members: Map<string, Membership> | undefined;
   if (reached.patch && cuts && cuts.rowLimit === DEFAULT_ROW_LIMIT && at.every((i) => shownFacts(oldFacts[i]!) === shownFacts(newFacts[i]!))) {
-    const cutAt = new Map(state.ranges.techniques.map(([id], i) => [id, cuts.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH)]));
+    const cutOf = new Map(state.ranges.techniques.map(([id], i) => [id, cutAt(cuts, i)]));
     const touchedTechniques = new Set<string>();
     for (const r of reached.touched) if (!reloaded.has(r)) techniquesOf(newFacts[r]!, touchedTechniques);
     members = techniqueMembership(newFacts);
-    const kept = unchangedTechniques({ candidates: techs, members, at, touchedTechniques, ...reached.patch, newUses: newC.uses, cutOf: (t) => cutAt.get(t), rowLimit: DEFAULT_ROW_LIMIT });
+    const kept = unchangedTechniques({ candidates: techs, members, at, touchedTechniques, ...reached.patch, newUses: newC.uses, cutOf: (t) => cutOf.get(t), rowLimit: DEFAULT_ROW_LIMIT });
     for (const t of kept) techs.delete(t);
     techniquesKept = kept.size;
   }
@@ -1559,7 +1559,7 @@ async function incremental(paths: readonly string[], opts: UpdateOptions, ctx: P
       dirs,
       summary,
       // What each technique's value sections show: a technique computed again, from its element; the others' as they were.
-      ...(state.techniqueCuts ? { techniqueCuts: { rowLimit: state.techniqueCuts.rowLimit, cuts: cat.techniques.flatMap((t, i) => (techs.has(t.id) ? techniqueCut(t) : state.techniqueCuts!.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH))) } } : {}),
+      ...(state.techniqueCuts ? { techniqueCuts: { rowLimit: state.techniqueCuts.rowLimit, cuts: cat.techniques.flatMap((t, i) => (techs.has(t.id) ? techniqueCut(t) : cutAt(state.techniqueCuts!, i))) } } : {}),
       ranges: {
         techniques: cat.techniques.map((t, i) => [t.id, tr[2 * i]!, tr[2 * i + 1]!]),
         rules: ranges.get('rules')!,

@@ -68,6 +68,11 @@ export function techniqueCut(t: { indicators: readonly Row[]; exclusions: readon
   return [...section(t.indicators), ...section(t.exclusions)];
 }
 
+/** The cut of the `i`-th technique (catalog order) in `cuts`. */
+export function cutAt(cuts: TechniqueCuts, i: number): CutEntry[] {
+  return cuts.cuts.slice(CUT_WIDTH * i, CUT_WIDTH * i + CUT_WIDTH);
+}
+
 /** Whether `v` is a stored `TechniqueCuts.cuts` of `techniques` techniques. */
 export function validCuts(v: unknown, techniques: number): v is CutEntry[] {
   if (!Array.isArray(v) || v.length !== CUT_WIDTH * techniques) return false;
