@@ -18,7 +18,7 @@ import { summarize, type CheckSummary } from './loader/summary.js';
 import { createNormalizer, loadUserMappings, type NormalizeOptions } from './normalize/index.js';
 import { writeCatalog, type WriteResult } from './render/index.js';
 import { writeCatalogWithWorker } from './render/offload.js';
-import { canUseWorkers, startWorker } from './core/worker-thread.js';
+import { canUseWorkers, startWorker, type WorkerHandle } from './core/worker-thread.js';
 
 export interface PipelineOptions extends Omit<LoadOptions, 'normalize'> {
   /** ATT&CK STIX bundle to load at run time instead of the bundled table (adds descriptions). */
@@ -117,14 +117,19 @@ export interface BuildOptions extends PipelineOptions {
 export async function buildFromPaths(paths: readonly string[], opts: BuildOptions = {}): Promise<BuildResult> {
   const t0 = performance.now();
   const ctx = pipelineContext(opts);
-  const load = await loadNormalized(paths, opts, ctx);
-  const summary = summarize(load);
-  const t1 = performance.now();
   const site = opts.site ?? true;
-  // The technique and field pages go to a worker thread; started now, its start-up overlaps the aggregation.
-  const pageWorker = opts.out && site ? pageWorkerPlan(opts.workers, load.rules.length) : null;
-  const pages = pageWorker ? startWorker({ entry: 'page-worker', ...pageWorker }) : null;
+  // Without the site, the loading worker (when one ran) is kept to write the technique pages' Markdown
+  // (docs/performance.md, "Threads"): started and warm already, it would idle from the end of its shard.
+  const loading: { worker?: WorkerHandle } = {};
+  const keep = opts.out && !site ? { keepWorker: (w: WorkerHandle) => (loading.worker = w) } : {};
+  let pages: WorkerHandle | null = null;
   try {
+    const load = await loadNormalized(paths, { ...opts, ...keep }, ctx);
+    const summary = summarize(load);
+    const t1 = performance.now();
+    // With the site, the technique and field pages go to a worker thread; started now, its start-up overlaps the aggregation.
+    const pageWorker = opts.out && site ? pageWorkerPlan(opts.workers, load.rules.length) : null;
+    pages = pageWorker ? startWorker({ entry: 'page-worker', ...pageWorker }) : (loading.worker ?? null);
     // The predicate identities are kept only for the incremental build's snapshot; otherwise they are
     // interned as the rules are read (docs/performance.md, "Incremental builds").
     const kept = opts.keepInput ? catalogInput(load.rules) : null;
@@ -138,7 +143,9 @@ export async function buildFromPaths(paths: readonly string[], opts: BuildOption
     const t3 = performance.now();
     return { load, summary, catalog, ...(written ? { written } : {}), timings: { load: t1 - t0, aggregate: t2 - t1, write: t3 - t2 }, ...(kept ? { input: kept, aggregated } : {}) };
   } finally {
+    // A thread left running would keep the process alive: every one started or kept is ended, whatever happened.
     void pages?.stop();
+    if (loading.worker && loading.worker !== pages) void loading.worker.stop();
   }
 }
 

@@ -15,7 +15,7 @@ import type { Diagnostic, Rule, Vendor } from '../ast/schema.js';
 import { diagLine } from '../core/diagnostics.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { decodeBytes, SourceFile } from '../core/source-file.js';
-import { canUseWorkers } from '../core/worker-thread.js';
+import { canUseWorkers, type WorkerHandle } from '../core/worker-thread.js';
 import type { NormalizeOptions } from '../normalize/index.js';
 import { VENDOR_MODULES } from '../vendors/registry.js';
 import type { FileFormat, FileRole, ParseOptions } from '../vendors/types.js';
@@ -76,6 +76,13 @@ export interface LoadOptions {
    * be among the paths. The incremental build passes the states its snapshot saved.
    */
   vendorStates?: Partial<Record<Vendor, unknown>>;
+  /**
+   * Keep the first loading worker thread running once its shard is done, and hand it to this
+   * callback instead of ending it: the caller owns it then, and must `stop()` it. The build gives
+   * it the technique pages to write while the main thread aggregates and writes catalog.json
+   * (src/pipeline.ts). Not called when no worker ran or its shard failed.
+   */
+  keepWorker?: (worker: WorkerHandle) => void;
 }
 
 /**
@@ -470,7 +477,8 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
   const progress = () => options.onProgress?.(done, jobs.length);
   const pending = plan.map((parts, t): Promise<ShardResult> | null => {
     if (t === 0 || !threadJobs[t]!.length) return null;
-    const w = startShardWorker();
+    const keep = t === 1 ? options.keepWorker : undefined;
+    const w = startShardWorker(keep);
     const states: Partial<Record<Vendor, unknown>> = {};
     const opts: Partial<Record<Vendor, ParseOptions>> = {};
     for (const { vendor } of parts) {
@@ -478,7 +486,7 @@ export async function loadCorpus(paths: readonly string[], options: LoadOptions 
       opts[vendor] = parseOpts(vendor);
     }
     const raw = parts.filter((p) => !p.whole).map((p) => p.vendor);
-    return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw }).then((r) => {
+    return w.run({ kind: 'shard', jobs: threadJobs[t]!, states, opts, normalize, raw, ...(keep ? { kept: true } : {}) }).then((r) => {
       ends[t] = performance.now() - t2;
       done += threadJobs[t]!.length;
       progress();

@@ -6,7 +6,7 @@
  * same as the one-thread path. Available only from the built package
  * (dist/worker.js); from sources the loader runs in-process.
  */
-import { startWorker } from '../core/worker-thread.js';
+import { startWorker, type WorkerHandle } from '../core/worker-thread.js';
 import type { Rule, Vendor } from '../ast/schema.js';
 import type { ShardResult } from './shard.js';
 import type { WorkerReply, WorkerRequest } from './worker.js';
@@ -218,17 +218,25 @@ export function estimateShards(groups: VendorGroup[], threads: number): { plan: 
   return { plan, span: makespan(units, best, n), oneThread: units.reduce((t, u) => t + u.cost, 0) };
 }
 
-/** Start a worker for one shard now (its module loading overlaps the main thread's work); send the shard later. */
-export function startShardWorker(): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => Promise<void> } {
+/**
+ * Start a worker for one shard now (its module loading overlaps the main thread's work); send the shard later.
+ * With `keep`, a worker whose shard succeeded is handed to it instead of ended (its new owner stops it).
+ */
+export function startShardWorker(keep?: (worker: WorkerHandle) => void): { run: (req: WorkerRequest) => Promise<ShardResult<Rule[]>>; stop: () => Promise<void> } {
   const w = startWorker();
   return {
     run: async (req) => {
       let reply: WorkerReply;
+      let kept = false;
       try {
         reply = await w.request<WorkerReply>(req);
+        if (keep && reply.ok) {
+          keep(w);
+          kept = true;
+        }
       } finally {
-        // One shard per worker: the thread has exited (its heap is returned) before its rules are rebuilt here.
-        await w.stop();
+        // One shard per worker unless kept: the thread has exited (its heap is returned) before its rules are rebuilt here.
+        if (!kept) await w.stop();
       }
       if (!reply.ok) throw new Error(`loader worker failed: ${reply.error}`);
       const r = reply.result;

@@ -19,6 +19,11 @@ export interface WorkerRequest {
   normalize: NormalizeOptions | false;
   /** Vendors split over several threads: returned as parsed, linked and normalized by the main thread. */
   raw: Vendor[];
+  /**
+   * The thread is kept for more work once this shard is done (`LoadOptions.keepWorker`): it then
+   * collects its garbage at once, so that the parse's heap is not held for the rest of the build.
+   */
+  kept?: boolean;
 }
 
 /** A shard's result with each vendor's rules as JSON text. */

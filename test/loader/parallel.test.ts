@@ -183,7 +183,8 @@ describe.skipIf(!HAS_DIST)('build with worker threads (built package)', () => {
         expect(list(dirs[0]!).some((f) => f.startsWith('/fields/') && f !== '/fields/index.html')).toBe(site);
         for (const f of list(dirs[0]!)) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
         expect(r.written?.files).toBe(list(dirs[0]!).length - 1); // all but the manifest
-        // With the site, the worker wrote the technique and field pages; without it, there was no worker.
+        // With the site, the page worker wrote the technique and field pages; without it, no loading worker
+        // ran on a corpus this small (one that did would write the Markdown: below, on the real corpora).
         if (site) expect(r.written?.pageWorker).toEqual({ files: list(dirs[0]!).filter((f) => /^\/(techniques\/|fields\/(?!index\.html))/.test(f)).length });
         else expect(r.written?.pageWorker).toBeUndefined();
       } finally {
@@ -229,4 +230,33 @@ describeCorpus('worker threads on the real corpora', () => {
       expect(two.files).toEqual(one.files);
     }, 180_000);
   }
+
+  // Without the site, the loading worker is kept once its shard is done and writes the techniques' Markdown
+  // while the main thread aggregates and writes catalog.json (src/pipeline.ts).
+  it.skipIf(!HAS_DIST)('three corpora without the site: the kept loading worker writes the Markdown, byte for byte', async () => {
+    const { buildFromPaths, loadCorpus } = await lib();
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const paths = ['sigma', 'elastic', 'splunk'].map((v) => corpus(v));
+    // The loader hands the worker over only when asked; its new owner ends it.
+    const kept: { stop(): Promise<void> }[] = [];
+    const loaded = await loadCorpus(paths, { workers: 1, keepWorker: (w) => kept.push(w) });
+    expect(loaded.timings!.ends[1]).toBeGreaterThan(0);
+    expect(kept).toHaveLength(1);
+    await kept[0]!.stop();
+    const dirs = [0, 1].map((w) => mkdtempSync(join(tmpdir(), `ruleatlas-keep-${w}-`)));
+    try {
+      await buildFromPaths(paths, { out: dirs[0]!, workers: 0, site: false });
+      const r = await buildFromPaths(paths, { out: dirs[1]!, workers: 1, site: false });
+      const list = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(d.length)).sort();
+      expect(list(dirs[1]!)).toEqual(list(dirs[0]!));
+      for (const f of list(dirs[0]!)) expect(readFileSync(join(dirs[1]!, f)).equals(readFileSync(join(dirs[0]!, f))), f).toBe(true);
+      const markdown = list(dirs[0]!).filter((f) => /^\/techniques\/[^/]+\.md$/.test(f)).length;
+      expect(markdown).toBeGreaterThan(500);
+      expect(r.written?.pageWorker).toEqual({ files: markdown });
+    } finally {
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+  }, 180_000);
 });
