@@ -6,11 +6,10 @@
  * that a worker that only loads does not load them. The page worker proper
  * has its own entry (src/page-worker.ts).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import type { PagesReply, PagesRequest } from './render/offload.js';
 import { handleShard, type WorkerRequest } from './loader/worker.js';
+import { collectGarbageNow } from './core/collect-garbage.js';
 
 async function writePages(msg: PagesRequest): Promise<PagesReply> {
   try {
@@ -18,19 +17,6 @@ async function writePages(msg: PagesRequest): Promise<PagesReply> {
     return await writeOffloadedPages(msg);
   } catch (e) {
     return { ok: false, error: (e as Error).stack ?? String(e) };
-  }
-}
-
-/**
- * A full collection, now. V8 exposes `gc` to contexts made once `--expose-gc` is set; the flag
- * changes nothing else (a V8 flag is the whole process's, and only new contexts see it).
- */
-function collectNow(): void {
-  try {
-    setFlagsFromString('--expose-gc');
-    (runInNewContext('gc') as () => void)();
-  } catch {
-    // Without it the heap is collected when V8 decides.
   }
 }
 
@@ -45,6 +31,6 @@ parentPort?.on('message', (msg: WorkerRequest | PagesRequest) => {
     // A kept thread (`LoadOptions.keepWorker`) idles until its next request: it gives back the
     // parse's heap now. On the next turn, once the settled promises no longer hold the reply (the
     // rules' JSON, 28 MB on the three corpora).
-    if (kept) setImmediate(collectNow);
+    if (kept) setImmediate(collectGarbageNow);
   });
 });
