@@ -49,7 +49,7 @@ export function buildTimingLines(stages: { load: number; aggregate: number; writ
   return [
     `timings (s): load ${s(stages.load)}, aggregate ${s(stages.aggregate)}, write ${s(stages.write)}; total ${s(total)}; peak memory ${peakMb()} MB`,
     ...(load ? loadTimingLines(load) : []),
-    ...(pw ? ['files' in pw ? `page worker: wrote the technique and field pages (${pw.files} files)` : `page worker failed (${pw.failed}); its pages were written on the main thread`] : []),
+    ...(pw ? ['files' in pw ? `page worker: wrote ${pw.files} files (the technique pages, and with the site the field pages)` : `page worker failed (${pw.failed}); its pages were written on the main thread`] : []),
   ];
 }
 

@@ -97,8 +97,9 @@ export interface WriteResult {
   /** Stale files of a previous run removed. */
   removed: number;
   /**
-   * What the page worker did, when one wrote the technique and field pages (src/render/offload.ts):
-   * the files it wrote, or why it failed (its pages were then written on the calling thread).
+   * What the page worker did, when one wrote the technique pages (and with the site the field pages;
+   * src/render/offload.ts): the files it wrote, or why it failed (its pages were then written on the
+   * calling thread). Without the site it is the loading worker, kept for it (src/pipeline.ts).
    */
   pageWorker?: { files: number } | { failed: string };
 }

@@ -32,7 +32,7 @@ describe('--timings', () => {
   });
 
   it('says what the page worker did, and when it failed', () => {
-    expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, { pageWorker: { files: 2458 } }).at(-1)).toBe('page worker: wrote the technique and field pages (2458 files)');
+    expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, { pageWorker: { files: 2458 } }).at(-1)).toBe('page worker: wrote 2458 files (the technique pages, and with the site the field pages)');
     expect(buildTimingLines({ load: 1, aggregate: 1, write: 1 }, undefined, { pageWorker: { failed: 'Worker terminated due to reaching memory limit: JS heap out of memory' } }).at(-1)).toBe(
       'page worker failed (Worker terminated due to reaching memory limit: JS heap out of memory); its pages were written on the main thread',
     );
