@@ -106,7 +106,8 @@ interface RuleEvent {
   channel: string | undefined;
 }
 
-const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/** The catalog's string order (code units, not locale): also what a rebuild compares rows by (src/incremental/unchanged-techniques.ts). */
+export const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /*
  * The loops over every rule and technique below are indexed: an incremental

@@ -35,7 +35,7 @@
  * Then every row shown has the same key, count, rules and figures, the same
  * rows are cut, and the samples taken from them are the same.
  */
-import type { Membership } from '../catalog/build.js';
+import { byStr, type Membership } from '../catalog/build.js';
 import type { RuleUses } from '../catalog/collect.js';
 import type { CatalogTechnique } from '../catalog/schema.js';
 
@@ -92,7 +92,6 @@ export interface KeyLook {
   display: string;
 }
 
-const byStr = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /** The order of value rows that tie on count, but for the key ids that break ties of keys looking the same. */
 const byLook = (a: KeyLook, b: KeyLook) => byStr(a.field ?? '', b.field ?? '') || byStr(a.op, b.op) || byStr(a.display, b.display);
 
