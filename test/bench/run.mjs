@@ -309,9 +309,9 @@ if (Array.isArray(ends) && ends.length > 1) row('  each thread done, from the st
 // process, V8's included) spread evenly over every core. With one thread's CPU, a split that costs
 // nothing; with auto's, the split as it runs (a second isolate starts, compiles and warms its own
 // code, and the rules cross between threads as JSON).
+const cores = results.machine.parallelism;
 if (typeof results.catalog1?.cpu === 'number' && typeof results.catalog.cpu === 'number') {
-  const nCores = results.machine.parallelism;
-  row(`  CPU s (all threads), one thread / auto; least wall on ${nCores} cores (CPU / cores), one thread's work split for free / auto's`, `${f(results.catalog1.cpu)} / ${f(results.catalog.cpu)}; ${f(results.catalog1.cpu / nCores)} / ${f(results.catalog.cpu / nCores)}`);
+  row(`  CPU s (all threads), one thread / auto; least wall on ${cores} cores (CPU / cores), one thread's work split for free / auto's`, `${f(results.catalog1.cpu)} / ${f(results.catalog.cpu)}; ${f(results.catalog1.cpu / cores)} / ${f(results.catalog.cpu / cores)}`);
 }
 if (results.catalogUntuned) row('  the same with V8 defaults (library without tuneForBatch), one thread (s)', f(results.catalogUntuned.wall));
 row(`all three → catalog.json + site, auto (s; ${threadsOf(results.site)})`, f(results.site.wall), '≤ 6', check(results.site.wall, 6));
@@ -324,7 +324,6 @@ const speedup = results.site1.wall / results.site2.wall;
 row('speed-up of two threads over one, full build', f(speedup), '≥ 1.6', speedup >= 1.6 ? 'ok' : 'MISSED');
 // The most any number of threads could bring here: the one-thread build's CPU (all of V8's threads
 // included) spread evenly over every core.
-const cores = results.machine.parallelism;
 row(`one-thread full build: CPU s (all threads) / bound on the speed-up with ${cores} cores`, `${f(results.site1.cpu)} / ${f(results.site1.wall / (results.site1.cpu / cores))}`);
 // The same bound with the CPU the two-thread build itself spends: what its split could bring at most
 // if both cores were busy from start to end.
